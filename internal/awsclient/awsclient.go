@@ -1,0 +1,227 @@
+// Package awsclient builds the IAM, STS and S3 clients every command uses from
+// the common options: explicit keys, an --auth file, a profile, a region and
+// a custom endpoint. Whatever credentials are chosen apply to all three.
+package awsclient
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+// DefaultRegion is used when neither a flag, the environment nor a profile names one.
+const DefaultRegion = "us-east-1"
+
+// Options are the common AWS flags.
+type Options struct {
+	AccessKey    string
+	SecretKey    string
+	SessionToken string
+	EndpointURL  string
+	AuthFile     string // path, or "-" for stdin
+	Profile      string
+	Region       string
+}
+
+// Clients are the three services the tool talks to, sharing one configuration.
+type Clients struct {
+	Config aws.Config
+	IAM    *iam.Client
+	STS    *sts.Client
+	S3     *s3.Client
+}
+
+// StaticCredentials is what an --auth file or the key flags hold.
+type StaticCredentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+}
+
+// ErrAuthConflict is the reference's message for --auth given with key flags.
+var ErrAuthConflict = errors.New("--auth cannot be used with --access-key, --secret-key or --session-token")
+
+// LoadConfig resolves the options into an aws.Config. stdin is read when the
+// auth file is "-".
+func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, error) {
+	creds := StaticCredentials{o.AccessKey, o.SecretKey, o.SessionToken}
+	if o.AuthFile != "" {
+		if o.AccessKey != "" || o.SecretKey != "" || o.SessionToken != "" {
+			return aws.Config{}, ErrAuthConflict
+		}
+		var data []byte
+		var err error
+		if o.AuthFile == "-" {
+			data, err = io.ReadAll(stdin)
+		} else {
+			data, err = os.ReadFile(o.AuthFile)
+		}
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("could not read --auth file: %w", unwrapPathError(err))
+		}
+		creds, err = ParseAuth(data)
+		if err != nil {
+			return aws.Config{}, err
+		}
+	}
+
+	var loadOpts []func(*config.LoadOptions) error
+	if o.Profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(o.Region))
+	}
+	if creds.AccessKeyID != "" || creds.SecretAccessKey != "" || creds.SessionToken != "" {
+		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+			return aws.Config{}, errors.New("both an access key and a secret key are needed (--access-key and --secret-key, or both in the --auth file)")
+		}
+		loadOpts = append(loadOpts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if cfg.Region == "" {
+		cfg.Region = DefaultRegion
+	}
+	if o.EndpointURL != "" {
+		cfg.BaseEndpoint = aws.String(o.EndpointURL)
+	}
+	return cfg, nil
+}
+
+// New builds the clients from a config. A custom endpoint switches S3 to
+// path-style addressing so servers on localhost work.
+func New(cfg aws.Config) *Clients {
+	pathStyle := cfg.BaseEndpoint != nil
+	return &Clients{
+		Config: cfg,
+		IAM:    iam.NewFromConfig(cfg),
+		STS:    sts.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = pathStyle
+		}),
+	}
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// ParseAuth reads credentials from an --auth file: JSON with AccessKeyId,
+// SecretAccessKey and SessionToken, or INI where the first section holding
+// aws_access_key_id wins.
+func ParseAuth(data []byte) (StaticCredentials, error) {
+	text := strings.TrimSpace(string(data))
+	if strings.HasPrefix(text, "{") {
+		v, err := output.Decode([]byte(text))
+		if err != nil {
+			return StaticCredentials{}, errors.New("--auth file contained invalid JSON")
+		}
+		m, _ := v.(output.Map)
+		get := func(k string) (string, error) {
+			x, ok := m.Get(k)
+			if !ok || x == nil {
+				return "", nil
+			}
+			s, ok := x.(string)
+			if !ok {
+				return "", fmt.Errorf("--auth file: %s must be a string", k)
+			}
+			return s, nil
+		}
+		var c StaticCredentials
+		var err1, err2, err3 error
+		c.AccessKeyID, err1 = get("AccessKeyId")
+		c.SecretAccessKey, err2 = get("SecretAccessKey")
+		c.SessionToken, err3 = get("SessionToken")
+		return c, errors.Join(err1, err2, err3)
+	}
+	sections, err := parseINI(text)
+	if err != nil {
+		return StaticCredentials{}, err
+	}
+	for _, s := range sections {
+		if id, ok := s.values["aws_access_key_id"]; ok {
+			return StaticCredentials{
+				AccessKeyID:     id,
+				SecretAccessKey: s.values["aws_secret_access_key"],
+				SessionToken:    s.values["aws_session_token"],
+			}, nil
+		}
+	}
+	return StaticCredentials{}, nil
+}
+
+type iniSection struct {
+	name   string
+	values map[string]string
+}
+
+// parseINI is the part of Python's configparser the auth files need:
+// [sections], "key = value" or "key: value", # and ; comment lines, keys
+// case-insensitive, values trimmed. [DEFAULT] values are inherited.
+func parseINI(text string) ([]iniSection, error) {
+	var sections []iniSection
+	defaults := map[string]string{}
+	var cur map[string]string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		raw := sc.Text()
+		s := strings.TrimSpace(raw)
+		if s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, ";") {
+			continue
+		}
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			name := s[1 : len(s)-1]
+			if name == "DEFAULT" {
+				cur = defaults
+				continue
+			}
+			cur = map[string]string{}
+			sections = append(sections, iniSection{name: name, values: cur})
+			continue
+		}
+		if cur == nil {
+			return nil, fmt.Errorf("--auth file is neither JSON nor INI: line %d is outside a [section]", line)
+		}
+		i := strings.IndexAny(s, "=:")
+		if i < 0 {
+			return nil, fmt.Errorf("--auth file: line %d is not key = value", line)
+		}
+		cur[strings.ToLower(strings.TrimSpace(s[:i]))] = strings.TrimSpace(s[i+1:])
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--auth file: %w", err)
+	}
+	for _, sec := range sections {
+		for k, v := range defaults {
+			if _, ok := sec.values[k]; !ok {
+				sec.values[k] = v
+			}
+		}
+	}
+	return sections, nil
+}

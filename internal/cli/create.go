@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+func init() { register(NewCmdCreate) }
+
+// CreateOptions are the flags of `create`.
+type CreateOptions struct {
+	Format              string
+	Duration            string
+	Username            string
+	CreateBucket        bool
+	Prefix              string
+	Public              bool
+	Website             bool
+	ReadOnly            bool
+	WriteOnly           bool
+	Policy              string
+	Statements          []string
+	BucketRegion        string
+	Silent              bool
+	DryRun              bool
+	PermissionsBoundary string
+}
+
+// NewCmdCreate creates credentials for buckets.
+func NewCmdCreate(f *Factory) *cobra.Command {
+	opts := &CreateOptions{}
+	cmd := &cobra.Command{
+		Use:   "create BUCKETS...",
+		Short: "Create and return new AWS credentials for specified S3 buckets",
+		Long: `Create credentials that can access only the buckets named, and print them.
+
+Without --duration an IAM user is made (or reused with --username), given one
+inline policy per bucket and a new access key: permanent credentials. With
+--duration the tool's role is assumed with a session policy instead, giving
+credentials that expire after 15 minutes to 12 hours.
+
+Steps taken are reported on standard error; the credentials alone go to
+standard output.`,
+		Example: `  # Create a bucket and read-write credentials for it
+  s3-credentials create my-new-bucket -c
+
+  # Read-only credentials for an existing bucket
+  s3-credentials create my-existing-bucket --read-only
+
+  # Write-only credentials that last 15 minutes
+  s3-credentials create my-existing-bucket --write-only -d 15m
+
+  # See what would happen, without credentials or AWS calls
+  s3-credentials create my-bucket --prefix uploads/ --dry-run`,
+		Args: requireArgs("BUCKETS..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &credentials.Request{
+				Buckets:             args,
+				Prefix:              opts.Prefix,
+				Username:            opts.Username,
+				CreateBucket:        opts.CreateBucket,
+				Public:              opts.Public,
+				Website:             opts.Website,
+				BucketRegion:        opts.BucketRegion,
+				PermissionsBoundary: opts.PermissionsBoundary,
+			}
+			if opts.Format != "json" && opts.Format != "ini" {
+				return badParam(cmd, "format", fmt.Sprintf("'%s' is not one of 'ini', 'json'.", opts.Format))
+			}
+			var err error
+			if cmd.Flags().Changed("duration") {
+				if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
+					return err
+				}
+			}
+			if opts.Policy != "" {
+				if req.PolicyText, err = policy.ReadPolicy(opts.Policy, f.IO.In); err != nil {
+					return badParam(cmd, "policy", err.Error())
+				}
+			}
+			if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {
+				return err
+			}
+			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
+				return err
+			}
+			return runCreate(cmd, f, opts, req)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Format, "format", "f", "json", "Output format for credentials: json or ini")
+	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long the credentials should work, e.g. 3600 or 3600s, 15m, 1h (15m to 12h); default: forever")
+	fl.StringVar(&opts.Username, "username", "", "Username to create, or existing user to use")
+	fl.BoolVarP(&opts.CreateBucket, "create-bucket", "c", false, "Create buckets if they do not already exist")
+	fl.StringVar(&opts.Prefix, "prefix", "*", "Restrict to keys starting with this prefix, e.g. foo/ (no leading /)")
+	fl.BoolVar(&opts.Public, "public", false, "Make the created bucket public: anyone can download files if they know their names")
+	fl.BoolVar(&opts.Website, "website", false, "Configure the created bucket as a website, using index.html and error.html (implies --public)")
+	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
+	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
+	fl.StringVar(&opts.Policy, "policy", "", "Path to a policy.json file, - for standard input, or literal JSON; $!BUCKET_NAME!$ is replaced by each bucket's name")
+	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
+	fl.StringVar(&opts.BucketRegion, "bucket-region", "", "Region in which to create buckets")
+	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")
+	fl.StringVar(&opts.PermissionsBoundary, "user-permissions-boundary", "", "Permissions boundary for created users, or 'none'; default follows --read-only/--write-only")
+	f.AddAWSFlags(cmd)
+	return cmd
+}
+
+func runCreate(cmd *cobra.Command, f *Factory, opts *CreateOptions, req *credentials.Request) error {
+	if opts.DryRun {
+		return credentials.DryRun(f.IO.Out, req)
+	}
+	ctx := cmd.Context()
+	c, err := f.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	creator := &credentials.Creator{
+		IAM:    c.IAM,
+		STS:    c.STS,
+		S3:     c.S3,
+		Region: c.Config.Region,
+		Warn:   func(s string) { fmt.Fprintln(f.IO.ErrOut, s) },
+	}
+	if !opts.Silent {
+		creator.Log = func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	}
+	res, err := creator.Create(ctx, req)
+	if err != nil {
+		return err
+	}
+	return writeCredentials(f, opts.Format, res)
+}
+
+// writeCredentials prints credentials as JSON (the AWS structure) or as an
+// INI [default] profile.
+func writeCredentials(f *Factory, format string, res *credentials.Result) error {
+	if format == "ini" {
+		text := fmt.Sprintf("[default]\naws_access_key_id=%s\naws_secret_access_key=%s\n", res.AccessKeyID, res.SecretAccessKey)
+		if res.SessionToken != "" {
+			text += fmt.Sprintf("aws_session_token=%s\n", res.SessionToken)
+		}
+		_, err := fmt.Fprint(f.IO.Out, text)
+		return err
+	}
+	return output.WriteJSON(f.IO.Out, res.Document)
+}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+)
+
+// IOStreams are where a command reads and writes. Tests swap them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// StderrTTY says whether ErrOut is a terminal (progress bars animate only then).
+	StderrTTY bool
+	// StdoutTTY says whether Out is a terminal.
+	StdoutTTY bool
+}
+
+// SystemIO are the process's own streams.
+func SystemIO() *IOStreams {
+	return &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+	}
+}
+
+// Factory hands commands their IO streams and AWS clients, built lazily from
+// the common AWS flags so commands that need no AWS (policy, --dry-run) never
+// load a configuration.
+type Factory struct {
+	IO *IOStreams
+	// AWS holds the common AWS flags of the command being run.
+	AWS awsclient.Options
+	// NewClients builds the clients; tests may replace it.
+	NewClients func(ctx context.Context, o awsclient.Options, stdin io.Reader) (*awsclient.Clients, error)
+
+	once    sync.Once
+	clients *awsclient.Clients
+	err     error
+}
+
+// NewFactory returns a factory over the given streams.
+func NewFactory(streams *IOStreams) *Factory {
+	return &Factory{IO: streams, NewClients: defaultClients}
+}
+
+func defaultClients(ctx context.Context, o awsclient.Options, stdin io.Reader) (*awsclient.Clients, error) {
+	cfg, err := awsclient.LoadConfig(ctx, o, stdin)
+	if err != nil {
+		return nil, err
+	}
+	return awsclient.New(cfg), nil
+}
+
+// Clients returns the IAM, STS and S3 clients, building them on first use.
+func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
+	f.once.Do(func() {
+		f.clients, f.err = f.NewClients(ctx, f.AWS, f.IO.In)
+	})
+	return f.clients, f.err
+}
+
+// AddAWSFlags adds the common AWS options to cmd.
+func (f *Factory) AddAWSFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.AWS.AccessKey, "access-key", "", "AWS access key ID")
+	fl.StringVar(&f.AWS.SecretKey, "secret-key", "", "AWS secret access key")
+	fl.StringVar(&f.AWS.SessionToken, "session-token", "", "AWS session token")
+	fl.StringVar(&f.AWS.EndpointURL, "endpoint-url", "", "Custom endpoint URL (S3, IAM and STS; S3 uses path-style addressing)")
+	fl.StringVarP(&f.AWS.AuthFile, "auth", "a", "", "Path to JSON/INI file containing credentials, or - for standard input")
+	fl.StringVar(&f.AWS.Profile, "profile", "", "Named profile from the AWS config and credentials files")
+	fl.StringVar(&f.AWS.Region, "region", "", "AWS region (default: from the environment or profile, else us-east-1)")
+}

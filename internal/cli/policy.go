@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+func init() { register(NewCmdPolicy) }
+
+// PolicyOptions are the flags of `policy`.
+type PolicyOptions struct {
+	Buckets      []string
+	ReadOnly     bool
+	WriteOnly    bool
+	Prefix       string
+	Statements   []string
+	PublicBucket bool
+}
+
+// NewCmdPolicy prints the policy create would use, without calling AWS.
+func NewCmdPolicy(f *Factory) *cobra.Command {
+	opts := &PolicyOptions{}
+	cmd := &cobra.Command{
+		Use:   "policy BUCKETS...",
+		Short: "Output generated JSON policy for one or more buckets",
+		Long: `Print the IAM policy that create would attach for the given buckets.
+No AWS call is made and no credentials are needed.
+
+Takes the same permission options as create.`,
+		Example: `  s3-credentials policy my-bucket --read-only
+  s3-credentials policy my-bucket --prefix uploads/ --write-only
+  s3-credentials policy my-bucket --public-bucket`,
+		Args: requireArgs("BUCKETS..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Buckets = args
+			stmts, err := parseStatements(cmd, opts.Statements)
+			if err != nil {
+				return err
+			}
+			return runPolicy(f, opts, stmts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
+	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
+	fl.StringVar(&opts.Prefix, "prefix", "*", "Restrict to keys starting with this prefix, e.g. foo/ (no leading /)")
+	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
+	fl.BoolVar(&opts.PublicBucket, "public-bucket", false, "Print the bucket policy that allows public access instead")
+	return cmd
+}
+
+func runPolicy(f *Factory, opts *PolicyOptions, stmts []any) error {
+	if opts.PublicBucket {
+		if len(opts.Buckets) != 1 {
+			return errors.New("--public-bucket policy can only be generated for a single bucket")
+		}
+		return output.WriteJSON(f.IO.Out, policy.PublicRead(opts.Buckets[0]))
+	}
+	perm, err := permission(opts.ReadOnly, opts.WriteOnly)
+	if err != nil {
+		return err
+	}
+	return output.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefix, stmts))
+}

@@ -1,0 +1,141 @@
+// Package cli holds the cobra commands: one file per command, each binding
+// its flags into an options struct and calling into the packages that do
+// the work. It is the only package that knows about cobra, and the one place
+// that turns an error into a message and an exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+)
+
+// Set at build time with -ldflags "-X ...cli.version=... -X ...cli.commit=...".
+var (
+	version = "0.17.0-go"
+	commit  = ""
+)
+
+// Version is the build's version and, when known, its commit.
+func Version() string {
+	c := commit
+	if c == "" {
+		if info, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range info.Settings {
+				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+					c = s.Value[:12]
+				}
+			}
+		}
+	}
+	if c != "" {
+		return version + " (commit " + c + ")"
+	}
+	return version
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "s3-credentials",
+		Short: "Create scoped credentials for S3 buckets",
+		Long: `A tool for creating credentials for accessing S3 buckets.
+
+Credentials are narrowly scoped: to the buckets named, to read-write,
+read-only or write-only access, optionally to a key prefix, and either
+permanent (an IAM user with an access key) or temporary (15 minutes to
+12 hours, through STS AssumeRole).`,
+		Version:       Version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetVersionTemplate("s3-credentials, version {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetIn(f.IO.In)
+	root.CompletionOptions.HiddenDefaultCmd = false
+
+	for _, add := range commands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// commands lists the constructors of every subcommand; each command file
+// registers its own in an init function, so adding a command touches one file.
+var commands []func(*Factory) *cobra.Command
+
+func register(newCmd func(*Factory) *cobra.Command) { commands = append(commands, newCmd) }
+
+// Run executes the tool with args and returns the process exit code.
+func Run(ctx context.Context, args []string, streams *IOStreams) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(streams.ErrOut, "Error: internal error: %v\n", r)
+			code = 1
+		}
+	}()
+	f := NewFactory(streams)
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	return ExitCode(err, cmd, streams.ErrOut)
+}
+
+// ExitCode prints err as the user should see it and returns the exit code:
+// 0 for success, 2 for usage errors (with a usage hint), 1 for the rest.
+func ExitCode(err error, cmd *cobra.Command, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, SilentError) {
+		return 1
+	}
+	var ue *UsageError
+	if !errors.As(err, &ue) {
+		msg := err.Error()
+		if strings.HasPrefix(msg, "unknown command ") {
+			name := strings.SplitN(msg, `"`, 3)
+			if len(name) == 3 {
+				ue = &UsageError{Cmd: cmd, Msg: fmt.Sprintf("No such command '%s'.", name[1])}
+			}
+		} else if strings.Contains(msg, "accepts") && strings.Contains(msg, "arg(s)") {
+			ue = &UsageError{Cmd: cmd, Msg: msg}
+		}
+	}
+	if ue != nil {
+		c := ue.Cmd
+		if c == nil {
+			c = cmd
+		}
+		if c != nil {
+			path := c.CommandPath()
+			fmt.Fprintf(stderr, "Usage: %s\nTry '%s --help' for help.\n\n", usageLine(c), path)
+		}
+		fmt.Fprintf(stderr, "Error: %s\n", ue.Msg)
+		return 2
+	}
+	fmt.Fprintf(stderr, "Error: %s\n", awsclient.ErrorMessage(err))
+	return 1
+}
+
+// usageLine is click's "s3-credentials create [OPTIONS] BUCKETS..." form.
+func usageLine(c *cobra.Command) string {
+	use := c.Use
+	args := ""
+	if i := strings.IndexByte(use, ' '); i >= 0 {
+		args = " " + use[i+1:]
+	}
+	if c.HasSubCommands() {
+		return c.CommandPath() + " [OPTIONS] COMMAND [ARGS]..."
+	}
+	return c.CommandPath() + " [OPTIONS]" + args
+}

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+func init() { register(NewCmdWhoami) }
+
+// NewCmdWhoami shows who the configured credentials belong to.
+func NewCmdWhoami(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "whoami",
+		Short: "Identify currently authenticated user",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.Clients(cmd.Context())
+			if err != nil {
+				return err
+			}
+			id, err := c.STS.GetCallerIdentity(cmd.Context(), &sts.GetCallerIdentityInput{})
+			if err != nil {
+				return err
+			}
+			m := output.Map{}
+			m.Put("UserId", id.UserId)
+			m.Put("Account", id.Account)
+			m.Put("Arn", id.Arn)
+			return output.WriteJSON(f.IO.Out, m)
+		},
+	}
+	f.AddAWSFlags(cmd)
+	return cmd
+}

@@ -1,0 +1,558 @@
+package credentials
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+// IAMAPI names the IAM calls create makes.
+type IAMAPI interface {
+	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
+	CreateUser(context.Context, *iam.CreateUserInput, ...func(*iam.Options)) (*iam.CreateUserOutput, error)
+	DeleteUser(context.Context, *iam.DeleteUserInput, ...func(*iam.Options)) (*iam.DeleteUserOutput, error)
+	GetUserPolicy(context.Context, *iam.GetUserPolicyInput, ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
+	PutUserPolicy(context.Context, *iam.PutUserPolicyInput, ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error)
+	DeleteUserPolicy(context.Context, *iam.DeleteUserPolicyInput, ...func(*iam.Options)) (*iam.DeleteUserPolicyOutput, error)
+	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
+	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
+	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	CreateRole(context.Context, *iam.CreateRoleInput, ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
+	UpdateRole(context.Context, *iam.UpdateRoleInput, ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
+	AttachRolePolicy(context.Context, *iam.AttachRolePolicyInput, ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
+}
+
+// STSAPI names the STS calls create makes.
+type STSAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
+}
+
+// S3API names the S3 calls create makes.
+type S3API interface {
+	HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	CreateBucket(context.Context, *s3.CreateBucketInput, ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	PutPublicAccessBlock(context.Context, *s3.PutPublicAccessBlockInput, ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
+	PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
+	PutBucketWebsite(context.Context, *s3.PutBucketWebsiteInput, ...func(*s3.Options)) (*s3.PutBucketWebsiteOutput, error)
+}
+
+// Creator carries out create requests.
+type Creator struct {
+	IAM IAMAPI
+	STS STSAPI
+	S3  S3API
+	// Region is the client's region, the default LocationConstraint for new buckets.
+	Region string
+	// Log receives one line per step taken (nil: steps are not shown).
+	Log func(string)
+	// Warn receives warnings and rollback reports; always shown.
+	Warn func(string)
+	// Sleep waits between AssumeRole retries; tests shorten it.
+	Sleep func(context.Context, time.Duration) error
+	// AssumeRoleRetryFor bounds how long a freshly created role is retried.
+	AssumeRoleRetryFor time.Duration
+}
+
+// Result holds the credentials created.
+type Result struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string // temporary credentials only
+	// Document is the AccessKey or Credentials structure as AWS returned it,
+	// in model member order, for JSON output.
+	Document output.Map
+}
+
+// PublicAccessBlockOff is the configuration that lets a bucket be public.
+var PublicAccessBlockOff = output.Map{
+	{Key: "BlockPublicAcls", Value: false},
+	{Key: "IgnorePublicAcls", Value: false},
+	{Key: "BlockPublicPolicy", Value: false},
+	{Key: "RestrictPublicBuckets", Value: false},
+}
+
+func (c *Creator) log(format string, args ...any) {
+	if c.Log != nil {
+		c.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+func (c *Creator) warn(format string, args ...any) {
+	if c.Warn != nil {
+		c.Warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// Create makes the credentials. When a step after the first change fails,
+// what this run created is undone (buckets excepted) and reported.
+func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err error) {
+	if r.Website {
+		r.Public = true
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+
+	// Everything that can fail without changing anything comes first.
+	missing := map[string]bool{}
+	for _, b := range r.Buckets {
+		exists, err := c.bucketExists(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			if !r.CreateBucket {
+				return nil, fmt.Errorf("Bucket does not exist: %s - try --create-bucket to create it", b)
+			}
+			if err := ValidateBucketName(b, true); err != nil {
+				return nil, err
+			}
+			missing[b] = true
+		}
+	}
+	var userExists bool
+	if r.DurationSeconds == 0 {
+		userExists, err = c.checkUser(ctx, r.UserName())
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	u := &undoer{warn: c.warn}
+	defer func() {
+		if err != nil {
+			u.run(ctx)
+		}
+	}()
+
+	for _, b := range r.Buckets {
+		if missing[b] {
+			if err := c.createBucket(ctx, r, b); err != nil {
+				u.keep(fmt.Sprintf("bucket %s, created by this run", b))
+				return nil, err
+			}
+			u.keep(fmt.Sprintf("bucket %s, created by this run", b))
+		} else if r.Public {
+			flag := "--public"
+			if r.Website {
+				flag = "--website"
+			}
+			c.warn("Warning: bucket %s already exists; %s only configures buckets that create makes, so it was left as it is (see set-public-access-block and set-bucket-policy)", b, flag)
+		}
+	}
+
+	if r.DurationSeconds > 0 {
+		return c.assumeRole(ctx, r)
+	}
+	return c.createUserKey(ctx, r, userExists, u)
+}
+
+func (c *Creator) bucketExists(ctx context.Context, bucket string) (bool, error) {
+	_, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if err == nil {
+		return true, nil
+	}
+	if awsclient.IsNotFound(err) {
+		return false, nil
+	}
+	if awsclient.HTTPStatus(err) == 403 {
+		return false, fmt.Errorf("Bucket %s exists but these credentials may not access it (403 Forbidden)", bucket)
+	}
+	return false, err
+}
+
+// checkUser says whether the user exists, and refuses, before anything is
+// changed, a user that already holds the two access keys IAM allows.
+func (c *Creator) checkUser(ctx context.Context, name string) (bool, error) {
+	_, err := c.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	if err != nil {
+		if awsclient.IsNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	keys, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(name)})
+	if err != nil {
+		return true, err
+	}
+	if len(keys.AccessKeyMetadata) >= 2 {
+		ids := make([]string, len(keys.AccessKeyMetadata))
+		for i, k := range keys.AccessKeyMetadata {
+			ids[i] = aws.ToString(k.AccessKeyId)
+		}
+		return true, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
+			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
+			name, len(ids), strings.Join(ids, ", "), name)
+	}
+	return true, nil
+}
+
+func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) error {
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	region := r.BucketRegion
+	if region == "" && c.Region != "" && c.Region != "us-east-1" {
+		region = c.Region // outside us-east-1, S3 needs the location spelled out
+	}
+	if region != "" && region != "us-east-1" {
+		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{
+			LocationConstraint: s3types.BucketLocationConstraint(region),
+		}
+	}
+	if _, err := c.S3.CreateBucket(ctx, in); err != nil {
+		return err
+	}
+	info := "Created bucket: " + bucket
+	if r.BucketRegion != "" {
+		info += " in region: " + r.BucketRegion
+	}
+	c.log("%s", info)
+	if !r.Public {
+		return nil
+	}
+	f := false
+	if _, err := c.S3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
+		Bucket: aws.String(bucket),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+			BlockPublicAcls: &f, IgnorePublicAcls: &f, BlockPublicPolicy: &f, RestrictPublicBuckets: &f,
+		},
+	}); err != nil {
+		return err
+	}
+	c.log("Set public access block configuration")
+	if _, err := c.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
+		Bucket: aws.String(bucket),
+		Policy: aws.String(string(output.Encode(policy.PublicRead(bucket), -1))),
+	}); err != nil {
+		return err
+	}
+	c.log("Attached bucket policy allowing public access")
+	if !r.Website {
+		return nil
+	}
+	if _, err := c.S3.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{
+		Bucket: aws.String(bucket),
+		WebsiteConfiguration: &s3types.WebsiteConfiguration{
+			ErrorDocument: &s3types.ErrorDocument{Key: aws.String("error.html")},
+			IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")},
+		},
+	}); err != nil {
+		return err
+	}
+	c.log("Configured website: IndexDocument=index.html, ErrorDocument=error.html")
+	return nil
+}
+
+func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool, u *undoer) (*Result, error) {
+	name := r.UserName()
+	if !userExists {
+		in := &iam.CreateUserInput{UserName: aws.String(name)}
+		info := fmt.Sprintf(" user: '%s'", name)
+		if b := r.Boundary(); b != "" {
+			in.PermissionsBoundary = aws.String(b)
+			info += fmt.Sprintf(" with permissions boundary: '%s'", b)
+		}
+		if _, err := c.IAM.CreateUser(ctx, in); err != nil {
+			return nil, err
+		}
+		u.push("deleted user "+name, "user "+name, func(ctx context.Context) error {
+			_, err := c.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)})
+			return err
+		})
+		c.log("Created %s", info)
+	}
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return nil, err
+		}
+		policyName := r.PolicyName(b)
+		restore := c.previousPolicy(ctx, name, policyName, userExists)
+		if _, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+			UserName:       aws.String(name),
+			PolicyName:     aws.String(policyName),
+			PolicyDocument: aws.String(string(output.EncodeCompact(doc))),
+		}); err != nil {
+			return nil, err
+		}
+		if restore != nil {
+			u.push("restored the previous inline policy "+policyName+" of user "+name, "inline policy "+policyName+" of user "+name+" (changed)", restore)
+		} else {
+			u.push("deleted inline policy "+policyName+" from user "+name, "inline policy "+policyName+" of user "+name, func(ctx context.Context) error {
+				_, err := c.IAM.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(policyName)})
+				return err
+			})
+		}
+		c.log("Attached policy %s to user %s", policyName, name)
+	}
+	out, err := c.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	if err != nil {
+		return nil, err
+	}
+	key := out.AccessKey
+	if err := ctx.Err(); err != nil {
+		// Interrupted after the key was made but before it could be shown:
+		// a key nobody has seen is useless, so it is undone with the rest.
+		u.push("deleted access key "+aws.ToString(key.AccessKeyId), "access key "+aws.ToString(key.AccessKeyId), func(ctx context.Context) error {
+			_, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: key.AccessKeyId})
+			return err
+		})
+		return nil, err
+	}
+	c.log("Created access key for user: %s", name)
+	return &Result{
+		AccessKeyID:     aws.ToString(key.AccessKeyId),
+		SecretAccessKey: aws.ToString(key.SecretAccessKey),
+		Document:        output.AccessKey(key),
+	}, nil
+}
+
+// previousPolicy returns a function restoring the inline policy an existing
+// user already had under this name, or nil when there was none.
+func (c *Creator) previousPolicy(ctx context.Context, user, name string, userExists bool) func(context.Context) error {
+	if !userExists {
+		return nil
+	}
+	prev, err := c.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name)})
+	if err != nil || prev.PolicyDocument == nil {
+		return nil
+	}
+	doc := prev.PolicyDocument
+	return func(ctx context.Context) error {
+		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: doc})
+		return err
+	}
+}
+
+func (c *Creator) assumeRole(ctx context.Context, r *Request) (*Result, error) {
+	arn, created, err := c.ensureRole(ctx, r.DurationSeconds)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := r.SessionPolicy()
+	if err != nil {
+		return nil, err
+	}
+	c.log("Assume role against %s for %ds", arn, r.DurationSeconds)
+	in := &sts.AssumeRoleInput{
+		RoleArn:         aws.String(arn),
+		RoleSessionName: aws.String(r.SessionName()),
+		Policy:          aws.String(string(output.EncodeCompact(doc))),
+		DurationSeconds: aws.Int32(int32(r.DurationSeconds)),
+	}
+	out, err := c.assumeWithRetry(ctx, in, created)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{
+		AccessKeyID:     aws.ToString(out.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
+		SessionToken:    aws.ToString(out.Credentials.SessionToken),
+		Document:        output.Credentials(out.Credentials),
+	}, nil
+}
+
+// assumeWithRetry retries AccessDenied for a role this run just created:
+// IAM is eventually consistent, and a new role can take seconds to become
+// assumable.
+func (c *Creator) assumeWithRetry(ctx context.Context, in *sts.AssumeRoleInput, roleIsNew bool) (*sts.AssumeRoleOutput, error) {
+	limit := c.AssumeRoleRetryFor
+	if limit == 0 {
+		limit = 30 * time.Second
+	}
+	sleep := c.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	wait, waited := time.Second, time.Duration(0)
+	for {
+		out, err := c.STS.AssumeRole(ctx, in)
+		if err == nil || !roleIsNew || awsclient.ErrorCode(err) != "AccessDenied" || waited >= limit {
+			return out, err
+		}
+		c.warn("The new role %s cannot be assumed yet (IAM changes take a few seconds to spread); retrying in %s", aws.ToString(in.RoleArn), wait)
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+		wait = min(wait*2, limit-waited)
+		if wait <= 0 {
+			wait = time.Second
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ensureRole returns the ARN of the tool's role, creating it when missing
+// and raising its MaxSessionDuration when it is below what is asked (roles
+// made by early versions of the reference allowed one hour).
+func (c *Creator) ensureRole(ctx context.Context, duration int) (arn string, created bool, err error) {
+	got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)})
+	if err == nil {
+		role := got.Role
+		if maxDur := int(aws.ToInt32(role.MaxSessionDuration)); maxDur != 0 && maxDur < duration {
+			if _, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{
+				RoleName:           aws.String(RoleName),
+				MaxSessionDuration: aws.Int32(RoleMaxSessionDuration),
+			}); err != nil {
+				return "", false, fmt.Errorf("Role %s allows sessions of at most %d seconds, less than the %d asked for, and raising it failed (%s). "+
+					"Fix it with: aws iam update-role --role-name %s --max-session-duration %d",
+					RoleName, maxDur, duration, awsclient.ErrorMessage(err), RoleName, RoleMaxSessionDuration)
+			}
+			c.warn("Updated role %s: MaxSessionDuration was %d seconds, now %d", RoleName, maxDur, RoleMaxSessionDuration)
+		}
+		return aws.ToString(role.Arn), false, nil
+	}
+	if !awsclient.IsNotFound(err) {
+		return "", false, err
+	}
+	ident, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", false, err
+	}
+	trust := output.Map{
+		{Key: "Version", Value: policy.Version},
+		{Key: "Statement", Value: []any{output.Map{
+			{Key: "Effect", Value: "Allow"},
+			{Key: "Principal", Value: output.Map{{Key: "AWS", Value: "arn:aws:iam::" + aws.ToString(ident.Account) + ":root"}}},
+			{Key: "Action", Value: "sts:AssumeRole"},
+		}}},
+	}
+	out, err := c.IAM.CreateRole(ctx, &iam.CreateRoleInput{
+		RoleName:                 aws.String(RoleName),
+		Description:              aws.String("Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets"),
+		AssumeRolePolicyDocument: aws.String(string(output.Encode(trust, -1))),
+		MaxSessionDuration:       aws.Int32(RoleMaxSessionDuration),
+	})
+	if err != nil {
+		return "", false, err
+	}
+	// The role grants full S3 access; every AssumeRole narrows it with a
+	// session policy.
+	if _, err := c.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
+		RoleName:  aws.String(RoleName),
+		PolicyArn: aws.String(S3FullAccessARN),
+	}); err != nil {
+		return "", false, err
+	}
+	return aws.ToString(out.Role.Arn), true, nil
+}
+
+// undoer records how to reverse each change of a run, newest first.
+type undoer struct {
+	steps []undoStep
+	kept  []string
+	warn  func(string, ...any)
+}
+
+type undoStep struct {
+	done string // what the report says once undone
+	what string // what is left behind when undoing fails
+	fn   func(context.Context) error
+}
+
+func (u *undoer) push(done, what string, fn func(context.Context) error) {
+	u.steps = append(u.steps, undoStep{done, what, fn})
+}
+
+// keep notes something this run made that is deliberately not undone.
+func (u *undoer) keep(what string) { u.kept = append(u.kept, what) }
+
+// run undoes every step, even when ctx was cancelled by Ctrl-C.
+func (u *undoer) run(ctx context.Context) {
+	if len(u.steps) == 0 && len(u.kept) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+	defer cancel()
+	var left []string
+	for i := len(u.steps) - 1; i >= 0; i-- {
+		s := u.steps[i]
+		if err := s.fn(ctx); err != nil {
+			u.warn("Could not undo: %s: %s", s.what, awsclient.ErrorMessage(err))
+			left = append(left, s.what)
+			continue
+		}
+		u.warn("Undone: %s", s.done)
+	}
+	left = append(left, u.kept...)
+	if len(left) > 0 {
+		u.warn("Left in place: %s", strings.Join(left, "; "))
+	}
+}
+
+// DryRun writes what Create would do, making no AWS call.
+func DryRun(w io.Writer, r *Request) error {
+	if r.Website {
+		r.Public = true
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	for _, b := range r.Buckets {
+		args := ""
+		if r.BucketRegion != "" {
+			args = " with args " + string(output.Encode(output.Map{{Key: "CreateBucketConfiguration", Value: output.Map{
+				{Key: "LocationConstraint", Value: r.BucketRegion}}}}, 4))
+		}
+		p("Would create bucket: '%s'%s", b, args)
+		if r.Public {
+			p("... then add this public access block configuration:")
+			p("%s", output.Encode(PublicAccessBlockOff, -1))
+			p("... then attach the following bucket policy to it:")
+			p("%s", output.Encode(policy.PublicRead(b), 4))
+		}
+		if r.Website {
+			p("... then configure index.html and error.html website settings")
+		}
+	}
+	if r.DurationSeconds > 0 {
+		doc, err := r.SessionPolicy()
+		if err != nil {
+			return err
+		}
+		p("Would ensure role: '%s'", RoleName)
+		p("Would assume role using following policy for %d seconds:", r.DurationSeconds)
+		p("%s", output.Encode(doc, 4))
+		return nil
+	}
+	name := r.UserName()
+	info := fmt.Sprintf(" user: '%s'", name)
+	if b := r.Boundary(); b != "" {
+		info += fmt.Sprintf(" with permissions boundary: '%s'", b)
+	}
+	p("Would create%s", info)
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return err
+		}
+		p("Would attach policy called '%s' to user '%s', details:\n%s", r.PolicyName(b), name, output.Encode(doc, 4))
+	}
+	p("Would call create access key for user '%s'", name)
+	return nil
+}

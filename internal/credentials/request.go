@@ -1,0 +1,252 @@
+// Package credentials creates what `create` hands out: buckets when asked,
+// an IAM user with inline policies and an access key, or a session from
+// AssumeRole on the tool's role with a session policy. It talks to AWS only
+// through the small interfaces below and prints nothing itself: step lines
+// go to a log function, dry-run text to a writer.
+package credentials
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+// RoleName is the role temporary credentials are assumed from.
+const RoleName = "s3-credentials.AmazonS3FullAccess"
+
+// RoleMaxSessionDuration is the MaxSessionDuration the role is created with:
+// the 12 hours --duration allows.
+const RoleMaxSessionDuration = 12 * 60 * 60
+
+// Managed policies used as permissions boundaries and on the role.
+const (
+	S3FullAccessARN     = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+	S3ReadOnlyAccessARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+)
+
+// AWS limits checked before any call is made.
+const (
+	MaxUserNameLength    = 64
+	MaxSessionNameLength = 64
+	// MaxUserInlinePolicyChars is the aggregate size of a user's inline
+	// policies, whitespace not counted.
+	MaxUserInlinePolicyChars = 2048
+	// MaxSessionPolicyChars is the size of an AssumeRole session policy.
+	MaxSessionPolicyChars = 2048
+)
+
+// Request is everything `create` was asked for.
+type Request struct {
+	Buckets    []string
+	Permission policy.Permission // ReadWrite, ReadOnly or WriteOnly
+	Prefix     string            // "*" for the whole bucket
+	PolicyText string            // --policy: custom document, $!BUCKET_NAME!$ substituted
+	Statements []any             // --statement: extra statements
+	// DurationSeconds > 0 asks for temporary credentials.
+	DurationSeconds int
+	Username        string
+	CreateBucket    bool
+	Public          bool // implied by Website
+	Website         bool
+	BucketRegion    string
+	// PermissionsBoundary is --user-permissions-boundary: an ARN, "none", or
+	// "" for the default that follows the permission.
+	PermissionsBoundary string
+}
+
+// Custom reports whether the policy comes from --policy or --statement.
+func (r *Request) Custom() bool { return r.PolicyText != "" || len(r.Statements) > 0 }
+
+// NamePermission is the permission part of generated names:
+// read-write, read-only, write-only or custom.
+func (r *Request) NamePermission() string {
+	if r.Custom() {
+		return string(policy.Custom)
+	}
+	return string(r.Permission)
+}
+
+// UserName is --username or the default "s3.PERMISSION.BUCKET1,BUCKET2".
+func (r *Request) UserName() string {
+	if r.Username != "" {
+		return r.Username
+	}
+	return "s3." + r.NamePermission() + "." + strings.Join(r.Buckets, ",")
+}
+
+// SessionName names the AssumeRole session like the default user name,
+// cut to the 64 characters STS allows.
+func (r *Request) SessionName() string {
+	name := "s3." + r.NamePermission() + "." + strings.Join(r.Buckets, ",")
+	if len(name) > MaxSessionNameLength {
+		name = name[:MaxSessionNameLength]
+	}
+	return name
+}
+
+// PolicyName is the name of the inline policy for one bucket.
+func (r *Request) PolicyName(bucket string) string {
+	return "s3." + r.NamePermission() + "." + bucket
+}
+
+// Boundary is the permissions boundary for a user this run creates, or ""
+// for none.
+func (r *Request) Boundary() string {
+	switch {
+	case r.PermissionsBoundary == "none":
+		return ""
+	case r.PermissionsBoundary != "":
+		return r.PermissionsBoundary
+	case r.Custom():
+		return ""
+	case r.Permission == policy.ReadOnly:
+		return S3ReadOnlyAccessARN
+	default:
+		return S3FullAccessARN
+	}
+}
+
+// UserPolicy is the inline policy document for one bucket.
+func (r *Request) UserPolicy(bucket string) (any, error) {
+	if r.PolicyText != "" {
+		return substitute(r.PolicyText, bucket)
+	}
+	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Prefix), r.Statements...)), nil
+}
+
+// SessionPolicy is the one document covering every bucket for AssumeRole.
+// A custom --policy is substituted once per bucket and the statements of
+// every copy are joined (the reference substituted only the last bucket).
+func (r *Request) SessionPolicy() (any, error) {
+	if r.PolicyText == "" {
+		return policy.ForBuckets(r.Permission, r.Buckets, r.Prefix, r.Statements), nil
+	}
+	if len(r.Buckets) == 1 {
+		return substitute(r.PolicyText, r.Buckets[0])
+	}
+	var merged output.Map
+	var stmts []any
+	for _, b := range r.Buckets {
+		doc, err := substitute(r.PolicyText, b)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := doc.(output.Map)
+		if !ok {
+			return nil, errors.New("--policy must be a JSON object to be used with several buckets")
+		}
+		if merged == nil {
+			merged = append(output.Map{}, m...)
+		}
+		switch s, _ := m.Get("Statement"); x := s.(type) {
+		case []any:
+			stmts = append(stmts, x...)
+		case nil:
+		default:
+			stmts = append(stmts, x)
+		}
+	}
+	merged.Set("Statement", dedupe(stmts))
+	return merged, nil
+}
+
+// dedupe drops statements that are byte-for-byte repeats (a --policy without
+// the placeholder gives the same statements for every bucket).
+func dedupe(stmts []any) []any {
+	seen := map[string]bool{}
+	out := make([]any, 0, len(stmts))
+	for _, s := range stmts {
+		k := string(output.EncodeCompact(s))
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func substitute(text, bucket string) (any, error) {
+	doc, err := policy.Substitute(text, bucket)
+	if err != nil {
+		return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
+	}
+	return doc, nil
+}
+
+var (
+	// S3's rules for new bucket names.
+	newBucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	ipAddress     = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
+	// Existing buckets may have legacy names (capitals, underscores); refuse
+	// only what cannot be a bucket name or would change the policy's meaning.
+	anyBucketName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
+	iamName       = regexp.MustCompile(`^[\w+=,.@-]+$`)
+)
+
+// ValidateBucketName checks a bucket name; strict says the bucket may be
+// created, so S3's current naming rules apply in full.
+func ValidateBucketName(name string, strict bool) error {
+	if !anyBucketName.MatchString(name) {
+		return fmt.Errorf("Invalid bucket name %q: bucket names use letters, digits, dots and hyphens", name)
+	}
+	if !strict {
+		return nil
+	}
+	switch {
+	case len(name) < 3 || len(name) > 63:
+		return fmt.Errorf("Invalid bucket name %q: must be between 3 and 63 characters long", name)
+	case !newBucketName.MatchString(name):
+		return fmt.Errorf("Invalid bucket name %q: use lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", name)
+	case strings.Contains(name, ".."):
+		return fmt.Errorf("Invalid bucket name %q: must not contain two adjacent dots", name)
+	case ipAddress.MatchString(name):
+		return fmt.Errorf("Invalid bucket name %q: must not be formatted as an IP address", name)
+	}
+	return nil
+}
+
+// Validate checks what can be checked without AWS: names and policy sizes.
+func (r *Request) Validate() error {
+	for _, b := range r.Buckets {
+		if err := ValidateBucketName(b, r.CreateBucket); err != nil {
+			return err
+		}
+	}
+	if r.DurationSeconds > 0 {
+		doc, err := r.SessionPolicy()
+		if err != nil {
+			return err
+		}
+		if n := len(output.EncodeCompact(doc)); n > MaxSessionPolicyChars {
+			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, MaxSessionPolicyChars)
+		}
+		return nil
+	}
+	name := r.UserName()
+	if len(name) > MaxUserNameLength {
+		hint := ""
+		if r.Username == "" {
+			hint = "; choose a shorter one with --username"
+		}
+		return fmt.Errorf("User name %q is %d characters long; IAM allows at most %d%s", name, len(name), MaxUserNameLength, hint)
+	}
+	if !iamName.MatchString(name) {
+		return fmt.Errorf("Invalid user name %q: IAM user names use letters, digits and +=,.@_-", name)
+	}
+	total := 0
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return err
+		}
+		total += len(output.EncodeCompact(doc))
+	}
+	if total > MaxUserInlinePolicyChars {
+		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package policy
+
+import (
+	"errors"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+// The messages below are the reference's, word for word: scripts match them.
+
+// ParseStatement validates a --statement value: a JSON object holding at
+// least Effect, Action and Resource. It returns the object with its member
+// order kept.
+func ParseStatement(text string) (output.Map, error) {
+	v, err := output.Decode([]byte(text))
+	if err != nil {
+		return nil, errors.New("Invalid JSON string")
+	}
+	m, ok := v.(output.Map)
+	if !ok {
+		return nil, errors.New("JSON must be an object")
+	}
+	var missing []string
+	for _, k := range []string{"Effect", "Action", "Resource"} {
+		if _, ok := m.Get(k); !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, errors.New("Statement JSON missing required keys: " + strings.Join(missing, ", "))
+	}
+	return m, nil
+}
+
+// ReadPolicy resolves a --policy value: literal JSON when it starts with "{",
+// otherwise a file path, or "-" for stdin. It returns the JSON text, checked
+// to parse.
+func ReadPolicy(value string, stdin io.Reader) (string, error) {
+	if strings.HasPrefix(strings.TrimSpace(value), "{") {
+		if _, err := output.Decode([]byte(value)); err != nil {
+			return "", errors.New("Invalid JSON string")
+		}
+		return value, nil
+	}
+	var data []byte
+	var err error
+	if value == "-" {
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(value)
+	}
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", errors.New("File not found")
+		}
+		return "", err
+	}
+	if _, err := output.Decode(data); err != nil {
+		if value == "-" {
+			return "", errors.New("Input contained invalid JSON")
+		}
+		return "", errors.New("File contained invalid JSON")
+	}
+	return string(data), nil
+}
+
+var durationPattern = regexp.MustCompile(`^(\d+)(m|h|s)?$`)
+
+// Duration bounds of AssumeRole as the tool allows them.
+const (
+	MinDurationSeconds = 15 * 60
+	MaxDurationSeconds = 12 * 60 * 60
+)
+
+// ParseDuration reads a --duration value: N or Ns seconds, Nm minutes, Nh
+// hours, between 15 minutes and 12 hours. It returns seconds.
+func ParseDuration(value string) (int, error) {
+	m := durationPattern.FindStringSubmatch(value)
+	if m == nil {
+		return 0, errors.New("Duration must be of form 3600s or 15m or 2h")
+	}
+	outOfRange := errors.New("Duration must be between 15 minutes and 12 hours")
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n > MaxDurationSeconds {
+		return 0, outOfRange // too many digits is out of range too
+	}
+	switch m[2] {
+	case "m":
+		n *= 60
+	case "h":
+		n *= 3600
+	}
+	if n < MinDurationSeconds || n > MaxDurationSeconds {
+		return 0, outOfRange
+	}
+	return int(n), nil
+}
