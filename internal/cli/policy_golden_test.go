@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const policyFileLiteral = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::$!BUCKET_NAME!$/*"}]}`
+
+// referenceCases were recorded from the Python reference (0.17): stdout,
+// stderr and exit code of each command are in testdata/policy/NAME.{out,err,code}.
+// None of them calls AWS.
+var referenceCases = []struct {
+	name string
+	args []string
+}{
+	{"rw-one", []string{"policy", "my-bucket"}},
+	{"ro-prefix", []string{"policy", "my-bucket", "--read-only", "--prefix", "foo/"}},
+	{"wo-two", []string{"policy", "b1", "b2", "--write-only", "--prefix", "x/*"}},
+	{"rw-statement", []string{"policy", "my-bucket", "--statement", `{"Effect": "Allow", "Action": "textract:*", "Resource": "*", "Sid": "é<&>"}`, "--statement", `{"Resource": "*", "Action": ["s3:ListAllMyBuckets"], "Effect": "Allow"}`}},
+	{"public", []string{"policy", "my-bucket", "--public-bucket"}},
+	{"public-two", []string{"policy", "a", "b", "--public-bucket"}},
+	{"bad-json", []string{"policy", "b", "--statement", "{"}},
+	{"not-object", []string{"policy", "b", "--statement", "[1]"}},
+	{"missing-keys", []string{"policy", "b", "--statement", `{"Effect": "Allow"}`}},
+	{"missing-arg", []string{"policy"}},
+	{"dry-user", []string{"create", "my-bucket", "--dry-run"}},
+	{"dry-user-ro-prefix", []string{"create", "a", "b", "--dry-run", "--read-only", "--prefix", "p/", "--username", "bob"}},
+	{"dry-public", []string{"create", "a", "--dry-run", "--public", "-c"}},
+	{"dry-website-region", []string{"create", "a", "--dry-run", "--website", "--bucket-region", "eu-west-1", "--write-only"}},
+	{"dry-duration", []string{"create", "a", "b", "--dry-run", "-d", "2h", "--read-only"}},
+	{"dry-statement", []string{"create", "a", "--dry-run", "--statement", `{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}`}},
+	{"dry-boundary", []string{"create", "a", "--dry-run", "--user-permissions-boundary", "arn:aws:iam::aws:policy/Custom"}},
+	{"dry-boundary-none", []string{"create", "a", "--dry-run", "--user-permissions-boundary", "none"}},
+	{"dry-policy-file", []string{"create", "a", "--dry-run", "--policy", "testdata/policy-file.json"}},
+	{"dry-policy-literal", []string{"create", "a", "b", "--dry-run", "--policy", policyFileLiteral}},
+	{"bad-duration", []string{"create", "a", "--dry-run", "-d", "5m"}},
+	{"bad-duration-form", []string{"create", "a", "--dry-run", "-d", "5x"}},
+	{"bad-policy-missing", []string{"create", "a", "--dry-run", "--policy", "nope.json"}},
+	{"bad-format", []string{"create", "a", "--dry-run", "-f", "xml"}},
+	{"conflict", []string{"create", "a", "--dry-run", "--read-only", "--write-only"}},
+}
+
+func TestMatchesReferenceWithoutAWS(t *testing.T) {
+	// No AWS configuration at all: these commands must not need any.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	for _, tc := range referenceCases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, "", tc.args...)
+			base := filepath.Join("testdata", "policy", tc.name)
+			want := func(ext string) string {
+				b, err := os.ReadFile(base + "." + ext)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+			if got := r.Stdout; got != want("out") {
+				t.Errorf("stdout differs from %s.out\n--- got\n%s\n--- want\n%s", base, got, want("out"))
+			}
+			if got := r.Stderr; got != want("err") {
+				t.Errorf("stderr differs from %s.err\n--- got\n%s\n--- want\n%s", base, got, want("err"))
+			}
+			if code, _ := strconv.Atoi(strings.TrimSpace(want("code"))); r.Code != code {
+				t.Errorf("exit code %d, want %d", r.Code, code)
+			}
+		})
+	}
+}
+
+func TestPolicyFromStdin(t *testing.T) {
+	r := run(t, policyFileLiteral, "create", "x", "--dry-run", "--policy", "-")
+	if r.Code != 0 || !strings.Contains(r.Stdout, `"arn:aws:s3:::x/*"`) {
+		t.Fatalf("exit %d stdout %s stderr %s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = run(t, "not json", "create", "x", "--dry-run", "--policy", "-")
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid value for '--policy': Input contained invalid JSON\n") {
+		t.Fatalf("exit %d stderr %s", r.Code, r.Stderr)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{nope"), 0o600)
+	r = run(t, "", "create", "x", "--dry-run", "--policy", bad)
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid value for '--policy': File contained invalid JSON\n") {
+		t.Fatalf("exit %d stderr %s", r.Code, r.Stderr)
+	}
+	r = run(t, "", "create", "x", "--dry-run", "--policy", "{nope")
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid value for '--policy': Invalid JSON string\n") {
+		t.Fatalf("exit %d stderr %s", r.Code, r.Stderr)
+	}
+}
+
+// The reference substituted only the last bucket's name into the session
+// policy; each bucket gets its own statements here.
+func TestDryRunDurationPolicySubstitutesEveryBucket(t *testing.T) {
+	r := run(t, "", "create", "a", "b", "--dry-run", "-d", "1h", "--policy", policyFileLiteral)
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	for _, want := range []string{`"arn:aws:s3:::a/*"`, `"arn:aws:s3:::b/*"`, "Would assume role using following policy for 3600 seconds:"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("missing %s in\n%s", want, r.Stdout)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"bogus"}, "Error: No such command 'bogus'.\n"},
+		{[]string{"create", "b", "--bogus"}, "Error: No such option '--bogus'.\n"},
+		{[]string{"create", "b", "-z"}, "Error: No such option '-z'.\n"},
+		{[]string{"create", "b", "--username"}, "Error: Option '--username' requires an argument.\n"},
+		{[]string{"create", "b", "-d"}, "Error: Option '-d' requires an argument.\n"},
+		{[]string{"whoami", "x", "y"}, "Error: Got unexpected extra arguments (x y)\n"},
+		{[]string{"create"}, "Error: Missing argument 'BUCKETS...'.\n"},
+	} {
+		r := run(t, "", tc.args...)
+		if r.Code != 2 || !strings.HasSuffix(r.Stderr, tc.msg) || !strings.HasPrefix(r.Stderr, "Usage: s3-credentials") {
+			t.Errorf("%v: exit %d stderr %q, want exit 2 ending %q", tc.args, r.Code, r.Stderr, tc.msg)
+		}
+		if r.Stdout != "" {
+			t.Errorf("%v: stdout %q", tc.args, r.Stdout)
+		}
+	}
+}
+
+func TestValidationBeforeAnyAWSCall(t *testing.T) {
+	long := strings.Repeat("b", 30)
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"create", long, long + "x", "--dry-run"}, "IAM allows at most 64; choose a shorter one with --username"},
+		{[]string{"create", "Bad*Name", "-c", "--dry-run"}, `Invalid bucket name "Bad*Name"`},
+		{[]string{"create", "a/b", "--dry-run"}, `Invalid bucket name "a/b"`},
+		{[]string{"create", "b1", "b2", "b3", "b4", "b5", "b6", "--dry-run"}, "IAM allows at most 2048 per user"},
+	} {
+		r := run(t, "", tc.args...)
+		if r.Code != 1 || !strings.Contains(r.Stderr, tc.msg) || r.Stdout != "" {
+			t.Errorf("%v: exit %d stdout %q stderr %q, want exit 1 with %q", tc.args, r.Code, r.Stdout, r.Stderr, tc.msg)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := run(t, "", "--version")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "s3-credentials, version ") {
+		t.Errorf("exit %d stdout %q", r.Code, r.Stdout)
+	}
+}
