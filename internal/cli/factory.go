@@ -80,4 +80,9 @@ func (f *Factory) AddAWSFlags(cmd *cobra.Command) {
 	fl.StringVarP(&f.AWS.AuthFile, "auth", "a", "", "Path to JSON/INI file containing credentials, or - for standard input")
 	fl.StringVar(&f.AWS.Profile, "profile", "", "Named profile from the AWS config and credentials files")
 	fl.StringVar(&f.AWS.Region, "region", "", "AWS region (default: from the environment or profile, else us-east-1)")
+	for _, name := range awsFlagNames {
+		_ = fl.SetAnnotation(name, flagGroupAnnotation, []string{"aws"})
+	}
 }
+
+var awsFlagNames = []string{"access-key", "secret-key", "session-token", "endpoint-url", "auth", "profile", "region"}

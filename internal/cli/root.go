@@ -57,6 +57,7 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 		SilenceUsage:  true,
 	}
 	root.SetVersionTemplate("s3-credentials, version {{.Version}}\n")
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(flagError)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
