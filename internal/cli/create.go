@@ -29,6 +29,9 @@ type CreateOptions struct {
 	Silent              bool
 	DryRun              bool
 	PermissionsBoundary string
+	Tags                []string
+	Output              string
+	Force               bool
 }
 
 // NewCmdCreate creates credentials for buckets.
@@ -89,6 +92,16 @@ standard output.`,
 			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
 				return err
 			}
+			for _, raw := range opts.Tags {
+				tag, err := credentials.ParseTag(raw)
+				if err != nil {
+					return badParam(cmd, "tag", err.Error())
+				}
+				req.Tags = append(req.Tags, tag)
+			}
+			if opts.Force && opts.Output == "" {
+				return usageErrorf(cmd, "--force only applies with --output")
+			}
 			return runCreate(cmd, f, opts, req)
 		},
 	}
@@ -108,6 +121,9 @@ standard output.`,
 	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")
 	fl.StringVar(&opts.PermissionsBoundary, "user-permissions-boundary", "", "Permissions boundary for created users, or 'none'; default follows --read-only/--write-only")
+	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session) with KEY=VALUE (repeatable)")
+	fl.StringVar(&opts.Output, "output", "", "Write the credentials to this file (mode 0600) instead of standard output")
+	fl.BoolVar(&opts.Force, "force", false, "With --output, replace the file if it exists")
 	f.AddAWSFlags(cmd)
 	return cmd
 }
@@ -131,23 +147,51 @@ func runCreate(cmd *cobra.Command, f *Factory, opts *CreateOptions, req *credent
 	if !opts.Silent {
 		creator.Log = func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
 	}
-	res, err := creator.Create(ctx, req)
-	if err != nil {
-		return err
+	creator.Deliver = func(res *credentials.Result) error {
+		return writeCredentials(f, opts.Format, res)
 	}
-	return writeCredentials(f, opts.Format, res)
+	if opts.Output != "" {
+		// Checked before anything is created: a bad path costs nothing.
+		file, err := output.PrepareSecretFile(opts.Output, opts.Force)
+		if err != nil {
+			return err
+		}
+		delivered := false
+		defer func() {
+			if !delivered {
+				file.Abandon()
+			}
+		}()
+		creator.Deliver = func(res *credentials.Result) error {
+			if err := file.Commit(credentialText(opts.Format, res)); err != nil {
+				return err
+			}
+			delivered = true
+			if creator.Log != nil {
+				creator.Log("Wrote credentials to " + file.Path())
+			}
+			return nil
+		}
+	}
+	_, err = creator.Create(ctx, req)
+	return err
 }
 
-// writeCredentials prints credentials as JSON (the AWS structure) or as an
+// credentialText renders credentials as JSON (the AWS structure) or as an
 // INI [default] profile.
-func writeCredentials(f *Factory, format string, res *credentials.Result) error {
+func credentialText(format string, res *credentials.Result) []byte {
 	if format == "ini" {
 		text := fmt.Sprintf("[default]\naws_access_key_id=%s\naws_secret_access_key=%s\n", res.AccessKeyID, res.SecretAccessKey)
 		if res.SessionToken != "" {
 			text += fmt.Sprintf("aws_session_token=%s\n", res.SessionToken)
 		}
-		_, err := fmt.Fprint(f.IO.Out, text)
-		return err
+		return []byte(text)
 	}
-	return output.WriteJSON(f.IO.Out, res.Document)
+	return append(output.Encode(res.Document, 4), '\n')
+}
+
+// writeCredentials prints credentials on standard output.
+func writeCredentials(f *Factory, format string, res *credentials.Result) error {
+	_, err := f.IO.Out.Write(credentialText(format, res))
+	return err
 }

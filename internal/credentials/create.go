@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/output"
@@ -32,6 +35,7 @@ type IAMAPI interface {
 	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
 	CreateRole(context.Context, *iam.CreateRoleInput, ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
 	UpdateRole(context.Context, *iam.UpdateRoleInput, ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
+	UpdateAssumeRolePolicy(context.Context, *iam.UpdateAssumeRolePolicyInput, ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
 	AttachRolePolicy(context.Context, *iam.AttachRolePolicyInput, ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
 }
 
@@ -48,6 +52,7 @@ type S3API interface {
 	PutPublicAccessBlock(context.Context, *s3.PutPublicAccessBlockInput, ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
 	PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
 	PutBucketWebsite(context.Context, *s3.PutBucketWebsiteInput, ...func(*s3.Options)) (*s3.PutBucketWebsiteOutput, error)
+	PutBucketTagging(context.Context, *s3.PutBucketTaggingInput, ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error)
 }
 
 // Creator carries out create requests.
@@ -65,6 +70,11 @@ type Creator struct {
 	Sleep func(context.Context, time.Duration) error
 	// AssumeRoleRetryFor bounds how long a freshly created role is retried.
 	AssumeRoleRetryFor time.Duration
+	// Deliver hands the new credentials over (prints or saves them). It runs
+	// before Create returns, so that when it fails what was created is
+	// undone like any other failed step: nobody is left holding a key that
+	// was never shown.
+	Deliver func(*Result) error
 }
 
 // Result holds the credentials created.
@@ -220,6 +230,18 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) e
 		info += " in region: " + r.BucketRegion
 	}
 	c.log("%s", info)
+	if len(r.Tags) > 0 {
+		tags := make([]s3types.Tag, len(r.Tags))
+		for i, t := range r.Tags {
+			tags[i] = s3types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)}
+		}
+		if _, err := c.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{
+			Bucket: aws.String(bucket), Tagging: &s3types.Tagging{TagSet: tags},
+		}); err != nil {
+			return err
+		}
+		c.log("Tagged bucket %s: %s", bucket, TagList(r.Tags))
+	}
 	if !r.Public {
 		return nil
 	}
@@ -264,6 +286,12 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		if b := r.Boundary(); b != "" {
 			in.PermissionsBoundary = aws.String(b)
 			info += fmt.Sprintf(" with permissions boundary: '%s'", b)
+		}
+		for _, t := range r.Tags {
+			in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+		}
+		if len(r.Tags) > 0 {
+			info += fmt.Sprintf(" tagged %s", TagList(r.Tags))
 		}
 		if _, err := c.IAM.CreateUser(ctx, in); err != nil {
 			return nil, err
@@ -313,11 +341,21 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		return nil, err
 	}
 	c.log("Created access key for user: %s", name)
-	return &Result{
+	res := &Result{
 		AccessKeyID:     aws.ToString(key.AccessKeyId),
 		SecretAccessKey: aws.ToString(key.SecretAccessKey),
 		Document:        output.AccessKey(key),
-	}, nil
+	}
+	if c.Deliver != nil {
+		if err := c.Deliver(res); err != nil {
+			u.push("deleted access key "+res.AccessKeyID, "access key "+res.AccessKeyID, func(ctx context.Context) error {
+				_, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: key.AccessKeyId})
+				return err
+			})
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // previousPolicy returns a function restoring the inline policy an existing
@@ -338,7 +376,7 @@ func (c *Creator) previousPolicy(ctx context.Context, user, name string, userExi
 }
 
 func (c *Creator) assumeRole(ctx context.Context, r *Request) (*Result, error) {
-	arn, created, err := c.ensureRole(ctx, r.DurationSeconds)
+	arn, created, err := c.ensureRoleFor(ctx, r.DurationSeconds, len(r.Tags) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -353,16 +391,26 @@ func (c *Creator) assumeRole(ctx context.Context, r *Request) (*Result, error) {
 		Policy:          aws.String(string(output.EncodeCompact(doc))),
 		DurationSeconds: aws.Int32(int32(r.DurationSeconds)),
 	}
+	for _, t := range r.Tags {
+		in.Tags = append(in.Tags, ststypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+	}
 	out, err := c.assumeWithRetry(ctx, in, created)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{
+	res := &Result{
 		AccessKeyID:     aws.ToString(out.Credentials.AccessKeyId),
 		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
 		SessionToken:    aws.ToString(out.Credentials.SessionToken),
 		Document:        output.Credentials(out.Credentials),
-	}, nil
+	}
+	if c.Deliver != nil {
+		// Session credentials cannot be revoked one by one; they expire.
+		if err := c.Deliver(res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // assumeWithRetry retries AccessDenied for a role this run just created:
@@ -410,9 +458,20 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // and raising its MaxSessionDuration when it is below what is asked (roles
 // made by early versions of the reference allowed one hour).
 func (c *Creator) ensureRole(ctx context.Context, duration int) (arn string, created bool, err error) {
+	return c.ensureRoleFor(ctx, duration, false)
+}
+
+// ensureRoleFor is ensureRole that also makes sure sessions may be tagged
+// when tagSession is set.
+func (c *Creator) ensureRoleFor(ctx context.Context, duration int, tagSession bool) (arn string, created bool, err error) {
 	got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)})
 	if err == nil {
 		role := got.Role
+		if tagSession {
+			if err := c.allowTagSession(ctx, role); err != nil {
+				return "", false, err
+			}
+		}
 		if maxDur := int(aws.ToInt32(role.MaxSessionDuration)); maxDur != 0 && maxDur < duration {
 			if _, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{
 				RoleName:           aws.String(RoleName),
@@ -433,12 +492,17 @@ func (c *Creator) ensureRole(ctx context.Context, duration int) (arn string, cre
 	if err != nil {
 		return "", false, err
 	}
+	var action any = "sts:AssumeRole"
+	if tagSession {
+		// Session tags need sts:TagSession in the role's trust policy.
+		action = []string{"sts:AssumeRole", "sts:TagSession"}
+	}
 	trust := output.Map{
 		{Key: "Version", Value: policy.Version},
 		{Key: "Statement", Value: []any{output.Map{
 			{Key: "Effect", Value: "Allow"},
 			{Key: "Principal", Value: output.Map{{Key: "AWS", Value: "arn:aws:iam::" + aws.ToString(ident.Account) + ":root"}}},
-			{Key: "Action", Value: "sts:AssumeRole"},
+			{Key: "Action", Value: action},
 		}}},
 	}
 	out, err := c.IAM.CreateRole(ctx, &iam.CreateRoleInput{
@@ -459,6 +523,63 @@ func (c *Creator) ensureRole(ctx context.Context, duration int) (arn string, cre
 		return "", false, err
 	}
 	return aws.ToString(out.Role.Arn), true, nil
+}
+
+// allowTagSession adds sts:TagSession to the trust policy of an existing
+// role, which --tag with --duration needs, saying so.
+func (c *Creator) allowTagSession(ctx context.Context, role *iamtypes.Role) error {
+	text, err := url.QueryUnescape(aws.ToString(role.AssumeRolePolicyDocument))
+	if err != nil {
+		return err
+	}
+	doc, err := output.Decode([]byte(text))
+	if err != nil {
+		return fmt.Errorf("role %s has a trust policy that is not JSON: %w", RoleName, err)
+	}
+	m, _ := doc.(output.Map)
+	stmts, _ := m.Get("Statement")
+	list, ok := stmts.([]any)
+	if !ok {
+		list = []any{stmts}
+	}
+	changed := false
+	for _, s := range list {
+		st, ok := s.(output.Map)
+		if !ok {
+			continue
+		}
+		if eff, _ := st.Get("Effect"); eff != "Allow" {
+			continue
+		}
+		act, _ := st.Get("Action")
+		var actions []any
+		switch a := act.(type) {
+		case string:
+			actions = []any{a}
+		case []any:
+			actions = a
+		}
+		hasAssume, hasTag := false, false
+		for _, a := range actions {
+			hasAssume = hasAssume || a == "sts:AssumeRole"
+			hasTag = hasTag || a == "sts:TagSession"
+		}
+		if hasAssume && !hasTag {
+			st.Set("Action", append(actions, "sts:TagSession"))
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	m.Set("Statement", list)
+	if _, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+		RoleName: aws.String(RoleName), PolicyDocument: aws.String(string(output.EncodeCompact(m))),
+	}); err != nil {
+		return fmt.Errorf("--tag needs sts:TagSession in the trust policy of role %s, and adding it failed: %s", RoleName, awsclient.ErrorMessage(err))
+	}
+	c.warn("Updated role %s: its trust policy now allows sts:TagSession, which --tag needs", RoleName)
+	return nil
 }
 
 // undoer records how to reverse each change of a run, newest first.
@@ -529,6 +650,9 @@ func DryRun(w io.Writer, r *Request) error {
 		if r.Website {
 			p("... then configure index.html and error.html website settings")
 		}
+		if len(r.Tags) > 0 {
+			p("... then tag it with: %s", TagList(r.Tags))
+		}
 	}
 	if r.DurationSeconds > 0 {
 		doc, err := r.SessionPolicy()
@@ -538,12 +662,18 @@ func DryRun(w io.Writer, r *Request) error {
 		p("Would ensure role: '%s'", RoleName)
 		p("Would assume role using following policy for %d seconds:", r.DurationSeconds)
 		p("%s", output.Encode(doc, 4))
+		if len(r.Tags) > 0 {
+			p("... with session tags: %s", TagList(r.Tags))
+		}
 		return nil
 	}
 	name := r.UserName()
 	info := fmt.Sprintf(" user: '%s'", name)
 	if b := r.Boundary(); b != "" {
 		info += fmt.Sprintf(" with permissions boundary: '%s'", b)
+	}
+	if len(r.Tags) > 0 {
+		info += " tagged " + TagList(r.Tags)
 	}
 	p("Would create%s", info)
 	for _, b := range r.Buckets {

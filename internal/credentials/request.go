@@ -56,6 +56,34 @@ type Request struct {
 	// PermissionsBoundary is --user-permissions-boundary: an ARN, "none", or
 	// "" for the default that follows the permission.
 	PermissionsBoundary string
+	// Tags go on what create makes: the user, new buckets, the STS session.
+	Tags []Tag
+}
+
+// Tag is one --tag KEY=VALUE.
+type Tag struct{ Key, Value string }
+
+// ParseTag reads KEY=VALUE within IAM's limits (key 1-128, value 0-256 characters).
+func ParseTag(s string) (Tag, error) {
+	k, v, ok := strings.Cut(s, "=")
+	switch {
+	case !ok || k == "":
+		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %q", s)
+	case len(k) > 128:
+		return Tag{}, fmt.Errorf("tag key %q is longer than 128 characters", k)
+	case len(v) > 256:
+		return Tag{}, fmt.Errorf("tag value for %q is longer than 256 characters", k)
+	}
+	return Tag{k, v}, nil
+}
+
+// TagList renders tags as k=v, k=v for messages.
+func TagList(tags []Tag) string {
+	parts := make([]string, len(tags))
+	for i, t := range tags {
+		parts[i] = t.Key + "=" + t.Value
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Custom reports whether the policy comes from --policy or --statement.

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+func TestCreateOutputFile(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("out-bucket")
+	path := filepath.Join(t.TempDir(), "creds.ini")
+	r := e.ok("create", "out-bucket", "--output", path, "--format", "ini")
+	if r.Stdout != "" {
+		t.Errorf("credentials also on stdout: %q", r.Stdout)
+	}
+	if !strings.HasSuffix(r.Stderr, "Wrote credentials to "+path+"\n") {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	b, err := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if err != nil || !strings.HasPrefix(string(b), "[default]\naws_access_key_id=AKIA") || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file %q mode %v err %v", b, fi.Mode(), err)
+	}
+	keys := e.accessKeys("s3.read-write.out-bucket")
+
+	// An existing file is refused before anything is created.
+	r = e.run("create", "out-bucket", "--output", path)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "already exists; use --force to overwrite it") {
+		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
+	}
+	if got := e.accessKeys("s3.read-write.out-bucket"); len(got) != len(keys) {
+		t.Errorf("a key was created although the file could not be written: %v", got)
+	}
+	// --force replaces it.
+	e.ok("create", "out-bucket", "--output", path, "--force", "-d", "15m")
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), `"SessionToken"`) {
+		t.Errorf("not replaced: %s", b)
+	}
+	// A directory that does not exist: nothing is created.
+	r = e.run("create", "out-bucket", "--username", "nobody", "--output", filepath.Join(t.TempDir(), "no", "such", "file"))
+	if r.Code != 1 || e.userExists("nobody") {
+		t.Errorf("exit %d, user exists: %v, stderr %q", r.Code, e.userExists("nobody"), r.Stderr)
+	}
+	if r := run(t, "", "create", "b", "--force", "--dry-run"); r.Code != 2 {
+		t.Errorf("--force without --output: exit %d", r.Code)
+	}
+}
+
+func TestCreateTags(t *testing.T) {
+	e := newE2E(t)
+	rec, proxyURL := newRecorder(t, e.moto.URL)
+	r := e.ok("create", "tagged-bucket", "-c", "--tag", "team=data", "--tag", "cost=42", "--endpoint-url", proxyURL)
+	if !strings.Contains(r.Stderr, "Tagged bucket tagged-bucket: team=data, cost=42\n") ||
+		!strings.Contains(r.Stderr, "with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' tagged team=data, cost=42\n") {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	tags, err := e.Clients.IAM.ListUserTags(e.ctx(), &iam.ListUserTagsInput{UserName: aws.String("s3.read-write.tagged-bucket")})
+	if err != nil || len(tags.Tags) != 2 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[1].Value) != "42" {
+		t.Errorf("user tags %+v %v", tags, err)
+	}
+	bt, err := e.Clients.S3.GetBucketTagging(e.ctx(), &s3.GetBucketTaggingInput{Bucket: aws.String("tagged-bucket")})
+	if err != nil || len(bt.TagSet) != 2 {
+		t.Errorf("bucket tags %+v %v", bt, err)
+	}
+	// Temporary credentials: the session is tagged, and the new role's
+	// trust policy allows it.
+	e.ok("create", "tagged-bucket", "-d", "15m", "--tag", "team=data", "--endpoint-url", proxyURL)
+	if k, _ := rec.param("AssumeRole", "Tags.member.1.Key"); k != "team" {
+		t.Errorf("AssumeRole session tag key %q", k)
+	}
+	if doc, _ := rec.param("CreateRole", "AssumeRolePolicyDocument"); !strings.Contains(doc, `"sts:TagSession"`) {
+		t.Errorf("trust policy %s", doc)
+	}
+	// A role made without it is updated, saying so.
+	e2 := newE2E(t)
+	e2.makeBucket("tagged-bucket")
+	e2.ok("create", "tagged-bucket", "-d", "15m")
+	r = e2.ok("create", "tagged-bucket", "-d", "15m", "--tag", "a=b")
+	if !strings.Contains(r.Stderr, "its trust policy now allows sts:TagSession") {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	for _, bad := range []string{"novalue", "=x"} {
+		if r := run(t, "", "create", "b", "--dry-run", "--tag", bad); r.Code != 2 || !strings.Contains(r.Stderr, "Invalid value for '--tag': expected KEY=VALUE") {
+			t.Errorf("--tag %q: exit %d stderr %q", bad, r.Code, r.Stderr)
+		}
+	}
+	r = run(t, "", "create", "b", "--dry-run", "--tag", "k=v")
+	if !strings.Contains(r.Stdout, "Would create user: 's3.read-write.b' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' tagged k=v\n") {
+		t.Errorf("dry run %q", r.Stdout)
+	}
+}
