@@ -67,6 +67,7 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 	for _, add := range commands {
 		root.AddCommand(add(f))
 	}
+	addNameCompletion(f, root)
 	return root
 }
 

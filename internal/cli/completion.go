@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/spf13/cobra"
+)
+
+// Shell completion of bucket and user names, asked of AWS only where that
+// is one cheap call: ListBuckets, or the first page of ListUsers.
+
+// completionTimeout bounds the AWS call behind a <TAB>: a slow network must
+// not hang the shell.
+const completionTimeout = 3 * time.Second
+
+// addNameCompletion gives every command whose first argument is a bucket or
+// a user name a completer, from the argument names in its Use line.
+func addNameCompletion(f *Factory, root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.ValidArgsFunction != nil {
+			continue
+		}
+		fields := strings.Fields(c.Use)
+		if len(fields) < 2 {
+			continue
+		}
+		switch strings.TrimSuffix(fields[1], "...") {
+		case "BUCKET", "BUCKETS":
+			c.ValidArgsFunction = completeFrom(f, bucketNames, strings.HasSuffix(fields[1], "..."))
+		case "USERNAME", "USERNAMES":
+			c.ValidArgsFunction = completeFrom(f, userNames, strings.HasSuffix(fields[1], "..."))
+		}
+	}
+}
+
+func completeFrom(f *Factory, list func(context.Context, *Factory) ([]string, error), repeat bool) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 && !repeat {
+			return nil, cobra.ShellCompDirectiveDefault
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), completionTimeout)
+		defer cancel()
+		names, err := list(ctx, f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		seen := map[string]bool{}
+		for _, a := range args {
+			seen[a] = true
+		}
+		var out []string
+		for _, n := range names {
+			if strings.HasPrefix(n, toComplete) && !seen[n] {
+				out = append(out, n)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func bucketNames(ctx context.Context, f *Factory) ([]string, error) {
+	c, err := f.Clients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(out.Buckets))
+	for _, b := range out.Buckets {
+		names = append(names, aws.ToString(b.Name))
+	}
+	return names, nil
+}
+
+func userNames(ctx context.Context, f *Factory) ([]string, error) {
+	c, err := f.Clients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.IAM.ListUsers(ctx, &iam.ListUsersInput{})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(out.Users))
+	for _, u := range out.Users {
+		names = append(names, aws.ToString(u.UserName))
+	}
+	return names, nil
+}
