@@ -18,7 +18,7 @@ type CreateOptions struct {
 	Duration            string
 	Username            string
 	CreateBucket        bool
-	Prefix              string
+	Prefixes            []string
 	Public              bool
 	Website             bool
 	ReadOnly            bool
@@ -64,7 +64,7 @@ standard output.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &credentials.Request{
 				Buckets:             args,
-				Prefix:              opts.Prefix,
+				Prefixes:            opts.Prefixes,
 				Username:            opts.Username,
 				CreateBucket:        opts.CreateBucket,
 				Public:              opts.Public,
@@ -110,7 +110,7 @@ standard output.`,
 	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long the credentials should work, e.g. 3600 or 3600s, 15m, 1h (15m to 12h); default: forever")
 	fl.StringVar(&opts.Username, "username", "", "Username to create, or existing user to use")
 	fl.BoolVarP(&opts.CreateBucket, "create-bucket", "c", false, "Create buckets if they do not already exist")
-	fl.StringVar(&opts.Prefix, "prefix", "*", "Restrict to keys starting with this prefix, e.g. foo/ (no leading /)")
+	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
 	fl.BoolVar(&opts.Public, "public", false, "Make the created bucket public: anyone can download files if they know their names")
 	fl.BoolVar(&opts.Website, "website", false, "Configure the created bucket as a website, using index.html and error.html (implies --public)")
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")

@@ -16,7 +16,7 @@ type PolicyOptions struct {
 	Buckets      []string
 	ReadOnly     bool
 	WriteOnly    bool
-	Prefix       string
+	Prefixes     []string
 	Statements   []string
 	PublicBucket bool
 }
@@ -47,7 +47,7 @@ Takes the same permission options as create.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
-	fl.StringVar(&opts.Prefix, "prefix", "*", "Restrict to keys starting with this prefix, e.g. foo/ (no leading /)")
+	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
 	fl.BoolVar(&opts.PublicBucket, "public-bucket", false, "Print the bucket policy that allows public access instead")
 	return cmd
@@ -64,5 +64,5 @@ func runPolicy(f *Factory, opts *PolicyOptions, stmts []any) error {
 	if err != nil {
 		return err
 	}
-	return output.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefix, stmts))
+	return output.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefixes, stmts))
 }

@@ -43,7 +43,7 @@ const (
 type Request struct {
 	Buckets    []string
 	Permission policy.Permission // ReadWrite, ReadOnly or WriteOnly
-	Prefix     string            // "*" for the whole bucket
+	Prefixes   []string          // key prefixes; none or "*" for the whole bucket
 	PolicyText string            // --policy: custom document, $!BUCKET_NAME!$ substituted
 	Statements []any             // --statement: extra statements
 	// DurationSeconds > 0 asks for temporary credentials.
@@ -143,7 +143,7 @@ func (r *Request) UserPolicy(bucket string) (any, error) {
 	if r.PolicyText != "" {
 		return substitute(r.PolicyText, bucket)
 	}
-	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Prefix), r.Statements...)), nil
+	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Prefixes...), r.Statements...)), nil
 }
 
 // SessionPolicy is the one document covering every bucket for AssumeRole.
@@ -151,7 +151,7 @@ func (r *Request) UserPolicy(bucket string) (any, error) {
 // every copy are joined (the reference substituted only the last bucket).
 func (r *Request) SessionPolicy() (any, error) {
 	if r.PolicyText == "" {
-		return policy.ForBuckets(r.Permission, r.Buckets, r.Prefix, r.Statements), nil
+		return policy.ForBuckets(r.Permission, r.Buckets, r.Prefixes, r.Statements), nil
 	}
 	if len(r.Buckets) == 1 {
 		return substitute(r.PolicyText, r.Buckets[0])

@@ -27,38 +27,59 @@ const Version = "2012-10-17"
 // BucketNamePlaceholder is replaced by each bucket's name in a --policy document.
 const BucketNamePlaceholder = "$!BUCKET_NAME!$"
 
-// normalizePrefix appends "*" to a prefix that does not end in one, so "foo/"
-// grants "foo/*" and the default "*" grants the whole bucket.
-func normalizePrefix(prefix string) string {
-	if !strings.HasSuffix(prefix, "*") {
-		prefix += "*"
+// normalizePrefixes appends "*" to each prefix that does not end in one, so
+// "foo/" grants "foo/*", and drops repeats. No prefix, or a "*" among them,
+// means the whole bucket: ["*"].
+func normalizePrefixes(prefixes []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range prefixes {
+		if !strings.HasSuffix(p, "*") {
+			p += "*"
+		}
+		if p == "*" {
+			return []string{"*"}
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
 	}
-	return prefix
+	if len(out) == 0 {
+		return []string{"*"}
+	}
+	return out
 }
 
-func statement(actions []string, resource string) output.Map {
+func statement(actions []string, resources []string) output.Map {
 	return output.Map{
 		{Key: "Effect", Value: "Allow"},
 		{Key: "Action", Value: actions},
-		{Key: "Resource", Value: []string{resource}},
+		{Key: "Resource", Value: resources},
 	}
 }
 
-func bucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+func bucketARN(bucket string) []string { return []string{"arn:aws:s3:::" + bucket} }
 
-func objectARN(bucket, prefix string) string { return "arn:aws:s3:::" + bucket + "/" + prefix }
+func objectARNs(bucket string, prefixes []string) []string {
+	arns := make([]string, len(prefixes))
+	for i, p := range prefixes {
+		arns[i] = "arn:aws:s3:::" + bucket + "/" + p
+	}
+	return arns
+}
 
-// ReadOnlyStatements lets the holder list the bucket (only under prefix when
-// one is given) and read its objects.
-func ReadOnlyStatements(bucket, prefix string) []any {
-	prefix = normalizePrefix(prefix)
+// ReadOnlyStatements lets the holder list the bucket (only under the
+// prefixes when any are given) and read its objects there.
+func ReadOnlyStatements(bucket string, prefixes ...string) []any {
+	prefixes = normalizePrefixes(prefixes)
 	var stmts []any
-	if prefix != "*" {
+	if prefixes[0] != "*" {
 		stmts = append(stmts,
 			statement([]string{"s3:GetBucketLocation"}, bucketARN(bucket)),
 			append(statement([]string{"s3:ListBucket"}, bucketARN(bucket)), output.Field{
 				Key: "Condition", Value: output.Map{{Key: "StringLike", Value: output.Map{
-					{Key: "s3:prefix", Value: []string{prefix}},
+					{Key: "s3:prefix", Value: prefixes},
 				}}},
 			}),
 		)
@@ -71,30 +92,31 @@ func ReadOnlyStatements(bucket, prefix string) []any {
 		"s3:GetObjectLegalHold",
 		"s3:GetObjectRetention",
 		"s3:GetObjectTagging",
-	}, objectARN(bucket, prefix)))
+	}, objectARNs(bucket, prefixes)))
 }
 
 // ReadWriteStatements adds writing and deleting objects to ReadOnlyStatements.
-func ReadWriteStatements(bucket, prefix string) []any {
-	prefix = normalizePrefix(prefix)
-	return append(ReadOnlyStatements(bucket, prefix),
-		statement([]string{"s3:PutObject", "s3:DeleteObject"}, objectARN(bucket, prefix)))
+func ReadWriteStatements(bucket string, prefixes ...string) []any {
+	prefixes = normalizePrefixes(prefixes)
+	return append(ReadOnlyStatements(bucket, prefixes...),
+		statement([]string{"s3:PutObject", "s3:DeleteObject"}, objectARNs(bucket, prefixes)))
 }
 
 // WriteOnlyStatements lets the holder put objects and nothing else.
-func WriteOnlyStatements(bucket, prefix string) []any {
-	return []any{statement([]string{"s3:PutObject"}, objectARN(bucket, normalizePrefix(prefix)))}
+func WriteOnlyStatements(bucket string, prefixes ...string) []any {
+	return []any{statement([]string{"s3:PutObject"}, objectARNs(bucket, normalizePrefixes(prefixes)))}
 }
 
-// Statements returns the statements of permission p for one bucket.
-func Statements(p Permission, bucket, prefix string) []any {
+// Statements returns the statements of permission p for one bucket,
+// limited to the key prefixes given (none: the whole bucket).
+func Statements(p Permission, bucket string, prefixes ...string) []any {
 	switch p {
 	case ReadOnly:
-		return ReadOnlyStatements(bucket, prefix)
+		return ReadOnlyStatements(bucket, prefixes...)
 	case WriteOnly:
-		return WriteOnlyStatements(bucket, prefix)
+		return WriteOnlyStatements(bucket, prefixes...)
 	default:
-		return ReadWriteStatements(bucket, prefix)
+		return ReadWriteStatements(bucket, prefixes...)
 	}
 }
 
@@ -106,12 +128,13 @@ func Wrap(statements []any) output.Map {
 	return output.Map{{Key: "Version", Value: Version}, {Key: "Statement", Value: statements}}
 }
 
-// ForBuckets is the document granting p on every bucket, followed by the
-// extra statements: what `policy` prints and what a session policy holds.
-func ForBuckets(p Permission, buckets []string, prefix string, extra []any) output.Map {
+// ForBuckets is the document granting p on every bucket under the
+// prefixes, followed by the extra statements: what `policy` prints and what
+// a session policy holds.
+func ForBuckets(p Permission, buckets []string, prefixes []string, extra []any) output.Map {
 	var stmts []any
 	for _, b := range buckets {
-		stmts = append(stmts, Statements(p, b, prefix)...)
+		stmts = append(stmts, Statements(p, b, prefixes...)...)
 	}
 	return Wrap(append(stmts, extra...))
 }
@@ -125,7 +148,7 @@ func PublicRead(bucket string) output.Map {
 			{Key: "Effect", Value: "Allow"},
 			{Key: "Principal", Value: "*"},
 			{Key: "Action", Value: []string{"s3:GetObject"}},
-			{Key: "Resource", Value: []string{objectARN(bucket, "*")}},
+			{Key: "Resource", Value: objectARNs(bucket, []string{"*"})},
 		}}},
 	}
 }

@@ -35,7 +35,7 @@ func TestStatements(t *testing.T) {
 
 func TestForBucketsAppendsExtraAfterEveryBucket(t *testing.T) {
 	extra := output.Map{{Key: "Effect", Value: "Deny"}, {Key: "Action", Value: "*"}, {Key: "Resource", Value: "*"}}
-	doc := ForBuckets(WriteOnly, []string{"a", "b"}, "*", []any{extra})
+	doc := ForBuckets(WriteOnly, []string{"a", "b"}, nil, []any{extra})
 	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::a/*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]},{"Effect":"Deny","Action":"*","Resource":"*"}]}`
 	if got := compact(doc); got != want {
 		t.Errorf("got %s", got)
@@ -95,5 +95,24 @@ func TestParseStatement(t *testing.T) {
 		if (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
 			t.Errorf("%q: err %v, want %q", tc.in, err, tc.err)
 		}
+	}
+}
+
+func TestSeveralPrefixes(t *testing.T) {
+	got := compact(Statements(ReadWrite, "b", "a/", "c/*", "a/"))
+	want := `[{"Effect":"Allow","Action":["s3:GetBucketLocation"],"Resource":["arn:aws:s3:::b"]},` +
+		`{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::b"],"Condition":{"StringLike":{"s3:prefix":["a/*","c/*"]}}},` +
+		`{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:GetObjectLegalHold","s3:GetObjectRetention","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::b/a/*","arn:aws:s3:::b/c/*"]},` +
+		`{"Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::b/a/*","arn:aws:s3:::b/c/*"]}]`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	// "*" among the prefixes is the whole bucket; no prefix too.
+	whole := compact(Statements(ReadOnly, "b"))
+	if got := compact(Statements(ReadOnly, "b", "a/", "*")); got != whole {
+		t.Errorf("got %s", got)
+	}
+	if got := compact(WriteOnlyStatements("b", "x/", "y")); got != `[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/x/*","arn:aws:s3:::b/y*"]}]` {
+		t.Errorf("got %s", got)
 	}
 }
