@@ -1,0 +1,140 @@
+package localserver
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+// Paths served.
+const (
+	// ProcessPath answers in the credential_process format (Version 1,
+	// SessionToken), as the reference's server does.
+	ProcessPath = "/"
+	// ContainerPath answers in the format AWS SDKs and the aws CLI read
+	// from AWS_CONTAINER_CREDENTIALS_FULL_URI (Token instead of
+	// SessionToken, no Version).
+	ContainerPath = "/container-credentials"
+)
+
+// Handler serves the cache's credentials.
+type Handler struct {
+	Cache *Cache
+	// Token, when set, must be sent in the Authorization header.
+	Token Token
+	// AccessLog receives one line per request (nil: none). Lines hold no
+	// secret: no credentials, no Authorization header, no query string.
+	AccessLog func(string)
+	// Now is the clock for the access log (nil: time.Now).
+	Now func() time.Time
+}
+
+var (
+	notFoundBody     = output.Encode(output.Map{{Key: "error", Value: "Not found"}}, -1)
+	unauthorizedBody = output.Encode(output.Map{{Key: "error", Value: "Unauthorized: send the token in the Authorization header"}}, -1)
+	methodBody       = output.Encode(output.Map{{Key: "error", Value: "Method not allowed"}}, -1)
+)
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := time.Now
+	if h.Now != nil {
+		now = h.Now
+	}
+	start := now()
+	status, n := h.serve(w, r)
+	if h.AccessLog != nil {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		h.AccessLog(fmt.Sprintf("%s - %s \"%s %s %s\" %d %d %.3fms",
+			start.Format("2006-01-02 15:04:05"), host, r.Method, r.URL.EscapedPath(),
+			r.Proto, status, n, float64(now().Sub(start))/float64(time.Millisecond)))
+	}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, int) {
+	if !h.Token.Allows(r.Header.Get("Authorization")) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="s3-credentials"`)
+		return reply(w, http.StatusUnauthorized, unauthorizedBody)
+	}
+	path := r.URL.Path
+	if path != ProcessPath && path != ContainerPath {
+		return reply(w, http.StatusNotFound, notFoundBody)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		return reply(w, http.StatusMethodNotAllowed, methodBody)
+	}
+	e, err := h.Cache.Get(r.Context())
+	if err != nil {
+		if r.Context().Err() != nil {
+			return 499, 0 // the client went away; nobody to answer
+		}
+		return reply(w, http.StatusInternalServerError, output.Encode(output.Map{{Key: "error", Value: h.Cache.errorText(err)}}, -1))
+	}
+	e.bodyOnce.Do(e.encode)
+	if path == ContainerPath {
+		return reply(w, http.StatusOK, e.containerBody)
+	}
+	return reply(w, http.StatusOK, e.processBody)
+}
+
+func reply(w http.ResponseWriter, status int, body []byte) (int, int) {
+	hd := w.Header()
+	hd["Content-Type"] = jsonType
+	hd["Cache-Control"] = noStore
+	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	n, _ := w.Write(body)
+	return status, n
+}
+
+var (
+	jsonType = []string{"application/json"}
+	noStore  = []string{"no-store"}
+)
+
+// encode renders the entry once in both formats.
+func (e *Entry) encode() {
+	e.processBody = output.Encode(output.Map{
+		{Key: "Version", Value: 1},
+		{Key: "AccessKeyId", Value: e.AccessKeyID},
+		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
+		{Key: "SessionToken", Value: e.SessionToken},
+		{Key: "Expiration", Value: ISOFormat(e.Expiration)},
+	}, 2)
+	e.containerBody = output.Encode(output.Map{
+		{Key: "AccessKeyId", Value: e.AccessKeyID},
+		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
+		{Key: "Token", Value: e.SessionToken},
+		{Key: "Expiration", Value: e.Expiration.UTC().Format(time.RFC3339)},
+	}, -1)
+}
+
+// ISOFormat writes t in UTC as Python's datetime.isoformat() does:
+// 2025-12-16T12:00:00+00:00, with .ffffff only when there are microseconds.
+func ISOFormat(t time.Time) string {
+	t = t.UTC()
+	s := t.Format("2006-01-02T15:04:05")
+	if us := t.Nanosecond() / 1000; us != 0 {
+		s += fmt.Sprintf(".%06d", us)
+	}
+	return s + "+00:00"
+}
+
+// LineWriter returns a function writing each line to w, one at a time.
+func LineWriter(w io.Writer) func(string) {
+	var mu sync.Mutex
+	return func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		_, _ = io.WriteString(w, s+"\n")
+	}
+}
