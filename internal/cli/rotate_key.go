@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/account"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+func init() { register(NewCmdRotateKey) }
+
+// RotateKeyOptions are the flags of `rotate-key`.
+type RotateKeyOptions struct {
+	Format        string
+	DeactivateOld bool
+	DeleteOld     bool
+	Silent        bool
+}
+
+// errOldKeyFlags is returned when both ways of retiring old keys are asked for.
+var errOldKeyFlags = errors.New("Cannot use --deactivate-old and --delete-old at the same time")
+
+// NewCmdRotateKey gives an existing user a new access key.
+func NewCmdRotateKey(f *Factory) *cobra.Command {
+	opts := &RotateKeyOptions{}
+	cmd := &cobra.Command{
+		Use:   "rotate-key USERNAME",
+		Short: "Create a new access key for a user and retire the old ones",
+		Long: `Create a new access key for an existing IAM user and print it, in the same
+form as create does. Then, optionally, make the user's previous keys
+inactive (--deactivate-old) or delete them (--delete-old). Without either
+option the previous keys keep working.
+
+IAM allows two access keys per user. When the user already has two, the
+command stops before changing anything and explains what to do, except
+with --delete-old when one of the two is inactive: that one is deleted
+first to make room.
+
+The new key is printed before any old key is touched; if it cannot be
+printed it is deleted again. Steps are reported on standard error.`,
+		Example: `  # New key for the user, old one deactivated
+  s3-credentials rotate-key s3.read-write.my-bucket --deactivate-old
+
+  # New key as an INI profile, old keys deleted
+  s3-credentials rotate-key my-user --delete-old -f ini > credentials.ini`,
+		Args: exactArgs("USERNAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Format != "json" && opts.Format != "ini" {
+				return badParam(cmd, "format", fmt.Sprintf("'%s' is not one of 'ini', 'json'.", opts.Format))
+			}
+			if opts.DeactivateOld && opts.DeleteOld {
+				return errOldKeyFlags
+			}
+			return runRotateKey(cmd, f, opts, args[0])
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Format, "format", "f", "json", "Output format for credentials: json or ini")
+	fl.BoolVar(&opts.DeactivateOld, "deactivate-old", false, "Make the user's previous access keys inactive")
+	fl.BoolVar(&opts.DeleteOld, "delete-old", false, "Delete the user's previous access keys")
+	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
+	f.AddAWSFlags(cmd)
+	return cmd
+}
+
+func runRotateKey(cmd *cobra.Command, f *Factory, opts *RotateKeyOptions, user string) error {
+	ctx := cmd.Context()
+	c, err := f.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	old := account.KeepOld
+	switch {
+	case opts.DeactivateOld:
+		old = account.DeactivateOld
+	case opts.DeleteOld:
+		old = account.DeleteOld
+	}
+	r := &account.Rotator{
+		IAM:  c.IAM,
+		Warn: func(s string) { fmt.Fprintln(f.IO.ErrOut, s) },
+		Deliver: func(key *iamtypes.AccessKey) error {
+			return writeCredentials(f, opts.Format, &credentials.Result{
+				AccessKeyID:     aws.ToString(key.AccessKeyId),
+				SecretAccessKey: aws.ToString(key.SecretAccessKey),
+				Document:        output.AccessKey(key),
+			})
+		},
+	}
+	if !opts.Silent {
+		r.Log = func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	}
+	_, err = r.Rotate(ctx, user, old)
+	return err
+}

@@ -1,0 +1,292 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// makeUser creates an IAM user holding n access keys and returns their ids.
+func (e *e2e) makeUser(name string, n int) []string {
+	e.t.Helper()
+	if _, err := e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
+		e.t.Fatal(err)
+	}
+	var ids []string
+	for i := 0; i < n; i++ {
+		out, err := e.Clients.IAM.CreateAccessKey(e.ctx(), &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		ids = append(ids, aws.ToString(out.AccessKey.AccessKeyId))
+	}
+	return ids
+}
+
+// keyStatus maps a user's access key ids to their status.
+func (e *e2e) keyStatus(user string) map[string]string {
+	e.t.Helper()
+	out, err := e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, k := range out.AccessKeyMetadata {
+		m[aws.ToString(k.AccessKeyId)] = string(k.Status)
+	}
+	return m
+}
+
+func (e *e2e) deactivate(user, id string) {
+	e.t.Helper()
+	if _, err := e.Clients.IAM.UpdateAccessKey(e.ctx(), &iam.UpdateAccessKeyInput{
+		UserName: aws.String(user), AccessKeyId: aws.String(id), Status: iamtypes.StatusTypeInactive,
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func sameStatus(got, want map[string]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// newKeyOf returns the one key id in status that is not among old.
+func newKeyOf(t *testing.T, status map[string]string, old ...string) string {
+	t.Helper()
+	var fresh []string
+	for id := range status {
+		isOld := false
+		for _, o := range old {
+			isOld = isOld || o == id
+		}
+		if !isOld {
+			fresh = append(fresh, id)
+		}
+	}
+	if len(fresh) != 1 {
+		t.Fatalf("want exactly one new key, have %v (old %v)", status, old)
+	}
+	return fresh[0]
+}
+
+func TestRotateKey(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		flags   []string
+		oldKeys int
+		// inactive is the index of an old key made inactive beforehand, or -1.
+		inactive int
+		// want gives the final status of each old key ("" for deleted).
+		want []string
+		// stderr holds the expected step lines, old key ids written OLD0, OLD1.
+		stderr string
+	}{
+		{"keep", nil, 1, -1, []string{"Active"},
+			"Created access key for user: alice\nNote: the old access key OLD0 still works; use --deactivate-old or --delete-old to retire it\n"},
+		{"keep two inactive old", nil, 1, 0, []string{"Inactive"},
+			"Created access key for user: alice\n"},
+		{"no old key", nil, 0, -1, nil,
+			"Created access key for user: alice\n"},
+		{"deactivate", []string{"--deactivate-old"}, 1, -1, []string{"Inactive"},
+			"Created access key for user: alice\nDeactivated access key OLD0\n"},
+		{"deactivate already inactive", []string{"--deactivate-old"}, 1, 0, []string{"Inactive"},
+			"Created access key for user: alice\nAccess key OLD0 was already inactive\n"},
+		{"delete", []string{"--delete-old"}, 1, -1, []string{""},
+			"Created access key for user: alice\nDeleted access key OLD0\n"},
+		{"delete with two keys, one inactive", []string{"--delete-old"}, 2, 1, []string{"", ""},
+			"Deleted inactive access key OLD1 first, to make room for the new one\nCreated access key for user: alice\nDeleted access key OLD0\n"},
+		{"delete silent", []string{"--delete-old", "--silent"}, 1, -1, []string{""}, ""},
+		{"keep silent still notes", []string{"--silent"}, 1, -1, []string{"Active"},
+			"Note: the old access key OLD0 still works; use --deactivate-old or --delete-old to retire it\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			old := e.makeUser("alice", tc.oldKeys)
+			if tc.inactive >= 0 {
+				e.deactivate("alice", old[tc.inactive])
+			}
+			r := e.ok(append([]string{"rotate-key", "alice"}, tc.flags...)...)
+			key := decodeJSON(t, r.Stdout)
+			status := e.keyStatus("alice")
+			newID := newKeyOf(t, status, old...)
+			if key["AccessKeyId"] != newID || key["UserName"] != "alice" || key["Status"] != "Active" || key["SecretAccessKey"] == "" {
+				t.Errorf("printed %v, new key %s", key, newID)
+			}
+			want := map[string]string{newID: "Active"}
+			for i, s := range tc.want {
+				if s != "" {
+					want[old[i]] = s
+				}
+			}
+			if !sameStatus(status, want) {
+				t.Errorf("keys after rotation %v, want %v", status, want)
+			}
+			stderr := r.Stderr
+			for i, id := range old {
+				stderr = strings.ReplaceAll(stderr, id, "OLD"+string(rune('0'+i)))
+			}
+			if stderr != tc.stderr {
+				t.Errorf("stderr\n%s\nwant\n%s", stderr, tc.stderr)
+			}
+			if strings.Contains(r.Stderr, key["SecretAccessKey"].(string)) {
+				t.Error("secret printed on stderr")
+			}
+		})
+	}
+}
+
+// The exact output, in both formats, keys and times normalised.
+func TestRotateKeyGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"rotate-json", []string{"rotate-key", "alice", "--deactivate-old"}},
+		{"rotate-ini", []string{"rotate-key", "alice", "-f", "ini", "--delete-old"}},
+		{"rotate-ini-long", []string{"rotate-key", "alice", "--format", "ini"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			e.makeUser("alice", 1)
+			r := e.ok(tc.args...)
+			golden(t, "rotate/"+tc.name+".out", normalize(r.Stdout))
+			golden(t, "rotate/"+tc.name+".err", normalizeKeyIDs(r.Stderr))
+		})
+	}
+}
+
+// normalizeKeyIDs replaces bare access key ids, as step lines print them.
+func normalizeKeyIDs(s string) string {
+	return reKeyID.ReplaceAllString(s, "${1}XXXXXXXXXXXXXXXX")
+}
+
+func TestRotateKeyTwoKeysRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		flags    []string
+		inactive int
+		hint     string
+	}{
+		{"no flag", nil, -1, "or deactivate one and rotate with --delete-old"},
+		{"deactivate", []string{"--deactivate-old"}, -1, "or deactivate one and rotate with --delete-old"},
+		{"deactivate with an inactive key", []string{"--deactivate-old"}, 0, "or deactivate one and rotate with --delete-old"},
+		{"delete, both active", []string{"--delete-old"}, -1, "or deactivate one, so that --delete-old can make room"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			old := e.makeUser("alice", 2)
+			if tc.inactive >= 0 {
+				e.deactivate("alice", old[tc.inactive])
+			}
+			before := e.keyStatus("alice")
+			r := e.run(append([]string{"rotate-key", "alice"}, tc.flags...)...)
+			if r.Code != 1 || r.Stdout != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %s", r.Code, r.Stdout, r.Stderr)
+			}
+			for _, want := range []string{
+				"Error: User alice already has 2 access keys, the most IAM allows per user; nothing was changed:\n",
+				"  " + old[0] + "  " + before[old[0]] + "  created 20",
+				"  " + old[1] + "  " + before[old[1]] + "  created 20",
+				"aws iam delete-access-key --user-name alice --access-key-id " + old[0],
+				tc.hint,
+				"s3-credentials rotate-key alice --delete-old",
+			} {
+				if !strings.Contains(r.Stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+				}
+			}
+			if after := e.keyStatus("alice"); !sameStatus(after, before) {
+				t.Errorf("keys changed: %v, were %v", after, before)
+			}
+		})
+	}
+}
+
+func TestRotateKeyErrors(t *testing.T) {
+	e := newE2E(t)
+	e.makeUser("alice", 1)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"missing user", []string{"rotate-key", "nobody"}, 1,
+			"Error: NoSuchEntity: The user with name nobody cannot be found.\n"},
+		{"both flags", []string{"rotate-key", "alice", "--delete-old", "--deactivate-old"}, 1,
+			"Error: Cannot use --deactivate-old and --delete-old at the same time\n"},
+		{"bad format", []string{"rotate-key", "alice", "-f", "yaml"}, 2,
+			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Invalid value for '-f' / '--format': 'yaml' is not one of 'ini', 'json'.\n"},
+		{"missing argument", []string{"rotate-key"}, 2,
+			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Missing argument 'USERNAME'.\n"},
+		{"extra argument", []string{"rotate-key", "alice", "bob"}, 2,
+			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Got unexpected extra argument (bob)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.run(tc.args...)
+			if r.Code != tc.code || r.Stdout != "" || r.Stderr != tc.stderr {
+				t.Errorf("exit %d, stdout %q, stderr\n%s\nwant exit %d, stderr\n%s", r.Code, r.Stdout, r.Stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+	if got := e.keyStatus("alice"); len(got) != 1 {
+		t.Errorf("alice's keys changed by failed runs: %v", got)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) {
+	return 0, errors.New("write /dev/stdout: broken pipe")
+}
+
+// A key that could not be printed is deleted again, and old keys are kept.
+func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
+	e := newE2E(t)
+	old := e.makeUser("alice", 1)
+	var errOut bytes.Buffer
+	code := Run(context.Background(), []string{"rotate-key", "alice", "--delete-old"},
+		&IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut})
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	stderr := normalizeKeyIDs(errOut.String())
+	want := "Created access key for user: alice\n" +
+		"Deleted the new access key AKIAXXXXXXXXXXXXXXXX again, since it could not be handed over; the old keys are unchanged\n" +
+		"Error: write /dev/stdout: broken pipe\n"
+	if stderr != want {
+		t.Errorf("stderr\n%s\nwant\n%s", stderr, want)
+	}
+	if got := e.keyStatus("alice"); !sameStatus(got, map[string]string{old[0]: "Active"}) {
+		t.Errorf("keys after failed rotation %v, want only the old one", got)
+	}
+}
+
+func TestRotateKeyHelp(t *testing.T) {
+	r := run(t, "", "rotate-key", "--help")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	for _, want := range []string{"rotate-key USERNAME", "--deactivate-old", "--delete-old", "-f, --format", "--silent", "--endpoint-url", "two access keys"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+var reKeyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{16}\b`)
