@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/objects"
+)
+
+func init() { register(NewCmdGetObject) }
+
+// NewCmdGetObject downloads one object to standard output or a file.
+func NewCmdGetObject(f *Factory) *cobra.Command {
+	var (
+		outPath     string
+		concurrency int
+	)
+	cmd := &cobra.Command{
+		Use:   "get-object BUCKET KEY",
+		Short: "Download an object from an S3 bucket",
+		Long: `Download an object and write it to standard output (streamed as it
+arrives), or with -o to a file (large objects in concurrent parts; the file
+is replaced only once the download is complete).
+
+  s3-credentials get-object my-bucket hello.txt
+  s3-credentials get-object my-bucket hello.txt -o hello.txt`,
+		Args: exactArgs("BUCKET", "KEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bucket, key := args[0], args[1]
+			if err := checkConcurrency(cmd, concurrency); err != nil {
+				return err
+			}
+			if outPath == "-" {
+				return badParam(cmd, "output", "'-' is not a valid file name.")
+			}
+			if outPath != "" {
+				if st, err := os.Stat(outPath); err == nil && st.IsDir() {
+					return badParam(cmd, "output", "File '"+outPath+"' is a directory.")
+				}
+			}
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			oc := objects.New(c.S3, concurrency)
+			if outPath == "" {
+				return oc.GetTo(ctx, bucket, key, f.IO.Out)
+			}
+			return oc.GetFile(ctx, bucket, key, outPath, nil)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&outPath, "output", "o", "", "Write to this file instead of standard output")
+	addConcurrencyFlag(cmd, &concurrency)
+	f.AddAWSFlags(cmd)
+	return cmd
+}

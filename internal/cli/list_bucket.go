@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+func init() { register(NewCmdListBucket) }
+
+// listBucketHeaders are the CSV/TSV columns of list-bucket.
+var listBucketHeaders = []string{"Key", "LastModified", "ETag", "Size", "StorageClass", "Owner"}
+
+// NewCmdListBucket lists the objects in a bucket, streamed page by page.
+func NewCmdListBucket(f *Factory) *cobra.Command {
+	var (
+		prefix       string
+		urls         bool
+		nl, csv, tsv bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list-bucket BUCKET",
+		Short: "List contents of bucket",
+		Long: `List the objects in a bucket as a JSON array, or with --nl, --csv or --tsv
+one per line. The listing is printed as it arrives, page by page.
+
+  s3-credentials list-bucket my-bucket
+  s3-credentials list-bucket my-bucket --prefix photos/ --csv
+  s3-credentials list-bucket my-bucket --urls`,
+		Args: exactArgs("BUCKET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bucket := args[0]
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			headers := listBucketHeaders
+			if urls {
+				headers = append(append([]string{}, headers...), "URL")
+			}
+			oc := objects.New(c.S3, 1)
+			lw := output.NewListWriter(f.IO.Out, output.FormatFromFlags(nl, csv, tsv), headers)
+			err = oc.List(ctx, bucket, prefix, func(o types.Object) error {
+				item := output.S3Object(&o)
+				if urls {
+					// As the reference: the key is not URL-encoded.
+					item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(o.Key))
+				}
+				return lw.Write(item)
+			})
+			if err != nil {
+				return err
+			}
+			return lw.Close()
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&prefix, "prefix", "", "Only list keys starting with this prefix")
+	fl.BoolVar(&urls, "urls", false, "Add a URL field for each key")
+	fl.BoolVar(&nl, "nl", false, "Output newline-delimited JSON")
+	fl.BoolVar(&csv, "csv", false, "Output CSV")
+	fl.BoolVar(&tsv, "tsv", false, "Output TSV")
+	f.AddAWSFlags(cmd)
+	return cmd
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/progress"
+)
+
+func init() { register(NewCmdPutObjects) }
+
+// NewCmdPutObjects uploads files and directories, several at once.
+func NewCmdPutObjects(f *Factory) *cobra.Command {
+	var (
+		prefix      string
+		silent      bool
+		dryRun      bool
+		concurrency int
+	)
+	cmd := &cobra.Command{
+		Use:   "put-objects BUCKET OBJECTS...",
+		Short: "Upload multiple objects to an S3 bucket",
+		Long: `Upload files and directories. A file goes to a key named after it; a
+directory is uploaded recursively, its files keyed by their path starting
+with the directory's own name ("." uploads the contents of the current
+directory). --prefix puts every key under a folder. Up to --concurrency
+files are uploaded at once; each gets a Content-Type guessed from its
+extension.
+
+  s3-credentials put-objects my-bucket one.txt two.txt --prefix my-folder
+  s3-credentials put-objects my-bucket my-folder
+  s3-credentials put-objects my-bucket . --dry-run`,
+		Args: minArgs("BUCKET", "OBJECTS..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bucket := args[0]
+			if err := checkConcurrency(cmd, concurrency); err != nil {
+				return err
+			}
+			files, err := objects.UploadPlan(args[1:], prefix)
+			if err != nil {
+				return err
+			}
+			if dryRun {
+				for _, lf := range files {
+					fmt.Fprintf(f.IO.Out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
+				}
+				return nil
+			}
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			var total int64
+			for _, lf := range files {
+				total += lf.Size
+			}
+			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Uploading", total, len(files)), total)
+			if err := objects.New(c.S3, concurrency).PutFiles(ctx, bucket, files, bar); err != nil {
+				bar.Stop()
+				return err
+			}
+			bar.Finish()
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&prefix, "prefix", "", "Prefix to add to the keys in the bucket")
+	fl.BoolVarP(&silent, "silent", "s", false, "Don't show progress bar")
+	fl.BoolVar(&dryRun, "dry-run", false, "Show what would be uploaded where, without uploading")
+	addConcurrencyFlag(cmd, &concurrency)
+	f.AddAWSFlags(cmd)
+	return cmd
+}

@@ -1,0 +1,64 @@
+// Package objects lists, uploads, downloads and deletes S3 objects with
+// bounded concurrency and constant memory: listings are streamed page by
+// page, bodies are streamed (large ones in concurrent parts), and at most
+// Concurrency requests are in flight per operation. Nothing here knows about
+// cobra; writers and progress bars are passed in.
+package objects
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// DefaultConcurrency is how many requests run at once unless told otherwise.
+const DefaultConcurrency = 16
+
+// DefaultPartSize is the part size of multipart uploads and ranged downloads.
+const DefaultPartSize int64 = 16 * 1024 * 1024
+
+// Client runs object operations. Build it with New.
+type Client struct {
+	S3 *s3.Client
+	// Concurrency bounds the requests in flight for one command.
+	Concurrency int
+	// PartSize is the multipart part size.
+	PartSize int64
+}
+
+// New returns a Client whose S3 client is base with an HTTP connection pool
+// big enough to keep concurrency connections alive (the SDK's default keeps
+// 10 idle connections per host, which makes 16 workers reconnect).
+func New(base *s3.Client, concurrency int) *Client {
+	if concurrency < 1 {
+		concurrency = 1
+	}
+	idle := 2*concurrency + 8
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = idle
+		t.MaxIdleConnsPerHost = idle
+		t.IdleConnTimeout = 90 * time.Second
+	})
+	s3c := s3.New(base.Options(), func(o *s3.Options) {
+		o.HTTPClient = httpClient
+	})
+	return &Client{S3: s3c, Concurrency: concurrency, PartSize: DefaultPartSize}
+}
+
+// cleanupContext is for requests that must go out even after the user
+// pressed Ctrl-C, such as aborting a multipart upload.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// Interrupted reports whether err comes from the command being cancelled.
+func Interrupted(err error) bool {
+	return errors.Is(err, context.Canceled)
+}
+
+var _ = aws.String

@@ -1,0 +1,114 @@
+package objects
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// LocalFile is a file to upload and the key it goes to.
+type LocalFile struct {
+	Path string // as the user would name it: the argument joined with the path below it
+	Key  string
+	Size int64
+}
+
+// UploadPlan maps put-objects arguments to keys: a file goes to its own
+// name; a directory's files go to their path relative to the directory's
+// parent, so "dir" gives "dir/..." and "." gives the directory's contents.
+// prefix, when set, is put in front of every key with a "/" between.
+// Files are listed in walk order (lexical within each directory).
+func UploadPlan(args []string, prefix string) ([]LocalFile, error) {
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	var files []LocalFile
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", arg, unwrapPathErr(err))
+		}
+		if !info.IsDir() {
+			if !info.Mode().IsRegular() {
+				return nil, fmt.Errorf("%s is not a regular file", arg)
+			}
+			files = append(files, LocalFile{Path: arg, Key: prefix + filepath.Base(arg), Size: info.Size()})
+			continue
+		}
+		root := filepath.Clean(arg)
+		// The directory's own name heads its keys; "." (and "/") give the
+		// contents. ".." and the like are named by what they resolve to.
+		name := ""
+		if root != "." && root != string(filepath.Separator) {
+			name = filepath.Base(root)
+			if name == ".." {
+				if abs, err := filepath.Abs(root); err == nil {
+					name = filepath.Base(abs)
+				}
+			}
+			if name == string(filepath.Separator) {
+				name = ""
+			}
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			// Symlinks are followed to files, as Python's is_file does.
+			st, err := os.Stat(p)
+			if err != nil || !st.Mode().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			key := filepath.ToSlash(rel)
+			if name != "" {
+				key = name + "/" + key
+			}
+			files = append(files, LocalFile{Path: p, Key: prefix + key, Size: st.Size()})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", arg, unwrapPathErr(err))
+		}
+	}
+	return files, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ErrUnsafeKey is returned for a key that names no file inside the output
+// directory.
+var ErrUnsafeKey = errors.New("would be written outside the output directory")
+
+// LocalPath turns a key into a path relative to the output directory, or
+// refuses it: absolute keys, keys with ".." that climb out, and keys that
+// name no file (empty, or ending in "/") are refused.
+func LocalPath(key string) (string, error) {
+	if key == "" || strings.HasSuffix(key, "/") {
+		return "", fmt.Errorf("%s: not a file name", key)
+	}
+	if path.IsAbs(key) || strings.HasPrefix(key, "\\") {
+		return "", ErrUnsafeKey
+	}
+	rel := filepath.FromSlash(key)
+	if !filepath.IsLocal(rel) {
+		return "", ErrUnsafeKey
+	}
+	return filepath.Clean(rel), nil
+}

@@ -1,0 +1,147 @@
+package objects
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/s3-credentials/s3-credentials/internal/progress"
+)
+
+// uploader sends one object: a single PutObject when it fits in one part,
+// otherwise a multipart upload with parts parts in flight.
+func (c *Client) uploader(parts int) *manager.Uploader {
+	return manager.NewUploader(c.S3, func(u *manager.Uploader) {
+		u.PartSize = c.PartSize
+		u.Concurrency = parts
+		// We abort ourselves, with a context that survives Ctrl-C.
+		u.LeavePartsOnError = true
+	})
+}
+
+// upload sends body to bucket/key and aborts a failed multipart upload, so
+// an interrupted upload leaves no parts behind to pay for.
+func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) error {
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body}
+	if contentType != "" {
+		in.ContentType = aws.String(contentType)
+	}
+	_, err := up.Upload(ctx, in)
+	if err == nil {
+		return nil
+	}
+	var mf manager.MultiUploadFailure
+	if errors.As(err, &mf) && mf.UploadID() != "" {
+		actx, cancel := cleanupContext(ctx)
+		defer cancel()
+		_, aerr := c.S3.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(mf.UploadID()),
+		})
+		if aerr != nil {
+			return fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", err, mf.UploadID(), aerr)
+		}
+	}
+	return err
+}
+
+// PutFile uploads the file at path.
+func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType string, bar *progress.Bar) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, c.countFile(f, bar))
+}
+
+// PutStream uploads everything r yields without knowing its size first:
+// one part is read at a time per worker, so memory is bounded by
+// Concurrency x PartSize however long the stream is.
+func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
+	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, &countingReader{r: r, bar: bar})
+}
+
+// PutFiles uploads files with up to Concurrency uploads in flight. It stops
+// at the first failure and returns it.
+func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile, bar *progress.Bar) error {
+	parts := 4
+	if len(files) == 1 {
+		parts = c.Concurrency
+	}
+	up := c.uploader(min(parts, c.Concurrency))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.Concurrency)
+	for _, lf := range files {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			f, err := os.Open(lf.Path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := c.upload(gctx, up, bucket, lf.Key, GuessContentType(lf.Path), c.countFile(f, bar)); err != nil {
+				return fmt.Errorf("uploading %s: %w", lf.Path, err)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// countFile wraps f so the bar moves as parts are read. The SDK may read a
+// part twice (to sign it, then to send it), so each part counts only the
+// furthest offset read in it.
+func (c *Client) countFile(f *os.File, bar *progress.Bar) io.Reader {
+	if bar == nil {
+		return f
+	}
+	return &countingFile{File: f, partSize: c.PartSize, bar: bar, high: map[int64]int64{}}
+}
+
+type countingFile struct {
+	*os.File
+	partSize int64
+	bar      *progress.Bar
+	mu       sync.Mutex
+	high     map[int64]int64
+}
+
+func (cf *countingFile) ReadAt(b []byte, off int64) (int, error) {
+	n, err := cf.File.ReadAt(b, off)
+	if n > 0 {
+		part := off / cf.partSize
+		end := off + int64(n) - part*cf.partSize
+		cf.mu.Lock()
+		if prev := cf.high[part]; end > prev {
+			cf.high[part] = end
+			cf.bar.Add(end - prev)
+		}
+		cf.mu.Unlock()
+	}
+	return n, err
+}
+
+type countingReader struct {
+	r   io.Reader
+	bar *progress.Bar
+}
+
+func (cr *countingReader) Read(b []byte) (int, error) {
+	n, err := cr.r.Read(b)
+	cr.bar.Add(int64(n))
+	return n, err
+}
