@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -37,6 +38,7 @@ type IAMAPI interface {
 	UpdateRole(context.Context, *iam.UpdateRoleInput, ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
 	UpdateAssumeRolePolicy(context.Context, *iam.UpdateAssumeRolePolicyInput, ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
 	AttachRolePolicy(context.Context, *iam.AttachRolePolicyInput, ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
+	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
 }
 
 // STSAPI names the STS calls create makes.
@@ -151,11 +153,13 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 
 	for _, b := range r.Buckets {
 		if missing[b] {
-			if err := c.createBucket(ctx, r, b); err != nil {
+			created, err := c.createBucket(ctx, r, b)
+			if created {
 				u.keep(fmt.Sprintf("bucket %s, created by this run", b))
+			}
+			if err != nil {
 				return nil, err
 			}
-			u.keep(fmt.Sprintf("bucket %s, created by this run", b))
 		} else if r.Public {
 			flag := "--public"
 			if r.Website {
@@ -211,7 +215,9 @@ func (c *Creator) checkUser(ctx context.Context, name string) (bool, error) {
 	return true, nil
 }
 
-func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) error {
+// createBucket makes the bucket and configures it; created says whether the
+// bucket exists now, also when a later step failed.
+func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) (created bool, err error) {
 	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
 	region := r.BucketRegion
 	if region == "" && c.Region != "" && c.Region != "us-east-1" {
@@ -223,7 +229,7 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) e
 		}
 	}
 	if _, err := c.S3.CreateBucket(ctx, in); err != nil {
-		return err
+		return false, err
 	}
 	info := "Created bucket: " + bucket
 	if r.BucketRegion != "" {
@@ -238,12 +244,12 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) e
 		if _, err := c.S3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{
 			Bucket: aws.String(bucket), Tagging: &s3types.Tagging{TagSet: tags},
 		}); err != nil {
-			return err
+			return true, err
 		}
 		c.log("Tagged bucket %s: %s", bucket, TagList(r.Tags))
 	}
 	if !r.Public {
-		return nil
+		return true, nil
 	}
 	f := false
 	if _, err := c.S3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
@@ -252,18 +258,18 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) e
 			BlockPublicAcls: &f, IgnorePublicAcls: &f, BlockPublicPolicy: &f, RestrictPublicBuckets: &f,
 		},
 	}); err != nil {
-		return err
+		return true, err
 	}
 	c.log("Set public access block configuration")
 	if _, err := c.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
 		Bucket: aws.String(bucket),
 		Policy: aws.String(string(output.Encode(policy.PublicRead(bucket), -1))),
 	}); err != nil {
-		return err
+		return true, err
 	}
 	c.log("Attached bucket policy allowing public access")
 	if !r.Website {
-		return nil
+		return true, nil
 	}
 	if _, err := c.S3.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{
 		Bucket: aws.String(bucket),
@@ -272,10 +278,10 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) e
 			IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")},
 		},
 	}); err != nil {
-		return err
+		return true, err
 	}
 	c.log("Configured website: IndexDocument=index.html, ErrorDocument=error.html")
-	return nil
+	return true, nil
 }
 
 func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool, u *undoer) (*Result, error) {
@@ -297,6 +303,7 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 			return nil, err
 		}
 		u.push("deleted user "+name, "user "+name, func(ctx context.Context) error {
+			c.deleteStrayKeys(ctx, name)
 			_, err := c.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)})
 			return err
 		})
@@ -308,7 +315,7 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 			return nil, err
 		}
 		policyName := r.PolicyName(b)
-		restore := c.previousPolicy(ctx, name, policyName, userExists)
+		restore, unknown := c.previousPolicy(ctx, name, policyName, userExists)
 		if _, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
 			UserName:       aws.String(name),
 			PolicyName:     aws.String(policyName),
@@ -316,7 +323,10 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		}); err != nil {
 			return nil, err
 		}
-		if restore != nil {
+		if unknown != nil {
+			// Deleting it could destroy a policy the user had before.
+			u.keep(fmt.Sprintf("inline policy %s of user %s (its previous version could not be read: %s)", policyName, name, awsclient.ErrorMessage(unknown)))
+		} else if restore != nil {
 			u.push("restored the previous inline policy "+policyName+" of user "+name, "inline policy "+policyName+" of user "+name+" (changed)", restore)
 		} else {
 			u.push("deleted inline policy "+policyName+" from user "+name, "inline policy "+policyName+" of user "+name, func(ctx context.Context) error {
@@ -331,6 +341,9 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		return nil, err
 	}
 	key := out.AccessKey
+	if key == nil || key.AccessKeyId == nil || key.SecretAccessKey == nil {
+		return nil, errors.New("CreateAccessKey returned no access key")
+	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted after the key was made but before it could be shown:
 		// a key nobody has seen is useless, so it is undone with the rest.
@@ -358,21 +371,58 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 	return res, nil
 }
 
+// deleteStrayKeys deletes the access keys of a user this run created that
+// the run does not know about: a CreateAccessKey whose response was lost
+// (a dropped connection, then an SDK retry, or an interruption) can still
+// have made one, and IAM refuses to delete a user that has keys.
+func (c *Creator) deleteStrayKeys(ctx context.Context, user string) {
+	keys, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	if err != nil {
+		return // DeleteUser will say what is wrong
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		if _, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: k.AccessKeyId}); err != nil {
+			c.warn("Could not undo: access key %s of user %s: %s", aws.ToString(k.AccessKeyId), user, awsclient.ErrorMessage(err))
+			continue
+		}
+		c.warn("Undone: deleted access key %s", aws.ToString(k.AccessKeyId))
+	}
+}
+
 // previousPolicy returns a function restoring the inline policy an existing
-// user already had under this name, or nil when there was none.
-func (c *Creator) previousPolicy(ctx context.Context, user, name string, userExists bool) func(context.Context) error {
+// user already had under this name, or nil when there was none. When
+// whether there was one cannot be told, unknown says why.
+func (c *Creator) previousPolicy(ctx context.Context, user, name string, userExists bool) (restore func(context.Context) error, unknown error) {
 	if !userExists {
-		return nil
+		return nil, nil
 	}
 	prev, err := c.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name)})
-	if err != nil || prev.PolicyDocument == nil {
-		return nil
+	if err != nil {
+		if awsclient.IsNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
 	}
-	doc := prev.PolicyDocument
+	if prev.PolicyDocument == nil {
+		return nil, errors.New("GetUserPolicy returned no document")
+	}
+	doc := policyDocument(aws.ToString(prev.PolicyDocument))
 	return func(ctx context.Context) error {
-		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: doc})
+		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)})
 		return err
+	}, nil
+}
+
+// policyDocument undoes the URL encoding (RFC 3986) IAM applies to the
+// policy documents it returns; text that is already JSON is kept as it is.
+func policyDocument(text string) string {
+	if strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return text
 	}
+	if dec, err := url.PathUnescape(text); err == nil {
+		return dec
+	}
+	return text
 }
 
 func (c *Creator) assumeRole(ctx context.Context, r *Request) (*Result, error) {
@@ -397,6 +447,9 @@ func (c *Creator) assumeRole(ctx context.Context, r *Request) (*Result, error) {
 	out, err := c.assumeWithRetry(ctx, in, created)
 	if err != nil {
 		return nil, err
+	}
+	if cr := out.Credentials; cr == nil || cr.AccessKeyId == nil || cr.SecretAccessKey == nil {
+		return nil, errors.New("AssumeRole returned no credentials")
 	}
 	res := &Result{
 		AccessKeyID:     aws.ToString(out.Credentials.AccessKeyId),
@@ -520,9 +573,25 @@ func (c *Creator) ensureRoleFor(ctx context.Context, duration int, tagSession bo
 		RoleName:  aws.String(RoleName),
 		PolicyArn: aws.String(S3FullAccessARN),
 	}); err != nil {
+		// A role without its policy would be found and reused by every later
+		// run, handing out credentials that can do nothing.
+		c.undoRole(ctx)
 		return "", false, err
 	}
 	return aws.ToString(out.Role.Arn), true, nil
+}
+
+// undoRole deletes the role this run has just created, saying so.
+func (c *Creator) undoRole(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+	defer cancel()
+	if _, err := c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(RoleName)}); err != nil {
+		c.warn("Could not undo: role %s: %s", RoleName, awsclient.ErrorMessage(err))
+		c.warn("Left in place: role %s, without its policy %s; attach it (aws iam attach-role-policy --role-name %s --policy-arn %s) or delete the role",
+			RoleName, S3FullAccessARN, RoleName, S3FullAccessARN)
+		return
+	}
+	c.warn("Undone: deleted role %s", RoleName)
 }
 
 // allowTagSession adds sts:TagSession to the trust policy of an existing

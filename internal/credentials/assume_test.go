@@ -1,0 +1,198 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+// httpErr is an error carrying only an HTTP status, like a HEAD response.
+func httpErr(status int) error {
+	return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
+		Err:      errors.New(http.StatusText(status)),
+	}}
+}
+
+func tempRequest(f *fakeAWS) *Request {
+	f.buckets["b1"] = true
+	return &Request{Buckets: []string{"b1"}, Permission: policy.ReadOnly, DurationSeconds: 900}
+}
+
+func existingRole(f *fakeAWS, maxDuration int32) {
+	f.role = &iamtypes.Role{
+		RoleName: aws.String(RoleName), Arn: aws.String("arn:aws:iam::123456789012:role/" + RoleName),
+		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}`),
+		MaxSessionDuration:       aws.Int32(maxDuration),
+	}
+	f.rolePolicies = []string{S3FullAccessARN}
+}
+
+// A role this run created is retried while STS still says AccessDenied,
+// backing off, and the run succeeds once it may be assumed.
+func TestAssumeRoleRetriesNewRole(t *testing.T) {
+	f := newFake()
+	f.hook = func(_ context.Context, op string, n int) error {
+		if op == "AssumeRole" && n < 2 {
+			return apiErr("AccessDenied", "User is not authorized to perform: sts:AssumeRole")
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	res, err := h.create(context.Background(), tempRequest(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SessionToken != "token" || h.got != res {
+		t.Errorf("result %+v", res)
+	}
+	eq(t, "sleeps", h.sleeps, []time.Duration{time.Second, 2 * time.Second})
+	arn := "arn:aws:iam::123456789012:role/" + RoleName
+	eq(t, "log", h.log, []string{"Assume role against " + arn + " for 900s"})
+	eq(t, "warnings", h.warn, []string{
+		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 1s",
+		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 2s",
+	})
+	eq(t, "mutations", f.mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole", "AssumeRole"})
+	eq(t, "role policies", f.rolePolicies, []string{S3FullAccessARN})
+}
+
+// The retrying stops after AssumeRoleRetryFor and reports STS's refusal.
+func TestAssumeRoleGivesUp(t *testing.T) {
+	f := newFake()
+	f.hook = func(_ context.Context, op string, _ int) error {
+		if op == "AssumeRole" {
+			return apiErr("AccessDenied", "not yet")
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	_, err := h.create(context.Background(), tempRequest(f))
+	if awsclient.ErrorMessage(err) != "AccessDenied: not yet" {
+		t.Fatalf("err = %v", err)
+	}
+	var total time.Duration
+	for _, d := range h.sleeps {
+		total += d
+	}
+	if total != 30*time.Second {
+		t.Errorf("waited %v in all (%v), want 30s", total, h.sleeps)
+	}
+	eq(t, "sleeps", h.sleeps, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 15 * time.Second})
+}
+
+// A role that already existed is not retried: AccessDenied then is a real
+// refusal.
+func TestAssumeRoleExistingRoleNotRetried(t *testing.T) {
+	f := newFake()
+	existingRole(f, 43200)
+	f.hook = failOn("AssumeRole", 0, apiErr("AccessDenied", "no"))
+	h := newHarness(t, f)
+	_, err := h.create(context.Background(), tempRequest(f))
+	if awsclient.ErrorCode(err) != "AccessDenied" {
+		t.Fatalf("err = %v", err)
+	}
+	eq(t, "sleeps", h.sleeps, []time.Duration(nil))
+	eq(t, "mutations", f.mutations(), []string{"AssumeRole"})
+}
+
+// Ctrl-C while waiting for the new role ends the run at once.
+func TestAssumeRoleRetryInterrupted(t *testing.T) {
+	f := newFake()
+	f.hook = failOn("AssumeRole", 0, apiErr("AccessDenied", "not yet"))
+	h := newHarness(t, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.c.Sleep = func(ctx context.Context, d time.Duration) error {
+		cancel()
+		return ctx.Err()
+	}
+	_, err := h.create(ctx, tempRequest(f))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	eq(t, "AssumeRole calls", strings.Count(strings.Join(f.mutations(), " "), "AssumeRole"), 1)
+}
+
+// The real sleep returns as soon as the context ends.
+func TestSleepCtx(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if err := sleepCtx(ctx, time.Minute); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Error("sleepCtx did not return when cancelled")
+	}
+	if err := sleepCtx(context.Background(), time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A role created without its policy would be reused forever by later runs
+// and hand out credentials that can do nothing: it is deleted again.
+func TestCreatedRoleWithoutPolicyIsDeleted(t *testing.T) {
+	f := newFake()
+	f.hook = failOn("AttachRolePolicy", 0, denied("AttachRolePolicy"))
+	h := newHarness(t, f)
+	_, err := h.create(context.Background(), tempRequest(f))
+	if awsclient.ErrorCode(err) != "AccessDenied" {
+		t.Fatalf("err = %v", err)
+	}
+	if f.role != nil {
+		t.Error("the role without its policy was left")
+	}
+	eq(t, "warnings", h.warn, []string{"Undone: deleted role " + RoleName})
+}
+
+// An existing role whose MaxSessionDuration is too short is raised.
+func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
+	f := newFake()
+	existingRole(f, 3600)
+	r := tempRequest(f)
+	r.DurationSeconds = 7200
+	h := newHarness(t, f)
+	if _, err := h.create(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "max session duration", aws.ToInt32(f.role.MaxSessionDuration), int32(RoleMaxSessionDuration))
+	eq(t, "warnings", h.warn, []string{"Updated role " + RoleName + ": MaxSessionDuration was 3600 seconds, now 43200"})
+
+	f2 := newFake()
+	f2.buckets["b1"] = true
+	existingRole(f2, 3600)
+	f2.hook = failOn("UpdateRole", 0, denied("UpdateRole"))
+	_, err := newHarness(t, f2).create(context.Background(), r)
+	if err == nil || !strings.Contains(err.Error(), "aws iam update-role --role-name "+RoleName+" --max-session-duration 43200") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// --tag with --duration adds sts:TagSession to an existing role's trust
+// policy, which AWS returns URL-encoded.
+func TestAssumeRoleTagSession(t *testing.T) {
+	f := newFake()
+	f.encodePolicies = true
+	existingRole(f, 43200)
+	r := tempRequest(f)
+	r.Tags = []Tag{{"team", "data"}}
+	h := newHarness(t, f)
+	if _, err := h.create(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	if doc := aws.ToString(f.role.AssumeRolePolicyDocument); !strings.Contains(doc, `"Action":["sts:AssumeRole","sts:TagSession"]`) {
+		t.Errorf("trust policy %s", doc)
+	}
+	eq(t, "mutations", f.mutations(), []string{"UpdateAssumeRolePolicy", "AssumeRole"})
+}

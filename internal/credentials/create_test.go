@@ -1,0 +1,420 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+)
+
+// harness runs Create against a fake and keeps what it said.
+type harness struct {
+	t      *testing.T
+	f      *fakeAWS
+	c      *Creator
+	log    []string // step lines
+	warn   []string // warnings and rollback reports
+	sleeps []time.Duration
+	got    *Result // what Deliver received
+}
+
+func newHarness(t *testing.T, f *fakeAWS) *harness {
+	h := &harness{t: t, f: f}
+	h.c = &Creator{
+		IAM: f, STS: f, S3: f, Region: "us-east-1",
+		Log:  func(s string) { h.log = append(h.log, s) },
+		Warn: func(s string) { h.warn = append(h.warn, s) },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			h.sleeps = append(h.sleeps, d)
+			return ctx.Err()
+		},
+		Deliver: func(r *Result) error { h.got = r; return nil },
+	}
+	return h
+}
+
+func (h *harness) create(ctx context.Context, r *Request) (*Result, error) {
+	return h.c.Create(ctx, r)
+}
+
+func denied(op string) error {
+	return apiErr("AccessDenied", "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:"+op)
+}
+
+// failOn makes the n-th call (0-based) of op fail with err.
+func failOn(op string, n int, err error) func(context.Context, string, int) error {
+	return func(_ context.Context, o string, i int) error {
+		if o == op && i == n {
+			return err
+		}
+		return nil
+	}
+}
+
+func eq(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %#v\n want %#v", what, got, want)
+	}
+}
+
+func twoBuckets(f *fakeAWS) *Request {
+	f.buckets["b1"] = true
+	f.buckets["b2"] = true
+	return &Request{Buckets: []string{"b1", "b2"}, Permission: policy.ReadWrite}
+}
+
+func TestCreateUserSteps(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f)
+	res, err := h.create(context.Background(), twoBuckets(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := "s3.read-write.b1,b2"
+	eq(t, "log", h.log, []string{
+		"Created  user: '" + user + "' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess'",
+		"Attached policy s3.read-write.b1 to user " + user,
+		"Attached policy s3.read-write.b2 to user " + user,
+		"Created access key for user: " + user,
+	})
+	eq(t, "warnings", h.warn, []string(nil))
+	eq(t, "mutations", f.mutations(), []string{"CreateUser", "PutUserPolicy", "PutUserPolicy", "CreateAccessKey"})
+	if h.got != res || res.AccessKeyID != "AKIANEW001" || res.SecretAccessKey != "secret-AKIANEW001" {
+		t.Errorf("result %+v, delivered %+v", res, h.got)
+	}
+	u := f.user(user)
+	if u == nil || len(u.policies) != 2 || len(u.keys) != 1 || u.boundary != S3FullAccessARN {
+		t.Errorf("user state %+v", u)
+	}
+}
+
+// Each failing step of a new user's creation undoes everything before it,
+// newest first, and says so.
+func TestCreateUserRollback(t *testing.T) {
+	user := "s3.read-write.b1,b2"
+	undoPolicy1 := "Undone: deleted inline policy s3.read-write.b1 from user " + user
+	undoPolicy2 := "Undone: deleted inline policy s3.read-write.b2 from user " + user
+	undoUser := "Undone: deleted user " + user
+	for _, tc := range []struct {
+		name      string
+		op        string
+		n         int
+		wantLog   int // step lines printed before the failure
+		wantWarn  []string
+		wantError string
+	}{
+		{"CreateUser denied", "CreateUser", 0, 0, nil, "AccessDenied"},
+		{"first PutUserPolicy denied", "PutUserPolicy", 0, 1, []string{undoUser}, "AccessDenied"},
+		{"second PutUserPolicy denied", "PutUserPolicy", 1, 2, []string{undoPolicy1, undoUser}, "AccessDenied"},
+		{"CreateAccessKey denied", "CreateAccessKey", 0, 3, []string{undoPolicy2, undoPolicy1, undoUser}, "AccessDenied"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			f.hook = failOn(tc.op, tc.n, denied(tc.op))
+			h := newHarness(t, f)
+			res, err := h.create(context.Background(), twoBuckets(f))
+			if err == nil || res != nil || awsclient.ErrorCode(err) != tc.wantError {
+				t.Fatalf("got %v, %v; want a %s error", res, err, tc.wantError)
+			}
+			if len(h.log) != tc.wantLog {
+				t.Errorf("step lines: %q, want %d", h.log, tc.wantLog)
+			}
+			eq(t, "warnings", h.warn, tc.wantWarn)
+			eq(t, "users left", f.userNames(), []string(nil))
+			if h.got != nil {
+				t.Error("credentials were delivered")
+			}
+		})
+	}
+}
+
+func TestCreateDeliverFailureDeletesKey(t *testing.T) {
+	f := newFake()
+	h := newHarness(t, f)
+	h.c.Deliver = func(*Result) error { return errors.New("disk full") }
+	_, err := h.create(context.Background(), twoBuckets(f))
+	if err == nil || err.Error() != "disk full" {
+		t.Fatalf("err = %v", err)
+	}
+	user := "s3.read-write.b1,b2"
+	eq(t, "warnings", h.warn, []string{
+		"Undone: deleted access key AKIANEW001",
+		"Undone: deleted inline policy s3.read-write.b2 from user " + user,
+		"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+		"Undone: deleted user " + user,
+	})
+	eq(t, "users left", f.userNames(), []string(nil))
+}
+
+// Ctrl-C in the middle of the run: the call in flight fails with the
+// context's error and the undo still runs, on a context of its own.
+func TestCreateInterrupted(t *testing.T) {
+	user := "s3.read-write.b1,b2"
+	t.Run("during the second PutUserPolicy", func(t *testing.T) {
+		f := newFake()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f.hook = func(ctx context.Context, op string, n int) error {
+			if op == "PutUserPolicy" && n == 1 {
+				cancel()
+				return ctx.Err()
+			}
+			return nil
+		}
+		h := newHarness(t, f)
+		_, err := h.create(ctx, twoBuckets(f))
+		if !errors.Is(err, context.Canceled) || awsclient.ErrorMessage(err) != "interrupted" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted user " + user,
+		})
+		eq(t, "users left", f.userNames(), []string(nil))
+	})
+	t.Run("just after CreateAccessKey answered", func(t *testing.T) {
+		f := newFake()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f.after = func(_ context.Context, op string, _ int) error {
+			if op == "CreateAccessKey" {
+				cancel() // the key exists, but nobody will see it
+			}
+			return nil
+		}
+		h := newHarness(t, f)
+		_, err := h.create(ctx, twoBuckets(f))
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if h.got != nil {
+			t.Error("credentials were delivered after the interruption")
+		}
+		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted access key AKIANEW001",
+			"Undone: deleted inline policy s3.read-write.b2 from user " + user,
+			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted user " + user,
+		})
+		eq(t, "users left", f.userNames(), []string(nil))
+	})
+	t.Run("CreateAccessKey made a key but its answer was lost", func(t *testing.T) {
+		f := newFake()
+		f.after = func(ctx context.Context, op string, _ int) error {
+			if op == "CreateAccessKey" {
+				return errors.New("operation error IAM: CreateAccessKey, connection reset by peer")
+			}
+			return nil
+		}
+		h := newHarness(t, f)
+		if _, err := h.create(context.Background(), twoBuckets(f)); err == nil {
+			t.Fatal("no error")
+		}
+		// The key nobody saw is found and deleted, so the user can go too.
+		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted inline policy s3.read-write.b2 from user " + user,
+			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted access key AKIANEW001",
+			"Undone: deleted user " + user,
+		})
+		eq(t, "users left", f.userNames(), []string(nil))
+	})
+}
+
+// When undoing fails too, what is left is listed.
+func TestCreateUndoFailures(t *testing.T) {
+	f := newFake()
+	f.hook = func(_ context.Context, op string, n int) error {
+		switch op {
+		case "CreateAccessKey", "DeleteUserPolicy":
+			return denied(op)
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	_, err := h.create(context.Background(), twoBuckets(f))
+	if awsclient.ErrorCode(err) != "AccessDenied" {
+		t.Fatalf("err = %v", err)
+	}
+	user := "s3.read-write.b1,b2"
+	eq(t, "warnings", h.warn, []string{
+		"Could not undo: inline policy s3.read-write.b2 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
+		"Could not undo: inline policy s3.read-write.b1 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
+		"Could not undo: user " + user + ": DeleteConflict: Cannot delete entity, must delete policies first.",
+		"Left in place: inline policy s3.read-write.b2 of user " + user + "; inline policy s3.read-write.b1 of user " + user + "; user " + user,
+	})
+}
+
+// An existing user keeps what it had: a policy this run replaced is put
+// back as it was (IAM returns documents URL-encoded), one it added is
+// deleted, its old keys stay, and the user is not deleted.
+func TestCreateExistingUserRollback(t *testing.T) {
+	f := newFake()
+	f.encodePolicies = true
+	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b1/old/*"}]}`
+	f.addUser("alice", 1, map[string]string{"s3.read-write.b1": old, "unrelated": "{}"})
+	f.hook = failOn("CreateAccessKey", 0, denied("CreateAccessKey"))
+	h := newHarness(t, f)
+	r := twoBuckets(f)
+	r.Username = "alice"
+	if _, err := h.create(context.Background(), r); err == nil {
+		t.Fatal("no error")
+	}
+	eq(t, "log", h.log, []string{"Attached policy s3.read-write.b1 to user alice", "Attached policy s3.read-write.b2 to user alice"})
+	eq(t, "warnings", h.warn, []string{
+		"Undone: deleted inline policy s3.read-write.b2 from user alice",
+		"Undone: restored the previous inline policy s3.read-write.b1 of user alice",
+	})
+	u := f.user("alice")
+	if u == nil {
+		t.Fatal("the existing user was deleted")
+	}
+	eq(t, "policies", u.policies, map[string]string{"s3.read-write.b1": old, "unrelated": "{}"})
+	eq(t, "keys", u.keys, []string{"AKIAOLD001"})
+}
+
+// When the previous version of a policy cannot be read, undoing must not
+// delete it: it may be a policy the user had before.
+func TestCreateUnreadablePreviousPolicyIsKept(t *testing.T) {
+	f := newFake()
+	old := `{"Version": "2012-10-17", "Statement": []}`
+	f.addUser("alice", 0, map[string]string{"s3.read-write.b1": old})
+	f.hook = func(_ context.Context, op string, n int) error {
+		if op == "GetUserPolicy" || op == "CreateAccessKey" {
+			return denied(op)
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	r := &Request{Buckets: []string{"b1"}, Permission: policy.ReadWrite, Username: "alice"}
+	f.buckets["b1"] = true
+	if _, err := h.create(context.Background(), r); err == nil {
+		t.Fatal("no error")
+	}
+	eq(t, "warnings", h.warn, []string{
+		"Left in place: inline policy s3.read-write.b1 of user alice (its previous version could not be read: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:GetUserPolicy)",
+	})
+	if _, ok := f.user("alice").policies["s3.read-write.b1"]; !ok {
+		t.Error("the policy was deleted")
+	}
+}
+
+// Everything that can be refused without changing anything is checked first.
+func TestCreatePrechecksChangeNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(*fakeAWS, *Request)
+		want  string
+	}{
+		{"missing bucket", func(f *fakeAWS, r *Request) { delete(f.buckets, "b2") },
+			"Bucket does not exist: b2 - try --create-bucket to create it"},
+		{"bucket name not creatable", func(f *fakeAWS, r *Request) {
+			r.Buckets[1], r.CreateBucket = "Bad_Name", true
+		}, `Invalid bucket name "Bad_Name": use lowercase letters`},
+		{"forbidden bucket", func(f *fakeAWS, r *Request) {
+			f.hook = func(_ context.Context, op string, n int) error {
+				if op == "HeadBucket" && n == 1 {
+					return httpErr(403)
+				}
+				return nil
+			}
+		}, "Bucket b2 exists but these credentials may not access it (403 Forbidden)"},
+		{"user with two keys", func(f *fakeAWS, r *Request) { f.addUser("bob", 2, nil); r.Username = "bob" },
+			"User bob already has 2 access keys (AKIAOLD001, AKIAOLD002), the most IAM allows per user; nothing was changed."},
+		{"GetUser denied", func(f *fakeAWS, r *Request) { f.hook = failOn("GetUser", 0, denied("GetUser")) },
+			"AccessDenied"},
+		{"user name too long", func(f *fakeAWS, r *Request) { r.Username = strings.Repeat("u", 65) },
+			"IAM allows at most 64"},
+		{"policies too large", func(f *fakeAWS, r *Request) {
+			for i := 0; i < 20; i++ {
+				r.Statements = append(r.Statements, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": strings.Repeat("x", 50)})
+			}
+		}, "IAM allows at most 2048 per user"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			r := twoBuckets(f)
+			tc.setup(f, r)
+			h := newHarness(t, f)
+			_, err := h.create(context.Background(), r)
+			if err == nil || !strings.Contains(awsclient.ErrorMessage(err), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			eq(t, "mutations", f.mutations(), []string(nil))
+			eq(t, "warnings", h.warn, []string(nil))
+		})
+	}
+}
+
+// A failure after buckets were created leaves the buckets (their contents
+// may matter) and says so; a bucket whose creation failed is not reported.
+func TestCreateBucketsAreLeftAndReported(t *testing.T) {
+	t.Run("CreateBucket fails", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("CreateBucket", 1, apiErr("BucketAlreadyExists", "taken"))
+		h := newHarness(t, f)
+		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1", "new2"}, Permission: policy.ReadWrite, CreateBucket: true})
+		if awsclient.ErrorCode(err) != "BucketAlreadyExists" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "warnings", h.warn, []string{"Left in place: bucket new1, created by this run"})
+	})
+	t.Run("tagging the new bucket fails", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutBucketTagging", 0, denied("PutBucketTagging"))
+		h := newHarness(t, f)
+		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite,
+			CreateBucket: true, Tags: []Tag{{"team", "x"}}})
+		if awsclient.ErrorCode(err) != "AccessDenied" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "log", h.log, []string{"Created bucket: new1"})
+		eq(t, "warnings", h.warn, []string{"Left in place: bucket new1, created by this run"})
+	})
+	t.Run("user step fails after --public bucket", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		h := newHarness(t, f)
+		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite,
+			CreateBucket: true, Public: true})
+		if err == nil {
+			t.Fatal("no error")
+		}
+		eq(t, "log", h.log, []string{
+			"Created bucket: new1",
+			"Set public access block configuration",
+			"Attached bucket policy allowing public access",
+			"Created  user: 's3.read-write.new1' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess'",
+		})
+		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Left in place: bucket new1, created by this run"})
+	})
+}
+
+func TestCreateEmptyAnswersDoNotPanic(t *testing.T) {
+	t.Run("CreateAccessKey", func(t *testing.T) {
+		f := newFake()
+		f.noCredentials = true
+		h := newHarness(t, f)
+		_, err := h.create(context.Background(), twoBuckets(f))
+		if err == nil || err.Error() != "CreateAccessKey returned no access key" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "users left", f.userNames(), []string(nil)) // the key it made is found and deleted
+	})
+	t.Run("AssumeRole", func(t *testing.T) {
+		f := newFake()
+		f.noCredentials = true
+		r := twoBuckets(f)
+		r.DurationSeconds = 900
+		_, err := newHarness(t, f).create(context.Background(), r)
+		if err == nil || err.Error() != "AssumeRole returned no credentials" {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}

@@ -1,0 +1,443 @@
+package credentials
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
+)
+
+// fakeAWS is an in-memory IAM, STS and S3 with the behaviour create relies
+// on (NoSuchEntity, DeleteConflict, the two-key limit, URL-encoded policy
+// documents) and a hook that can fail or interrupt any call.
+type fakeAWS struct {
+	mu      sync.Mutex
+	users   map[string]*fakeUser
+	buckets map[string]bool
+	role    *iamtypes.Role
+	// rolePolicies are the managed policies attached to the role.
+	rolePolicies []string
+	keySeq       int
+	calls        []string
+
+	// hook runs before each call with the operation name and how many
+	// times that operation was called before; an error it returns is the
+	// call's result, and nothing changes.
+	hook func(ctx context.Context, op string, n int) error
+	// after runs after a call has taken effect; an error it returns
+	// replaces the result, like a response lost on the way back.
+	after func(ctx context.Context, op string, n int) error
+	// encodePolicies makes GetUserPolicy and GetRole return URL-encoded
+	// documents, as AWS does.
+	encodePolicies bool
+	// noCredentials makes AssumeRole and CreateAccessKey return empty results.
+	noCredentials bool
+}
+
+type fakeUser struct {
+	policies map[string]string
+	keys     []string
+	tags     []iamtypes.Tag
+	boundary string
+}
+
+func newFake() *fakeAWS {
+	return &fakeAWS{users: map[string]*fakeUser{}, buckets: map[string]bool{}}
+}
+
+func apiErr(code, msg string) error {
+	return &smithy.GenericAPIError{Code: code, Message: msg}
+}
+
+// enter records the call and runs the hook.
+func (f *fakeAWS) enter(ctx context.Context, op string) error {
+	f.mu.Lock()
+	n := 0
+	for _, c := range f.calls {
+		if c == op {
+			n++
+		}
+	}
+	f.calls = append(f.calls, op)
+	hook := f.hook
+	f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("operation error %s: %w", op, err)
+	}
+	if hook != nil {
+		return hook(ctx, op, n)
+	}
+	return nil
+}
+
+func (f *fakeAWS) exit(ctx context.Context, op string) error {
+	if f.after == nil {
+		return nil
+	}
+	n := -1
+	f.mu.Lock()
+	for _, c := range f.calls {
+		if c == op {
+			n++
+		}
+	}
+	f.mu.Unlock()
+	return f.after(ctx, op, n)
+}
+
+// mutations are the calls that change something, in order.
+func (f *fakeAWS) mutations() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		if !strings.HasPrefix(c, "Get") && !strings.HasPrefix(c, "List") && !strings.HasPrefix(c, "Head") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeAWS) userNames() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var names []string
+	for n := range f.users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (f *fakeAWS) user(name string) *fakeUser {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.users[name]
+}
+
+func (f *fakeAWS) addUser(name string, keys int, policies map[string]string) {
+	u := &fakeUser{policies: map[string]string{}}
+	for k, v := range policies {
+		u.policies[k] = v
+	}
+	for i := 0; i < keys; i++ {
+		f.keySeq++
+		u.keys = append(u.keys, fmt.Sprintf("AKIAOLD%03d", f.keySeq))
+	}
+	f.users[name] = u
+}
+
+func (f *fakeAWS) encode(doc string) string {
+	if f.encodePolicies {
+		return url.PathEscape(doc)
+	}
+	return doc
+}
+
+// IAM
+
+func (f *fakeAWS) GetUser(ctx context.Context, in *iam.GetUserInput, _ ...func(*iam.Options)) (*iam.GetUserOutput, error) {
+	if err := f.enter(ctx, "GetUser"); err != nil {
+		return nil, err
+	}
+	if f.user(*in.UserName) == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	return &iam.GetUserOutput{User: &iamtypes.User{UserName: in.UserName}}, nil
+}
+
+func (f *fakeAWS) CreateUser(ctx context.Context, in *iam.CreateUserInput, _ ...func(*iam.Options)) (*iam.CreateUserOutput, error) {
+	if err := f.enter(ctx, "CreateUser"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	if f.users[*in.UserName] != nil {
+		f.mu.Unlock()
+		return nil, apiErr("EntityAlreadyExists", "User with name "+*in.UserName+" already exists.")
+	}
+	f.users[*in.UserName] = &fakeUser{policies: map[string]string{}, tags: in.Tags, boundary: aws.ToString(in.PermissionsBoundary)}
+	f.mu.Unlock()
+	if err := f.exit(ctx, "CreateUser"); err != nil {
+		return nil, err
+	}
+	return &iam.CreateUserOutput{User: &iamtypes.User{UserName: in.UserName}}, nil
+}
+
+func (f *fakeAWS) DeleteUser(ctx context.Context, in *iam.DeleteUserInput, _ ...func(*iam.Options)) (*iam.DeleteUserOutput, error) {
+	if err := f.enter(ctx, "DeleteUser"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[*in.UserName]
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	if len(u.policies) > 0 || len(u.keys) > 0 {
+		return nil, apiErr("DeleteConflict", "Cannot delete entity, must delete policies first.")
+	}
+	delete(f.users, *in.UserName)
+	return &iam.DeleteUserOutput{}, nil
+}
+
+func (f *fakeAWS) GetUserPolicy(ctx context.Context, in *iam.GetUserPolicyInput, _ ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error) {
+	if err := f.enter(ctx, "GetUserPolicy"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "no such user")
+	}
+	f.mu.Lock()
+	doc, ok := u.policies[*in.PolicyName]
+	f.mu.Unlock()
+	if !ok {
+		return nil, apiErr("NoSuchEntity", "The user policy with name "+*in.PolicyName+" cannot be found.")
+	}
+	return &iam.GetUserPolicyOutput{UserName: in.UserName, PolicyName: in.PolicyName, PolicyDocument: aws.String(f.encode(doc))}, nil
+}
+
+func (f *fakeAWS) PutUserPolicy(ctx context.Context, in *iam.PutUserPolicyInput, _ ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error) {
+	if err := f.enter(ctx, "PutUserPolicy"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "no such user")
+	}
+	doc := *in.PolicyDocument
+	if !strings.HasPrefix(doc, "{") {
+		return nil, apiErr("MalformedPolicyDocument", "Syntax errors in policy.")
+	}
+	f.mu.Lock()
+	u.policies[*in.PolicyName] = doc
+	f.mu.Unlock()
+	return &iam.PutUserPolicyOutput{}, f.exit(ctx, "PutUserPolicy")
+}
+
+func (f *fakeAWS) DeleteUserPolicy(ctx context.Context, in *iam.DeleteUserPolicyInput, _ ...func(*iam.Options)) (*iam.DeleteUserPolicyOutput, error) {
+	if err := f.enter(ctx, "DeleteUserPolicy"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if u == nil || u.policies[*in.PolicyName] == "" {
+		return nil, apiErr("NoSuchEntity", "no such policy")
+	}
+	delete(u.policies, *in.PolicyName)
+	return &iam.DeleteUserPolicyOutput{}, nil
+}
+
+func (f *fakeAWS) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput, _ ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
+	if err := f.enter(ctx, "ListAccessKeys"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "no such user")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &iam.ListAccessKeysOutput{}
+	for _, k := range u.keys {
+		out.AccessKeyMetadata = append(out.AccessKeyMetadata, iamtypes.AccessKeyMetadata{AccessKeyId: aws.String(k), UserName: in.UserName})
+	}
+	return out, nil
+}
+
+func (f *fakeAWS) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyInput, _ ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error) {
+	if err := f.enter(ctx, "CreateAccessKey"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "no such user")
+	}
+	f.mu.Lock()
+	if len(u.keys) >= 2 {
+		f.mu.Unlock()
+		return nil, apiErr("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2")
+	}
+	f.keySeq++
+	id := fmt.Sprintf("AKIANEW%03d", f.keySeq)
+	u.keys = append(u.keys, id)
+	f.mu.Unlock()
+	if err := f.exit(ctx, "CreateAccessKey"); err != nil {
+		return nil, err
+	}
+	if f.noCredentials {
+		return &iam.CreateAccessKeyOutput{}, nil
+	}
+	return &iam.CreateAccessKeyOutput{AccessKey: &iamtypes.AccessKey{
+		UserName: in.UserName, AccessKeyId: aws.String(id), SecretAccessKey: aws.String("secret-" + id),
+		Status: iamtypes.StatusTypeActive, CreateDate: aws.Time(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+	}}, nil
+}
+
+func (f *fakeAWS) DeleteAccessKey(ctx context.Context, in *iam.DeleteAccessKeyInput, _ ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error) {
+	if err := f.enter(ctx, "DeleteAccessKey"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if u != nil {
+		for i, k := range u.keys {
+			if k == *in.AccessKeyId {
+				u.keys = append(u.keys[:i], u.keys[i+1:]...)
+				return &iam.DeleteAccessKeyOutput{}, nil
+			}
+		}
+	}
+	return nil, apiErr("NoSuchEntity", "no such key")
+}
+
+func (f *fakeAWS) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	if err := f.enter(ctx, "GetRole"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.role == nil || *f.role.RoleName != *in.RoleName {
+		return nil, apiErr("NoSuchEntity", "The role with name "+*in.RoleName+" cannot be found.")
+	}
+	r := *f.role
+	r.AssumeRolePolicyDocument = aws.String(f.encode(aws.ToString(r.AssumeRolePolicyDocument)))
+	return &iam.GetRoleOutput{Role: &r}, nil
+}
+
+func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (*iam.CreateRoleOutput, error) {
+	if err := f.enter(ctx, "CreateRole"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.role != nil {
+		return nil, apiErr("EntityAlreadyExists", "Role already exists.")
+	}
+	f.role = &iamtypes.Role{
+		RoleName: in.RoleName, Arn: aws.String("arn:aws:iam::123456789012:role/" + *in.RoleName),
+		AssumeRolePolicyDocument: in.AssumeRolePolicyDocument, MaxSessionDuration: in.MaxSessionDuration,
+	}
+	return &iam.CreateRoleOutput{Role: f.role}, nil
+}
+
+func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...func(*iam.Options)) (*iam.DeleteRoleOutput, error) {
+	if err := f.enter(ctx, "DeleteRole"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.role == nil {
+		return nil, apiErr("NoSuchEntity", "no such role")
+	}
+	if len(f.rolePolicies) > 0 {
+		return nil, apiErr("DeleteConflict", "Cannot delete entity, must detach all policies first.")
+	}
+	f.role = nil
+	return &iam.DeleteRoleOutput{}, nil
+}
+
+func (f *fakeAWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...func(*iam.Options)) (*iam.UpdateRoleOutput, error) {
+	if err := f.enter(ctx, "UpdateRole"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.role.MaxSessionDuration = in.MaxSessionDuration
+	return &iam.UpdateRoleOutput{}, nil
+}
+
+func (f *fakeAWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {
+	if err := f.enter(ctx, "UpdateAssumeRolePolicy"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.role.AssumeRolePolicyDocument = in.PolicyDocument
+	return &iam.UpdateAssumeRolePolicyOutput{}, nil
+}
+
+func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
+	if err := f.enter(ctx, "AttachRolePolicy"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rolePolicies = append(f.rolePolicies, *in.PolicyArn)
+	return &iam.AttachRolePolicyOutput{}, nil
+}
+
+// STS
+
+func (f *fakeAWS) GetCallerIdentity(ctx context.Context, _ *sts.GetCallerIdentityInput, _ ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	if err := f.enter(ctx, "GetCallerIdentity"); err != nil {
+		return nil, err
+	}
+	return &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String("arn:aws:iam::123456789012:user/admin")}, nil
+}
+
+func (f *fakeAWS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	if err := f.enter(ctx, "AssumeRole"); err != nil {
+		return nil, err
+	}
+	if f.noCredentials {
+		return &sts.AssumeRoleOutput{}, nil
+	}
+	return &sts.AssumeRoleOutput{Credentials: &ststypes.Credentials{
+		AccessKeyId: aws.String("ASIATEMP"), SecretAccessKey: aws.String("temp-secret"), SessionToken: aws.String("token"),
+		Expiration: aws.Time(time.Date(2026, 1, 2, 4, 4, 5, 0, time.UTC)),
+	}}, nil
+}
+
+// S3
+
+func (f *fakeAWS) HeadBucket(ctx context.Context, in *s3.HeadBucketInput, _ ...func(*s3.Options)) (*s3.HeadBucketOutput, error) {
+	if err := f.enter(ctx, "HeadBucket"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.buckets[*in.Bucket] {
+		return nil, apiErr("NotFound", "")
+	}
+	return &s3.HeadBucketOutput{}, nil
+}
+
+func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ ...func(*s3.Options)) (*s3.CreateBucketOutput, error) {
+	if err := f.enter(ctx, "CreateBucket"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.buckets[*in.Bucket] = true
+	return &s3.CreateBucketOutput{}, nil
+}
+
+func (f *fakeAWS) PutPublicAccessBlock(ctx context.Context, _ *s3.PutPublicAccessBlockInput, _ ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error) {
+	return &s3.PutPublicAccessBlockOutput{}, f.enter(ctx, "PutPublicAccessBlock")
+}
+
+func (f *fakeAWS) PutBucketPolicy(ctx context.Context, _ *s3.PutBucketPolicyInput, _ ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
+	return &s3.PutBucketPolicyOutput{}, f.enter(ctx, "PutBucketPolicy")
+}
+
+func (f *fakeAWS) PutBucketWebsite(ctx context.Context, _ *s3.PutBucketWebsiteInput, _ ...func(*s3.Options)) (*s3.PutBucketWebsiteOutput, error) {
+	return &s3.PutBucketWebsiteOutput{}, f.enter(ctx, "PutBucketWebsite")
+}
+
+func (f *fakeAWS) PutBucketTagging(ctx context.Context, _ *s3.PutBucketTaggingInput, _ ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error) {
+	return &s3.PutBucketTaggingOutput{}, f.enter(ctx, "PutBucketTagging")
+}
