@@ -164,8 +164,8 @@ func TestRotateKeyGolden(t *testing.T) {
 			e := newE2E(t)
 			e.makeUser("alice", 1)
 			r := e.ok(tc.args...)
-			golden(t, "rotate/"+tc.name+".out", normalize(r.Stdout))
-			golden(t, "rotate/"+tc.name+".err", normalizeKeyIDs(r.Stderr))
+			golden(t, "rotate/"+tc.name+".stdout", normalize(r.Stdout))
+			golden(t, "rotate/"+tc.name+".stderr", normalizeKeyIDs(r.Stderr))
 		})
 	}
 }

@@ -1,0 +1,284 @@
+// Package bucket deletes S3 buckets, emptying them first when asked: every
+// object, every older version and every delete marker, in batches of up to
+// 1,000 keys with a few batches in flight at once.
+package bucket
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+)
+
+// MaxBatch is the most keys one DeleteObjects request may name.
+const MaxBatch = 1000
+
+// DefaultConcurrency is how many DeleteObjects requests run at once.
+const DefaultConcurrency = 4
+
+// S3API names the S3 calls deleting a bucket makes.
+type S3API interface {
+	ListObjectVersions(context.Context, *s3.ListObjectVersionsInput, ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error)
+	DeleteObjects(context.Context, *s3.DeleteObjectsInput, ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
+	DeleteBucket(context.Context, *s3.DeleteBucketInput, ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+}
+
+// Deleter empties and deletes buckets.
+type Deleter struct {
+	S3 S3API
+	// Concurrency bounds the DeleteObjects requests in flight (default 4).
+	Concurrency int
+	// BatchSize is the number of keys per DeleteObjects request (default and
+	// most: 1,000); tests lower it.
+	BatchSize int
+	// Progress, when set, is called with the running total of deleted
+	// entries after each batch, never concurrently.
+	Progress func(deleted int)
+}
+
+// Contents counts what a bucket holds.
+type Contents struct {
+	// Objects are current versions (the objects a plain listing shows).
+	Objects int
+	// OlderVersions are noncurrent versions of objects.
+	OlderVersions int
+	// DeleteMarkers are the markers versioning leaves where objects were deleted.
+	DeleteMarkers int
+	// Partial is set when only part of the bucket was looked at: the
+	// counts are lower bounds.
+	Partial bool
+}
+
+// Total is the number of entries that must be deleted to empty the bucket.
+func (c Contents) Total() int { return c.Objects + c.OlderVersions + c.DeleteMarkers }
+
+// String describes the counts: "3 objects, 2 older versions and 1 delete marker".
+func (c Contents) String() string {
+	var parts []string
+	if c.Objects > 0 || (c.OlderVersions == 0 && c.DeleteMarkers == 0) {
+		parts = append(parts, count(c.Objects, "object"))
+	}
+	if c.OlderVersions > 0 {
+		parts = append(parts, count(c.OlderVersions, "older version"))
+	}
+	if c.DeleteMarkers > 0 {
+		parts = append(parts, count(c.DeleteMarkers, "delete marker"))
+	}
+	s := parts[0]
+	if len(parts) > 1 {
+		s = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	if c.Partial {
+		s = "at least " + s
+	}
+	return s
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func (c *Contents) add(page *s3.ListObjectVersionsOutput) {
+	for _, v := range page.Versions {
+		if aws.ToBool(v.IsLatest) {
+			c.Objects++
+		} else {
+			c.OlderVersions++
+		}
+	}
+	c.DeleteMarkers += len(page.DeleteMarkers)
+}
+
+// Survey counts what bucket holds. With all false it reads one page (up to
+// 1,000 entries), enough to tell whether the bucket is empty. A missing
+// bucket gives S3's NoSuchBucket error.
+func (d *Deleter) Survey(ctx context.Context, bucket string, all bool) (Contents, error) {
+	var c Contents
+	p := s3.NewListObjectVersionsPaginator(d.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return c, err
+		}
+		c.add(page)
+		if !all && p.HasMorePages() {
+			c.Partial = true
+			break
+		}
+	}
+	return c, nil
+}
+
+// KeyErrors are the entries DeleteObjects reported it could not delete.
+type KeyErrors struct {
+	Bucket  string
+	Errors  []s3types.Error
+	Deleted int
+}
+
+// shownErrors bounds how many failures the message lists.
+const shownErrors = 20
+
+func (e *KeyErrors) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Could not delete %s from %s (%d deleted); the bucket was not deleted:", count(len(e.Errors), "object"), e.Bucket, e.Deleted)
+	for i, ke := range e.Errors {
+		if i == shownErrors {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Errors)-shownErrors)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s", aws.ToString(ke.Key))
+		if v := aws.ToString(ke.VersionId); v != "" {
+			fmt.Fprintf(&b, " (version %s)", v)
+		}
+		fmt.Fprintf(&b, ": %s", aws.ToString(ke.Code))
+		if m := aws.ToString(ke.Message); m != "" {
+			fmt.Fprintf(&b, ": %s", m)
+		}
+	}
+	return b.String()
+}
+
+// Empty deletes every object version and delete marker in bucket and
+// returns how many entries were deleted.
+//
+// It works in rounds: list up to Concurrency batches from the start of the
+// bucket, delete those batches concurrently, and start over until a listing
+// comes back empty. A listing never resumes from a marker naming an entry
+// that was deleted meanwhile, which some S3-compatible servers mishandle;
+// entries S3 refused to delete are skipped by later rounds and returned as
+// *KeyErrors at the end. A failed request stops the run.
+func (d *Deleter) Empty(ctx context.Context, bucket string) (int, error) {
+	size := d.BatchSize
+	if size <= 0 || size > MaxBatch {
+		size = MaxBatch
+	}
+	workers := d.Concurrency
+	if workers <= 0 {
+		workers = DefaultConcurrency
+	}
+	var (
+		deleted int
+		keyErrs []s3types.Error
+		failed  = map[entry]bool{}
+	)
+	for {
+		batches, err := d.listRound(ctx, bucket, size, workers, failed)
+		if err != nil {
+			return deleted, stopped(err, deleted)
+		}
+		if len(batches) == 0 {
+			break
+		}
+		var (
+			mu       sync.Mutex
+			wg       sync.WaitGroup
+			firstErr error
+		)
+		for _, batch := range batches {
+			wg.Add(1)
+			go func(batch []s3types.ObjectIdentifier) {
+				defer wg.Done()
+				out, err := d.S3.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+					Bucket: aws.String(bucket),
+					Delete: &s3types.Delete{Objects: batch, Quiet: aws.Bool(true)},
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					return
+				}
+				for _, ke := range out.Errors {
+					keyErrs = append(keyErrs, ke)
+					// Servers may leave the version out of an error: the
+					// whole key is then skipped by later rounds.
+					version := aws.ToString(ke.VersionId)
+					failed[entry{key: aws.ToString(ke.Key), version: version, anyVersion: version == ""}] = true
+				}
+				deleted += len(batch) - len(out.Errors)
+				if d.Progress != nil {
+					d.Progress(deleted)
+				}
+			}(batch)
+		}
+		wg.Wait()
+		if firstErr != nil {
+			return deleted, stopped(firstErr, deleted)
+		}
+	}
+	if len(keyErrs) > 0 {
+		return deleted, &KeyErrors{Bucket: bucket, Errors: keyErrs, Deleted: deleted}
+	}
+	return deleted, nil
+}
+
+// entry names one version (or, with anyVersion, every version) of a key.
+type entry struct {
+	key, version string
+	anyVersion   bool
+}
+
+func skip(failed map[entry]bool, key, version string) bool {
+	return failed[entry{key: key, version: version}] || failed[entry{key: key, anyVersion: true}]
+}
+
+// listRound lists, from the start of the bucket, up to n batches of entries
+// not known to have failed.
+func (d *Deleter) listRound(ctx context.Context, bucket string, size, n int, failed map[entry]bool) ([][]s3types.ObjectIdentifier, error) {
+	var batches [][]s3types.ObjectIdentifier
+	var batch []s3types.ObjectIdentifier
+	add := func(key, version *string) {
+		if skip(failed, aws.ToString(key), aws.ToString(version)) {
+			return
+		}
+		batch = append(batch, s3types.ObjectIdentifier{Key: key, VersionId: version})
+		if len(batch) == size {
+			batches = append(batches, batch)
+			batch = nil
+		}
+	}
+	p := s3.NewListObjectVersionsPaginator(d.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	for p.HasMorePages() && len(batches) < n {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page.Versions {
+			add(v.Key, v.VersionId)
+		}
+		for _, m := range page.DeleteMarkers {
+			add(m.Key, m.VersionId)
+		}
+	}
+	// A partial batch beyond the n waits for the next round.
+	if len(batch) > 0 && len(batches) < n {
+		batches = append(batches, batch)
+	}
+	return batches, nil
+}
+
+// stopped reports a failed request, saying how far the run got.
+func stopped(err error, deleted int) error {
+	if deleted > 0 {
+		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), count(deleted, "object"))
+	}
+	return err
+}
+
+// DeleteBucket deletes the (empty) bucket.
+func (d *Deleter) DeleteBucket(ctx context.Context, bucket string) error {
+	_, err := d.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+	return err
+}

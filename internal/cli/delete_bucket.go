@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
+)
+
+func init() { register(NewCmdDeleteBucket) }
+
+// DeleteBucketOptions are the flags of `delete-bucket`.
+type DeleteBucketOptions struct {
+	Force  bool
+	DryRun bool
+	Silent bool
+}
+
+// NewCmdDeleteBucket deletes a bucket, emptying it first with --force.
+func NewCmdDeleteBucket(f *Factory) *cobra.Command {
+	opts := &DeleteBucketOptions{}
+	cmd := &cobra.Command{
+		Use:   "delete-bucket BUCKET",
+		Short: "Delete a bucket, and with --force everything in it",
+		Long: `Delete an S3 bucket.
+
+A bucket that holds anything is refused unless --force is given. With
+--force every object is deleted first, including all older versions and
+delete markers of a versioned bucket, and then the bucket itself. If any
+object cannot be deleted the bucket is kept and the failures are listed.
+
+--dry-run reports what would be deleted and changes nothing.`,
+		Example: `  # Delete an empty bucket
+  s3-credentials delete-bucket my-old-bucket
+
+  # See what deleting a full bucket would remove
+  s3-credentials delete-bucket my-old-bucket --force --dry-run
+
+  # Delete everything in it, then the bucket
+  s3-credentials delete-bucket my-old-bucket --force`,
+		Args: exactArgs("BUCKET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDeleteBucket(cmd, f, opts, args[0])
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Force, "force", false, "Delete every object, version and delete marker in the bucket first")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be deleted without deleting anything")
+	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show progress and performed steps")
+	f.AddAWSFlags(cmd)
+	return cmd
+}
+
+func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, name string) error {
+	ctx := cmd.Context()
+	c, err := f.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	d := &bucket.Deleter{S3: c.S3}
+	logf := func(format string, args ...any) {
+		if !opts.Silent {
+			fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
+		}
+	}
+
+	if !opts.Force || opts.DryRun {
+		// Without --force one page tells whether the bucket is empty; a dry
+		// run with --force counts everything.
+		contents, err := d.Survey(ctx, name, opts.Force)
+		if err != nil {
+			return err
+		}
+		if contents.Total() > 0 && !opts.Force {
+			return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
+		}
+		if opts.DryRun {
+			if contents.Total() > 0 {
+				fmt.Fprintf(f.IO.Out, "Would delete %s from %s\n", contents, name)
+			}
+			fmt.Fprintf(f.IO.Out, "Would delete bucket: %s\n", name)
+			return nil
+		}
+	} else {
+		progress := f.IO.StderrTTY && !opts.Silent
+		if progress {
+			d.Progress = func(n int) {
+				fmt.Fprintf(f.IO.ErrOut, "\rDeleting objects from %s: %d deleted", name, n)
+			}
+		}
+		n, err := d.Empty(ctx, name)
+		if progress && n > 0 {
+			fmt.Fprint(f.IO.ErrOut, "\r\033[K")
+		}
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			logf("Deleted %s from %s", plural2(n, "object"), name)
+		}
+	}
+	if err := d.DeleteBucket(ctx, name); err != nil {
+		return err
+	}
+	logf("Deleted bucket: %s", name)
+	return nil
+}
+
+// plural2 is "1 object" or "N objects".
+func plural2(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,368 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// putObjects writes small objects named by keys, sixteen at a time.
+func (e *e2e) putObjects(bucket string, keys ...string) {
+	e.t.Helper()
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(keys))
+	for _, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			_, err := e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
+				Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader("x"),
+			})
+			if err != nil {
+				errs <- fmt.Errorf("put %s: %w", k, err)
+			}
+		}(k)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *e2e) bucketExists(bucket string) bool {
+	e.t.Helper()
+	_, err := e.Clients.S3.HeadBucket(e.ctx(), &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	return err == nil
+}
+
+// versionCount is how many versions and delete markers bucket holds.
+func (e *e2e) versionCount(bucket string) int {
+	e.t.Helper()
+	n := 0
+	p := s3.NewListObjectVersionsPaginator(e.Clients.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(e.ctx())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		n += len(page.Versions) + len(page.DeleteMarkers)
+	}
+	return n
+}
+
+// makeVersioned creates a versioned bucket holding, for keys a, b and c:
+// a with two versions, b with one version under a delete marker, and c
+// with one version: 2 objects, 2 older versions, 1 delete marker.
+func (e *e2e) makeVersioned(bucket string) {
+	e.t.Helper()
+	e.makeBucket(bucket)
+	if _, err := e.Clients.S3.PutBucketVersioning(e.ctx(), &s3.PutBucketVersioningInput{
+		Bucket:                  aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.putObjects(bucket, "a", "b", "c")
+	e.putObjects(bucket, "a")
+	if _, err := e.Clients.S3.DeleteObject(e.ctx(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("b")}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestDeleteBucketEmpty(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("empty-one")
+	r := e.ok("delete-bucket", "empty-one")
+	if r.Stdout != "" || r.Stderr != "Deleted bucket: empty-one\n" {
+		t.Errorf("stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+	if e.bucketExists("empty-one") {
+		t.Error("bucket still exists")
+	}
+}
+
+func TestDeleteBucketRefusesNonEmpty(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("plain")
+	e.putObjects("plain", "one.txt", "two.txt")
+	e.makeVersioned("versioned")
+	// Only a delete marker left: still not empty for S3.
+	e.makeVersioned("markers-only")
+	for _, k := range []string{"a", "c"} {
+		if _, err := e.Clients.S3.DeleteObject(e.ctx(), &s3.DeleteObjectInput{Bucket: aws.String("markers-only"), Key: aws.String(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		bucket, holds string
+		args          []string
+	}{
+		{"plain", "2 objects", nil},
+		{"plain", "2 objects", []string{"--dry-run"}},
+		{"versioned", "2 objects, 2 older versions and 1 delete marker", nil},
+		{"markers-only", "4 older versions and 3 delete markers", []string{"-s"}},
+	} {
+		t.Run(tc.bucket+strings.Join(tc.args, ""), func(t *testing.T) {
+			before := e.versionCount(tc.bucket)
+			r := e.run(append([]string{"delete-bucket", tc.bucket}, tc.args...)...)
+			want := fmt.Sprintf("Error: Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket\n", tc.bucket, tc.holds)
+			if r.Code != 1 || r.Stdout != "" || r.Stderr != want {
+				t.Errorf("exit %d, stdout %q, stderr\n%s\nwant\n%s", r.Code, r.Stdout, r.Stderr, want)
+			}
+			if !e.bucketExists(tc.bucket) || e.versionCount(tc.bucket) != before {
+				t.Error("bucket or its contents changed")
+			}
+		})
+	}
+}
+
+func TestDeleteBucketForce(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		setup  func(e *e2e)
+		args   []string
+		stderr string
+	}{
+		{"plain", func(e *e2e) {
+			e.makeBucket("doomed")
+			e.putObjects("doomed", "one.txt", "dir/two.txt", "dir/three.txt")
+		},
+			nil, "Deleted 3 objects from doomed\nDeleted bucket: doomed\n"},
+		{"one object", func(e *e2e) { e.makeBucket("doomed"); e.putObjects("doomed", "one.txt") },
+			nil, "Deleted 1 object from doomed\nDeleted bucket: doomed\n"},
+		{"versioned", func(e *e2e) { e.makeVersioned("doomed") },
+			nil, "Deleted 5 objects from doomed\nDeleted bucket: doomed\n"},
+		{"empty", func(e *e2e) { e.makeBucket("doomed") },
+			nil, "Deleted bucket: doomed\n"},
+		{"silent", func(e *e2e) { e.makeVersioned("doomed") },
+			[]string{"-s"}, ""},
+		{"silent long", func(e *e2e) { e.makeBucket("doomed"); e.putObjects("doomed", "one.txt") },
+			[]string{"--silent"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			tc.setup(e)
+			e.makeBucket("bystander")
+			e.putObjects("bystander", "keep.txt")
+			r := e.ok(append([]string{"delete-bucket", "doomed", "--force"}, tc.args...)...)
+			if r.Stdout != "" || r.Stderr != tc.stderr {
+				t.Errorf("stdout %q, stderr\n%s\nwant\n%s", r.Stdout, r.Stderr, tc.stderr)
+			}
+			if e.bucketExists("doomed") {
+				t.Error("bucket still exists")
+			}
+			if e.versionCount("bystander") != 1 {
+				t.Error("another bucket was touched")
+			}
+		})
+	}
+}
+
+func TestDeleteBucketDryRun(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(e *e2e)
+		args  []string
+	}{
+		{"versioned", func(e *e2e) { e.makeVersioned("doomed") }, []string{"--force", "--dry-run"}},
+		{"plain", func(e *e2e) { e.makeBucket("doomed"); e.putObjects("doomed", "one.txt", "two.txt") }, []string{"--dry-run", "--force"}},
+		{"empty", func(e *e2e) { e.makeBucket("doomed") }, []string{"--dry-run"}},
+		{"empty force", func(e *e2e) { e.makeBucket("doomed") }, []string{"--dry-run", "--force", "-s"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newE2E(t)
+			tc.setup(e)
+			before := e.versionCount("doomed")
+			r := e.ok(append([]string{"delete-bucket", "doomed"}, tc.args...)...)
+			golden(t, "delete-bucket/dry-run-"+strings.ReplaceAll(tc.name, " ", "-")+".stdout", r.Stdout)
+			if r.Stderr != "" {
+				t.Errorf("stderr %q", r.Stderr)
+			}
+			if !e.bucketExists("doomed") || e.versionCount("doomed") != before {
+				t.Error("dry run changed the bucket")
+			}
+		})
+	}
+}
+
+// deleteRecorder proxies to moto and records the DeleteObjects requests:
+// how many keys each named, and how many were in flight at once.
+type deleteRecorder struct {
+	mu          sync.Mutex
+	sizes       []int
+	inFlight    int
+	maxInFlight int
+}
+
+func newDeleteRecorder(t *testing.T, target string) (*deleteRecorder, string) {
+	u, _ := url.Parse(target)
+	rec := &deleteRecorder{}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !r.URL.Query().Has("delete") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec.mu.Lock()
+		rec.sizes = append(rec.sizes, bytes.Count(body, []byte("<Object>")))
+		rec.inFlight++
+		rec.maxInFlight = max(rec.maxInFlight, rec.inFlight)
+		rec.mu.Unlock()
+		time.Sleep(50 * time.Millisecond) // lets concurrent batches overlap
+		proxy.ServeHTTP(w, r)
+		rec.mu.Lock()
+		rec.inFlight--
+		rec.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	return rec, srv.URL
+}
+
+// More than 1,000 entries: two DeleteObjects batches, run concurrently.
+func TestDeleteBucketForceBatches(t *testing.T) {
+	e := newE2E(t)
+	e.makeVersioned("big")
+	keys := make([]string, 1200)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("files/%04d.txt", i)
+	}
+	e.putObjects("big", keys...)
+	rec, proxyURL := newDeleteRecorder(t, e.moto.URL)
+	r := e.ok("delete-bucket", "big", "--force", "--endpoint-url", proxyURL)
+	if want := "Deleted 1205 objects from big\nDeleted bucket: big\n"; r.Stderr != want {
+		t.Errorf("stderr\n%s\nwant\n%s", r.Stderr, want)
+	}
+	if e.bucketExists("big") {
+		t.Error("bucket still exists")
+	}
+	total := 0
+	for _, n := range rec.sizes {
+		if n > 1000 || n == 0 {
+			t.Errorf("a DeleteObjects request named %d keys", n)
+		}
+		total += n
+	}
+	if len(rec.sizes) != 2 || total != 1205 {
+		t.Errorf("DeleteObjects batches %v, want 2 covering 1205 entries", rec.sizes)
+	}
+	if rec.maxInFlight < 2 {
+		t.Errorf("batches ran one at a time (max in flight %d)", rec.maxInFlight)
+	}
+}
+
+// On a terminal, a counter line is updated as batches finish.
+func TestDeleteBucketProgressOnTerminal(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("doomed")
+	e.putObjects("doomed", "one.txt", "two.txt")
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{nil, "\rDeleting objects from doomed: 2 deleted\r\033[KDeleted 2 objects from doomed\nDeleted bucket: doomed\n"},
+		{[]string{"-s"}, ""},
+	} {
+		if !e.bucketExists("doomed") {
+			e.makeBucket("doomed")
+			e.putObjects("doomed", "one.txt", "two.txt")
+		}
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), append([]string{"delete-bucket", "doomed", "--force"}, tc.args...),
+			&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, StderrTTY: true})
+		if code != 0 || out.String() != "" || errOut.String() != tc.stderr {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out.String(), errOut.String(), tc.stderr)
+		}
+	}
+}
+
+// Objects S3 refuses to delete are listed; the bucket is kept.
+func TestDeleteBucketKeyErrors(t *testing.T) {
+	e := newE2E(t)
+	if _, err := e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{
+		Bucket: aws.String("locked"), ObjectLockEnabledForBucket: aws.Bool(true),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"keep/a.txt", "keep/b.txt"} {
+		if _, err := e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
+			Bucket: aws.String("locked"), Key: aws.String(k), Body: strings.NewReader("x"),
+			ChecksumAlgorithm:         s3types.ChecksumAlgorithmCrc32,
+			ObjectLockMode:            s3types.ObjectLockModeCompliance,
+			ObjectLockRetainUntilDate: aws.Time(time.Now().Add(24 * time.Hour)),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.putObjects("locked", "free.txt")
+	r := e.run("delete-bucket", "locked", "--force")
+	want := "Error: Could not delete 2 objects from locked (1 deleted); the bucket was not deleted:\n" +
+		"  keep/a.txt: AccessDenied: Access Denied because object protected by object lock.\n" +
+		"  keep/b.txt: AccessDenied: Access Denied because object protected by object lock.\n"
+	// The order of the two refusals is the order of the response.
+	got := r.Stderr
+	if strings.Index(got, "keep/b.txt") < strings.Index(got, "keep/a.txt") {
+		got = strings.Replace(strings.Replace(strings.Replace(got, "keep/a.txt", "TMP", 1), "keep/b.txt", "keep/a.txt", 1), "TMP", "keep/b.txt", 1)
+	}
+	if r.Code != 1 || r.Stdout != "" || got != want {
+		t.Errorf("exit %d, stdout %q, stderr\n%s\nwant\n%s", r.Code, r.Stdout, r.Stderr, want)
+	}
+	if !e.bucketExists("locked") || e.versionCount("locked") != 2 {
+		t.Errorf("want the bucket kept with its 2 locked objects (has %d)", e.versionCount("locked"))
+	}
+}
+
+func TestDeleteBucketErrors(t *testing.T) {
+	e := newE2E(t)
+	usage := "Usage: s3-credentials delete-bucket [OPTIONS] BUCKET\nTry 's3-credentials delete-bucket --help' for help.\n\n"
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"missing bucket", []string{"delete-bucket", "nope"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
+		{"missing bucket force", []string{"delete-bucket", "nope", "--force"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
+		{"missing bucket dry run", []string{"delete-bucket", "nope", "--force", "--dry-run"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
+		{"missing argument", []string{"delete-bucket"}, 2, usage + "Error: Missing argument 'BUCKET'.\n"},
+		{"extra argument", []string{"delete-bucket", "a", "b"}, 2, usage + "Error: Got unexpected extra argument (b)\n"},
+		{"unknown flag", []string{"delete-bucket", "a", "--recursive"}, 2, usage + "Error: No such option '--recursive'.\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.run(tc.args...)
+			if r.Code != tc.code || r.Stdout != "" || r.Stderr != tc.stderr {
+				t.Errorf("exit %d, stdout %q, stderr\n%s\nwant exit %d, stderr\n%s", r.Code, r.Stdout, r.Stderr, tc.code, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestDeleteBucketHelp(t *testing.T) {
+	r := run(t, "", "delete-bucket", "--help")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	for _, want := range []string{"delete-bucket BUCKET", "--force", "--dry-run", "-s, --silent", "--endpoint-url", "delete markers"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
