@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -66,7 +67,61 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 // one part is read at a time per worker, so memory is bounded by
 // Concurrency x PartSize however long the stream is.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
-	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, &countingReader{r: r, bar: bar})
+	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, &countingReader{r: newCtxReader(ctx, r), bar: bar})
+}
+
+// ctxReader makes reads from a stream that may block forever (a terminal,
+// a pipe whose writer is idle) give up when ctx is cancelled, so Ctrl-C
+// reaches the upload and it can be aborted. A goroutine does the blocking
+// reads, one chunk ahead.
+type ctxReader struct {
+	ctx  context.Context
+	ch   chan chunk
+	rest []byte
+	err  error
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+const streamChunk = 256 * 1024
+
+func newCtxReader(ctx context.Context, r io.Reader) io.Reader {
+	cr := &ctxReader{ctx: ctx, ch: make(chan chunk)}
+	go func() {
+		for {
+			b := make([]byte, streamChunk)
+			n, err := r.Read(b)
+			select {
+			case cr.ch <- chunk{b[:n], err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return cr
+}
+
+func (cr *ctxReader) Read(p []byte) (int, error) {
+	for len(cr.rest) == 0 {
+		if cr.err != nil {
+			return 0, cr.err
+		}
+		select {
+		case c := <-cr.ch:
+			cr.rest, cr.err = c.b, c.err
+		case <-cr.ctx.Done():
+			return 0, cr.ctx.Err()
+		}
+	}
+	n := copy(p, cr.rest)
+	cr.rest = cr.rest[n:]
+	return n, nil
 }
 
 // PutFiles uploads files with up to Concurrency uploads in flight. It stops
@@ -90,14 +145,19 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			}
 			defer f.Close()
 			if err := c.upload(gctx, up, bucket, lf.Key, GuessContentType(lf.Path), c.countFile(f, bar)); err != nil {
-				return fmt.Errorf("uploading %s: %w", lf.Path, err)
+				if gctx.Err() != nil && ctx.Err() != nil {
+					return ctx.Err()
+				}
+				// Say which file; the message is rendered here because
+				// the AWS error inside would otherwise be shown alone.
+				return fmt.Errorf("uploading %s: %s", lf.Path, awsclient.ErrorMessage(err))
 			}
 			return nil
 		})
 	}
 	err := g.Wait()
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return err
 }

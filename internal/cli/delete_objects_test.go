@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The reference's test_delete_objects cases.
+func TestDeleteObjects(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		left []string
+		err  string
+	}{
+		{[]string{"one.txt"}, []string{"directory/two.txt", "directory/three.json"}, "Deleting 1 object from my-bucket\n"},
+		{[]string{"one.txt", "directory/two.txt"}, []string{"directory/three.json"}, "Deleting 2 objects from my-bucket\n"},
+		{[]string{"--prefix", "directory/"}, []string{"one.txt"}, "Deleting 2 objects from my-bucket\n"},
+		{[]string{"--prefix", "directory/", "-s"}, []string{"one.txt"}, ""},
+		{[]string{"--prefix", "nothing/"}, []string{"one.txt", "directory/two.txt", "directory/three.json"}, "Deleting 0 objects from my-bucket\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			e := newE2E(t)
+			e.populate()
+			r := e.ok(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
+			sameKeys(t, e.objKeys("my-bucket"), tc.left...)
+			if r.Stderr != tc.err || r.Stdout != "" {
+				t.Errorf("got %q %q", r.Stdout, r.Stderr)
+			}
+		})
+	}
+}
+
+func TestDeleteObjectsDryRun(t *testing.T) {
+	for _, flag := range []string{"-d", "--dry-run"} {
+		e := newE2E(t)
+		e.populate()
+		r := e.ok("delete-objects", "my-bucket", "--prefix", "directory/", flag)
+		want := "The following keys would be deleted:\ndirectory/three.json\ndirectory/two.txt\n"
+		if r.Stdout != want || r.Stderr != "Deleting 2 objects from my-bucket\n" {
+			t.Errorf("got %q %q", r.Stdout, r.Stderr)
+		}
+		sameKeys(t, e.objKeys("my-bucket"), "one.txt", "directory/two.txt", "directory/three.json")
+	}
+}
+
+func TestDeleteObjectsUsageErrors(t *testing.T) {
+	newE2E(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{nil, 1, "Error: Specify one or more keys or use --prefix\n"},
+		{[]string{"one.txt", "--prefix", "directory/"}, 1, "Error: Cannot pass both keys and --prefix\n"},
+		{[]string{"one.txt", "--concurrency", "x"}, 2, "Error: Invalid value for '--concurrency': 'x' is not a valid integer.\n"},
+	} {
+		r := run(t, "", append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
+		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) {
+			t.Errorf("%v: got %d %q", tc.args, r.Code, r.Stderr)
+		}
+	}
+	r := run(t, "", "delete-objects", "no-such-bucket", "--prefix", "x")
+	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {
+		t.Errorf("got %d %q", r.Code, r.Stderr)
+	}
+}
+
+// More than one batch of 1,000, through several requests at once.
+func TestDeleteObjectsBatches(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("many")
+	for i := 0; i < 1001; i++ {
+		e.putObj("many", fmt.Sprintf("p/%04d", i), "")
+	}
+	e.putObj("many", "keep", "")
+	r := e.ok("delete-objects", "many", "--prefix", "p/")
+	if r.Stderr != "Deleting 1001 objects from many\n" {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	sameKeys(t, e.objKeys("many"), "keep")
+}
+
+// Keys S3 refuses are reported and make the exit code 1. moto never
+// refuses a key, so a proxy in front of it rewrites one DeleteObjects
+// answer to say AccessDenied for one key (as S3 does under a policy
+// that denies it).
+func TestDeleteObjectsPartialFailure(t *testing.T) {
+	e := newE2E(t)
+	e.populate()
+	target, _ := url.Parse(e.moto.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method != http.MethodPost || !resp.Request.URL.Query().Has("delete") {
+			return nil
+		}
+		body := `<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Error><Key>one.txt</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>`
+		resp.Body.Close()
+		resp.Body = nopCloser{strings.NewReader(body)}
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", fmt.Sprint(len(body)))
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	r := run(t, "", "delete-objects", "my-bucket", "one.txt", "directory/two.txt", "-s")
+	want := "Could not delete one.txt: AccessDenied: Access Denied\nError: 1 object could not be deleted\n"
+	if r.Code != 1 || r.Stderr != want {
+		t.Errorf("got %d %q", r.Code, r.Stderr)
+	}
+}
+
+type nopCloser struct{ *strings.Reader }
+
+func (nopCloser) Close() error { return nil }

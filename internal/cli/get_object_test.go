@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
+)
+
+func TestGetObject(t *testing.T) {
+	e := newE2E(t)
+	e.populate()
+	r := e.ok("get-object", "my-bucket", "directory/three.json")
+	if r.Stdout != `{"three": 3}` || r.Stderr != "" {
+		t.Errorf("got %q %q", r.Stdout, r.Stderr)
+	}
+	out := filepath.Join(t.TempDir(), "x.json")
+	r = e.ok("get-object", "my-bucket", "one.txt", "-o", out)
+	if b, _ := os.ReadFile(out); string(b) != "one" || r.Stdout != "" {
+		t.Errorf("file %q, stdout %q", b, r.Stdout)
+	}
+}
+
+func TestGetObjectErrors(t *testing.T) {
+	e := newE2E(t)
+	e.populate()
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "keep.txt")
+	if err := os.WriteFile(keep, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"my-bucket", "missing.txt"}, 1, "Error: NoSuchKey: The specified key does not exist.\n"},
+		{[]string{"my-bucket", "missing.txt", "-o", keep}, 1, "Error: NoSuchKey: The specified key does not exist.\n"},
+		{[]string{"no-such-bucket", "k"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
+		{[]string{"my-bucket", "one.txt", "-o", dir}, 2, "Error: Invalid value for '-o' / '--output': File '" + dir + "' is a directory.\n"},
+		{[]string{"my-bucket"}, 2, "Error: Missing argument 'KEY'.\n"},
+	} {
+		r := e.run(append([]string{"get-object"}, tc.args...)...)
+		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) || r.Stdout != "" {
+			t.Errorf("%v: got %d %q %q", tc.args, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	// A failed download leaves an existing file alone, and no temporary file.
+	if b, _ := os.ReadFile(keep); string(b) != "precious" {
+		t.Errorf("existing file changed: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// binaryEnv runs the real binary against moto.
+func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code int) {
+	e.t.Helper()
+	cmd := exec.Command(testenv.Binary(e.t), args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		e.t.Fatal(err)
+	}
+	return out.Bytes(), errOut.Bytes(), code
+}
+
+// Through the real binary: bytes in on stdin, out on stdout, unchanged,
+// across a multipart upload (16 MiB parts).
+func TestObjectStreamingThroughBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 20 MiB")
+	}
+	e := newE2E(t)
+	e.makeBucket("stream")
+	data := make([]byte, 20*1024*1024+7)
+	rand.Read(data)
+	_, stderr, code := e.binary(data, "put-object", "stream", "blob", "-")
+	if code != 0 {
+		t.Fatalf("put-object exit %d: %s", code, stderr)
+	}
+	if string(stderr) != "Uploading\n" {
+		t.Errorf("put-object stderr: %q", stderr)
+	}
+	stdout, stderr, code := e.binary(nil, "get-object", "stream", "blob")
+	if code != 0 || len(stderr) != 0 {
+		t.Fatalf("get-object exit %d: %s", code, stderr)
+	}
+	if !bytes.Equal(stdout, data) {
+		t.Errorf("got %d bytes back, want %d (equal: false)", len(stdout), len(data))
+	}
+	_, stderr, code = e.binary(nil, "get-object", "stream", "nope")
+	if code != 1 || string(stderr) != "Error: NoSuchKey: The specified key does not exist.\n" {
+		t.Errorf("missing key: %d %q", code, stderr)
+	}
+}
+
+// Ctrl-C during a streamed upload ends it with exit 1 and aborts the
+// multipart upload, leaving no parts behind.
+func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 17 MiB")
+	}
+	e := newE2E(t)
+	e.makeBucket("intr")
+	cmd := exec.Command(testenv.Binary(t), "put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	// More than one part, then the writer goes quiet with the pipe open.
+	go stdin.Write(bytes.Repeat([]byte("z"), 17*1024*1024))
+	uploads := func() int {
+		out, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String("intr")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Uploads)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for uploads() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no multipart upload started; stderr: %s", errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("put-object did not stop after SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 || errOut.String() != "Error: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+	if n := uploads(); n != 0 {
+		t.Errorf("%d multipart uploads left behind", n)
+	}
+	stdin.Close()
+}

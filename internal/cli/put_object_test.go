@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestPutObjectFileAndContentType(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("bkt")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		file, key, ctype string
+		args             []string
+	}{
+		{"page.html", "k.html", "text/html", nil},
+		{"data.JSON", "k.json", "application/json", nil},
+		{"pic.jpg", "k.jpg", "image/jpeg", nil},
+		{"notes.txt", "k.txt", "text/csv", []string{"--content-type", "text/csv"}},
+	} {
+		path := dir + "/" + tc.file
+		if err := os.WriteFile(path, []byte("body of "+tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := e.ok(append([]string{"put-object", "bkt", tc.key, path}, tc.args...)...)
+		body, ctype := e.objGet("bkt", tc.key)
+		if body != "body of "+tc.file || ctype != tc.ctype {
+			t.Errorf("%s: got %q %q", tc.file, body, ctype)
+		}
+		if r.Stderr != "Uploading\n" || r.Stdout != "" {
+			t.Errorf("%s: stdout %q stderr %q", tc.file, r.Stdout, r.Stderr)
+		}
+	}
+	r := e.ok("put-object", "bkt", "quiet", dir+"/page.html", "-s")
+	if r.Stderr != "" {
+		t.Errorf("silent stderr: %q", r.Stderr)
+	}
+}
+
+func TestPutObjectStdin(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("bkt")
+	r := run(t, "Hello\n", "put-object", "bkt", "hello.txt", "-", "-s")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	body, _ := e.objGet("bkt", "hello.txt")
+	if body != "Hello\n" {
+		t.Errorf("got %q", body)
+	}
+	r = run(t, "<h1>Hi</h1>", "put-object", "bkt", "hello.html", "-", "--content-type", "text/html", "-s")
+	if _, ctype := e.objGet("bkt", "hello.html"); r.Code != 0 || ctype != "text/html" {
+		t.Errorf("exit %d, content type %q", r.Code, ctype)
+	}
+}
+
+// More than one part: the stream goes up as a multipart upload (the part
+// size is 16 MiB, so 17 MiB makes two parts) and arrives whole.
+func TestPutObjectStdinMultipart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("uploads 17 MiB")
+	}
+	e := newE2E(t)
+	e.makeBucket("bkt")
+	data := bytes.Repeat([]byte("0123456789abcdef"), 17*1024*1024/16)
+	r := run(t, string(data), "put-object", "bkt", "big", "-", "-s", "--concurrency", "2")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	body, _ := e.objGet("bkt", "big")
+	if body != string(data) {
+		t.Errorf("got %d bytes, want %d", len(body), len(data))
+	}
+}
+
+func TestPutObjectErrors(t *testing.T) {
+	newE2E(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"bkt", "k", dir + "/missing"}, 2, "Error: Invalid value for 'PATH': File '" + dir + "/missing' does not exist.\n"},
+		{[]string{"bkt", "k", dir}, 2, "Error: Invalid value for 'PATH': File '" + dir + "' is a directory.\n"},
+		{[]string{"bkt", "k"}, 2, "Error: Missing argument 'PATH'.\n"},
+		{[]string{"no-such-bucket", "k", "-", "-s"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
+	} {
+		r := run(t, "x", append([]string{"put-object"}, tc.args...)...)
+		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) {
+			t.Errorf("%v: got %d %q", tc.args, r.Code, r.Stderr)
+		}
+	}
+}
