@@ -27,6 +27,8 @@ type S3API interface {
 	ListObjectVersions(context.Context, *s3.ListObjectVersionsInput, ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error)
 	DeleteObjects(context.Context, *s3.DeleteObjectsInput, ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
 	DeleteBucket(context.Context, *s3.DeleteBucketInput, ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+	ListMultipartUploads(context.Context, *s3.ListMultipartUploadsInput, ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
+	AbortMultipartUpload(context.Context, *s3.AbortMultipartUploadInput, ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
 }
 
 // Deleter empties and deletes buckets.
@@ -50,18 +52,21 @@ type Contents struct {
 	OlderVersions int
 	// DeleteMarkers are the markers versioning leaves where objects were deleted.
 	DeleteMarkers int
+	// Uploads are incomplete multipart uploads, which keep a bucket from
+	// being deleted on some servers.
+	Uploads int
 	// Partial is set when only part of the bucket was looked at: the
 	// counts are lower bounds.
 	Partial bool
 }
 
 // Total is the number of entries that must be deleted to empty the bucket.
-func (c Contents) Total() int { return c.Objects + c.OlderVersions + c.DeleteMarkers }
+func (c Contents) Total() int { return c.Objects + c.OlderVersions + c.DeleteMarkers + c.Uploads }
 
 // String describes the counts: "3 objects, 2 older versions and 1 delete marker".
 func (c Contents) String() string {
 	var parts []string
-	if c.Objects > 0 || (c.OlderVersions == 0 && c.DeleteMarkers == 0) {
+	if c.Objects > 0 || (c.OlderVersions == 0 && c.DeleteMarkers == 0 && c.Uploads == 0) {
 		parts = append(parts, count(c.Objects, "object"))
 	}
 	if c.OlderVersions > 0 {
@@ -69,6 +74,9 @@ func (c Contents) String() string {
 	}
 	if c.DeleteMarkers > 0 {
 		parts = append(parts, count(c.DeleteMarkers, "delete marker"))
+	}
+	if c.Uploads > 0 {
+		parts = append(parts, count(c.Uploads, "incomplete multipart upload"))
 	}
 	s := parts[0]
 	if len(parts) > 1 {
@@ -103,6 +111,11 @@ func (c *Contents) add(page *s3.ListObjectVersionsOutput) {
 // bucket gives S3's NoSuchBucket error.
 func (d *Deleter) Survey(ctx context.Context, bucket string, all bool) (Contents, error) {
 	var c Contents
+	uploads, partial, err := d.uploads(ctx, bucket, all)
+	if err != nil {
+		return c, err
+	}
+	c.Uploads, c.Partial = len(uploads), partial
 	p := s3.NewListObjectVersionsPaginator(d.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -116,6 +129,74 @@ func (d *Deleter) Survey(ctx context.Context, bucket string, all bool) (Contents
 		}
 	}
 	return c, nil
+}
+
+// uploads lists the incomplete multipart uploads in bucket: all of them, or
+// with all false the first page. A server that does not implement the call
+// is taken to have none.
+func (d *Deleter) uploads(ctx context.Context, bucket string, all bool) (list []s3types.MultipartUpload, partial bool, err error) {
+	p := s3.NewListMultipartUploadsPaginator(d.S3, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			if notImplemented(err) {
+				return nil, false, nil
+			}
+			return nil, false, err
+		}
+		list = append(list, page.Uploads...)
+		if !all && p.HasMorePages() {
+			return list, true, nil
+		}
+	}
+	return list, false, nil
+}
+
+func notImplemented(err error) bool {
+	return awsclient.ErrorCode(err) == "NotImplemented" || awsclient.HTTPStatus(err) == 501
+}
+
+// AbortUploads aborts every incomplete multipart upload in bucket, a few at
+// a time, and returns how many it aborted. Uploads that finished or were
+// aborted meanwhile are not an error.
+func (d *Deleter) AbortUploads(ctx context.Context, bucket string) (int, error) {
+	uploads, _, err := d.uploads(ctx, bucket, true)
+	if err != nil || len(uploads) == 0 {
+		return 0, err
+	}
+	workers := d.Concurrency
+	if workers <= 0 {
+		workers = DefaultConcurrency
+	}
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		aborted  int
+		firstErr error
+		sem      = make(chan struct{}, workers)
+	)
+	for _, u := range uploads {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(u s3types.MultipartUpload) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			_, err := d.S3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+				Bucket: aws.String(bucket), Key: u.Key, UploadId: u.UploadId,
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				aborted++
+			case awsclient.ErrorCode(err) == "NoSuchUpload":
+			case firstErr == nil:
+				firstErr = err
+			}
+		}(u)
+	}
+	wg.Wait()
+	return aborted, firstErr
 }
 
 // KeyErrors are the entries DeleteObjects reported it could not delete.

@@ -27,6 +27,8 @@ func TestContentsString(t *testing.T) {
 		{Contents{Objects: 2, OlderVersions: 1}, "2 objects and 1 older version"},
 		{Contents{Objects: 2, OlderVersions: 2, DeleteMarkers: 1}, "2 objects, 2 older versions and 1 delete marker"},
 		{Contents{DeleteMarkers: 2}, "2 delete markers"},
+		{Contents{Uploads: 1}, "1 incomplete multipart upload"},
+		{Contents{Objects: 1, Uploads: 2}, "1 object and 2 incomplete multipart uploads"},
 	} {
 		if got := tc.c.String(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
@@ -49,6 +51,44 @@ type fakeS3 struct {
 	maxInFlight int
 	maxBatch    int
 	bucketGone  bool
+	uploads     []string // keys with an incomplete multipart upload
+	// noUploadAPI makes ListMultipartUploads answer NotImplemented.
+	noUploadAPI bool
+}
+
+func (f *fakeS3) ListMultipartUploads(_ context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noUploadAPI {
+		return nil, &smithy.GenericAPIError{Code: "NotImplemented", Message: "A header you provided implies functionality that is not implemented"}
+	}
+	start := 0
+	if m := aws.ToString(in.KeyMarker); m != "" {
+		start = sort.SearchStrings(f.uploads, m) + 1
+	}
+	end := min(start+f.pageSize, len(f.uploads))
+	out := &s3.ListMultipartUploadsOutput{}
+	for _, k := range f.uploads[start:end] {
+		out.Uploads = append(out.Uploads, s3types.MultipartUpload{Key: aws.String(k), UploadId: aws.String("u-" + k)})
+	}
+	if end < len(f.uploads) {
+		out.IsTruncated = aws.Bool(true)
+		out.NextKeyMarker = aws.String(f.uploads[end-1])
+		out.NextUploadIdMarker = aws.String("u-" + f.uploads[end-1])
+	}
+	return out, nil
+}
+
+func (f *fakeS3) AbortMultipartUpload(_ context.Context, in *s3.AbortMultipartUploadInput, _ ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, k := range f.uploads {
+		if k == aws.ToString(in.Key) && aws.ToString(in.UploadId) == "u-"+k {
+			f.uploads = append(f.uploads[:i:i], f.uploads[i+1:]...)
+			return &s3.AbortMultipartUploadOutput{}, nil
+		}
+	}
+	return nil, &smithy.GenericAPIError{Code: "NoSuchUpload", Message: "The specified upload does not exist."}
 }
 
 func (f *fakeS3) ListObjectVersions(_ context.Context, in *s3.ListObjectVersionsInput, _ ...func(*s3.Options)) (*s3.ListObjectVersionsOutput, error) {
@@ -183,13 +223,35 @@ func TestEmptyStopsOnFailedRequest(t *testing.T) {
 
 func TestSurveyOnePageOrAll(t *testing.T) {
 	f := newFake(250, 100)
+	f.uploads = []string{"u1", "u2", "u3"}
 	d := &Deleter{S3: f}
 	c, err := d.Survey(context.Background(), "b", false)
-	if err != nil || c.Objects != 100 || !c.Partial {
+	if err != nil || c.Objects != 100 || c.Uploads != 3 || !c.Partial {
 		t.Errorf("one page: %+v, %v", c, err)
 	}
 	c, err = d.Survey(context.Background(), "b", true)
-	if err != nil || c.Objects != 250 || c.Partial {
+	if err != nil || c.Objects != 250 || c.Uploads != 3 || c.Partial {
 		t.Errorf("all: %+v, %v", c, err)
+	}
+	f.noUploadAPI = true
+	c, err = d.Survey(context.Background(), "b", true)
+	if err != nil || c.Objects != 250 || c.Uploads != 0 {
+		t.Errorf("server without ListMultipartUploads: %+v, %v", c, err)
+	}
+}
+
+func TestAbortUploads(t *testing.T) {
+	f := newFake(0, 100)
+	for i := 0; i < 250; i++ {
+		f.uploads = append(f.uploads, fmt.Sprintf("big%03d", i))
+	}
+	d := &Deleter{S3: f}
+	n, err := d.AbortUploads(context.Background(), "b")
+	if err != nil || n != 250 || len(f.uploads) != 0 {
+		t.Errorf("aborted %d, err %v, left %d", n, err, len(f.uploads))
+	}
+	f.noUploadAPI = true
+	if n, err := d.AbortUploads(context.Background(), "b"); err != nil || n != 0 {
+		t.Errorf("server without ListMultipartUploads: %d, %v", n, err)
 	}
 }

@@ -26,9 +26,10 @@ func NewCmdDeleteBucket(f *Factory) *cobra.Command {
 		Long: `Delete an S3 bucket.
 
 A bucket that holds anything is refused unless --force is given. With
---force every object is deleted first, including all older versions and
-delete markers of a versioned bucket, and then the bucket itself. If any
-object cannot be deleted the bucket is kept and the failures are listed.
+--force everything in it is deleted first: every object, all older versions
+and delete markers of a versioned bucket, and incomplete multipart uploads;
+then the bucket itself. If any object cannot be deleted the bucket is kept
+and the failures are listed.
 
 --dry-run reports what would be deleted and changes nothing.`,
 		Example: `  # Delete an empty bucket
@@ -45,7 +46,7 @@ object cannot be deleted the bucket is kept and the failures are listed.
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&opts.Force, "force", false, "Delete every object, version and delete marker in the bucket first")
+	fl.BoolVar(&opts.Force, "force", false, "Delete every object, version, delete marker and incomplete upload in the bucket first")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be deleted without deleting anything")
 	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show progress and performed steps")
 	f.AddAWSFlags(cmd)
@@ -83,6 +84,14 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			return nil
 		}
 	} else {
+		// Uploads first: one finishing later would add an object back.
+		aborted, err := d.AbortUploads(ctx, name)
+		if err != nil {
+			return err
+		}
+		if aborted > 0 {
+			logf("Aborted %s in %s", plural2(aborted, "incomplete multipart upload"), name)
+		}
 		progress := f.IO.StderrTTY && !opts.Silent
 		if progress {
 			d.Progress = func(n int) {

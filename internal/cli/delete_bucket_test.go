@@ -46,6 +46,16 @@ func (e *e2e) putObjects(bucket string, keys ...string) {
 	}
 }
 
+// startUpload leaves an incomplete multipart upload of key in bucket.
+func (e *e2e) startUpload(bucket, key string) {
+	e.t.Helper()
+	if _, err := e.Clients.S3.CreateMultipartUpload(e.ctx(), &s3.CreateMultipartUploadInput{
+		Bucket: aws.String(bucket), Key: aws.String(key),
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *e2e) bucketExists(bucket string) bool {
 	e.t.Helper()
 	_, err := e.Clients.S3.HeadBucket(e.ctx(), &s3.HeadBucketInput{Bucket: aws.String(bucket)})
@@ -110,11 +120,14 @@ func TestDeleteBucketRefusesNonEmpty(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	e.makeBucket("uploads-only")
+	e.startUpload("uploads-only", "big.bin")
 	for _, tc := range []struct {
 		bucket, holds string
 		args          []string
 	}{
 		{"plain", "2 objects", nil},
+		{"uploads-only", "1 incomplete multipart upload", nil},
 		{"plain", "2 objects", []string{"--dry-run"}},
 		{"versioned", "2 objects, 2 older versions and 1 delete marker", nil},
 		{"markers-only", "4 older versions and 3 delete markers", []string{"-s"}},
@@ -149,6 +162,12 @@ func TestDeleteBucketForce(t *testing.T) {
 			nil, "Deleted 1 object from doomed\nDeleted bucket: doomed\n"},
 		{"versioned", func(e *e2e) { e.makeVersioned("doomed") },
 			nil, "Deleted 5 objects from doomed\nDeleted bucket: doomed\n"},
+		{"uploads", func(e *e2e) {
+			e.makeBucket("doomed")
+			e.putObjects("doomed", "one.txt")
+			e.startUpload("doomed", "big.bin")
+			e.startUpload("doomed", "big.bin")
+		}, nil, "Aborted 2 incomplete multipart uploads in doomed\nDeleted 1 object from doomed\nDeleted bucket: doomed\n"},
 		{"empty", func(e *e2e) { e.makeBucket("doomed") },
 			nil, "Deleted bucket: doomed\n"},
 		{"silent", func(e *e2e) { e.makeVersioned("doomed") },
@@ -182,6 +201,7 @@ func TestDeleteBucketDryRun(t *testing.T) {
 		args  []string
 	}{
 		{"versioned", func(e *e2e) { e.makeVersioned("doomed") }, []string{"--force", "--dry-run"}},
+		{"uploads", func(e *e2e) { e.makeVersioned("doomed"); e.startUpload("doomed", "big.bin") }, []string{"--force", "--dry-run"}},
 		{"plain", func(e *e2e) { e.makeBucket("doomed"); e.putObjects("doomed", "one.txt", "two.txt") }, []string{"--dry-run", "--force"}},
 		{"empty", func(e *e2e) { e.makeBucket("doomed") }, []string{"--dry-run"}},
 		{"empty force", func(e *e2e) { e.makeBucket("doomed") }, []string{"--dry-run", "--force", "-s"}},
