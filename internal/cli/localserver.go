@@ -50,7 +50,7 @@ of their lifetime.
 
 With --token or --generate-token, requests must send the token in the
 Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
-		Example: `  # Read-only credentials for a bucket, renewed every hour
+		Example: `  # Read-only credentials for a bucket, each set lasting an hour
   s3-credentials localserver my-bucket --read-only --duration 1h
 
   # On another port, for two buckets, with a required token

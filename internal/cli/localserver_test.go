@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/localserver"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
@@ -446,4 +451,101 @@ func TestLocalserverAWSCLI(t *testing.T) {
 	if strings.Contains(log, "cli-secret-token") {
 		t.Fatal("token in the log")
 	}
+}
+
+// STS failing and recovering, against moto through a proxy that can fail
+// AssumeRole, with the server's clock moved by hand: the real source, cache
+// and handler, and the real AWS error text in the 500 body.
+func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("ls-flaky")
+	fail, mu := false, &sync.Mutex{}
+	setFail := func(v bool) { mu.Lock(); fail = v; mu.Unlock() }
+	proxy := stsFailingProxy(t, e.moto.URL, &fail, mu)
+	cfg, err := awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: proxy}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := awsclient.New(cfg)
+	var calls atomic.Int64
+	src := &sessionSource{
+		creator: &credentials.Creator{IAM: c.IAM, STS: countingSTS{c.STS, &calls}, S3: c.S3},
+		req:     &credentials.Request{Buckets: []string{"ls-flaky"}, Permission: policy.ReadWrite, DurationSeconds: 900},
+	}
+	var clockMu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	advance := func(d time.Duration) { clockMu.Lock(); now = now.Add(d); clockMu.Unlock() }
+	logs := &lsBuffer{}
+	cache := localserver.NewCache(src, clock, localserver.LineWriter(logs))
+	cache.ErrorText = awsclient.ErrorMessage
+	srv := httptest.NewServer(&localserver.Handler{Cache: cache})
+	defer srv.Close()
+	getKey := func() (int, string) {
+		resp, err := http.Get(srv.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		if resp.StatusCode != 200 {
+			return resp.StatusCode, fmt.Sprint(m["error"])
+		}
+		return 200, m["AccessKeyId"].(string)
+	}
+	code, first := getKey()
+	if code != 200 || calls.Load() != 1 {
+		t.Fatalf("first: %d %s, %d AssumeRole calls", code, first, calls.Load())
+	}
+
+	// STS fails from the refresh window on: the current credentials are served.
+	setFail(true)
+	advance(9*time.Minute + time.Second)
+	if code, key := getKey(); code != 200 || key != first {
+		t.Fatalf("in the refresh window with STS down: %d %s", code, key)
+	}
+	waitUntil(t, "logged failure", func() bool { return strings.Contains(logs.String(), "Could not refresh credentials") })
+	if !strings.Contains(logs.String(), "InvalidClientTokenId: The security token included in the request is invalid.; still serving the current ones") {
+		t.Fatalf("log: %s", logs.String())
+	}
+	// Past the hand-out limit: a 500 with the AWS error, and the server lives on.
+	advance(3 * time.Minute)
+	code, msg := getKey()
+	if code != 500 || msg != "InvalidClientTokenId: The security token included in the request is invalid." {
+		t.Fatalf("near expiry with STS down: %d %s", code, msg)
+	}
+	// STS recovers.
+	setFail(false)
+	advance(localserver.MaxBackoff)
+	code, key := getKey()
+	if code != 200 || key == first {
+		t.Fatalf("after recovery: %d %s (first %s)", code, key, first)
+	}
+	if code, again := getKey(); code != 200 || again != key {
+		t.Fatalf("not cached after recovery: %s", again)
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// countingSTS counts AssumeRole calls.
+type countingSTS struct {
+	credentials.STSAPI
+	n *atomic.Int64
+}
+
+func (c countingSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, opts ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	c.n.Add(1)
+	return c.STSAPI.AssumeRole(ctx, in, opts...)
 }
