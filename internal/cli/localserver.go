@@ -186,7 +186,10 @@ func runLocalserver(ctx context.Context, f *Factory, opts *LocalserverOptions, r
 	}
 	stderr("Press Ctrl+C to stop")
 
-	h := &localserver.Handler{Cache: cache, Token: localserver.NewToken(token), AccessLog: stderr}
+	h := &localserver.Handler{
+		Cache: cache, Token: localserver.NewToken(token), AccessLog: stderr,
+		LocalHostsOnly: localserver.IsLoopback(ln.Addr()), AllowedHost: opts.Host,
+	}
 	err = localserver.Serve(ctx, ln, h)
 	if ctx.Err() != nil {
 		prefix := ""

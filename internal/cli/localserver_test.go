@@ -109,6 +109,10 @@ func (s *lsServer) get(path string, header ...string) (int, []byte) {
 	s.t.Helper()
 	req, _ := http.NewRequest("GET", s.URL+path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -227,6 +231,13 @@ Press Ctrl+C to stop
 	if code, body := s.get("/elsewhere"); code != 404 || string(body) != `{"error": "Not found"}` {
 		t.Fatalf("404: %d %s", code, body)
 	}
+	// A browser page rebinding its name to 127.0.0.1 gets nothing.
+	if code, body := s.get("/", "Host", "rebind.example:"+port); code != 403 {
+		t.Fatalf("foreign Host: %d %s", code, body)
+	}
+	if code, _ := s.get("/", "Host", "localhost:"+port); code != 200 {
+		t.Fatalf("Host localhost: %d", code)
+	}
 
 	// An SDK pointed at the server with AWS_CONTAINER_CREDENTIALS_FULL_URI.
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
@@ -257,8 +268,8 @@ Press Ctrl+C to stop
 		t.Fatalf("no shutdown line:\n%s", out)
 	}
 	logLines := regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - 127\.0\.0\.1 "GET (\S+) HTTP/1\.1" (\d+) \d+ [\d.]+ms$`).FindAllStringSubmatch(out, -1)
-	if len(logLines) != 4 {
-		t.Fatalf("want 4 access-log lines:\n%s", out)
+	if len(logLines) != 6 {
+		t.Fatalf("want 6 access-log lines:\n%s", out)
 	}
 	for _, secret := range []string{pc.SecretAccessKey, pc.SessionToken} {
 		if strings.Contains(out, secret) {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,13 +34,35 @@ type Handler struct {
 	AccessLog func(string)
 	// Now is the clock for the access log (nil: time.Now).
 	Now func() time.Time
+	// LocalHostsOnly refuses requests whose Host header names anything
+	// but localhost, a loopback address or AllowedHost. A server on
+	// loopback sets it: a web page that rebinds its own DNS name to
+	// 127.0.0.1 could otherwise read the credentials from a browser.
+	LocalHostsOnly bool
+	AllowedHost    string
 }
 
 var (
-	notFoundBody     = output.Encode(output.Map{{Key: "error", Value: "Not found"}}, -1)
-	unauthorizedBody = output.Encode(output.Map{{Key: "error", Value: "Unauthorized: send the token in the Authorization header"}}, -1)
-	methodBody       = output.Encode(output.Map{{Key: "error", Value: "Method not allowed"}}, -1)
+	notFoundBody      = output.Encode(output.Map{{Key: "error", Value: "Not found"}}, -1)
+	unauthorizedBody  = output.Encode(output.Map{{Key: "error", Value: "Unauthorized: send the token in the Authorization header"}}, -1)
+	methodBody        = output.Encode(output.Map{{Key: "error", Value: "Method not allowed"}}, -1)
+	forbiddenHostBody = output.Encode(output.Map{{Key: "error", Value: "Forbidden: the Host header must name this machine (localhost or a loopback address)"}}, -1)
 )
+
+func (h *Handler) localHost(hostport string) bool {
+	if hostport == "" {
+		return true // HTTP/1.0 without Host: not a browser
+	}
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") || (h.AllowedHost != "" && strings.EqualFold(host, h.AllowedHost)) {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := time.Now
@@ -60,6 +83,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, int) {
+	if h.LocalHostsOnly && !h.localHost(r.Host) {
+		return reply(w, http.StatusForbidden, forbiddenHostBody)
+	}
 	if !h.Token.Allows(r.Header.Get("Authorization")) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="s3-credentials"`)
 		return reply(w, http.StatusUnauthorized, unauthorizedBody)

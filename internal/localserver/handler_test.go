@@ -261,3 +261,36 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+// A loopback server refuses Host names other than its own (DNS rebinding).
+func TestHandlerLocalHostsOnly(t *testing.T) {
+	clk := newClock()
+	h := &Handler{Cache: NewCache(fixedEntry(clk.now().Add(time.Hour)), clk.now, nil), LocalHostsOnly: true, AllowedHost: "my-box.internal"}
+	for host, want := range map[string]int{
+		"localhost:8094":       200,
+		"LOCALHOST":            200,
+		"127.0.0.1:8094":       200,
+		"127.0.0.2":            200,
+		"[::1]:8094":           200,
+		"my-box.internal:8094": 200,
+		"evil.example:8094":    403,
+		"evil.example":         403,
+		"10.0.0.1:8094":        403,
+		"localhost.evil.com":   403,
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("Host %q: %d, want %d", host, w.Code, want)
+		}
+		if want == 403 && strings.Contains(w.Body.String(), "ASIA") {
+			t.Errorf("Host %q: credentials in the refusal", host)
+		}
+	}
+	h.LocalHostsOnly = false
+	if w := get(t, h, "GET", "http://evil.example/", ""); w.Code != 200 {
+		t.Errorf("without LocalHostsOnly: %d", w.Code)
+	}
+}
