@@ -82,7 +82,7 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			victim = firstInactive(keys)
 		}
 		if victim < 0 {
-			return nil, limitError(user, keys, old)
+			return nil, limitError(user, keys)
 		}
 		// The inactive key would be deleted after the rotation anyway; doing
 		// it first makes room for the new key without touching a working one.
@@ -197,22 +197,30 @@ func firstInactive(keys []iamtypes.AccessKeyMetadata) int {
 
 // limitError explains, before anything changed, why a user holding the most
 // keys IAM allows cannot get another, and how to proceed.
-func limitError(user string, keys []iamtypes.AccessKeyMetadata, old OldKeys) error {
+func limitError(user string, keys []iamtypes.AccessKeyMetadata) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s already has %d access keys, the most IAM allows per user; nothing was changed:\n", user, len(keys))
 	for _, k := range keys {
-		fmt.Fprintf(&b, "  %s  %s  created %s\n", aws.ToString(k.AccessKeyId), k.Status, output.PyTime(aws.ToTime(k.CreateDate)))
+		fmt.Fprintf(&b, "  %s  %s", aws.ToString(k.AccessKeyId), k.Status)
+		if k.CreateDate != nil {
+			fmt.Fprintf(&b, "  created %s", output.PyTime(*k.CreateDate))
+		}
+		b.WriteString("\n")
 	}
-	id := aws.ToString(keys[0].AccessKeyId)
-	fmt.Fprintf(&b, "To proceed, delete the key that is no longer needed:\n"+
-		"  aws iam delete-access-key --user-name %s --access-key-id %s\n", user, id)
-	if old == DeleteOld {
-		b.WriteString("or deactivate one, so that --delete-old can make room by deleting it:\n")
+	const deleteOld = "use --delete-old, which deletes the inactive key first and the other old key once the new one is printed"
+	if i := firstInactive(keys); i >= 0 {
+		fmt.Fprintf(&b, "To proceed, delete the inactive key, then run this again:\n"+
+			"  aws iam delete-access-key --user-name %s --access-key-id %s\n"+
+			"or %s:\n"+
+			"  s3-credentials rotate-key %s --delete-old", user, aws.ToString(keys[i].AccessKeyId), deleteOld, user)
 	} else {
-		b.WriteString("or deactivate one and rotate with --delete-old, which deletes the inactive key first:\n")
+		id := aws.ToString(keys[0].AccessKeyId)
+		fmt.Fprintf(&b, "To proceed, delete the key that is no longer needed:\n"+
+			"  aws iam delete-access-key --user-name %s --access-key-id %s\n"+
+			"or deactivate one, then %s:\n"+
+			"  aws iam update-access-key --user-name %s --access-key-id %s --status Inactive\n"+
+			"  s3-credentials rotate-key %s --delete-old", user, id, deleteOld, user, id, user)
 	}
-	fmt.Fprintf(&b, "  aws iam update-access-key --user-name %s --access-key-id %s --status Inactive\n"+
-		"  s3-credentials rotate-key %s --delete-old", user, id, user)
 	return fmt.Errorf("%s", b.String())
 }
 

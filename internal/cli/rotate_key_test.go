@@ -180,12 +180,12 @@ func TestRotateKeyTwoKeysRefused(t *testing.T) {
 		name     string
 		flags    []string
 		inactive int
-		hint     string
 	}{
-		{"no flag", nil, -1, "or deactivate one and rotate with --delete-old"},
-		{"deactivate", []string{"--deactivate-old"}, -1, "or deactivate one and rotate with --delete-old"},
-		{"deactivate with an inactive key", []string{"--deactivate-old"}, 0, "or deactivate one and rotate with --delete-old"},
-		{"delete, both active", []string{"--delete-old"}, -1, "or deactivate one, so that --delete-old can make room"},
+		{"no flag", nil, -1},
+		{"no flag with an inactive key", nil, 1},
+		{"deactivate", []string{"--deactivate-old"}, -1},
+		{"deactivate with an inactive key", []string{"--deactivate-old"}, 0},
+		{"delete, both active", []string{"--delete-old"}, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newE2E(t)
@@ -198,17 +198,24 @@ func TestRotateKeyTwoKeysRefused(t *testing.T) {
 			if r.Code != 1 || r.Stdout != "" {
 				t.Fatalf("exit %d, stdout %q, stderr %s", r.Code, r.Stdout, r.Stderr)
 			}
-			for _, want := range []string{
-				"Error: User alice already has 2 access keys, the most IAM allows per user; nothing was changed:\n",
-				"  " + old[0] + "  " + before[old[0]] + "  created 20",
-				"  " + old[1] + "  " + before[old[1]] + "  created 20",
-				"aws iam delete-access-key --user-name alice --access-key-id " + old[0],
-				tc.hint,
-				"s3-credentials rotate-key alice --delete-old",
-			} {
-				if !strings.Contains(r.Stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
-				}
+			var hint string
+			if tc.inactive >= 0 {
+				hint = "To proceed, delete the inactive key, then run this again:\n" +
+					"  aws iam delete-access-key --user-name alice --access-key-id " + old[tc.inactive] + "\n" +
+					"or use --delete-old, which deletes the inactive key first and the other old key once the new one is printed:\n" +
+					"  s3-credentials rotate-key alice --delete-old\n"
+			} else {
+				hint = "To proceed, delete the key that is no longer needed:\n" +
+					"  aws iam delete-access-key --user-name alice --access-key-id " + old[0] + "\n" +
+					"or deactivate one, then use --delete-old, which deletes the inactive key first and the other old key once the new one is printed:\n" +
+					"  aws iam update-access-key --user-name alice --access-key-id " + old[0] + " --status Inactive\n" +
+					"  s3-credentials rotate-key alice --delete-old\n"
+			}
+			want := "Error: User alice already has 2 access keys, the most IAM allows per user; nothing was changed:\n" +
+				"  " + old[0] + "  " + before[old[0]] + "  created YYYY-MM-DD HH:MM:SS+00:00\n" +
+				"  " + old[1] + "  " + before[old[1]] + "  created YYYY-MM-DD HH:MM:SS+00:00\n" + hint
+			if got := normalize(r.Stderr); got != want {
+				t.Errorf("stderr\n%s\nwant\n%s", got, want)
 			}
 			if after := e.keyStatus("alice"); !sameStatus(after, before) {
 				t.Errorf("keys changed: %v, were %v", after, before)

@@ -1,0 +1,307 @@
+package account
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+// PageSize, when above zero, is the page size asked of every listing call
+// (MaxItems / MaxBuckets). Zero leaves it to the service. Tests set it to
+// prove that every page is followed.
+var PageSize int32
+
+// DetailWorkers bounds how many items have their details fetched at once.
+const DetailWorkers = 8
+
+// IAMListAPI names the IAM calls the listings make.
+type IAMListAPI interface {
+	iam.ListUsersAPIClient
+	iam.ListRolesAPIClient
+	iam.ListRolePoliciesAPIClient
+	iam.ListAttachedRolePoliciesAPIClient
+	iam.ListUserPoliciesAPIClient
+	GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	GetUserPolicy(context.Context, *iam.GetUserPolicyInput, ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
+}
+
+// S3ListAPI names the S3 calls the bucket listing makes.
+type S3ListAPI interface {
+	s3.ListBucketsAPIClient
+	GetBucketAcl(context.Context, *s3.GetBucketAclInput, ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketWebsite(context.Context, *s3.GetBucketWebsiteInput, ...func(*s3.Options)) (*s3.GetBucketWebsiteOutput, error)
+}
+
+func maxItems() *int32 {
+	if PageSize > 0 {
+		return aws.Int32(PageSize)
+	}
+	return nil
+}
+
+// Users calls fn with each IAM user of the account, page by page.
+func Users(ctx context.Context, api iam.ListUsersAPIClient, fn func(iamtypes.User) error) error {
+	p := iam.NewListUsersPaginator(api, &iam.ListUsersInput{MaxItems: maxItems()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range page.Users {
+			if err := fn(u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nameFilter matches everything when names is empty, else only those names.
+func nameFilter(names []string) func(string) bool {
+	if len(names) == 0 {
+		return func(string) bool { return true }
+	}
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return func(n string) bool { return set[n] }
+}
+
+// Roles calls emit with each role (only those named, when names is not
+// empty) as an AWS-ordered map. With details each role also gets
+// inline_policies and attached_policies, fetched for several roles at once
+// while the output keeps the listing's order.
+func Roles(ctx context.Context, api IAMListAPI, names []string, details bool, emit func(output.Map) error) error {
+	wanted := nameFilter(names)
+	produce := func(ctx context.Context, yield func(iamtypes.Role) error) error {
+		p := iam.NewListRolesPaginator(api, &iam.ListRolesInput{MaxItems: maxItems()})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range page.Roles {
+				if wanted(aws.ToString(r.RoleName)) {
+					if err := yield(r); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	work := func(ctx context.Context, r iamtypes.Role) (output.Map, error) {
+		m := output.Role(&r)
+		if !details {
+			return m, nil
+		}
+		inline, err := roleInlinePolicies(ctx, api, r.RoleName)
+		if err != nil {
+			return nil, err
+		}
+		attached, err := roleAttachedPolicies(ctx, api, r.RoleName)
+		if err != nil {
+			return nil, err
+		}
+		m.Set("inline_policies", inline)
+		m.Set("attached_policies", attached)
+		return m, nil
+	}
+	workers := 1
+	if details {
+		workers = DetailWorkers
+	}
+	return Ordered(ctx, workers, produce, work, emit)
+}
+
+func roleInlinePolicies(ctx context.Context, api IAMListAPI, role *string) ([]any, error) {
+	list := []any{}
+	p := iam.NewListRolePoliciesPaginator(api, &iam.ListRolePoliciesInput{RoleName: role, MaxItems: maxItems()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range page.PolicyNames {
+			out, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: role, PolicyName: aws.String(name)})
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, output.RolePolicy(out.RoleName, out.PolicyName, out.PolicyDocument))
+		}
+	}
+	return list, nil
+}
+
+func roleAttachedPolicies(ctx context.Context, api IAMListAPI, role *string) ([]any, error) {
+	list := []any{}
+	p := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: role, MaxItems: maxItems()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.AttachedPolicies {
+			pol, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: a.PolicyArn})
+			if err != nil {
+				return nil, err
+			}
+			if pol.Policy == nil {
+				continue
+			}
+			m := output.Policy(pol.Policy)
+			ver, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: a.PolicyArn, VersionId: pol.Policy.DefaultVersionId})
+			if err != nil {
+				return nil, err
+			}
+			if ver.PolicyVersion != nil {
+				m.Set("PolicyVersion", output.PolicyVersion(ver.PolicyVersion))
+			}
+			list = append(list, m)
+		}
+	}
+	return list, nil
+}
+
+// UserPolicyNames calls fn with the name of each inline policy of a user.
+func UserPolicyNames(ctx context.Context, api iam.ListUserPoliciesAPIClient, user string, fn func(string) error) error {
+	p := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: aws.String(user), MaxItems: maxItems()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, name := range page.PolicyNames {
+			if err := fn(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// BucketRegion is where a bucket lives: GetBucketLocation's answer, with the
+// empty constraint meaning us-east-1 (and the legacy "EU" eu-west-1).
+func BucketRegion(ctx context.Context, api S3ListAPI, bucket string) (string, error) {
+	loc, err := api.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		return "", err
+	}
+	switch region := string(loc.LocationConstraint); region {
+	case "":
+		return "us-east-1", nil
+	case "EU":
+		return "eu-west-1", nil
+	default:
+		return region, nil
+	}
+}
+
+// Buckets calls emit with each bucket (only those named, when names is not
+// empty) as an AWS-ordered map. With details each bucket also gets region,
+// bucket_acl, public_access_block and bucket_website.
+func Buckets(ctx context.Context, api S3ListAPI, names []string, details bool, emit func(output.Map) error) error {
+	wanted := nameFilter(names)
+	produce := func(ctx context.Context, yield func(s3types.Bucket) error) error {
+		p := s3.NewListBucketsPaginator(api, &s3.ListBucketsInput{MaxBuckets: maxItems()})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, b := range page.Buckets {
+				if wanted(aws.ToString(b.Name)) {
+					if err := yield(b); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	work := func(ctx context.Context, b s3types.Bucket) (output.Map, error) {
+		m := output.Bucket(&b)
+		if !details {
+			return m, nil
+		}
+		if err := addBucketDetails(ctx, api, aws.ToString(b.Name), &m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	workers := 1
+	if details {
+		workers = DetailWorkers
+	}
+	return Ordered(ctx, workers, produce, work, emit)
+}
+
+func addBucketDetails(ctx context.Context, api S3ListAPI, name string, m *output.Map) error {
+	region, err := BucketRegion(ctx, api, name)
+	if err != nil {
+		return err
+	}
+	// Ask the bucket's own region, so buckets elsewhere answer too.
+	inRegion := func(o *s3.Options) { o.Region = region }
+	acl, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(name)}, inRegion)
+	if err != nil {
+		return err
+	}
+	var pab any
+	if out, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)}, inRegion); err == nil {
+		if out.PublicAccessBlockConfiguration != nil {
+			pab = output.PublicAccessBlock(out.PublicAccessBlockConfiguration)
+		}
+	} else if !isServiceError(err) {
+		return err
+	}
+	var website any
+	if out, err := api.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String(name)}, inRegion); err == nil {
+		w := output.BucketWebsite(out.RedirectAllRequestsTo, out.IndexDocument, out.ErrorDocument, out.RoutingRules)
+		w.Set("url", "http://"+name+".s3-website."+region+".amazonaws.com/")
+		website = w
+	} else if !isServiceError(err) {
+		return err
+	}
+	m.Set("region", region)
+	m.Set("bucket_acl", output.BucketACL(acl.Owner, acl.Grants))
+	m.Set("public_access_block", pab)
+	m.Set("bucket_website", website)
+	return nil
+}
+
+// isServiceError reports whether AWS answered with an error (as botocore's
+// ClientError), as opposed to the request not getting through.
+func isServiceError(err error) bool {
+	return awsclient.ErrorCode(err) != "" || awsclient.HTTPStatus(err) != 0
+}
+
+// BotoError words err as botocore's ClientError did:
+// "An error occurred (CODE) when calling the OPERATION operation: MESSAGE".
+// Errors that did not come from the service keep their own text.
+func BotoError(err error) string {
+	code := awsclient.ErrorCode(err)
+	if code == "" {
+		return awsclient.ErrorMessage(err)
+	}
+	op := operationName(err)
+	msg := awsclient.ErrorMessage(err)
+	msg = strings.TrimPrefix(msg, code+": ")
+	if msg == code {
+		msg = "Unknown"
+	}
+	return "An error occurred (" + code + ") when calling the " + op + " operation: " + msg
+}
