@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -559,4 +560,20 @@ type countingSTS struct {
 func (c countingSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, opts ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
 	c.n.Add(1)
 	return c.STSAPI.AssumeRole(ctx, in, opts...)
+}
+
+func TestLocalserverPortInUse(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("ls-busy")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	r := e.run("localserver", "ls-busy", "-d", "15m", "--host", "127.0.0.1", "-p", port)
+	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Generating initial credentials...\nError: Failed to start server: ") ||
+		!strings.Contains(r.Stderr, "address already in use") {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
 }
