@@ -173,6 +173,11 @@ func CSVCell(v any) string {
 // is quoted when it holds the delimiter, a quote, \r or \n; quotes double.
 func csvRow(cells []string, delim byte) []byte {
 	var b bytes.Buffer
+	if len(cells) == 1 && cells[0] == "" {
+		// Python quotes a lone empty field, so the row is not a blank line.
+		b.WriteString("\"\"\r\n")
+		return b.Bytes()
+	}
 	for i, c := range cells {
 		if i > 0 {
 			b.WriteByte(delim)
