@@ -108,6 +108,7 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 // New builds the clients from a config. A custom endpoint switches S3 to
 // path-style addressing so servers on localhost work.
 func New(cfg aws.Config) *Clients {
+	cfg = withRetries(cfg)
 	pathStyle := cfg.BaseEndpoint != nil
 	return &Clients{
 		Config: cfg,
