@@ -132,14 +132,16 @@ func (d *Deleter) Survey(ctx context.Context, bucket string, all bool) (Contents
 }
 
 // uploads lists the incomplete multipart uploads in bucket: all of them, or
-// with all false the first page. A server that does not implement the call
-// is taken to have none.
+// with all false the first page. A server that does not implement the call,
+// or credentials not allowed to make it, are taken to mean none: uploads
+// only matter if they keep the bucket from being deleted, and DeleteBucket
+// says so itself.
 func (d *Deleter) uploads(ctx context.Context, bucket string, all bool) (list []s3types.MultipartUpload, partial bool, err error) {
 	p := s3.NewListMultipartUploadsPaginator(d.S3, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			if notImplemented(err) {
+			if notImplemented(err) || awsclient.ErrorCode(err) == "AccessDenied" {
 				return nil, false, nil
 			}
 			return nil, false, err

@@ -53,7 +53,8 @@ type fakeS3 struct {
 	bucketGone  bool
 	uploads     []string // keys with an incomplete multipart upload
 	// noUploadAPI makes ListMultipartUploads answer NotImplemented.
-	noUploadAPI bool
+	noUploadAPI   bool
+	uploadsDenied bool
 }
 
 func (f *fakeS3) ListMultipartUploads(_ context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
@@ -61,6 +62,9 @@ func (f *fakeS3) ListMultipartUploads(_ context.Context, in *s3.ListMultipartUpl
 	defer f.mu.Unlock()
 	if f.noUploadAPI {
 		return nil, &smithy.GenericAPIError{Code: "NotImplemented", Message: "A header you provided implies functionality that is not implemented"}
+	}
+	if f.uploadsDenied {
+		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"}
 	}
 	start := 0
 	if m := aws.ToString(in.KeyMarker); m != "" {
@@ -237,6 +241,11 @@ func TestSurveyOnePageOrAll(t *testing.T) {
 	c, err = d.Survey(context.Background(), "b", true)
 	if err != nil || c.Objects != 250 || c.Uploads != 0 {
 		t.Errorf("server without ListMultipartUploads: %+v, %v", c, err)
+	}
+	f.noUploadAPI, f.uploadsDenied = false, true
+	c, err = d.Survey(context.Background(), "b", true)
+	if err != nil || c.Objects != 250 || c.Uploads != 0 {
+		t.Errorf("ListMultipartUploads denied: %+v, %v", c, err)
 	}
 }
 
