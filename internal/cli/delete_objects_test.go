@@ -74,9 +74,11 @@ func TestDeleteObjectsUsageErrors(t *testing.T) {
 func TestDeleteObjectsBatches(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("many")
+	var keys []string
 	for i := 0; i < 1001; i++ {
-		e.putObj("many", fmt.Sprintf("p/%04d", i), "")
+		keys = append(keys, fmt.Sprintf("p/%04d", i))
 	}
+	e.putMany("many", keys)
 	e.putObj("many", "keep", "")
 	r := e.ok("delete-objects", "many", "--prefix", "p/")
 	if r.Stderr != "Deleting 1001 objects from many\n" {

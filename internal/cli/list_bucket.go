@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
@@ -43,19 +45,31 @@ one per line. The listing is printed as it arrives, page by page.
 				headers = append(append([]string{}, headers...), "URL")
 			}
 			oc := objects.New(c.S3, 1)
-			lw := output.NewListWriter(f.IO.Out, output.FormatFromFlags(nl, csv, tsv), headers)
-			err = oc.List(ctx, bucket, prefix, func(o types.Object) error {
-				item := output.S3Object(&o)
-				if urls {
-					// As the reference: the key is not URL-encoded.
-					item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(o.Key))
+			// Buffered, and flushed after every page: few writes, and each
+			// page is out before the next is fetched.
+			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
+			lw := output.NewListWriter(out, output.FormatFromFlags(nl, csv, tsv), headers)
+			err = oc.ListPages(ctx, bucket, prefix, func(page []types.Object) error {
+				for i := range page {
+					item := output.S3Object(&page[i])
+					if urls {
+						// As the reference: the key is not URL-encoded.
+						item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))
+					}
+					if err := lw.Write(item); err != nil {
+						return err
+					}
 				}
-				return lw.Write(item)
+				return out.Flush()
 			})
 			if err != nil {
+				out.Flush()
 				return err
 			}
-			return lw.Close()
+			if err := lw.Close(); err != nil {
+				return err
+			}
+			return out.Flush()
 		},
 	}
 	fl := cmd.Flags()

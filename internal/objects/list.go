@@ -12,6 +12,18 @@ import (
 // one page (up to 1,000 keys) at a time, so memory stays constant and the
 // first object is handed over before the listing ends.
 func (c *Client) List(ctx context.Context, bucket, prefix string, fn func(types.Object) error) error {
+	return c.ListPages(ctx, bucket, prefix, func(page []types.Object) error {
+		for _, obj := range page {
+			if err := fn(obj); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ListPages calls fn with each page of objects under prefix.
+func (c *Client) ListPages(ctx context.Context, bucket, prefix string, fn func([]types.Object) error) error {
 	in := &s3.ListObjectsV2Input{Bucket: aws.String(bucket)}
 	if prefix != "" {
 		in.Prefix = aws.String(prefix)
@@ -22,10 +34,8 @@ func (c *Client) List(ctx context.Context, bucket, prefix string, fn func(types.
 		if err != nil {
 			return err
 		}
-		for _, obj := range page.Contents {
-			if err := fn(obj); err != nil {
-				return err
-			}
+		if err := fn(page.Contents); err != nil {
+			return err
 		}
 	}
 	return nil
