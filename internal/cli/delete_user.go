@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/account"
+)
+
+func init() { register(NewCmdDeleteUser) }
+
+// NewCmdDeleteUser deletes IAM users and whatever stops them being deleted.
+func NewCmdDeleteUser(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "delete-user USERNAMES...",
+		Short: "Delete specified users, their access keys and their inline policies",
+		Long: `Delete the named IAM users. First their inline policies and access keys go,
+then attached managed policies are detached, group memberships and a console
+password removed, so users made by other tools can be deleted too. One line
+is printed per step.
+
+  s3-credentials delete-user s3.read-write.my-bucket`,
+		Args: requireArgs("USERNAMES..."),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			for _, name := range args {
+				if err := account.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	f.AddAWSFlags(cmd)
+	return cmd
+}

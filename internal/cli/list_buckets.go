@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/account"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+func init() { register(NewCmdListBuckets) }
+
+// listBucketsHeaders are the CSV/TSV columns of list-buckets. As in the
+// reference, "region" (a --details member) has no column.
+var listBucketsHeaders = []string{"Name", "CreationDate"}
+
+// NewCmdListBuckets lists the account's buckets, optionally with details.
+func NewCmdListBuckets(f *Factory) *cobra.Command {
+	var (
+		lf      listFormat
+		details bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list-buckets [BUCKETS]...",
+		Short: "List buckets",
+		Long: `List the account's buckets (only the named ones, when names are given) with
+their creation dates, as a JSON array or with --nl, --csv or --tsv one per line.
+
+--details adds each bucket's region, ACL, public access block and website
+configuration; that takes a few more calls per bucket.
+
+  s3-credentials list-buckets
+  s3-credentials list-buckets my-bucket --details`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			headers := listBucketsHeaders
+			if details {
+				headers = append(append([]string{}, headers...), "bucket_acl", "public_access_block", "bucket_website")
+			}
+			lw := output.NewListWriter(f.IO.Out, lf.format(), headers)
+			if err := account.Buckets(ctx, c.S3, args, details, lw.Write); err != nil {
+				return err
+			}
+			return lw.Close()
+		},
+	}
+	cmd.Flags().BoolVar(&details, "details", false, "Include region, ACL, public access block and website (more calls per bucket)")
+	lf.addFlags(cmd)
+	f.AddAWSFlags(cmd)
+	return cmd
+}

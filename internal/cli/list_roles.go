@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/account"
+	"github.com/s3-credentials/s3-credentials/internal/output"
+)
+
+func init() { register(NewCmdListRoles) }
+
+// listRolesHeaders are the CSV/TSV columns of list-roles.
+var listRolesHeaders = []string{"Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags", "RoleLastUsed"}
+
+// NewCmdListRoles lists IAM roles, optionally with their policies.
+func NewCmdListRoles(f *Factory) *cobra.Command {
+	var (
+		lf      listFormat
+		details bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list-roles [ROLE_NAMES]...",
+		Short: "List roles",
+		Long: `List the account's IAM roles (only the named ones, when names are given) as a
+JSON array, or with --nl, --csv or --tsv one per line.
+
+--details adds each role's inline policies and attached managed policies
+(with the default version's document); that takes a few more calls per role.
+
+  s3-credentials list-roles
+  s3-credentials list-roles my-role --details`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			headers := listRolesHeaders
+			if details {
+				headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
+			}
+			lw := output.NewListWriter(f.IO.Out, lf.format(), headers)
+			if err := account.Roles(ctx, c.IAM, args, details, lw.Write); err != nil {
+				return err
+			}
+			return lw.Close()
+		},
+	}
+	cmd.Flags().BoolVar(&details, "details", false, "Include inline and attached policies (more calls per role)")
+	lf.addFlags(cmd)
+	f.AddAWSFlags(cmd)
+	return cmd
+}
