@@ -15,6 +15,11 @@ import (
 // reference saw it: "CODE: message" for service errors, the SDK's own
 // description otherwise.
 func ErrorMessage(err error) string {
+	// Checked first: the error it wraps is often a service error.
+	var retryErr *retry.MaxAttemptsError
+	if errors.As(err, &retryErr) {
+		return "gave up after " + strconv.Itoa(retryErr.Attempt) + " attempts: " + ErrorMessage(retryErr.Err)
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
@@ -35,10 +40,6 @@ func ErrorMessage(err error) string {
 	}
 	if errors.Is(err, context.Canceled) {
 		return "interrupted"
-	}
-	var retryErr *retry.MaxAttemptsError
-	if errors.As(err, &retryErr) {
-		return "gave up after " + strconv.Itoa(retryErr.Attempt) + " attempts: " + ErrorMessage(retryErr.Err)
 	}
 	return err.Error()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,8 +138,9 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 		}
 	}
 	var userExists bool
+	var oldKeys []string
 	if r.DurationSeconds == 0 {
-		userExists, err = c.checkUser(ctx, r.UserName())
+		userExists, oldKeys, err = c.checkUser(ctx, r.UserName())
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +174,7 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 	if r.DurationSeconds > 0 {
 		return c.assumeRole(ctx, r)
 	}
-	return c.createUserKey(ctx, r, userExists, u)
+	return c.createUserKey(ctx, r, userExists, oldKeys, u)
 }
 
 func (c *Creator) bucketExists(ctx context.Context, bucket string) (bool, error) {
@@ -189,30 +191,31 @@ func (c *Creator) bucketExists(ctx context.Context, bucket string) (bool, error)
 	return false, err
 }
 
-// checkUser says whether the user exists, and refuses, before anything is
-// changed, a user that already holds the two access keys IAM allows.
-func (c *Creator) checkUser(ctx context.Context, name string) (bool, error) {
+// checkUser says whether the user exists and which access keys it has, and
+// refuses, before anything is changed, a user that already holds the two
+// access keys IAM allows.
+func (c *Creator) checkUser(ctx context.Context, name string) (bool, []string, error) {
 	_, err := c.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
 	if err != nil {
 		if awsclient.IsNotFound(err) {
-			return false, nil
+			return false, nil, nil
 		}
-		return false, err
+		return false, nil, err
 	}
 	keys, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(name)})
 	if err != nil {
-		return true, err
+		return true, nil, err
 	}
-	if len(keys.AccessKeyMetadata) >= 2 {
-		ids := make([]string, len(keys.AccessKeyMetadata))
-		for i, k := range keys.AccessKeyMetadata {
-			ids[i] = aws.ToString(k.AccessKeyId)
-		}
-		return true, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
+	ids := make([]string, len(keys.AccessKeyMetadata))
+	for i, k := range keys.AccessKeyMetadata {
+		ids[i] = aws.ToString(k.AccessKeyId)
+	}
+	if len(ids) >= 2 {
+		return true, ids, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
 			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
 			name, len(ids), strings.Join(ids, ", "), name)
 	}
-	return true, nil
+	return true, ids, nil
 }
 
 // createBucket makes the bucket and configures it; created says whether the
@@ -284,7 +287,7 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string) (
 	return true, nil
 }
 
-func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool, u *undoer) (*Result, error) {
+func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool, oldKeys []string, u *undoer) (*Result, error) {
 	name := r.UserName()
 	if !userExists {
 		in := &iam.CreateUserInput{UserName: aws.String(name)}
@@ -299,8 +302,13 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		if len(r.Tags) > 0 {
 			info += fmt.Sprintf(" tagged %s", TagList(r.Tags))
 		}
-		if _, err := c.IAM.CreateUser(ctx, in); err != nil {
-			return nil, err
+		var lost lostAnswers
+		if _, err := c.IAM.CreateUser(ctx, in, lost.option()); err != nil {
+			// The user was missing a moment ago; when an attempt went
+			// unanswered, the user that now exists is the one it made.
+			if !(lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists") {
+				return nil, err
+			}
 		}
 		u.push("deleted user "+name, "user "+name, func(ctx context.Context) error {
 			c.deleteStrayKeys(ctx, name)
@@ -336,13 +344,17 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		}
 		c.log("Attached policy %s to user %s", policyName, name)
 	}
-	out, err := c.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	var lost lostAnswers
+	out, err := c.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)}, lost.option())
 	if err != nil {
 		return nil, err
 	}
 	key := out.AccessKey
 	if key == nil || key.AccessKeyId == nil || key.SecretAccessKey == nil {
 		return nil, errors.New("CreateAccessKey returned no access key")
+	}
+	if lost.happened() {
+		c.deleteUnansweredKeys(ctx, name, append(oldKeys, aws.ToString(key.AccessKeyId)))
 	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted after the key was made but before it could be shown:
@@ -369,6 +381,28 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		}
 	}
 	return res, nil
+}
+
+// deleteUnansweredKeys deletes the keys of user that are not in keep: keys
+// made by attempts of CreateAccessKey whose answers were lost, which nobody
+// will ever see.
+func (c *Creator) deleteUnansweredKeys(ctx context.Context, user string, keep []string) {
+	keys, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	if err != nil {
+		c.warn("Warning: an attempt to create the access key got no answer and the keys of user %s could not be listed (%s); check for an extra key", user, awsclient.ErrorMessage(err))
+		return
+	}
+	for _, k := range keys.AccessKeyMetadata {
+		id := aws.ToString(k.AccessKeyId)
+		if slices.Contains(keep, id) {
+			continue
+		}
+		if _, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: k.AccessKeyId}); err != nil {
+			c.warn("Warning: access key %s of user %s was made by an attempt that got no answer, and deleting it failed: %s", id, user, awsclient.ErrorMessage(err))
+			continue
+		}
+		c.warn("Deleted access key %s: an attempt to create the key got no answer but made it", id)
+	}
 }
 
 // deleteStrayKeys deletes the access keys of a user this run created that

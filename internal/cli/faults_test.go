@@ -1,0 +1,324 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+)
+
+// fault is what the proxy does with one request.
+type fault int
+
+const (
+	pass      fault = iota
+	drop            // close the connection without forwarding or answering
+	lostReply       // forward it, then close the connection instead of answering
+	status500       // answer 500 InternalError
+	slowDown        // answer 503 SlowDown (S3) / Throttling (IAM, STS)
+)
+
+// faultProxy sits between the tool and moto and misbehaves as planned.
+type faultProxy struct {
+	t      *testing.T
+	target *url.URL
+	// plan decides the fate of a request from the operation's name and how
+	// many times that operation was asked for before.
+	plan func(op string, attempt int) fault
+
+	mu       sync.Mutex
+	attempts map[string]int
+	log      []string
+}
+
+func newFaultProxy(t *testing.T, e *e2e, plan func(op string, attempt int) fault) *faultProxy {
+	t.Helper()
+	target, err := url.Parse(e.moto.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &faultProxy{t: t, target: target, plan: plan, attempts: map[string]int{}}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	// The tool goes through the proxy; e.Clients still reach moto directly.
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	return p
+}
+
+// opName is the AWS operation of a request: the Action of IAM and STS
+// query requests, or method and path for S3.
+func opName(r *http.Request, body []byte) string {
+	if v, err := url.ParseQuery(string(body)); err == nil && v.Get("Action") != "" {
+		return v.Get("Action")
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	op := opName(r, body)
+	p.mu.Lock()
+	n := p.attempts[op]
+	p.attempts[op]++
+	f := p.plan(op, n)
+	p.log = append(p.log, fmt.Sprintf("%s#%d:%d", op, n, f))
+	p.mu.Unlock()
+
+	isS3 := strings.Contains(op, " ")
+	switch f {
+	case drop:
+		hangUp(w)
+		return
+	case status500:
+		writeError(w, isS3, http.StatusInternalServerError, "InternalError", "injected failure")
+		return
+	case slowDown:
+		code := "Throttling"
+		if isS3 {
+			code = "SlowDown"
+		}
+		writeError(w, isS3, http.StatusServiceUnavailable, code, "Please reduce your request rate.")
+		return
+	}
+
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.String()+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		p.t.Errorf("proxy: %v", err)
+		hangUp(w)
+		return
+	}
+	out.Header = r.Header.Clone()
+	out.ContentLength = int64(len(body))
+	resp, err := http.DefaultTransport.RoundTrip(out)
+	if err != nil {
+		hangUp(w)
+		return
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if f == lostReply {
+		hangUp(w) // done on the server, but the answer never arrives
+		return
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(data)
+}
+
+func hangUp(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	conn.Close()
+}
+
+func writeError(w http.ResponseWriter, isS3 bool, status int, code, msg string) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	if isS3 {
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message><RequestId>fault</RequestId></Error>", code, msg)
+		return
+	}
+	fmt.Fprintf(w, "<ErrorResponse><Error><Type>Receiver</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>fault</RequestId></ErrorResponse>", code, msg)
+}
+
+func (p *faultProxy) count(op string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.attempts[op]
+}
+
+// iamState is what IAM holds for a user: inline policy names and keys, or
+// nil when the user does not exist.
+func (e *e2e) iamState(user string) *userState {
+	e.t.Helper()
+	ctx := context.Background()
+	if _, err := e.Clients.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(user)}); err != nil {
+		if awsclient.IsNotFound(err) {
+			return nil
+		}
+		e.t.Fatal(err)
+	}
+	pols, err := e.Clients.IAM.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(user)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	keys, err := e.Clients.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	s := &userState{Policies: pols.PolicyNames}
+	for _, k := range keys.AccessKeyMetadata {
+		s.Keys = append(s.Keys, aws.ToString(k.AccessKeyId))
+	}
+	return s
+}
+
+type userState struct {
+	Policies []string
+	Keys     []string
+}
+
+// bucket makes a bucket on moto directly.
+func (e *e2e) bucket(name string) {
+	e.t.Helper()
+	if _, err := e.Clients.S3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// Connections dropped before the request reaches the server: whoami tries
+// again and succeeds, within the tool's attempts (more than the SDK's 3).
+func TestFaultsWhoamiDroppedConnections(t *testing.T) {
+	e := newE2E(t)
+	p := newFaultProxy(t, e, func(op string, n int) fault {
+		if n < awsclient.DefaultMaxAttempts-1 {
+			return drop
+		}
+		return pass
+	})
+	r := e.ok("whoami")
+	if !strings.Contains(r.Stdout, `"Account": "123456789012"`) {
+		t.Errorf("stdout %q", r.Stdout)
+	}
+	if got := p.count("GetCallerIdentity"); got != awsclient.DefaultMaxAttempts {
+		t.Errorf("GetCallerIdentity tried %d times, want %d", got, awsclient.DefaultMaxAttempts)
+	}
+}
+
+// Every call first meets throttling and 500s: create still finishes, with
+// the same output as without them.
+func TestFaultsCreateThroughThrottlingAnd500s(t *testing.T) {
+	e := newE2E(t)
+	e.bucket("faulty")
+	p := newFaultProxy(t, e, func(op string, n int) fault {
+		switch n {
+		case 0:
+			return slowDown
+		case 1:
+			return status500
+		}
+		return pass
+	})
+	r := e.ok("create", "faulty")
+	want := "Created  user: 's3.read-write.faulty' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess'\n" +
+		"Attached policy s3.read-write.faulty to user s3.read-write.faulty\n" +
+		"Created access key for user: s3.read-write.faulty\n"
+	if r.Stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", r.Stderr, want)
+	}
+	s := e.iamState("s3.read-write.faulty")
+	if s == nil || len(s.Keys) != 1 || len(s.Policies) != 1 || !strings.Contains(r.Stdout, s.Keys[0]) {
+		t.Errorf("IAM state %+v, stdout %s", s, r.Stdout)
+	}
+	for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
+		if got := p.count(op); got != 3 {
+			t.Errorf("%s tried %d times, want 3", op, got)
+		}
+	}
+}
+
+// An outage longer than the attempts, starting half-way: create fails
+// with a clear message and undoes what it did.
+func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
+	e := newE2E(t)
+	e.bucket("faulty")
+	newFaultProxy(t, e, func(op string, n int) fault {
+		if op == "CreateAccessKey" {
+			return status500
+		}
+		return pass
+	})
+	r := e.run("create", "faulty")
+	if r.Code != 1 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
+	wantErr := fmt.Sprintf("Error: gave up after %d attempts: InternalError: injected failure\n", awsclient.DefaultMaxAttempts)
+	if !strings.HasSuffix(r.Stderr, wantErr) {
+		t.Errorf("stderr does not end with %q:\n%s", wantErr, r.Stderr)
+	}
+	for _, line := range []string{
+		"Undone: deleted inline policy s3.read-write.faulty from user s3.read-write.faulty\n",
+		"Undone: deleted user s3.read-write.faulty\n",
+	} {
+		if !strings.Contains(r.Stderr, line) {
+			t.Errorf("stderr lacks %q:\n%s", line, r.Stderr)
+		}
+	}
+	if r.Stdout != "" {
+		t.Errorf("stdout %q", r.Stdout)
+	}
+	if s := e.iamState("s3.read-write.faulty"); s != nil {
+		t.Errorf("user left behind: %+v", s)
+	}
+}
+
+// The server acts on a request but the answer is lost: the SDK sends it
+// again. create must still end with exactly one user, one policy and one
+// key: a CreateUser that then finds the user it made carries on, and the
+// extra key of a repeated CreateAccessKey is deleted.
+func TestFaultsCreateLostReplies(t *testing.T) {
+	for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
+		t.Run(op, func(t *testing.T) {
+			e := newE2E(t)
+			e.bucket("faulty")
+			newFaultProxy(t, e, func(o string, n int) fault {
+				if o == op && n == 0 {
+					return lostReply
+				}
+				return pass
+			})
+			r := e.run("create", "faulty")
+			s := e.iamState("s3.read-write.faulty")
+			if r.Code != 0 {
+				t.Fatalf("create failed (%s), leaving %+v", strings.TrimSpace(r.Stderr), s)
+			}
+			if s == nil || len(s.Keys) != 1 || len(s.Policies) != 1 || !strings.Contains(r.Stdout, s.Keys[0]) {
+				t.Errorf("IAM state %+v\nstdout %s\nstderr %s", s, r.Stdout, r.Stderr)
+			}
+			// The key the lost answer carried is deleted, and that is said.
+			if deleted := strings.Contains(r.Stderr, "Deleted access key "); deleted != (op == "CreateAccessKey") {
+				t.Errorf("stderr:\n%s", r.Stderr)
+			}
+		})
+	}
+}
+
+// Temporary credentials through throttling: the role is created once and
+// AssumeRole retried.
+func TestFaultsCreateTemporary(t *testing.T) {
+	e := newE2E(t)
+	e.bucket("faulty")
+	newFaultProxy(t, e, func(op string, n int) fault {
+		if n < 2 {
+			return []fault{drop, slowDown}[n]
+		}
+		return pass
+	})
+	r := e.ok("create", "faulty", "-d", "15m", "--read-only")
+	if !strings.Contains(r.Stdout, `"SessionToken"`) {
+		t.Errorf("stdout %s", r.Stdout)
+	}
+	roles, err := e.Clients.IAM.ListRoles(context.Background(), &iam.ListRolesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roles.Roles) != 1 {
+		t.Errorf("%d roles", len(roles.Roles))
+	}
+}
