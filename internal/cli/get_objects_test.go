@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -148,5 +154,42 @@ func TestGetObjectsErrors(t *testing.T) {
 	r = e.run("get-objects", "no-such-bucket", "-o", t.TempDir())
 	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {
 		t.Errorf("got %d %q", r.Code, r.Stderr)
+	}
+}
+
+// Ctrl-C (the context from main) stops the downloads: exit 1, and no
+// partial files are left in the output directory.
+func TestGetObjectsInterrupted(t *testing.T) {
+	e := newE2E(t)
+	e.populate()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	target, _ := url.Parse(e.moto.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/one.txt") {
+			// Send the headers and part of nothing, then interrupt the tool.
+			w.Header().Set("Content-Length", "3")
+			w.WriteHeader(http.StatusPartialContent)
+			w.(http.Flusher).Flush()
+			cancel()
+			<-r.Context().Done()
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := Run(ctx, []string{"get-objects", "my-bucket", "-o", out, "-s", "--concurrency", "1"},
+		&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	if code != 1 || stderr.String() != "Error: interrupted\n" {
+		t.Errorf("got %d %q", code, stderr.String())
+	}
+	for _, f := range filesUnder(t, out) {
+		if strings.HasSuffix(f, ".part") || f == "one.txt" {
+			t.Errorf("left behind: %s", f)
+		}
 	}
 }

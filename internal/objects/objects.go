@@ -8,11 +8,14 @@ package objects
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
 // DefaultConcurrency is how many requests run at once unless told otherwise.
@@ -44,7 +47,7 @@ func New(base *s3.Client, concurrency int) *Client {
 		t.IdleConnTimeout = 90 * time.Second
 	})
 	s3c := s3.New(base.Options(), func(o *s3.Options) {
-		o.HTTPClient = httpClient
+		o.HTTPClient = progressClient{httpClient}
 		// Objects uploaded in parts carry no whole-object checksum to check;
 		// the SDK would print a warning on every such download.
 		o.DisableLogOutputChecksumValidationSkipped = true
@@ -61,4 +64,37 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // Interrupted reports whether err comes from the command being cancelled.
 func Interrupted(err error) bool {
 	return errors.Is(err, context.Canceled)
+}
+
+// Upload progress is counted as request bodies are sent, in the HTTP client:
+// the SDK reads a body once to sign it before sending it, so counting reads
+// of the file would run ahead of the network.
+
+type progressKey struct{}
+
+func withProgress(ctx context.Context, bar *progress.Bar) context.Context {
+	if bar == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, progressKey{}, bar)
+}
+
+type progressClient struct{ inner s3.HTTPClient }
+
+func (pc progressClient) Do(req *http.Request) (*http.Response, error) {
+	if bar, ok := req.Context().Value(progressKey{}).(*progress.Bar); ok && req.Body != nil && req.Method == http.MethodPut {
+		req.Body = &countingBody{ReadCloser: req.Body, bar: bar}
+	}
+	return pc.inner.Do(req)
+}
+
+type countingBody struct {
+	io.ReadCloser
+	bar *progress.Bar
+}
+
+func (cb *countingBody) Read(p []byte) (int, error) {
+	n, err := cb.ReadCloser.Read(p)
+	cb.bar.Add(int64(n))
+	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -60,14 +59,14 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, c.countFile(f, bar))
+	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency), bucket, key, contentType, f)
 }
 
 // PutStream uploads everything r yields without knowing its size first:
 // one part is read at a time per worker, so memory is bounded by
 // Concurrency x PartSize however long the stream is.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
-	return c.upload(ctx, c.uploader(c.Concurrency), bucket, key, contentType, &countingReader{r: newCtxReader(ctx, r), bar: bar})
+	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency), bucket, key, contentType, newCtxReader(ctx, r))
 }
 
 // ctxReader makes reads from a stream that may block forever (a terminal,
@@ -144,7 +143,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 				return err
 			}
 			defer f.Close()
-			if err := c.upload(gctx, up, bucket, lf.Key, GuessContentType(lf.Path), c.countFile(f, bar)); err != nil {
+			if err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
 				if gctx.Err() != nil && ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -160,48 +159,4 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 		return ctx.Err()
 	}
 	return err
-}
-
-// countFile wraps f so the bar moves as parts are read. The SDK may read a
-// part twice (to sign it, then to send it), so each part counts only the
-// furthest offset read in it.
-func (c *Client) countFile(f *os.File, bar *progress.Bar) io.Reader {
-	if bar == nil {
-		return f
-	}
-	return &countingFile{File: f, partSize: c.PartSize, bar: bar, high: map[int64]int64{}}
-}
-
-type countingFile struct {
-	*os.File
-	partSize int64
-	bar      *progress.Bar
-	mu       sync.Mutex
-	high     map[int64]int64
-}
-
-func (cf *countingFile) ReadAt(b []byte, off int64) (int, error) {
-	n, err := cf.File.ReadAt(b, off)
-	if n > 0 {
-		part := off / cf.partSize
-		end := off + int64(n) - part*cf.partSize
-		cf.mu.Lock()
-		if prev := cf.high[part]; end > prev {
-			cf.high[part] = end
-			cf.bar.Add(end - prev)
-		}
-		cf.mu.Unlock()
-	}
-	return n, err
-}
-
-type countingReader struct {
-	r   io.Reader
-	bar *progress.Bar
-}
-
-func (cr *countingReader) Read(b []byte) (int, error) {
-	n, err := cr.r.Read(b)
-	cr.bar.Add(int64(n))
-	return n, err
 }
