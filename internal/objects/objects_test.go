@@ -160,6 +160,13 @@ func TestUploadPlan(t *testing.T) {
 	if got := keys([]string{filepath.Join(base, "directory", "sub")}, ""); !strings.HasSuffix(got, "=>sub/three.json") {
 		t.Errorf("absolute: %s", got)
 	}
+	t.Chdir(base)
+	if err := os.Symlink("directory", "linked"); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys([]string{"linked"}, ""); got != "linked/.hidden=>linked/.hidden linked/sub/three.json=>linked/sub/three.json linked/two.txt=>linked/two.txt" {
+		t.Errorf("symlinked dir: %s", got)
+	}
 	if _, err := UploadPlan([]string{"missing"}, ""); err == nil || err.Error() != "cannot read missing: no such file or directory" {
 		t.Errorf("missing: %v", err)
 	}

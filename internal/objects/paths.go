@@ -54,7 +54,12 @@ func UploadPlan(args []string, prefix string) ([]LocalFile, error) {
 				name = ""
 			}
 		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		walkRoot := root
+		if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// A symlink to a directory: a trailing separator makes the walk enter it.
+			walkRoot = root + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
