@@ -311,6 +311,25 @@ func TestFaultsCreateTemporary(t *testing.T) {
 		return pass
 	})
 	r := e.ok("create", "faulty", "-d", "15m", "--read-only")
+	checkOneRole(t, e, r)
+}
+
+// The answer to CreateRole is lost: the SDK's second attempt finds the
+// role, which is then used.
+func TestFaultsCreateRoleLostReply(t *testing.T) {
+	e := newE2E(t)
+	e.bucket("faulty")
+	newFaultProxy(t, e, func(op string, n int) fault {
+		if op == "CreateRole" && n == 0 {
+			return lostReply
+		}
+		return pass
+	})
+	checkOneRole(t, e, e.ok("create", "faulty", "-d", "15m"))
+}
+
+func checkOneRole(t *testing.T, e *e2e, r result) {
+	t.Helper()
 	if !strings.Contains(r.Stdout, `"SessionToken"`) {
 		t.Errorf("stdout %s", r.Stdout)
 	}
@@ -319,6 +338,13 @@ func TestFaultsCreateTemporary(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(roles.Roles) != 1 {
-		t.Errorf("%d roles", len(roles.Roles))
+		t.Fatalf("%d roles", len(roles.Roles))
+	}
+	att, err := e.Clients.IAM.ListAttachedRolePolicies(context.Background(), &iam.ListAttachedRolePoliciesInput{RoleName: roles.Roles[0].RoleName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyName) != "AmazonS3FullAccess" {
+		t.Errorf("role policies %+v", att.AttachedPolicies)
 	}
 }

@@ -196,3 +196,25 @@ func TestAssumeRoleTagSession(t *testing.T) {
 	}
 	eq(t, "mutations", f.mutations(), []string{"UpdateAssumeRolePolicy", "AssumeRole"})
 }
+
+// The role appears between GetRole and CreateRole (another run, or an
+// attempt whose answer was lost): it is used, and retried as a new role.
+func TestAssumeRoleCreatedMeanwhile(t *testing.T) {
+	f := newFake()
+	f.hook = func(_ context.Context, op string, n int) error {
+		switch {
+		case op == "CreateRole":
+			existingRole(f, 43200)
+			return apiErr("EntityAlreadyExists", "Role with name "+RoleName+" already exists.")
+		case op == "AssumeRole" && n == 0:
+			return apiErr("AccessDenied", "not yet")
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	if _, err := h.create(context.Background(), tempRequest(f)); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "sleeps", h.sleeps, []time.Duration{time.Second})
+	eq(t, "mutations", f.mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole"})
+}

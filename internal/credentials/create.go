@@ -598,6 +598,14 @@ func (c *Creator) ensureRoleFor(ctx context.Context, duration int, tagSession bo
 		AssumeRolePolicyDocument: aws.String(string(output.Encode(trust, -1))),
 		MaxSessionDuration:       aws.Int32(RoleMaxSessionDuration),
 	})
+	ours := err == nil
+	if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+		// Made since GetRole: by an attempt of this call whose answer was
+		// lost, or by another run. Either way it is the role to use.
+		if got, gerr := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)}); gerr == nil && got.Role != nil {
+			out, err = &iam.CreateRoleOutput{Role: got.Role}, nil
+		}
+	}
 	if err != nil {
 		return "", false, err
 	}
@@ -609,7 +617,9 @@ func (c *Creator) ensureRoleFor(ctx context.Context, duration int, tagSession bo
 	}); err != nil {
 		// A role without its policy would be found and reused by every later
 		// run, handing out credentials that can do nothing.
-		c.undoRole(ctx)
+		if ours {
+			c.undoRole(ctx)
+		}
 		return "", false, err
 	}
 	return aws.ToString(out.Role.Arn), true, nil
