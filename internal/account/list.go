@@ -51,8 +51,9 @@ func maxItems() *int32 {
 	return nil
 }
 
-// Users calls fn with each IAM user of the account, page by page.
-func Users(ctx context.Context, api iam.ListUsersAPIClient, fn func(iamtypes.User) error) error {
+// Users calls fn with each IAM user of the account, page by page, and
+// pageDone (when not nil) after each page.
+func Users(ctx context.Context, api iam.ListUsersAPIClient, fn func(iamtypes.User) error, pageDone func() error) error {
 	p := iam.NewListUsersPaginator(api, &iam.ListUsersInput{MaxItems: maxItems()})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -61,6 +62,11 @@ func Users(ctx context.Context, api iam.ListUsersAPIClient, fn func(iamtypes.Use
 		}
 		for _, u := range page.Users {
 			if err := fn(u); err != nil {
+				return err
+			}
+		}
+		if pageDone != nil {
+			if err := pageDone(); err != nil {
 				return err
 			}
 		}

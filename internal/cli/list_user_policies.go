@@ -51,7 +51,7 @@ document as JSON for each policy.
 			}
 			return account.Users(ctx, c.IAM, func(u iamtypes.User) error {
 				return show(aws.ToString(u.UserName))
-			})
+			}, nil)
 		},
 	}
 	f.AddAWSFlags(cmd)

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
@@ -43,13 +45,20 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			lw := output.NewListWriter(f.IO.Out, lf.format(), listUsersHeaders)
-			if err := account.Users(ctx, c.IAM, func(u iamtypes.User) error {
+			// Buffered and flushed after every page: few writes, and each
+			// page is out before the next one is asked for.
+			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
+			lw := output.NewListWriter(out, lf.format(), listUsersHeaders)
+			err = account.Users(ctx, c.IAM, func(u iamtypes.User) error {
 				return lw.Write(output.User(&u))
-			}); err != nil {
-				return err
+			}, out.Flush)
+			if err == nil {
+				err = lw.Close()
 			}
-			return lw.Close()
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			return err
 		},
 	}
 	lf.addFlags(cmd)
