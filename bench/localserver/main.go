@@ -88,7 +88,7 @@ func serve(args []string) {
 		if err != nil {
 			panic(err)
 		}
-		h := &localserver.Handler{Cache: cache, AccessLog: localserver.LineWriter(f), Token: localserver.NewToken(*token)}
+		h := &localserver.Handler{Cache: cache, AccessLog: localserver.LineWriter(f), Token: localserver.NewToken(*token), LocalHostsOnly: true}
 		_ = localserver.Serve(ctx, ln, h)
 	case "bare":
 		// The same body bytes, served with no cache, no token, no log.

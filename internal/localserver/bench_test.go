@@ -28,8 +28,9 @@ func BenchmarkHandler(b *testing.B) {
 			if _, err := c.Get(context.Background()); err != nil {
 				b.Fatal(err)
 			}
-			h := &Handler{Cache: c, AccessLog: tc.log, Token: NewToken("tok")}
+			h := &Handler{Cache: c, AccessLog: tc.log, Token: NewToken("tok"), LocalHostsOnly: true}
 			r := httptest.NewRequest("GET", "/", nil)
+			r.Host = "127.0.0.1:8094"
 			r.Header.Set("Authorization", "tok")
 			w := &discardWriter{h: http.Header{}}
 			b.ReportAllocs()
