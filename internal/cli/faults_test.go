@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -346,5 +347,40 @@ func checkOneRole(t *testing.T, e *e2e, r result) {
 	}
 	if len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyName) != "AmazonS3FullAccess" {
 		t.Errorf("role policies %+v", att.AttachedPolicies)
+	}
+}
+
+// An existing user with one key: the lost answer's key takes the second
+// slot, so the repeated CreateAccessKey is refused. That key is deleted
+// and the key made again; the user ends with its old key and the new one.
+func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
+	e := newE2E(t)
+	e.bucket("faulty")
+	ctx := context.Background()
+	if _, err := e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newFaultProxy(t, e, func(op string, n int) fault {
+		if op == "CreateAccessKey" && n == 0 {
+			return lostReply
+		}
+		return pass
+	})
+	r := e.ok("create", "faulty", "--username", "alice")
+	s := e.iamState("alice")
+	if s == nil || len(s.Keys) != 2 || !slices.Contains(s.Keys, aws.ToString(old.AccessKey.AccessKeyId)) {
+		t.Fatalf("IAM state %+v\nstderr %s", s, r.Stderr)
+	}
+	for _, k := range s.Keys {
+		if k != aws.ToString(old.AccessKey.AccessKeyId) && !strings.Contains(r.Stdout, k) {
+			t.Errorf("key %s is neither the old one nor the one printed:\n%s", k, r.Stdout)
+		}
+	}
+	if !strings.Contains(r.Stderr, "Deleted access key ") {
+		t.Errorf("stderr:\n%s", r.Stderr)
 	}
 }

@@ -344,8 +344,18 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 		}
 		c.log("Attached policy %s to user %s", policyName, name)
 	}
-	var lost lostAnswers
-	out, err := c.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)}, lost.option())
+	keyIn := &iam.CreateAccessKeyInput{UserName: aws.String(name)}
+	lost := &lostAnswers{}
+	out, err := c.IAM.CreateAccessKey(ctx, keyIn, lost.option())
+	if err != nil && lost.happened() {
+		// An unanswered attempt may have made a key, and taken the user's
+		// last free slot: delete it, then ask once more if that was why.
+		c.deleteUnansweredKeys(ctx, name, oldKeys)
+		if awsclient.ErrorCode(err) == "LimitExceeded" {
+			lost = &lostAnswers{}
+			out, err = c.IAM.CreateAccessKey(ctx, keyIn, lost.option())
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
