@@ -11,15 +11,15 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-const trustPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}`
+const acctTrustPolicy = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}`
 
-// createRole makes a role on moto and registers its id with n.
-func (e *e2e) createRole(n *normalizer, in *iam.CreateRoleInput) {
+// acctCreateRole makes a role on moto and registers its id with n.
+func (e *e2e) acctCreateRole(n *acctNormalizer, in *iam.CreateRoleInput) {
 	e.t.Helper()
 	if in.AssumeRolePolicyDocument == nil {
-		in.AssumeRolePolicyDocument = aws.String(trustPolicy)
+		in.AssumeRolePolicyDocument = aws.String(acctTrustPolicy)
 	}
-	out, err := e.Clients.IAM.CreateRole(ctxb(), in)
+	out, err := e.Clients.IAM.CreateRole(acctCtx(), in)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -28,19 +28,19 @@ func (e *e2e) createRole(n *normalizer, in *iam.CreateRoleInput) {
 	}
 }
 
-// setUpRoles makes two roles, one with inline policies, an AWS managed
+// acctSetUpRoles makes two roles, one with inline policies, an AWS managed
 // policy and a customer managed policy whose default is its second version.
-func (e *e2e) setUpRoles() *normalizer {
+func (e *e2e) acctSetUpRoles() *acctNormalizer {
 	e.t.Helper()
-	ctx := ctxb()
-	n := &normalizer{}
-	e.createRole(n, &iam.CreateRoleInput{
+	ctx := acctCtx()
+	n := &acctNormalizer{}
+	e.acctCreateRole(n, &iam.CreateRoleInput{
 		RoleName:           aws.String("app-role"),
 		Description:        aws.String("Reads caf\u00e9 <things> & more"),
 		MaxSessionDuration: aws.Int32(7200),
 		Tags:               []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
 	})
-	e.createRole(n, &iam.CreateRoleInput{RoleName: aws.String("other-role"), Path: aws.String("/service/")})
+	e.acctCreateRole(n, &iam.CreateRoleInput{RoleName: aws.String("other-role"), Path: aws.String("/service/")})
 	for _, p := range []struct{ name, doc string }{
 		{"inline-b", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}`},
 		{"inline-a", `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["s3:*"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`},
@@ -85,7 +85,7 @@ func TestListRoles(t *testing.T) {
 	if r.Stdout != "[]\n" {
 		t.Errorf("no roles: got %q", r.Stdout)
 	}
-	n := e.setUpRoles()
+	n := e.acctSetUpRoles()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -121,10 +121,10 @@ func TestListRoles(t *testing.T) {
 func TestListRolesPaginates(t *testing.T) {
 	e := newE2E(t)
 	for i := 0; i < 11; i++ {
-		e.createRole(nil, &iam.CreateRoleInput{RoleName: aws.String(fmt.Sprintf("role-%02d", i))})
+		e.acctCreateRole(nil, &iam.CreateRoleInput{RoleName: aws.String(fmt.Sprintf("role-%02d", i))})
 	}
 	// The order to keep is the service's (moto's is by role id).
-	all, err := e.Clients.IAM.ListRoles(ctxb(), &iam.ListRolesInput{})
+	all, err := e.Clients.IAM.ListRoles(acctCtx(), &iam.ListRolesInput{})
 	if err != nil || len(all.Roles) != 11 {
 		t.Fatalf("ListRoles: %v", err)
 	}
@@ -133,18 +133,18 @@ func TestListRolesPaginates(t *testing.T) {
 		want = append(want, aws.ToString(r.RoleName))
 	}
 	for i := 0; i < 5; i++ {
-		if _, err := e.Clients.IAM.PutRolePolicy(ctxb(), &iam.PutRolePolicyInput{
+		if _, err := e.Clients.IAM.PutRolePolicy(acctCtx(), &iam.PutRolePolicyInput{
 			RoleName: aws.String("role-03"), PolicyName: aws.String(fmt.Sprintf("p%d", i)),
 			PolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`),
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	page, err := e.Clients.IAM.ListRoles(ctxb(), &iam.ListRolesInput{MaxItems: aws.Int32(2)})
+	page, err := e.Clients.IAM.ListRoles(acctCtx(), &iam.ListRolesInput{MaxItems: aws.Int32(2)})
 	if err != nil || !page.IsTruncated || len(page.Roles) != 2 {
 		t.Fatalf("moto does not paginate ListRoles: %v", err)
 	}
-	withPageSize(t, 2)
+	acctPageSize(t, 2)
 	for _, details := range []bool{false, true} {
 		args := []string{"list-roles", "--nl"}
 		if details {

@@ -31,27 +31,38 @@ import (
 // sameAsReference also runs the reference on the same moto state and
 // requires the very same stdout and exit code, unnormalised.
 
-var pyDate = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00:00`)
+var acctPyDate = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00:00`)
 
-// normalizer replaces volatile values with stable placeholders.
-type normalizer struct{ pairs []string }
+// acctNormalizer replaces volatile values with stable placeholders.
+type acctNormalizer struct{ pairs []string }
 
-func (n *normalizer) add(value, placeholder string) {
+func (n *acctNormalizer) add(value, placeholder string) {
 	if value != "" {
 		n.pairs = append(n.pairs, value, placeholder)
 	}
 }
 
-func (n *normalizer) apply(s string) string {
+func (n *acctNormalizer) apply(s string) string {
 	if len(n.pairs) > 0 {
 		s = strings.NewReplacer(n.pairs...).Replace(s)
 	}
-	return pyDate.ReplaceAllString(s, "<date>")
+	return acctPyDate.ReplaceAllString(s, "<date>")
 }
 
 // sameAsReference runs the reference with args against this test's moto
 // and requires its stdout and exit code to equal got's.
 func (e *e2e) sameAsReference(got result, args ...string) {
+	e.t.Helper()
+	e.compareReference(got, false, args...)
+}
+
+// sameAsReferenceWithStderr also requires the same stderr.
+func (e *e2e) sameAsReferenceWithStderr(got result, args ...string) {
+	e.t.Helper()
+	e.compareReference(got, true, args...)
+}
+
+func (e *e2e) compareReference(got result, withStderr bool, args ...string) {
 	e.t.Helper()
 	ref := os.Getenv("S3C_REFERENCE")
 	if ref == "" {
@@ -70,18 +81,18 @@ func (e *e2e) sameAsReference(got result, args ...string) {
 			e.t.Fatalf("running the reference: %v", err)
 		}
 	}
-	if out.String() != got.Stdout || code != got.Code {
+	if out.String() != got.Stdout || code != got.Code || (withStderr && errOut.String() != got.Stderr) {
 		e.t.Errorf("%v differs from the reference\n--- reference (exit %d)\n%s%s\n--- ours (exit %d)\n%s%s",
 			args, code, out.String(), errOut.String(), got.Code, got.Stdout, got.Stderr)
 	}
 }
 
-func ctxb() context.Context { return context.Background() }
+func acctCtx() context.Context { return context.Background() }
 
-// createUser makes an IAM user on moto and registers its id with n.
-func (e *e2e) createUser(n *normalizer, in *iam.CreateUserInput) {
+// acctCreateUser makes an IAM user on moto and registers its id with n.
+func (e *e2e) acctCreateUser(n *acctNormalizer, in *iam.CreateUserInput) {
 	e.t.Helper()
-	out, err := e.Clients.IAM.CreateUser(ctxb(), in)
+	out, err := e.Clients.IAM.CreateUser(acctCtx(), in)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -90,8 +101,8 @@ func (e *e2e) createUser(n *normalizer, in *iam.CreateUserInput) {
 	}
 }
 
-// withPageSize makes every listing ask for pages of size items.
-func withPageSize(t *testing.T, size int32) {
+// acctPageSize makes every listing ask for pages of size items.
+func acctPageSize(t *testing.T, size int32) {
 	old := account.PageSize
 	account.PageSize = size
 	t.Cleanup(func() { account.PageSize = old })
@@ -105,11 +116,11 @@ func TestListUsers(t *testing.T) {
 	}
 	e.sameAsReference(r, "list-users")
 
-	n := &normalizer{}
-	e.createUser(n, &iam.CreateUserInput{UserName: aws.String("alice")})
-	e.createUser(n, &iam.CreateUserInput{UserName: aws.String("bob"), Path: aws.String("/team/"),
+	n := &acctNormalizer{}
+	e.acctCreateUser(n, &iam.CreateUserInput{UserName: aws.String("alice")})
+	e.acctCreateUser(n, &iam.CreateUserInput{UserName: aws.String("bob"), Path: aws.String("/team/"),
 		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("data, \"ops\"")}}})
-	e.createUser(n, &iam.CreateUserInput{UserName: aws.String("s3.read-write.b\u00e9")})
+	e.acctCreateUser(n, &iam.CreateUserInput{UserName: aws.String("s3.read-write.b\u00e9")})
 
 	for _, tc := range []struct{ name, flag string }{
 		{"list-users.json", ""},
@@ -133,7 +144,7 @@ func TestListUsers(t *testing.T) {
 // TestListUsersPaginates lists more users than fit on a page. moto 5.2
 // ignores MaxItems on ListUsers, so a fake IAM serves the pages.
 func TestListUsersPaginates(t *testing.T) {
-	fake := &fakeIAM{total: 7, pageSize: 3}
+	fake := &acctFakeIAM{total: 7, pageSize: 3}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	r := run(t, "", "list-users", "--nl", "--endpoint-url", srv.URL)
@@ -170,17 +181,17 @@ func TestListUsersErrors(t *testing.T) {
 	}
 }
 
-// fakeIAM serves ListUsers pages of pageSize users out of total, the way
+// acctFakeIAM serves ListUsers pages of pageSize users out of total, the way
 // IAM does (Marker / IsTruncated). beforePage, when set, runs before page
 // n (counted from 0) is answered.
-type fakeIAM struct {
+type acctFakeIAM struct {
 	total, pageSize int
 	beforePage      func(n int)
 	mu              sync.Mutex
 	pages           int
 }
 
-func (f *fakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || r.Form.Get("Action") != "ListUsers" {
 		w.WriteHeader(400)
 		fmt.Fprint(w, `<ErrorResponse><Error><Code>InvalidAction</Code><Message>only ListUsers</Message></Error></ErrorResponse>`)
@@ -215,8 +226,8 @@ func (f *fakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, b.String())
 }
 
-// signalWriter reports when what was written so far contains want.
-type signalWriter struct {
+// acctSignalWriter reports when what was written so far contains want.
+type acctSignalWriter struct {
 	mu   sync.Mutex
 	b    strings.Builder
 	want string
@@ -224,7 +235,7 @@ type signalWriter struct {
 	once sync.Once
 }
 
-func (s *signalWriter) Write(p []byte) (int, error) {
+func (s *acctSignalWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.b.Write(p)
@@ -238,8 +249,8 @@ func (s *signalWriter) Write(p []byte) (int, error) {
 // is fetched: the fake IAM holds page two back until user 0 is on stdout.
 func TestListUsersStreams(t *testing.T) {
 	for _, flag := range []string{"", "--nl", "--csv"} {
-		out := &signalWriter{want: "user-000000", seen: make(chan struct{})}
-		fake := &fakeIAM{total: 250, pageSize: 100}
+		out := &acctSignalWriter{want: "user-000000", seen: make(chan struct{})}
+		fake := &acctFakeIAM{total: 250, pageSize: 100}
 		fake.beforePage = func(n int) {
 			if n == 1 {
 				select {

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+)
+
+func (e *e2e) acctUserExists(name string) bool {
+	e.t.Helper()
+	_, err := e.Clients.IAM.GetUser(acctCtx(), &iam.GetUserInput{UserName: aws.String(name)})
+	if err != nil && !awsclient.IsNotFound(err) {
+		e.t.Fatal(err)
+	}
+	return err == nil
+}
+
+func (e *e2e) acctNewKey(user string) string {
+	e.t.Helper()
+	out, err := e.Clients.IAM.CreateAccessKey(acctCtx(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return aws.ToString(out.AccessKey.AccessKeyId)
+}
+
+// TestDeleteUser deletes a user as create leaves it (inline policy and an
+// access key): output as the reference's, on stdout.
+func TestDeleteUser(t *testing.T) {
+	e := newE2E(t)
+	n := &acctNormalizer{}
+	for _, u := range []string{"s3.read-write.bucket-one", "second"} {
+		e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String(u)})
+		e.acctPutUserPolicy(u, "s3.read-write.bucket-one", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+		n.add(e.acctNewKey(u), "<key:"+u+">")
+	}
+	e.acctPutUserPolicy("second", "another", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}`)
+	n.add(e.acctNewKey("second"), "<key2:second>")
+
+	r := e.ok("delete-user", "s3.read-write.bucket-one", "second")
+	// Key order from moto varies; sort the key lines of "second" for the golden.
+	golden(t, "account/delete-user.out", acctSortKeyLines(n.apply(r.Stdout)))
+	if r.Stderr != "" {
+		t.Errorf("stderr: %q", r.Stderr)
+	}
+	for _, u := range []string{"s3.read-write.bucket-one", "second"} {
+		if e.acctUserExists(u) {
+			t.Errorf("user %s still exists", u)
+		}
+	}
+}
+
+// acctSortKeyLines orders each run of "Deleted access key" lines.
+func acctSortKeyLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		j := i
+		for j < len(lines) && strings.HasPrefix(lines[j], "  Deleted access key: ") {
+			j++
+		}
+		if j-i > 1 {
+			run := lines[i:j]
+			for a := 0; a < len(run); a++ {
+				for b := a + 1; b < len(run); b++ {
+					if run[b] < run[a] {
+						run[a], run[b] = run[b], run[a]
+					}
+				}
+			}
+		}
+		if j > i {
+			i = j - 1
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestDeleteUserMatchesReference runs both tools on identical users.
+func TestDeleteUserMatchesReference(t *testing.T) {
+	e := newE2E(t)
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("u1")})
+	e.acctPutUserPolicy("u1", "p", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+	key := e.acctNewKey("u1")
+	r := e.ok("delete-user", "u1")
+	want := "User: u1\n  Deleted policy: p\n  Deleted access key: " + key + "\n  Deleted user\n"
+	if r.Stdout != want {
+		t.Errorf("got %q, want %q", r.Stdout, want)
+	}
+	// The same state again, for the reference.
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("u2")})
+	e.acctPutUserPolicy("u2", "p", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+	key = e.acctNewKey("u2")
+	e.sameAsReferenceWithStderr(result{Stdout: "User: u2\n  Deleted policy: p\n  Deleted access key: " + key + "\n  Deleted user\n"}, "delete-user", "u2")
+}
+
+// TestDeleteUserNotMadeByUs deletes a user with a managed policy, a group
+// and a console password, which the reference cannot delete.
+func TestDeleteUserNotMadeByUs(t *testing.T) {
+	e := newE2E(t)
+	ctx := acctCtx()
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("console-user")})
+	for _, g := range []string{"readers", "writers"} {
+		if _, err := e.Clients.IAM.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(g)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Clients.IAM.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(g), UserName: aws.String("console-user")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arn := "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+	if _, err := e.Clients.IAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("console-user"), PolicyArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Clients.IAM.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("console-user"), Password: aws.String("Secret-Passw0rd!")}); err != nil {
+		t.Fatal(err)
+	}
+	e.acctPutUserPolicy("console-user", "inline", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+	key := e.acctNewKey("console-user")
+
+	r := e.ok("delete-user", "console-user")
+	want := "User: console-user\n" +
+		"  Deleted policy: inline\n" +
+		"  Deleted access key: " + key + "\n" +
+		"  Detached policy: " + arn + "\n" +
+		"  Removed from group: readers\n" +
+		"  Removed from group: writers\n" +
+		"  Deleted login profile\n" +
+		"  Deleted user\n"
+	if r.Stdout != want {
+		t.Errorf("got:\n%s\nwant:\n%s", r.Stdout, want)
+	}
+	if e.acctUserExists("console-user") {
+		t.Error("user still exists")
+	}
+}
+
+func TestDeleteUserErrors(t *testing.T) {
+	e := newE2E(t)
+	r := e.run("delete-user")
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Missing argument 'USERNAMES...'.") {
+		t.Errorf("no names: %+v", r)
+	}
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("kept")})
+	// Stops at the first user that cannot be deleted; later ones are kept.
+	r = e.run("delete-user", "nobody", "kept")
+	if r.Code != 1 || r.Stdout != "User: nobody\n" ||
+		!regexp.MustCompile(`^Error: NoSuchEntity: .*nobody.*\n$`).MatchString(r.Stderr) {
+		t.Errorf("unknown user: %+v", r)
+	}
+	if !e.acctUserExists("kept") {
+		t.Error("user after the failing one was deleted")
+	}
+}

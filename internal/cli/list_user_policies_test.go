@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// acctPutUserPolicy gives a user an inline policy.
+func (e *e2e) acctPutUserPolicy(user, name, doc string) {
+	e.t.Helper()
+	if _, err := e.Clients.IAM.PutUserPolicy(acctCtx(), &iam.PutUserPolicyInput{
+		UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc),
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestListUserPolicies(t *testing.T) {
+	e := newE2E(t)
+	r := e.ok("list-user-policies")
+	if r.Stdout != "" {
+		t.Errorf("no users: got %q", r.Stdout)
+	}
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("alice")})
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("bob")})
+	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("carol")})
+	e.acctPutUserPolicy("alice", "s3.read-write.bucket-one", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": ["arn:aws:s3:::bucket-one"]}, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket-one/caf\u00e9*"}]}`)
+	e.acctPutUserPolicy("alice", "second", `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}]}`)
+	e.acctPutUserPolicy("carol", "only", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}`)
+
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"list-user-policies-all.out", nil},
+		{"list-user-policies-named.out", []string{"carol", "alice"}},
+	} {
+		args := append([]string{"list-user-policies"}, tc.args...)
+		r := e.ok(args...)
+		golden(t, "account/"+tc.name, r.Stdout)
+		e.sameAsReference(r, args...)
+	}
+
+	// An unknown user: its header line, then a clean error.
+	r = e.run("list-user-policies", "bob", "nobody", "alice")
+	if r.Code != 1 || r.Stdout != "User: bob\nUser: nobody\n" ||
+		r.Stderr != "Error: NoSuchEntity: The user with name nobody cannot be found.\n" {
+		t.Errorf("unknown user: %+v", r)
+	}
+	if strings.Contains(r.Stderr, "panic") {
+		t.Error(r.Stderr)
+	}
+}
