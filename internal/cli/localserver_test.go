@@ -577,3 +577,64 @@ func TestLocalserverPortInUse(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
 }
+
+// 500 concurrent clients at a cold cache, then at an expiring one, against
+// moto: exactly one real AssumeRole each time.
+func TestLocalserverConcurrentAssumeRoleCount(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("ls-crowd")
+	var calls atomic.Int64
+	src := &sessionSource{
+		creator: &credentials.Creator{IAM: e.Clients.IAM, STS: countingSTS{e.Clients.STS, &calls}, S3: e.Clients.S3},
+		req:     &credentials.Request{Buckets: []string{"ls-crowd"}, Permission: policy.ReadOnly, DurationSeconds: 3600},
+	}
+	var clockMu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	cache := localserver.NewCache(src, clock, nil)
+	srv := httptest.NewServer(&localserver.Handler{Cache: cache})
+	defer srv.Close()
+	tr := &http.Transport{MaxIdleConnsPerHost: 500}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	crowd := func() map[string]int {
+		const n = 500
+		keys := map[string]int{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := client.Get(srv.URL + "/")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer resp.Body.Close()
+				var m struct{ AccessKeyId string }
+				if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+					t.Errorf("%d %v", resp.StatusCode, err)
+					return
+				}
+				mu.Lock()
+				keys[m.AccessKeyId]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return keys
+	}
+	if keys := crowd(); calls.Load() != 1 || len(keys) != 1 {
+		t.Fatalf("cold cache: %d AssumeRole calls, %d different keys", calls.Load(), len(keys))
+	}
+	// Past the hand-out limit (last 12 minutes of the hour) everyone waits
+	// for the same single refresh.
+	clockMu.Lock()
+	now = now.Add(49 * time.Minute)
+	clockMu.Unlock()
+	keys := crowd()
+	if calls.Load() != 2 || len(keys) != 1 {
+		t.Fatalf("expiring cache: %d AssumeRole calls in total, keys %v", calls.Load(), keys)
+	}
+}
