@@ -11,13 +11,14 @@ import (
 // model's member order (botocore's), absent members left out.
 
 // PolicyDocument turns an IAM policy document as the API returns it
-// (URL-encoded JSON) into the JSON value botocore hands its callers. A
+// (URL-encoded JSON) into the JSON value botocore hands its callers. As
+// Python's unquote, "+" stays "+" (IAM encodes a plus as %2B). A
 // document that is not URL-encoded JSON is returned as the plain string.
 func PolicyDocument(doc *string) any {
 	if doc == nil {
 		return nil
 	}
-	text, err := url.QueryUnescape(*doc)
+	text, err := url.PathUnescape(*doc)
 	if err != nil {
 		text = *doc
 	}
