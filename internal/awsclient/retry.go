@@ -1,6 +1,8 @@
 package awsclient
 
 import (
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 )
@@ -12,6 +14,11 @@ import (
 // boto3's patience.
 const DefaultMaxAttempts = 5
 
+// MaxBackoff caps the wait between attempts (exponential with jitter: up
+// to 1s, 2s, 4s, ...). It is the SDK's default; tests that inject
+// failures shorten it.
+var MaxBackoff = 20 * time.Second
+
 // withRetries gives cfg DefaultMaxAttempts, unless the user chose a number
 // of attempts or a retry mode (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, or
 // max_attempts and retry_mode in the profile), or a retryer.
@@ -20,7 +27,9 @@ func withRetries(cfg aws.Config) aws.Config {
 		return cfg
 	}
 	cfg.Retryer = func() aws.Retryer {
-		return retry.AddWithMaxAttempts(retry.NewStandard(), DefaultMaxAttempts)
+		return retry.AddWithMaxAttempts(retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxBackoff = MaxBackoff
+		}), DefaultMaxAttempts)
 	}
 	return cfg
 }
