@@ -49,6 +49,8 @@ configuration; that takes a few more calls per bucket.
 	}
 	cmd.Flags().BoolVar(&details, "details", false, "Include region, ACL, public access block and website (more calls per bucket)")
 	lf.addFlags(cmd)
+	// The names are optional, so the Use line does not get them a completer.
+	cmd.ValidArgsFunction = completeFrom(f, bucketNames, true)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -54,6 +54,8 @@ document as JSON for each policy.
 			}, nil)
 		},
 	}
+	// The names are optional, so the Use line does not get them a completer.
+	cmd.ValidArgsFunction = completeFrom(f, userNames, true)
 	f.AddAWSFlags(cmd)
 	return cmd
 }
