@@ -23,7 +23,7 @@ func init() {
 func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get-bucket-policy BUCKET",
-		Short: "Get bucket policy for a bucket",
+		Short: "Print the policy attached to a bucket",
 		Long: `Print the bucket's policy as JSON. A bucket without a policy is an error
 (NoSuchBucketPolicy).
 
@@ -59,7 +59,7 @@ func NewCmdSetBucketPolicy(f *Factory) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "set-bucket-policy BUCKET",
-		Short: "Set bucket policy for a bucket",
+		Short: "Attach a policy to a bucket, from a file or public-read",
 		Long: `Set the bucket's policy from a JSON file (- for standard input), or with
 --allow-all-get to a policy letting anyone GET its objects. The policy set
 is echoed on standard error.

@@ -24,7 +24,7 @@ const corsRuleID = "set-by-s3-credentials"
 func NewCmdGetCORSPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get-cors-policy BUCKET",
-		Short: "Get CORS policy for a bucket",
+		Short: "Print the CORS rules of a bucket",
 		Long: `Print the bucket's CORS rules as a JSON list. A bucket without CORS rules is
 an error (NoSuchCORSConfiguration).
 
@@ -55,7 +55,7 @@ func NewCmdSetCORSPolicy(f *Factory) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "set-cors-policy BUCKET",
-		Short: "Set CORS policy for a bucket",
+		Short: "Replace the CORS rules of a bucket with one rule",
 		Long: `Replace the bucket's CORS configuration with one rule. Without options the
 rule allows GET from any origin. Each option may be repeated. Note that -h
 is --allowed-header here; use --help for help.

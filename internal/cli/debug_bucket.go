@@ -18,7 +18,7 @@ func init() { register(NewCmdDebugBucket) }
 func NewCmdDebugBucket(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "debug-bucket BUCKET",
-		Short: "Run a bunch of diagnostics to help debug a bucket",
+		Short: "Show a bucket's ACL, policy status and public access block",
 		Long: `Print what decides who can reach a bucket: its ACL, its policy status and
 its public access block. A check that fails is reported in place of its
 result and the next one still runs.

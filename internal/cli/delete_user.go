@@ -12,7 +12,7 @@ func init() { register(NewCmdDeleteUser) }
 func NewCmdDeleteUser(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete-user USERNAMES...",
-		Short: "Delete specified users, their access keys and their inline policies",
+		Short: "Delete IAM users with their keys, policies and memberships",
 		Long: `Delete the named IAM users. First their inline policies and access keys go,
 then attached managed policies are detached, group memberships and a console
 password removed, so users made by other tools can be deleted too. One line

@@ -21,7 +21,7 @@ func NewCmdListBuckets(f *Factory) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "list-buckets [BUCKETS]...",
-		Short: "List buckets",
+		Short: "List the account's buckets, optionally with details",
 		Long: `List the account's buckets (only the named ones, when names are given) with
 their creation dates, as a JSON array or with --nl, --csv or --tsv one per line.
 

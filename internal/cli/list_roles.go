@@ -20,7 +20,7 @@ func NewCmdListRoles(f *Factory) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "list-roles [ROLE_NAMES]...",
-		Short: "List roles",
+		Short: "List IAM roles, optionally with their policies",
 		Long: `List the account's IAM roles (only the named ones, when names are given) as a
 JSON array, or with --nl, --csv or --tsv one per line.
 

@@ -18,7 +18,7 @@ func init() { register(NewCmdListUserPolicies) }
 func NewCmdListUserPolicies(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list-user-policies [USERNAMES]...",
-		Short: "List inline policies for specified users",
+		Short: "Print the inline policies of IAM users",
 		Long: `Print the inline policies of the named users, or of every user when no name
 is given: a "User:" line per user, then a "PolicyName:" line and the policy
 document as JSON for each policy.

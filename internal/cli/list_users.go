@@ -20,9 +20,9 @@ type listFormat struct{ nl, csv, tsv bool }
 
 func (lf *listFormat) addFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.BoolVar(&lf.nl, "nl", false, "Output newline-delimited JSON")
-	fl.BoolVar(&lf.csv, "csv", false, "Output CSV")
-	fl.BoolVar(&lf.tsv, "tsv", false, "Output TSV")
+	fl.BoolVar(&lf.nl, "nl", false, "One JSON object per line")
+	fl.BoolVar(&lf.csv, "csv", false, "CSV with a header row")
+	fl.BoolVar(&lf.tsv, "tsv", false, "Tab-separated, with a header row")
 }
 
 func (lf *listFormat) format() output.Format { return output.FormatFromFlags(lf.nl, lf.csv, lf.tsv) }
@@ -32,7 +32,7 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 	var lf listFormat
 	cmd := &cobra.Command{
 		Use:   "list-users",
-		Short: "List all users for this account",
+		Short: "List the IAM users of the account",
 		Long: `List every IAM user of the account as a JSON array, or with --nl, --csv or
 --tsv one per line. Users are printed as the pages arrive.
 

@@ -21,7 +21,7 @@ func init() {
 func NewCmdGetPublicAccessBlock(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get-public-access-block BUCKET",
-		Short: "Get the public access settings for an S3 bucket",
+		Short: "Print the public access block settings of a bucket",
 		Long: `Print the bucket's public access block settings as JSON. A bucket without
 them is an error (NoSuchPublicAccessBlockConfiguration).
 
@@ -108,7 +108,7 @@ func NewCmdSetPublicAccessBlock(f *Factory) *cobra.Command {
 	var allowPublic bool
 	cmd := &cobra.Command{
 		Use:   "set-public-access-block BUCKET",
-		Short: "Configure public access settings for an S3 bucket",
+		Short: "Change the public access block settings of a bucket",
 		Long: `Change the bucket's public access block. Only the settings given are sent;
 each takes true or false (also yes/no, on/off, 1/0). --allow-public-access
 sets all four to false.
