@@ -23,11 +23,18 @@ type DeleteUserAPI interface {
 	RemoveUserFromGroup(context.Context, *iam.RemoveUserFromGroupInput, ...func(*iam.Options)) (*iam.RemoveUserFromGroupOutput, error)
 	DeleteLoginProfile(context.Context, *iam.DeleteLoginProfileInput, ...func(*iam.Options)) (*iam.DeleteLoginProfileOutput, error)
 	DeleteUser(context.Context, *iam.DeleteUserInput, ...func(*iam.Options)) (*iam.DeleteUserOutput, error)
+	iam.ListMFADevicesAPIClient
+	iam.ListSSHPublicKeysAPIClient
+	iam.ListSigningCertificatesAPIClient
+	DeactivateMFADevice(context.Context, *iam.DeactivateMFADeviceInput, ...func(*iam.Options)) (*iam.DeactivateMFADeviceOutput, error)
+	DeleteSSHPublicKey(context.Context, *iam.DeleteSSHPublicKeyInput, ...func(*iam.Options)) (*iam.DeleteSSHPublicKeyOutput, error)
+	DeleteSigningCertificate(context.Context, *iam.DeleteSigningCertificateInput, ...func(*iam.Options)) (*iam.DeleteSigningCertificateOutput, error)
 }
 
 // DeleteUser removes what keeps IAM from deleting a user (inline policies,
 // access keys, attached managed policies, group memberships, a console
-// password), then the user, writing one line per step to w:
+// password, MFA devices, SSH public keys, signing certificates), then the
+// user, writing one line per step to w:
 //
 //	User: NAME
 //	  Deleted policy: POLICY
@@ -35,6 +42,9 @@ type DeleteUserAPI interface {
 //	  Detached policy: ARN
 //	  Removed from group: GROUP
 //	  Deleted login profile
+//	  Deactivated MFA device: SERIAL
+//	  Deleted SSH public key: ID
+//	  Deleted signing certificate: ID
 //	  Deleted user
 func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string) error {
 	user := aws.String(name)
@@ -112,6 +122,60 @@ func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string
 		fmt.Fprintln(w, "  Deleted login profile")
 	} else if !awsclient.IsNotFound(err) {
 		return err
+	}
+
+	var mfa []string
+	mp := iam.NewListMFADevicesPaginator(api, &iam.ListMFADevicesInput{UserName: user, MaxItems: maxItems()})
+	for mp.HasMorePages() {
+		page, err := mp.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, d := range page.MFADevices {
+			mfa = append(mfa, aws.ToString(d.SerialNumber))
+		}
+	}
+	for _, serial := range mfa {
+		if _, err := api.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: user, SerialNumber: aws.String(serial)}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  Deactivated MFA device: %s\n", serial)
+	}
+
+	var sshKeys []string
+	sp := iam.NewListSSHPublicKeysPaginator(api, &iam.ListSSHPublicKeysInput{UserName: user, MaxItems: maxItems()})
+	for sp.HasMorePages() {
+		page, err := sp.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, k := range page.SSHPublicKeys {
+			sshKeys = append(sshKeys, aws.ToString(k.SSHPublicKeyId))
+		}
+	}
+	for _, id := range sshKeys {
+		if _, err := api.DeleteSSHPublicKey(ctx, &iam.DeleteSSHPublicKeyInput{UserName: user, SSHPublicKeyId: aws.String(id)}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  Deleted SSH public key: %s\n", id)
+	}
+
+	var certs []string
+	cp := iam.NewListSigningCertificatesPaginator(api, &iam.ListSigningCertificatesInput{UserName: user, MaxItems: maxItems()})
+	for cp.HasMorePages() {
+		page, err := cp.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range page.Certificates {
+			certs = append(certs, aws.ToString(c.CertificateId))
+		}
+	}
+	for _, id := range certs {
+		if _, err := api.DeleteSigningCertificate(ctx, &iam.DeleteSigningCertificateInput{UserName: user, CertificateId: aws.String(id)}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  Deleted signing certificate: %s\n", id)
 	}
 
 	if _, err := api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user}); err != nil {

@@ -98,8 +98,35 @@ func TestDeleteUserMatchesReference(t *testing.T) {
 	e.sameAsReferenceWithStderr(result{Stdout: "User: u2\n  Deleted policy: p\n  Deleted access key: " + key + "\n  Deleted user\n"}, "delete-user", "u2")
 }
 
-// TestDeleteUserNotMadeByUs deletes a user with a managed policy, a group
-// and a console password, which the reference cannot delete.
+// A throwaway SSH public key and self-signed certificate (no private
+// parts) for IAM to hold.
+const (
+	testSSHKey      = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVLLZqO1usQouXKmSbO9xQzSOmsD1zW3sS0+PDjgVOA test"
+	testCertificate = `-----BEGIN CERTIFICATE-----
+MIIC/zCCAeegAwIBAgIUAYC2ktvUajIw5g/jEJvHZmxsHH4wDQYJKoZIhvcNAQEL
+BQAwDzENMAsGA1UEAwwEdGVzdDAeFw0yNjExMjYyMjI5MTJaFw0zNjExMjMyMjI5
+MTJaMA8xDTALBgNVBAMMBHRlc3QwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK
+AoIBAQDnQXu1ejguKXsnXOcjFBDuWGnMT0gHadgfwajV/623nsADdJPV+PIVwJy/
+zXG9Fusl2DKLp3YLfOFoCuNsI72nbWrwcenlWehGsGzkr4/ahOJBSUxn0jUdSt2L
+9yr2ZyvbVH5s45Qup4yoai/yMsRB/j4hXdyjPinoTtWcjZHSN1aPQ1tPz81esfbD
+Uku8nXWx1Un8Ey1jBURRBEiVKD17mpMsTnhjN4E0lmUCh+TwiQgcz2ooqRF6UQvC
+RIUXX808XJhP5/DzS/b8f+7zuBciAkmoS1PfY9bodkGtF2KOFq+vN/CLksCjek5v
+0NbU1MKAkg4h6zOp+8zKNTCR/RRhAgMBAAGjUzBRMB0GA1UdDgQWBBTIMWWJ1cB2
+rYtb3WDoa67EquALgjAfBgNVHSMEGDAWgBTIMWWJ1cB2rYtb3WDoa67EquALgjAP
+BgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQBk2qjlqY+JHfwzDpEj
+tki/R4SRpsjA6XKZ05YftCKgLW9baQ1IVJC2WoVj/LD1IKSuLj7jWI8vxQokqATn
+buZGe8GkHu+RfnLoZFROZoBBuqYl6nZN3bYUpUymBmLOekOwcjar37rhJk4dmgQE
+2dWNnjquYegJw2dntYvb5FHBmAN0ai8A8cN6cUQsIURDE23Q/D7+Ma6pFgGKisO/
+dJnkZF/FMMcA6cJt9x0Evzwo3nGo6tuE4j35KJ+vP7lKjq6tjuRxWol1mail6uKh
+gZDIF/O28TYw6IACmNioDZLO1O/+oJTgDufGQV5d0wRb1ZLedxIwL6y2zRT9ypo9
+jIuN
+-----END CERTIFICATE-----
+`
+)
+
+// TestDeleteUserNotMadeByUs deletes a user with a managed policy, groups,
+// a console password, an MFA device, an SSH key and a signing certificate,
+// none of which the reference removes (so IAM refuses its DeleteUser).
 func TestDeleteUserNotMadeByUs(t *testing.T) {
 	e := newE2E(t)
 	ctx := acctCtx()
@@ -119,6 +146,23 @@ func TestDeleteUserNotMadeByUs(t *testing.T) {
 	if _, err := e.Clients.IAM.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("console-user"), Password: aws.String("Secret-Passw0rd!")}); err != nil {
 		t.Fatal(err)
 	}
+	mfa, err := e.Clients.IAM.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := aws.ToString(mfa.VirtualMFADevice.SerialNumber)
+	if _, err := e.Clients.IAM.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("console-user"),
+		SerialNumber: aws.String(serial), AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321")}); err != nil {
+		t.Fatal(err)
+	}
+	ssh, err := e.Clients.IAM.UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("console-user"), SSHPublicKeyBody: aws.String(testSSHKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := e.Clients.IAM.UploadSigningCertificate(ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("console-user"), CertificateBody: aws.String(testCertificate)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.acctPutUserPolicy("console-user", "inline", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
 	key := e.acctNewKey("console-user")
 
@@ -130,6 +174,9 @@ func TestDeleteUserNotMadeByUs(t *testing.T) {
 		"  Removed from group: readers\n" +
 		"  Removed from group: writers\n" +
 		"  Deleted login profile\n" +
+		"  Deactivated MFA device: " + serial + "\n" +
+		"  Deleted SSH public key: " + aws.ToString(ssh.SSHPublicKey.SSHPublicKeyId) + "\n" +
+		"  Deleted signing certificate: " + aws.ToString(cert.Certificate.CertificateId) + "\n" +
 		"  Deleted user\n"
 	if r.Stdout != want {
 		t.Errorf("got:\n%s\nwant:\n%s", r.Stdout, want)
