@@ -168,6 +168,20 @@ func TestListUsersPaginates(t *testing.T) {
 	}
 }
 
+// TestListUsersFailsMidway: a page that fails after the first was printed
+// ends the command with the AWS error and exit 1, no crash.
+func TestListUsersFailsMidway(t *testing.T) {
+	srv := httptest.NewServer(&acctFakeIAM{total: 500, pageSize: 100, failPage: 2})
+	defer srv.Close()
+	r := run(t, "", "list-users", "--csv", "--endpoint-url", srv.URL)
+	if r.Code != 1 || r.Stderr != "Error: AccessDenied: not allowed to list users\n" {
+		t.Errorf("got exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if n := strings.Count(r.Stdout, "\r\n"); n != 201 {
+		t.Errorf("%d CSV lines before the failure, want 201 (header and two pages)", n)
+	}
+}
+
 func TestListUsersErrors(t *testing.T) {
 	e := newE2E(t)
 	r := e.run("list-users", "extra")
@@ -187,8 +201,10 @@ func TestListUsersErrors(t *testing.T) {
 type acctFakeIAM struct {
 	total, pageSize int
 	beforePage      func(n int)
-	mu              sync.Mutex
-	pages           int
+	// failPage, when above zero, is a page answered with an AccessDenied.
+	failPage int
+	mu       sync.Mutex
+	pages    int
 }
 
 func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -205,6 +221,11 @@ func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if f.beforePage != nil {
 		f.beforePage(n)
+	}
+	if f.failPage > 0 && n == f.failPage {
+		w.WriteHeader(403)
+		fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed to list users</Message></Error><RequestId>1</RequestId></ErrorResponse>`)
+		return
 	}
 	end := start + f.pageSize
 	if end > f.total {
