@@ -32,6 +32,9 @@ func filesUnder(t *testing.T, dir string) []string {
 
 // The reference's test_get_objects cases, with and without -o.
 func TestGetObjectsSelection(t *testing.T) {
+	// Downloads change nothing in the bucket: one setup serves every case.
+	e := newE2E(t)
+	e.populate()
 	all := []string{"directory/three.json", "directory/two.txt", "one.txt"}
 	for _, tc := range []struct {
 		keys, patterns, want []string
@@ -52,8 +55,6 @@ func TestGetObjectsSelection(t *testing.T) {
 		for _, out := range []string{"", "out"} {
 			name := strings.Join(tc.keys, ",") + "|" + strings.Join(tc.patterns, ",") + "|" + out
 			t.Run(name, func(t *testing.T) {
-				e := newE2E(t)
-				e.populate()
 				t.Chdir(t.TempDir())
 				args := append([]string{"get-objects", "my-bucket", "-s"}, tc.keys...)
 				for _, p := range tc.patterns {

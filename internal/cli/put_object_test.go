@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -53,25 +52,6 @@ func TestPutObjectStdin(t *testing.T) {
 	r = run(t, "<h1>Hi</h1>", "put-object", "bkt", "hello.html", "-", "--content-type", "text/html", "-s")
 	if _, ctype := e.objGet("bkt", "hello.html"); r.Code != 0 || ctype != "text/html" {
 		t.Errorf("exit %d, content type %q", r.Code, ctype)
-	}
-}
-
-// More than one part: the stream goes up as a multipart upload (the part
-// size is 16 MiB, so 17 MiB makes two parts) and arrives whole.
-func TestPutObjectStdinMultipart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("uploads 17 MiB")
-	}
-	e := newE2E(t)
-	e.makeBucket("bkt")
-	data := bytes.Repeat([]byte("0123456789abcdef"), 17*1024*1024/16)
-	r := run(t, string(data), "put-object", "bkt", "big", "-", "-s", "--concurrency", "2")
-	if r.Code != 0 {
-		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-	}
-	body, _ := e.objGet("bkt", "big")
-	if body != string(data) {
-		t.Errorf("got %d bytes, want %d", len(body), len(data))
 	}
 }
 

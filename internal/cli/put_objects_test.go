@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +45,8 @@ func localTree(t *testing.T) string {
 
 // The reference's test_put_objects cases, plus keys from an absolute path.
 func TestPutObjectsKeys(t *testing.T) {
+	e := newE2E(t)
+	n := 0
 	for _, tc := range []struct {
 		args []string
 		want []string
@@ -57,11 +60,13 @@ func TestPutObjectsKeys(t *testing.T) {
 		{[]string{"directory/two.txt", "one.txt", "--concurrency", "1"}, []string{"two.txt", "one.txt"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			e := newE2E(t)
-			e.makeBucket("my-bucket")
+			// A bucket of its own for each case, on one moto state.
+			n++
+			bucket := fmt.Sprintf("bucket-%d", n)
+			e.makeBucket(bucket)
 			localTree(t)
-			r := e.ok(append([]string{"put-objects", "my-bucket"}, tc.args...)...)
-			sameKeys(t, e.objKeys("my-bucket"), tc.want...)
+			r := e.ok(append([]string{"put-objects", bucket}, tc.args...)...)
+			sameKeys(t, e.objKeys(bucket), tc.want...)
 			if r.Stdout != "" {
 				t.Errorf("stdout: %q", r.Stdout)
 			}

@@ -19,12 +19,23 @@ import (
 // uploader sends one object: a single PutObject when it fits in one part,
 // otherwise a multipart upload with parts parts in flight.
 func (c *Client) uploader(parts int) *manager.Uploader {
-	return manager.NewUploader(c.S3, func(u *manager.Uploader) {
+	return manager.NewUploader(uploadClient{c.S3}, func(u *manager.Uploader) {
 		u.PartSize = c.PartSize
 		u.Concurrency = parts
 		// We abort ourselves, with a context that survives Ctrl-C.
 		u.LeavePartsOnError = true
 	})
+}
+
+// uploadClient lets CreateMultipartUpload finish even when the command is
+// interrupted while it is in flight: otherwise S3 may have created the
+// upload without us learning its ID, and it could not be aborted.
+type uploadClient struct{ *s3.Client }
+
+func (u uploadClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	return u.Client.CreateMultipartUpload(cctx, in, opts...)
 }
 
 // upload sends body to bucket/key and aborts a failed multipart upload, so
