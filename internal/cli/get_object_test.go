@@ -50,6 +50,7 @@ func TestGetObjectErrors(t *testing.T) {
 		{[]string{"no-such-bucket", "k"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
 		{[]string{"my-bucket", "one.txt", "-o", dir}, 2, "Error: Invalid value for '-o' / '--output': File '" + dir + "' is a directory.\n"},
 		{[]string{"my-bucket"}, 2, "Error: Missing argument 'KEY'.\n"},
+		{[]string{"my-bucket", "one.txt", "-o", dir + "/no/such/dir/f"}, 1, "Error: cannot write " + dir + "/no/such/dir/f: no such file or directory\n"},
 	} {
 		r := e.run(append([]string{"get-object"}, tc.args...)...)
 		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) || r.Stdout != "" {

@@ -50,7 +50,7 @@ func (c *Client) GetFile(ctx context.Context, bucket, key, path string, bar *pro
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
 	}
 	ok := false
 	defer func() {
