@@ -1,12 +1,20 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -140,17 +148,65 @@ func TestListBucketCSVAndTSV(t *testing.T) {
 	}
 }
 
+// firstWrite is an output that says when the first bytes arrive.
+type firstWrite struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	once  sync.Once
+	wrote chan struct{}
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.wrote) })
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+// More than one page (1,000 keys) through the real paginator, and the first
+// page is printed before the second is asked for: a proxy holds the second
+// ListObjectsV2 request until output has appeared (or 10 s have passed).
 func TestListBucketPaginatesAndStreams(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("big")
-	// More than one page (1,000 keys) through the real paginator.
 	var keys []string
 	for i := 0; i < 1005; i++ {
 		keys = append(keys, fmt.Sprintf("k%04d", i))
 	}
 	e.putMany("big", keys)
-	r := e.ok("list-bucket", "big", "--nl")
-	lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
+
+	out := &firstWrite{wrote: make(chan struct{})}
+	streamed := make(chan bool, 1)
+	target, _ := url.Parse(e.moto.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("continuation-token") != "" {
+			select {
+			case <-out.wrote:
+				streamed <- true
+			case <-time.After(10 * time.Second):
+				streamed <- false
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	var errOut bytes.Buffer
+	code := Run(context.Background(), []string{"list-bucket", "big", "--nl"},
+		&IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	select {
+	case ok := <-streamed:
+		if !ok {
+			t.Error("nothing was printed before the second page was requested")
+		}
+	default:
+		t.Error("the listing was not paginated")
+	}
+	lines := strings.Split(strings.TrimSuffix(out.buf.String(), "\n"), "\n")
 	if len(lines) != 1005 {
 		t.Fatalf("got %d lines", len(lines))
 	}
