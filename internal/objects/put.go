@@ -18,9 +18,9 @@ import (
 
 // uploader sends one object: a single PutObject when it fits in one part,
 // otherwise a multipart upload with parts parts in flight.
-func (c *Client) uploader(parts int) *manager.Uploader {
+func (c *Client) uploader(parts int, partSize int64) *manager.Uploader {
 	return manager.NewUploader(uploadClient{c.S3}, func(u *manager.Uploader) {
-		u.PartSize = c.PartSize
+		u.PartSize = partSize
 		u.Concurrency = parts
 		// We abort ourselves, with a context that survives Ctrl-C.
 		u.LeavePartsOnError = true
@@ -70,25 +70,34 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency), bucket, key, contentType, f)
+	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
 }
 
-// PutStream uploads everything r yields without knowing its size first:
-// one part is read at a time per worker, so memory is bounded by
-// Concurrency x PartSize however long the stream is.
+// Streams are sent in parts held in memory while they are in flight, so
+// they use smaller parts and fewer at once than files: at most
+// StreamParts x StreamPartSize (64 MiB) is buffered however long the stream
+// is. 10,000 parts of 8 MiB put the largest stream at 78 GiB.
+const (
+	StreamPartSize int64 = 8 * 1024 * 1024
+	StreamParts          = 8
+)
+
+// PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
-	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency), bucket, key, contentType, newCtxReader(ctx, r))
+	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize))
+	return c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
 }
 
 // ctxReader makes reads from a stream that may block forever (a terminal,
 // a pipe whose writer is idle) give up when ctx is cancelled, so Ctrl-C
 // reaches the upload and it can be aborted. A goroutine does the blocking
-// reads, one chunk ahead.
+// reads, one chunk ahead, into two buffers that take turns (no garbage).
 type ctxReader struct {
 	ctx  context.Context
-	ch   chan chunk
+	full chan chunk
+	free chan []byte
+	cur  chunk
 	rest []byte
-	err  error
 }
 
 type chunk struct {
@@ -99,13 +108,20 @@ type chunk struct {
 const streamChunk = 256 * 1024
 
 func newCtxReader(ctx context.Context, r io.Reader) io.Reader {
-	cr := &ctxReader{ctx: ctx, ch: make(chan chunk)}
+	cr := &ctxReader{ctx: ctx, full: make(chan chunk), free: make(chan []byte, 2)}
+	cr.free <- make([]byte, streamChunk)
+	cr.free <- make([]byte, streamChunk)
 	go func() {
 		for {
-			b := make([]byte, streamChunk)
-			n, err := r.Read(b)
+			var b []byte
 			select {
-			case cr.ch <- chunk{b[:n], err}:
+			case b = <-cr.free:
+			case <-ctx.Done():
+				return
+			}
+			n, err := r.Read(b[:cap(b)])
+			select {
+			case cr.full <- chunk{b[:n], err}:
 			case <-ctx.Done():
 				return
 			}
@@ -119,12 +135,16 @@ func newCtxReader(ctx context.Context, r io.Reader) io.Reader {
 
 func (cr *ctxReader) Read(p []byte) (int, error) {
 	for len(cr.rest) == 0 {
-		if cr.err != nil {
-			return 0, cr.err
+		if cr.cur.err != nil {
+			return 0, cr.cur.err
+		}
+		if cr.cur.b != nil {
+			cr.free <- cr.cur.b // fully consumed: hand it back
+			cr.cur.b = nil
 		}
 		select {
-		case c := <-cr.ch:
-			cr.rest, cr.err = c.b, c.err
+		case c := <-cr.full:
+			cr.cur, cr.rest = c, c.b
 		case <-cr.ctx.Done():
 			return 0, cr.ctx.Err()
 		}
@@ -141,7 +161,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	if len(files) == 1 {
 		parts = c.Concurrency
 	}
-	up := c.uploader(min(parts, c.Concurrency))
+	up := c.uploader(min(parts, c.Concurrency), c.PartSize)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
 	for _, lf := range files {
