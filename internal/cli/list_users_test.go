@@ -163,8 +163,11 @@ func TestListUsersPaginates(t *testing.T) {
 	if strings.Join(got, ",") != want {
 		t.Errorf("got users %v, want %s", got, want)
 	}
-	if fake.pages != 3 {
-		t.Errorf("%d pages fetched, want 3", fake.pages)
+	fake.mu.Lock()
+	pages := fake.pages
+	fake.mu.Unlock()
+	if pages != 3 {
+		t.Errorf("%d pages fetched, want 3", pages)
 	}
 }
 
