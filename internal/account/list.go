@@ -42,6 +42,7 @@ type S3ListAPI interface {
 	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
 	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
 	GetBucketWebsite(context.Context, *s3.GetBucketWebsiteInput, ...func(*s3.Options)) (*s3.GetBucketWebsiteOutput, error)
+	GetBucketTagging(context.Context, *s3.GetBucketTaggingInput, ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
 }
 
 func maxItems() *int32 {
@@ -218,8 +219,8 @@ func BucketRegion(ctx context.Context, api S3ListAPI, bucket string) (string, er
 
 // Buckets calls emit with each bucket (only those named, when names is not
 // empty) as an AWS-ordered map. With details each bucket also gets region,
-// bucket_acl, public_access_block and bucket_website.
-func Buckets(ctx context.Context, api S3ListAPI, names []string, details bool, emit func(output.Map) error) error {
+// bucket_acl, public_access_block and bucket_website; with tags, tags.
+func Buckets(ctx context.Context, api S3ListAPI, names []string, details, tags bool, emit func(output.Map) error) error {
 	wanted := nameFilter(names)
 	produce := func(ctx context.Context, yield func(s3types.Bucket) error) error {
 		p := s3.NewListBucketsPaginator(api, &s3.ListBucketsInput{MaxBuckets: maxItems()})
@@ -240,16 +241,22 @@ func Buckets(ctx context.Context, api S3ListAPI, names []string, details bool, e
 	}
 	work := func(ctx context.Context, b s3types.Bucket) (output.Map, error) {
 		m := output.Bucket(&b)
-		if !details {
-			return m, nil
+		if details {
+			if err := addBucketDetails(ctx, api, aws.ToString(b.Name), &m); err != nil {
+				return nil, err
+			}
 		}
-		if err := addBucketDetails(ctx, api, aws.ToString(b.Name), &m); err != nil {
-			return nil, err
+		if tags {
+			t, err := bucketTags(ctx, api, aws.ToString(b.Name))
+			if err != nil {
+				return nil, err
+			}
+			m.Set("tags", t)
 		}
 		return m, nil
 	}
 	workers := 1
-	if details {
+	if details || tags {
 		workers = DetailWorkers
 	}
 	return Ordered(ctx, workers, produce, work, emit)

@@ -91,7 +91,7 @@ func TestBucketsPaginates(t *testing.T) {
 		f := &fakeS3{buckets: 45}
 		var names []string
 		var items []output.Map
-		err := Buckets(context.Background(), f, nil, details, func(m output.Map) error {
+		err := Buckets(context.Background(), f, nil, details, false, func(m output.Map) error {
 			v, _ := m.Get("Name")
 			names = append(names, v.(string))
 			items = append(items, m)
@@ -130,7 +130,7 @@ func TestBucketsPaginates(t *testing.T) {
 func TestBucketsNamed(t *testing.T) {
 	f := &fakeS3{buckets: 30}
 	var names []string
-	err := Buckets(context.Background(), f, []string{"bucket-020", "bucket-003", "nope"}, false, func(m output.Map) error {
+	err := Buckets(context.Background(), f, []string{"bucket-020", "bucket-003", "nope"}, false, false, func(m output.Map) error {
 		v, _ := m.Get("Name")
 		names = append(names, v.(string))
 		return nil
@@ -155,4 +155,8 @@ func TestBotoError(t *testing.T) {
 	if got := BotoError(fmt.Errorf("dial tcp: refused")); got != "dial tcp: refused" {
 		t.Errorf("non-AWS error: %q", got)
 	}
+}
+
+func (f *fakeS3) GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, _ ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error) {
+	return &s3.GetBucketTaggingOutput{}, nil
 }

@@ -18,6 +18,7 @@ func NewCmdListBuckets(f *Factory) *cobra.Command {
 	var (
 		lf      listFormat
 		details bool
+		tags    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "list-buckets [BUCKETS]...",
@@ -40,14 +41,18 @@ configuration; that takes a few more calls per bucket.
 			if details {
 				headers = append(append([]string{}, headers...), "bucket_acl", "public_access_block", "bucket_website")
 			}
+			if tags {
+				headers = append(append([]string{}, headers...), "tags")
+			}
 			lw := output.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := account.Buckets(ctx, c.S3, args, details, lw.Write); err != nil {
+			if err := account.Buckets(ctx, c.S3, args, details, tags, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()
 		},
 	}
 	cmd.Flags().BoolVar(&details, "details", false, "Include region, ACL, public access block and website (more calls per bucket)")
+	cmd.Flags().BoolVar(&tags, "tags", false, "Include each bucket's tags (one more call per bucket)")
 	lf.addFlags(cmd)
 	// The names are optional, so the Use line does not get them a completer.
 	cmd.ValidArgsFunction = completeFrom(f, bucketNames, true)

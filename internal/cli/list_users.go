@@ -29,7 +29,10 @@ func (lf *listFormat) format() output.Format { return output.FormatFromFlags(lf.
 
 // NewCmdListUsers lists the account's IAM users, streamed page by page.
 func NewCmdListUsers(f *Factory) *cobra.Command {
-	var lf listFormat
+	var (
+		lf   listFormat
+		tags bool
+	)
 	cmd := &cobra.Command{
 		Use:   "list-users",
 		Short: "List the IAM users of the account",
@@ -49,9 +52,18 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 			// page is out before the next one is asked for.
 			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
 			lw := output.NewListWriter(out, lf.format(), listUsersHeaders)
-			err = account.Users(ctx, c.IAM, func(u iamtypes.User) error {
-				return lw.Write(output.User(&u))
-			}, out.Flush)
+			if tags {
+				err = account.UsersTagged(ctx, c.IAM, func(m output.Map) error {
+					if err := lw.Write(m); err != nil {
+						return err
+					}
+					return out.Flush()
+				})
+			} else {
+				err = account.Users(ctx, c.IAM, func(u iamtypes.User) error {
+					return lw.Write(output.User(&u))
+				}, out.Flush)
+			}
 			if err == nil {
 				err = lw.Close()
 			}
@@ -61,6 +73,7 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&tags, "tags", false, "Include each user's tags (ListUsers leaves them out; one more call per user)")
 	lf.addFlags(cmd)
 	f.AddAWSFlags(cmd)
 	return cmd
