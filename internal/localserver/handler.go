@@ -134,7 +134,7 @@ func (e *Entry) encode() {
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
 		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
 		{Key: "SessionToken", Value: e.SessionToken},
-		{Key: "Expiration", Value: ISOFormat(e.Expiration)},
+		{Key: "Expiration", Value: output.PyISOFormat(e.Expiration)},
 	}, 2)
 	e.containerBody = output.Encode(output.Map{
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
@@ -142,17 +142,6 @@ func (e *Entry) encode() {
 		{Key: "Token", Value: e.SessionToken},
 		{Key: "Expiration", Value: e.Expiration.UTC().Format(time.RFC3339)},
 	}, -1)
-}
-
-// ISOFormat writes t in UTC as Python's datetime.isoformat() does:
-// 2025-12-16T12:00:00+00:00, with .ffffff only when there are microseconds.
-func ISOFormat(t time.Time) string {
-	t = t.UTC()
-	s := t.Format("2006-01-02T15:04:05")
-	if us := t.Nanosecond() / 1000; us != 0 {
-		s += fmt.Sprintf(".%06d", us)
-	}
-	return s + "+00:00"
 }
 
 // LineWriter returns a function writing each line to w, one at a time.

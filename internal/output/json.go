@@ -332,9 +332,15 @@ func PyNumber(n json.Number) string {
 
 // PyTime formats t as Python's str(datetime) of an aware UTC datetime:
 // "2021-11-03 01:38:24+00:00", with ".ffffff" only when microseconds are set.
-func PyTime(t time.Time) string {
+func PyTime(t time.Time) string { return pyDatetime(t, " ") }
+
+// PyISOFormat formats t as Python's datetime.isoformat() of an aware UTC
+// datetime: "2021-11-03T01:38:24+00:00", microseconds as PyTime.
+func PyISOFormat(t time.Time) string { return pyDatetime(t, "T") }
+
+func pyDatetime(t time.Time, sep string) string {
 	t = t.UTC()
-	s := t.Format("2006-01-02 15:04:05")
+	s := t.Format("2006-01-02" + sep + "15:04:05")
 	if us := t.Nanosecond() / 1000; us != 0 {
 		s += fmt.Sprintf(".%06d", us)
 	}
