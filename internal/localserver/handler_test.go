@@ -1,8 +1,6 @@
 package localserver
 
 import (
-	"github.com/s3-credentials/s3-credentials/internal/output"
-
 	"context"
 	"encoding/json"
 	"io"
@@ -13,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/s3-credentials/s3-credentials/internal/output"
 )
 
 func fixedEntry(exp time.Time) Source {
