@@ -323,6 +323,14 @@ var scenarios = []scenario{
 		Deny:  []op{put("a", "foo/new.txt"), get("a", "bar/x.txt"), list("a", ""), list("a", "bar/")},
 	},
 	{
+		// Several --prefix: each granted, a third (public/) and the rest denied.
+		Name: "--prefix foo/ --prefix bar/", Buckets: []string{"a"}, Flags: []string{"--prefix", "foo/", "--prefix", "bar/"},
+		Allow: []op{get("a", "foo/x.txt"), get("a", "bar/x.txt"), put("a", "foo/new.txt"), put("a", "bar/new.txt"),
+			list("a", "foo/"), list("a", "bar/"), del("a", "bar/new.txt")},
+		Deny: []op{get("a", "public/x.txt"), get("a", "top.txt"), put("a", "public/new.txt"), del("a", "top.txt"),
+			list("a", ""), list("a", "public/"), get("b", "foo/x.txt")},
+	},
+	{
 		Name: "two buckets", Buckets: []string{"a", "b"},
 		Allow: []op{get("a", "foo/x.txt"), get("b", "foo/x.txt"), put("a", "two/new.txt"), put("b", "two/new.txt"),
 			list("a", ""), list("b", "")},
