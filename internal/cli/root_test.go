@@ -42,3 +42,12 @@ func TestHelpListsAWSOptionsApart(t *testing.T) {
 		t.Errorf("--duration missing from Options:\n%s", r.Stdout)
 	}
 }
+
+func TestVersionNamesTheCommit(t *testing.T) {
+	old := commit
+	defer func() { commit = old }()
+	commit = "0123456789ab"
+	if got := Version(); got != version+" (commit 0123456789ab)" {
+		t.Errorf("Version() = %q", got)
+	}
+}
