@@ -12,11 +12,13 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/output"
 )
 
-// MaxKeysPerUser is how many access keys IAM lets one user hold.
-const MaxKeysPerUser = 2
+// MaxKeysPerUser is how many access keys IAM lets one user hold; create
+// checks the same limit before it changes anything.
+const MaxKeysPerUser = credentials.MaxAccessKeysPerUser
 
 // IAMAPI names the IAM calls a rotation makes.
 type IAMAPI interface {

@@ -210,7 +210,7 @@ func (c *Creator) checkUser(ctx context.Context, name string) (bool, []string, e
 	for i, k := range keys.AccessKeyMetadata {
 		ids[i] = aws.ToString(k.AccessKeyId)
 	}
-	if len(ids) >= 2 {
+	if len(ids) >= MaxAccessKeysPerUser {
 		return true, ids, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
 			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
 			name, len(ids), strings.Join(ids, ", "), name)

@@ -37,6 +37,8 @@ const (
 	MaxUserInlinePolicyChars = 2048
 	// MaxSessionPolicyChars is the size of an AssumeRole session policy.
 	MaxSessionPolicyChars = 2048
+	// MaxAccessKeysPerUser is how many access keys IAM lets one user hold.
+	MaxAccessKeysPerUser = 2
 )
 
 // Request is everything `create` was asked for.
