@@ -1,4 +1,7 @@
-// Package account manages the access keys of existing IAM users.
+// Package account lists and administers what an account holds: users (with
+// their keys, policies and tags), roles and buckets. It backs list-users,
+// list-roles, list-buckets, list-user-policies, delete-user and rotate-key;
+// no cobra here, output goes to the writers and callbacks it is given.
 package account
 
 import (
