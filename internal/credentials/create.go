@@ -291,16 +291,11 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 	name := r.UserName()
 	if !userExists {
 		in := &iam.CreateUserInput{UserName: aws.String(name)}
-		info := fmt.Sprintf(" user: '%s'", name)
 		if b := r.Boundary(); b != "" {
 			in.PermissionsBoundary = aws.String(b)
-			info += fmt.Sprintf(" with permissions boundary: '%s'", b)
 		}
 		for _, t := range r.Tags {
 			in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-		}
-		if len(r.Tags) > 0 {
-			info += fmt.Sprintf(" tagged %s", TagList(r.Tags))
 		}
 		var lost lostAnswers
 		if _, err := c.IAM.CreateUser(ctx, in, lost.option()); err != nil {
@@ -315,7 +310,7 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, userExists bool
 			_, err := c.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)})
 			return err
 		})
-		c.log("Created %s", info)
+		c.log("Created %s", r.userDescription())
 	}
 	for _, b := range r.Buckets {
 		doc, err := r.UserPolicy(b)
@@ -791,14 +786,7 @@ func DryRun(w io.Writer, r *Request) error {
 		return nil
 	}
 	name := r.UserName()
-	info := fmt.Sprintf(" user: '%s'", name)
-	if b := r.Boundary(); b != "" {
-		info += fmt.Sprintf(" with permissions boundary: '%s'", b)
-	}
-	if len(r.Tags) > 0 {
-		info += " tagged " + TagList(r.Tags)
-	}
-	p("Would create%s", info)
+	p("Would create%s", r.userDescription())
 	for _, b := range r.Buckets {
 		doc, err := r.UserPolicy(b)
 		if err != nil {

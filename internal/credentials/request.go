@@ -118,6 +118,21 @@ func (r *Request) SessionName() string {
 	return name
 }
 
+// userDescription is the new user as the step lines name it:
+// " user: 'NAME' with permissions boundary: 'ARN' tagged K=V". The leading
+// space is the reference's: its real run printed "Created  user" (two
+// spaces) and its dry run "Would create user".
+func (r *Request) userDescription() string {
+	s := fmt.Sprintf(" user: '%s'", r.UserName())
+	if b := r.Boundary(); b != "" {
+		s += fmt.Sprintf(" with permissions boundary: '%s'", b)
+	}
+	if len(r.Tags) > 0 {
+		s += " tagged " + TagList(r.Tags)
+	}
+	return s
+}
+
 // PolicyName is the name of the inline policy for one bucket.
 func (r *Request) PolicyName(bucket string) string {
 	return "s3." + r.NamePermission() + "." + bucket
