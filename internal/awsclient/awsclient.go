@@ -18,8 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // DefaultRegion is used when neither a flag, the environment nor a profile names one.
@@ -134,11 +133,11 @@ func unwrapPathError(err error) error {
 func ParseAuth(data []byte) (StaticCredentials, error) {
 	text := strings.TrimSpace(string(data))
 	if strings.HasPrefix(text, "{") {
-		v, err := output.Decode([]byte(text))
+		v, err := pyjson.Decode([]byte(text))
 		if err != nil {
 			return StaticCredentials{}, errors.New("--auth file contained invalid JSON")
 		}
-		m, _ := v.(output.Map)
+		m, _ := v.(pyjson.Map)
 		get := func(k string) (string, error) {
 			x, ok := m.Get(k)
 			if !ok || x == nil {

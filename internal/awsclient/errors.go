@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -70,4 +71,47 @@ func IsNotFound(err error) bool {
 		return true
 	}
 	return HTTPStatus(err) == http.StatusNotFound
+}
+
+// IsServiceError reports whether AWS answered with an error (as botocore's
+// ClientError), as opposed to the request not getting through.
+func IsServiceError(err error) bool {
+	return ErrorCode(err) != "" || HTTPStatus(err) != 0
+}
+
+// BotoError words err as botocore's ClientError did:
+// "An error occurred (CODE) when calling the OPERATION operation: MESSAGE".
+// Errors that did not come from the service keep their own text.
+func BotoError(err error) string {
+	code := ErrorCode(err)
+	if code == "" {
+		return ErrorMessage(err)
+	}
+	op := operationName(err)
+	msg := ErrorMessage(err)
+	msg = strings.TrimPrefix(msg, code+": ")
+	if msg == code {
+		msg = "Unknown"
+	}
+	return "An error occurred (" + code + ") when calling the " + op + " operation: " + msg
+}
+
+// operationName is the API operation err came from ("GetBucketAcl").
+func operationName(err error) string {
+	var opErr *smithy.OperationError
+	if errors.As(err, &opErr) {
+		return opErr.Operation()
+	}
+	return "unknown"
+}
+
+// IsNotImplemented reports an endpoint saying it does not have an action at
+// all (SeaweedFS answers InvalidAction, others NotImplemented or 501), as
+// opposed to refusing it.
+func IsNotImplemented(err error) bool {
+	switch ErrorCode(err) {
+	case "InvalidAction", "NotImplemented", "UnknownOperation", "UnsupportedOperation":
+		return true
+	}
+	return HTTPStatus(err) == http.StatusNotImplemented
 }

@@ -14,6 +14,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/english"
 )
 
 // MaxBatch is the most keys one DeleteObjects request may name.
@@ -67,16 +68,16 @@ func (c Contents) Total() int { return c.Objects + c.OlderVersions + c.DeleteMar
 func (c Contents) String() string {
 	var parts []string
 	if c.Objects > 0 || (c.OlderVersions == 0 && c.DeleteMarkers == 0 && c.Uploads == 0) {
-		parts = append(parts, count(c.Objects, "object"))
+		parts = append(parts, english.Count(c.Objects, "object"))
 	}
 	if c.OlderVersions > 0 {
-		parts = append(parts, count(c.OlderVersions, "older version"))
+		parts = append(parts, english.Count(c.OlderVersions, "older version"))
 	}
 	if c.DeleteMarkers > 0 {
-		parts = append(parts, count(c.DeleteMarkers, "delete marker"))
+		parts = append(parts, english.Count(c.DeleteMarkers, "delete marker"))
 	}
 	if c.Uploads > 0 {
-		parts = append(parts, count(c.Uploads, "incomplete multipart upload"))
+		parts = append(parts, english.Count(c.Uploads, "incomplete multipart upload"))
 	}
 	s := parts[0]
 	if len(parts) > 1 {
@@ -86,13 +87,6 @@ func (c Contents) String() string {
 		s = "at least " + s
 	}
 	return s
-}
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func (c *Contents) add(page *s3.ListObjectVersionsOutput) {
@@ -141,7 +135,7 @@ func (d *Deleter) uploads(ctx context.Context, bucket string, all bool) (list []
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			if notImplemented(err) || awsclient.ErrorCode(err) == "AccessDenied" {
+			if awsclient.IsNotImplemented(err) || awsclient.ErrorCode(err) == "AccessDenied" {
 				return nil, false, nil
 			}
 			return nil, false, err
@@ -152,10 +146,6 @@ func (d *Deleter) uploads(ctx context.Context, bucket string, all bool) (list []
 		}
 	}
 	return list, false, nil
-}
-
-func notImplemented(err error) bool {
-	return awsclient.ErrorCode(err) == "NotImplemented" || awsclient.HTTPStatus(err) == 501
 }
 
 // AbortUploads aborts every incomplete multipart upload in bucket, a few at
@@ -213,7 +203,7 @@ const shownErrors = 20
 
 func (e *KeyErrors) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Could not delete %s from %s (%d deleted); the bucket was not deleted:", count(len(e.Errors), "object"), e.Bucket, e.Deleted)
+	fmt.Fprintf(&b, "Could not delete %s from %s (%d deleted); the bucket was not deleted:", english.Count(len(e.Errors), "object"), e.Bucket, e.Deleted)
 	for i, ke := range e.Errors {
 		if i == shownErrors {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Errors)-shownErrors)
@@ -355,7 +345,7 @@ func (d *Deleter) listRound(ctx context.Context, bucket string, size, n int, fai
 // stopped reports a failed request, saying how far the run got.
 func stopped(err error, deleted int) error {
 	if deleted > 0 {
-		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), count(deleted, "object"))
+		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), english.Count(deleted, "object"))
 	}
 	return err
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() {
@@ -39,11 +39,11 @@ func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			doc, err := output.Decode([]byte(aws.ToString(out.Policy)))
+			doc, err := pyjson.Decode([]byte(aws.ToString(out.Policy)))
 			if err != nil {
 				return fmt.Errorf("the bucket policy is not valid JSON: %v", err)
 			}
-			return output.WriteJSON(f.IO.Out, doc)
+			return pyjson.WriteJSON(f.IO.Out, doc)
 		},
 	}
 	f.AddAWSFlags(cmd)
@@ -97,7 +97,7 @@ is echoed on standard error.
 				doc = policy.PublicRead(bucket)
 			} else {
 				var err error
-				if doc, err = output.Decode(data); err != nil {
+				if doc, err = pyjson.Decode(data); err != nil {
 					if policyFile == "-" {
 						return errors.New("Input contained invalid JSON")
 					}
@@ -111,11 +111,11 @@ is echoed on standard error.
 			}
 			if _, err := c.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
 				Bucket: aws.String(bucket),
-				Policy: aws.String(string(output.Encode(doc, -1))),
+				Policy: aws.String(string(pyjson.Encode(doc, -1))),
 			}); err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Policy set:\n%s\n", output.Encode(doc, 4))
+			fmt.Fprintf(f.IO.ErrOut, "Policy set:\n%s\n", pyjson.Encode(doc, 4))
 			return nil
 		},
 	}

@@ -9,7 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() {
@@ -40,7 +41,7 @@ an error (NoSuchCORSConfiguration).
 			if err != nil {
 				return err
 			}
-			return output.WriteJSON(f.IO.Out, output.CORSRules(out.CORSRules))
+			return pyjson.WriteJSON(f.IO.Out, awsview.CORSRules(out.CORSRules))
 		},
 	}
 	f.AddAWSFlags(cmd)

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/output"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
 )
 
@@ -14,7 +11,6 @@ func init() { register(NewCmdCreate) }
 
 // CreateOptions are the flags of `create`.
 type CreateOptions struct {
-	Format              string
 	Duration            string
 	Username            string
 	CreateBucket        bool
@@ -30,8 +26,7 @@ type CreateOptions struct {
 	DryRun              bool
 	PermissionsBoundary string
 	Tags                []string
-	Output              string
-	Force               bool
+	Out                 credentialOutput
 }
 
 // NewCmdCreate creates credentials for buckets.
@@ -72,8 +67,8 @@ standard output.`,
 				BucketRegion:        opts.BucketRegion,
 				PermissionsBoundary: opts.PermissionsBoundary,
 			}
-			if opts.Format != "json" && opts.Format != "ini" {
-				return badParam(cmd, "format", fmt.Sprintf("'%s' is not one of 'ini', 'json'.", opts.Format))
+			if err := opts.Out.validate(cmd); err != nil {
+				return err
 			}
 			var err error
 			if cmd.Flags().Changed("duration") {
@@ -99,14 +94,11 @@ standard output.`,
 				}
 				req.Tags = append(req.Tags, tag)
 			}
-			if opts.Force && opts.Output == "" {
-				return usageErrorf(cmd, "--force only applies with --output")
-			}
 			return runCreate(cmd, f, opts, req)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Format, "format", "f", "json", "Output format for credentials: json or ini")
+	opts.Out.addFlags(cmd)
 	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long the credentials should work, e.g. 3600 or 3600s, 15m, 1h (15m to 12h); default: forever")
 	fl.StringVar(&opts.Username, "username", "", "Username to create, or existing user to use")
 	fl.BoolVarP(&opts.CreateBucket, "create-bucket", "c", false, "Create buckets if they do not already exist")
@@ -122,8 +114,6 @@ standard output.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")
 	fl.StringVar(&opts.PermissionsBoundary, "user-permissions-boundary", "", "Permissions boundary for created users, or 'none'; default follows --read-only/--write-only")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session) with KEY=VALUE (repeatable)")
-	fl.StringVar(&opts.Output, "output", "", "Write the credentials to this file (mode 0600) instead of standard output")
-	fl.BoolVar(&opts.Force, "force", false, "With --output, replace the file if it exists")
 	f.AddAWSFlags(cmd)
 	return cmd
 }
@@ -142,56 +132,14 @@ func runCreate(cmd *cobra.Command, f *Factory, opts *CreateOptions, req *credent
 		STS:    c.STS,
 		S3:     c.S3,
 		Region: c.Config.Region,
-		Warn:   func(s string) { fmt.Fprintln(f.IO.ErrOut, s) },
+		Steps:  f.steps(opts.Silent),
 	}
-	if !opts.Silent {
-		creator.Log = func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	deliver, closeOut, err := opts.Out.open(f, creator.Log)
+	if err != nil {
+		return err
 	}
-	creator.Deliver = func(res *credentials.Result) error {
-		return writeCredentials(f, opts.Format, res)
-	}
-	if opts.Output != "" {
-		// Checked before anything is created: a bad path costs nothing.
-		file, err := output.PrepareSecretFile(opts.Output, opts.Force)
-		if err != nil {
-			return err
-		}
-		delivered := false
-		defer func() {
-			if !delivered {
-				file.Abandon()
-			}
-		}()
-		creator.Deliver = func(res *credentials.Result) error {
-			if err := file.Commit(credentialText(opts.Format, res)); err != nil {
-				return err
-			}
-			delivered = true
-			if creator.Log != nil {
-				creator.Log("Wrote credentials to " + file.Path())
-			}
-			return nil
-		}
-	}
+	defer closeOut()
+	creator.Deliver = deliver
 	_, err = creator.Create(ctx, req)
-	return err
-}
-
-// credentialText renders credentials as JSON (the AWS structure) or as an
-// INI [default] profile.
-func credentialText(format string, res *credentials.Result) []byte {
-	if format == "ini" {
-		text := fmt.Sprintf("[default]\naws_access_key_id=%s\naws_secret_access_key=%s\n", res.AccessKeyID, res.SecretAccessKey)
-		if res.SessionToken != "" {
-			text += fmt.Sprintf("aws_session_token=%s\n", res.SessionToken)
-		}
-		return []byte(text)
-	}
-	return append(output.Encode(res.Document, 4), '\n')
-}
-
-// writeCredentials prints credentials on standard output.
-func writeCredentials(f *Factory, format string, res *credentials.Result) error {
-	_, err := f.IO.Out.Write(credentialText(format, res))
 	return err
 }

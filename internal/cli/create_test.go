@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 var volatile = []struct {
@@ -69,11 +69,11 @@ func (e *e2e) inlinePolicies(user string) map[string]string {
 			e.t.Fatal(err)
 		}
 		text, _ := url.QueryUnescape(aws.ToString(p.PolicyDocument))
-		v, err := output.Decode([]byte(text))
+		v, err := pyjson.Decode([]byte(text))
 		if err != nil {
 			e.t.Fatalf("policy %s is not JSON: %s", n, text)
 		}
-		docs[n] = string(output.EncodeCompact(v))
+		docs[n] = string(pyjson.EncodeCompact(v))
 	}
 	return docs
 }
@@ -96,7 +96,7 @@ func (e *e2e) userExists(user string) bool {
 	return err == nil
 }
 
-func compactPolicy(v any) string { return string(output.EncodeCompact(v)) }
+func compactPolicy(v any) string { return string(pyjson.EncodeCompact(v)) }
 
 func decodeJSON(t *testing.T, s string) map[string]any {
 	t.Helper()
@@ -221,7 +221,7 @@ func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _ := output.Decode([]byte(aws.ToString(bp.Policy)))
+	v, _ := pyjson.Decode([]byte(aws.ToString(bp.Policy)))
 	if got, want := compactPolicy(v), compactPolicy(policy.PublicRead("site-bucket")); got != want {
 		t.Errorf("bucket policy %s, want %s", got, want)
 	}
@@ -312,7 +312,7 @@ func TestCreateTemporary(t *testing.T) {
 		t.Errorf("MaxSessionDuration %d", aws.ToInt32(role.Role.MaxSessionDuration))
 	}
 	trust, _ := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
-	tv, _ := output.Decode([]byte(trust))
+	tv, _ := pyjson.Decode([]byte(trust))
 	if got := compactPolicy(tv); got != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}` {
 		t.Errorf("trust policy %s", got)
 	}

@@ -7,8 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() { register(NewCmdDebugBucket) }
@@ -33,43 +34,43 @@ result and the next one still runs.
 			}
 			bucket := aws.String(args[0])
 			out := f.IO.Out
-			check := func(title, what string, get func() (output.Map, error)) error {
+			check := func(title, what string, get func() (pyjson.Map, error)) error {
 				m, err := get()
 				if err != nil {
-					_, werr := fmt.Fprintf(out, "Error checking %s: %s\n", what, account.BotoError(err))
+					_, werr := fmt.Fprintf(out, "Error checking %s: %s\n", what, awsclient.BotoError(err))
 					return werr
 				}
 				if _, err := fmt.Fprintf(out, "%s:\n", title); err != nil {
 					return err
 				}
-				return output.WriteJSON(out, m)
+				return pyjson.WriteJSON(out, m)
 			}
-			if err := check("Bucket ACL", "bucket ACL", func() (output.Map, error) {
+			if err := check("Bucket ACL", "bucket ACL", func() (pyjson.Map, error) {
 				r, err := c.S3.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: bucket})
 				if err != nil {
 					return nil, err
 				}
-				return output.BucketACL(r.Owner, r.Grants), nil
+				return awsview.BucketACL(r.Owner, r.Grants), nil
 			}); err != nil {
 				return err
 			}
-			if err := check("Bucket policy status", "bucket policy status", func() (output.Map, error) {
+			if err := check("Bucket policy status", "bucket policy status", func() (pyjson.Map, error) {
 				r, err := c.S3.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: bucket})
 				if err != nil {
 					return nil, err
 				}
-				return output.PolicyStatus(r.PolicyStatus), nil
+				return awsview.PolicyStatus(r.PolicyStatus), nil
 			}); err != nil {
 				return err
 			}
-			return check("Bucket public access block", "bucket public access block", func() (output.Map, error) {
+			return check("Bucket public access block", "bucket public access block", func() (pyjson.Map, error) {
 				r, err := c.S3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: bucket})
 				if err != nil {
 					return nil, err
 				}
-				m := output.Map{}
+				m := pyjson.Map{}
 				if r.PublicAccessBlockConfiguration != nil {
-					m.Put("PublicAccessBlockConfiguration", output.PublicAccessBlock(r.PublicAccessBlockConfiguration))
+					m.Put("PublicAccessBlockConfiguration", awsview.PublicAccessBlock(r.PublicAccessBlockConfiguration))
 				}
 				return m, nil
 			})

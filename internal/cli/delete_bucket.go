@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
+	"github.com/s3-credentials/s3-credentials/internal/english"
 )
 
 func init() { register(NewCmdDeleteBucket) }
@@ -90,7 +91,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			return err
 		}
 		if aborted > 0 {
-			logf("Aborted %s in %s", plural2(aborted, "incomplete multipart upload"), name)
+			logf("Aborted %s in %s", english.Count(aborted, "incomplete multipart upload"), name)
 		}
 		progress := f.IO.StderrTTY && !opts.Silent
 		if progress {
@@ -106,7 +107,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			return err
 		}
 		if n > 0 {
-			logf("Deleted %s from %s", plural2(n, "object"), name)
+			logf("Deleted %s from %s", english.Count(n, "object"), name)
 		}
 	}
 	if err := d.DeleteBucket(ctx, name); err != nil {
@@ -114,12 +115,4 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 	}
 	logf("Deleted bucket: %s", name)
 	return nil
-}
-
-// plural2 is "1 object" or "N objects".
-func plural2(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
@@ -62,7 +63,7 @@ refuses to delete are listed on stderr and make the exit code 1.
 				}
 			}
 			if !silent {
-				fmt.Fprintf(f.IO.ErrOut, "Deleting %d object%s from %s\n", len(keys), plural(len(keys)), bucket)
+				fmt.Fprintf(f.IO.ErrOut, "Deleting %s from %s\n", english.Count(len(keys), "object"), bucket)
 			}
 			if dryRun {
 				fmt.Fprintln(f.IO.Out, "The following keys would be deleted:")
@@ -79,7 +80,7 @@ refuses to delete are listed on stderr and make the exit code 1.
 				return err
 			}
 			if len(failures) > 0 {
-				return fmt.Errorf("%d object%s could not be deleted", len(failures), plural(len(failures)))
+				return fmt.Errorf("%s could not be deleted", english.Count(len(failures), "object"))
 			}
 			return nil
 		},

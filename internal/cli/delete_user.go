@@ -1,9 +1,8 @@
 package cli
 
 import (
+	"github.com/s3-credentials/s3-credentials/internal/users"
 	"github.com/spf13/cobra"
-
-	"github.com/s3-credentials/s3-credentials/internal/account"
 )
 
 func init() { register(NewCmdDeleteUser) }
@@ -27,7 +26,7 @@ is printed per step.
 				return err
 			}
 			for _, name := range args {
-				if err := account.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil {
+				if err := users.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil {
 					return err
 				}
 			}

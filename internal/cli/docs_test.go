@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
 	"github.com/spf13/cobra"
 )
 
@@ -28,7 +29,7 @@ func TestCommandDocs(t *testing.T) {
 	}
 	pages["README.md"] = index.String()
 
-	if *update {
+	if testenv.Updating() {
 		os.MkdirAll(dir, 0o755)
 		old, _ := filepath.Glob(filepath.Join(dir, "*.md"))
 		for _, p := range old {

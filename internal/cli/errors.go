@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/spf13/cobra"
 )
 
@@ -95,7 +96,7 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 			return usageErrorf(cmd, "Missing argument '%s'.", names[len(args)])
 		}
 		if len(args) > len(names) {
-			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", plural(len(args)-len(names)), strings.Join(args[len(names):], " "))
+			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)-len(names)), strings.Join(args[len(names):], " "))
 		}
 		return nil
 	}
@@ -113,14 +114,7 @@ func minArgs(names ...string) cobra.PositionalArgs {
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", plural(len(args)), strings.Join(args, " "))
+		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)), strings.Join(args, " "))
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/report"
 )
 
 // IOStreams are where a command reads and writes. Tests swap them.
@@ -68,6 +70,16 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 		f.clients, f.err = f.NewClients(ctx, f.AWS, f.IO.In)
 	})
 	return f.clients, f.err
+}
+
+// steps sends a command's step lines (unless silent) and warnings to
+// standard error.
+func (f *Factory) steps(silent bool) report.Steps {
+	line := func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	if silent {
+		return report.Steps{Warn: line}
+	}
+	return report.Steps{Log: line, Warn: line}
 }
 
 // AddAWSFlags adds the common AWS options to cmd.

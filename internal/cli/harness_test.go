@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +14,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
-
-// update rewrites golden files: go test ./internal/cli -update
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -80,24 +79,37 @@ func tail(s string, n int) string {
 	return s
 }
 
+// pkgDir is the package directory, captured before any test changes the
+// working directory (tests of relative paths do).
+var pkgDir, _ = os.Getwd()
+
 // golden compares got with testdata/NAME, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
+	testenv.Golden(t, filepath.Join(pkgDir, "testdata", name), got)
+}
+
+// runReference runs the Python reference with args when S3C_REFERENCE names
+// a command for it (e.g. "python3 -m s3_credentials.cli"); ok is false when
+// it does not.
+func runReference(t *testing.T, args ...string) (r result, ok bool) {
+	t.Helper()
+	ref := os.Getenv("S3C_REFERENCE")
+	if ref == "" {
+		return result{}, false
+	}
+	fields := strings.Fields(ref)
+	cmd := exec.Command(fields[0], append(fields[1:], args...)...)
+	cmd.Env = append(os.Environ(), "AWS_DEFAULT_REGION=us-east-1")
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("running the reference: %v", err)
 		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+		r.Code = ee.ExitCode()
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file %s: %v (run go test -update to create it)", path, err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
+	r.Stdout, r.Stderr = out.String(), errOut.String()
+	return r, true
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
-	"github.com/s3-credentials/s3-credentials/internal/output"
 )
 
 func init() { register(NewCmdListBucket) }
@@ -19,9 +20,9 @@ var listBucketHeaders = []string{"Key", "LastModified", "ETag", "Size", "Storage
 // NewCmdListBucket lists the objects in a bucket, streamed page by page.
 func NewCmdListBucket(f *Factory) *cobra.Command {
 	var (
-		prefix       string
-		urls         bool
-		nl, csv, tsv bool
+		prefix string
+		urls   bool
+		lf     listFormat
 	)
 	cmd := &cobra.Command{
 		Use:   "list-bucket BUCKET",
@@ -48,10 +49,10 @@ one per line. The listing is printed as it arrives, page by page.
 			// Buffered, and flushed after every page: few writes, and each
 			// page is out before the next is fetched.
 			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
-			lw := output.NewListWriter(out, output.FormatFromFlags(nl, csv, tsv), headers)
+			lw := listfmt.NewListWriter(out, lf.format(), headers)
 			err = oc.ListPages(ctx, bucket, prefix, func(page []types.Object) error {
 				for i := range page {
-					item := output.S3Object(&page[i])
+					item := awsview.S3Object(&page[i])
 					if urls {
 						// As the reference: the key is not URL-encoded.
 						item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))
@@ -75,9 +76,7 @@ one per line. The listing is printed as it arrives, page by page.
 	fl := cmd.Flags()
 	fl.StringVar(&prefix, "prefix", "", "Only list keys starting with this prefix")
 	fl.BoolVar(&urls, "urls", false, "Add a URL field for each key")
-	fl.BoolVar(&nl, "nl", false, "Output newline-delimited JSON")
-	fl.BoolVar(&csv, "csv", false, "Output CSV")
-	fl.BoolVar(&tsv, "tsv", false, "Output TSV")
+	lf.addFlags(cmd)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -3,8 +3,8 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listfmt"
 )
 
 func init() { register(NewCmdListBuckets) }
@@ -16,9 +16,10 @@ var listBucketsHeaders = []string{"Name", "CreationDate"}
 // NewCmdListBuckets lists the account's buckets, optionally with details.
 func NewCmdListBuckets(f *Factory) *cobra.Command {
 	var (
-		lf      listFormat
-		details bool
-		tags    bool
+		lf       listFormat
+		details  bool
+		tags     bool
+		pageSize int32
 	)
 	cmd := &cobra.Command{
 		Use:   "list-buckets [BUCKETS]...",
@@ -32,6 +33,9 @@ configuration; that takes a few more calls per bucket.
   s3-credentials list-buckets
   s3-credentials list-buckets my-bucket --details`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPageSize(cmd, pageSize); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
@@ -44,8 +48,8 @@ configuration; that takes a few more calls per bucket.
 			if tags {
 				headers = append(append([]string{}, headers...), "tags")
 			}
-			lw := output.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := account.Buckets(ctx, c.S3, args, details, tags, lw.Write); err != nil {
+			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
+			if err := inventory.Buckets(ctx, c.S3, pageSize, args, details, tags, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()
@@ -54,6 +58,7 @@ configuration; that takes a few more calls per bucket.
 	cmd.Flags().BoolVar(&details, "details", false, "Include region, ACL, public access block and website (more calls per bucket)")
 	cmd.Flags().BoolVar(&tags, "tags", false, "Include each bucket's tags (one more call per bucket)")
 	lf.addFlags(cmd)
+	addPageSize(cmd, &pageSize)
 	// The names are optional, so the Use line does not get them a completer.
 	cmd.ValidArgsFunction = completeFrom(f, bucketNames, true)
 	f.AddAWSFlags(cmd)

@@ -3,8 +3,8 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listfmt"
 )
 
 func init() { register(NewCmdListRoles) }
@@ -15,8 +15,9 @@ var listRolesHeaders = []string{"Path", "RoleName", "RoleId", "Arn", "CreateDate
 // NewCmdListRoles lists IAM roles, optionally with their policies.
 func NewCmdListRoles(f *Factory) *cobra.Command {
 	var (
-		lf      listFormat
-		details bool
+		lf       listFormat
+		details  bool
+		pageSize int32
 	)
 	cmd := &cobra.Command{
 		Use:   "list-roles [ROLE_NAMES]...",
@@ -30,6 +31,9 @@ JSON array, or with --nl, --csv or --tsv one per line.
   s3-credentials list-roles
   s3-credentials list-roles my-role --details`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPageSize(cmd, pageSize); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
@@ -39,8 +43,8 @@ JSON array, or with --nl, --csv or --tsv one per line.
 			if details {
 				headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
 			}
-			lw := output.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := account.Roles(ctx, c.IAM, args, details, lw.Write); err != nil {
+			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
+			if err := inventory.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()
@@ -48,6 +52,7 @@ JSON array, or with --nl, --csv or --tsv one per line.
 	}
 	cmd.Flags().BoolVar(&details, "details", false, "Include inline and attached policies (more calls per role)")
 	lf.addFlags(cmd)
+	addPageSize(cmd, &pageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

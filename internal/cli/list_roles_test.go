@@ -146,9 +146,8 @@ func TestListRolesPaginates(t *testing.T) {
 	if err != nil || !page.IsTruncated || len(page.Roles) != 2 {
 		t.Fatalf("moto does not paginate ListRoles: %v", err)
 	}
-	acctPageSize(t, 2)
 	for _, details := range []bool{false, true} {
-		args := []string{"list-roles", "--nl"}
+		args := []string{"list-roles", "--nl", "--page-size", "2"}
 		if details {
 			args = append(args, "--details")
 		}

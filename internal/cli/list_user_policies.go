@@ -8,8 +8,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() { register(NewCmdListUserPolicies) }
@@ -32,13 +33,13 @@ document as JSON for each policy.
 			}
 			show := func(name string) error {
 				fmt.Fprintf(f.IO.Out, "User: %s\n", name)
-				return account.UserPolicyNames(ctx, c.IAM, name, func(policy string) error {
+				return inventory.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
 					fmt.Fprintf(f.IO.Out, "PolicyName: %s\n", policy)
 					out, err := c.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(policy)})
 					if err != nil {
 						return err
 					}
-					return output.WriteJSON(f.IO.Out, output.PolicyDocument(out.PolicyDocument))
+					return pyjson.WriteJSON(f.IO.Out, awsview.PolicyDocument(out.PolicyDocument))
 				})
 			}
 			if len(args) > 0 {
@@ -49,7 +50,7 @@ document as JSON for each policy.
 				}
 				return nil
 			}
-			return account.Users(ctx, c.IAM, func(u iamtypes.User) error {
+			return inventory.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
 				return show(aws.ToString(u.UserName))
 			}, nil)
 		},

@@ -6,8 +6,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() { register(NewCmdListUsers) }
@@ -15,23 +17,12 @@ func init() { register(NewCmdListUsers) }
 // listUsersHeaders are the CSV/TSV columns of list-users.
 var listUsersHeaders = []string{"UserName", "UserId", "Arn", "Path", "CreateDate", "PasswordLastUsed", "PermissionsBoundary", "Tags"}
 
-// listFormat holds the --nl/--csv/--tsv flags of a listing command.
-type listFormat struct{ nl, csv, tsv bool }
-
-func (lf *listFormat) addFlags(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.BoolVar(&lf.nl, "nl", false, "One JSON object per line")
-	fl.BoolVar(&lf.csv, "csv", false, "CSV with a header row")
-	fl.BoolVar(&lf.tsv, "tsv", false, "Tab-separated, with a header row")
-}
-
-func (lf *listFormat) format() output.Format { return output.FormatFromFlags(lf.nl, lf.csv, lf.tsv) }
-
 // NewCmdListUsers lists the account's IAM users, streamed page by page.
 func NewCmdListUsers(f *Factory) *cobra.Command {
 	var (
-		lf   listFormat
-		tags bool
+		lf       listFormat
+		tags     bool
+		pageSize int32
 	)
 	cmd := &cobra.Command{
 		Use:   "list-users",
@@ -43,6 +34,9 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
   s3-credentials list-users --csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPageSize(cmd, pageSize); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
@@ -51,17 +45,17 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 			// Buffered and flushed after every page: few writes, and each
 			// page is out before the next one is asked for.
 			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
-			lw := output.NewListWriter(out, lf.format(), listUsersHeaders)
+			lw := listfmt.NewListWriter(out, lf.format(), listUsersHeaders)
 			if tags {
-				err = account.UsersTagged(ctx, c.IAM, func(m output.Map) error {
+				err = inventory.UsersTagged(ctx, c.IAM, pageSize, func(m pyjson.Map) error {
 					if err := lw.Write(m); err != nil {
 						return err
 					}
 					return out.Flush()
 				})
 			} else {
-				err = account.Users(ctx, c.IAM, func(u iamtypes.User) error {
-					return lw.Write(output.User(&u))
+				err = inventory.Users(ctx, c.IAM, pageSize, func(u iamtypes.User) error {
+					return lw.Write(awsview.User(&u))
 				}, out.Flush)
 			}
 			if err == nil {
@@ -75,6 +69,7 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&tags, "tags", false, "Include each user's tags (ListUsers leaves them out; one more call per user)")
 	lf.addFlags(cmd)
+	addPageSize(cmd, &pageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

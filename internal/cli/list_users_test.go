@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-
-	"github.com/s3-credentials/s3-credentials/internal/account"
 )
 
 // Golden files of the account commands live under testdata/account/. The
@@ -64,26 +60,13 @@ func (e *e2e) sameAsReferenceWithStderr(got result, args ...string) {
 
 func (e *e2e) compareReference(got result, withStderr bool, args ...string) {
 	e.t.Helper()
-	ref := os.Getenv("S3C_REFERENCE")
-	if ref == "" {
+	ref, ok := runReference(e.t, append(args, "--endpoint-url", e.moto.URL)...)
+	if !ok {
 		return
 	}
-	fields := strings.Fields(ref)
-	cmd := exec.Command(fields[0], append(append(fields[1:], args...), "--endpoint-url", e.moto.URL)...)
-	cmd.Env = append(os.Environ(), "AWS_DEFAULT_REGION=us-east-1")
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	code := 0
-	if err := cmd.Run(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			e.t.Fatalf("running the reference: %v", err)
-		}
-	}
-	if out.String() != got.Stdout || code != got.Code || (withStderr && errOut.String() != got.Stderr) {
+	if ref.Stdout != got.Stdout || ref.Code != got.Code || (withStderr && ref.Stderr != got.Stderr) {
 		e.t.Errorf("%v differs from the reference\n--- reference (exit %d)\n%s%s\n--- ours (exit %d)\n%s%s",
-			args, code, out.String(), errOut.String(), got.Code, got.Stdout, got.Stderr)
+			args, ref.Code, ref.Stdout, ref.Stderr, got.Code, got.Stdout, got.Stderr)
 	}
 }
 
@@ -99,13 +82,6 @@ func (e *e2e) acctCreateUser(n *acctNormalizer, in *iam.CreateUserInput) {
 	if n != nil {
 		n.add(aws.ToString(out.User.UserId), "<id:"+aws.ToString(in.UserName)+">")
 	}
-}
-
-// acctPageSize makes every listing ask for pages of size items.
-func acctPageSize(t *testing.T, size int32) {
-	old := account.PageSize
-	account.PageSize = size
-	t.Cleanup(func() { account.PageSize = old })
 }
 
 func TestListUsers(t *testing.T) {

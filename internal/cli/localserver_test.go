@@ -493,6 +493,7 @@ func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
 	cache.ErrorText = awsclient.ErrorMessage
 	srv := httptest.NewServer(&localserver.Handler{Cache: cache})
 	defer srv.Close()
+	var lastExpiration string
 	getKey := func() (int, string) {
 		resp, err := http.Get(srv.URL + "/")
 		if err != nil {
@@ -505,12 +506,22 @@ func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
 		if resp.StatusCode != 200 {
 			return resp.StatusCode, fmt.Sprint(m["error"])
 		}
+		lastExpiration, _ = m["Expiration"].(string)
 		return 200, m["AccessKeyId"].(string)
 	}
 	code, first := getKey()
 	if code != 200 || calls.Load() != 1 {
 		t.Fatalf("first: %d %s, %d AssumeRole calls", code, first, calls.Load())
 	}
+	// The clock starts when moto issued the session (its Expiration less
+	// the 15 minutes), however long getting it took on a loaded machine.
+	exp, err := time.Parse(time.RFC3339, lastExpiration)
+	if err != nil {
+		t.Fatalf("Expiration %q: %v", lastExpiration, err)
+	}
+	clockMu.Lock()
+	now = exp.Add(-15 * time.Minute)
+	clockMu.Unlock()
 
 	// STS fails from the refresh window on: the current credentials are served.
 	setFail(true)

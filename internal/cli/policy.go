@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() { register(NewCmdPolicy) }
@@ -58,11 +58,11 @@ func runPolicy(f *Factory, opts *PolicyOptions, stmts []any) error {
 		if len(opts.Buckets) != 1 {
 			return errors.New("--public-bucket policy can only be generated for a single bucket")
 		}
-		return output.WriteJSON(f.IO.Out, policy.PublicRead(opts.Buckets[0]))
+		return pyjson.WriteJSON(f.IO.Out, policy.PublicRead(opts.Buckets[0]))
 	}
 	perm, err := permission(opts.ReadOnly, opts.WriteOnly)
 	if err != nil {
 		return err
 	}
-	return output.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefixes, stmts))
+	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefixes, stmts))
 }

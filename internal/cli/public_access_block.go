@@ -7,9 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/spf13/cobra"
-
-	"github.com/s3-credentials/s3-credentials/internal/output"
 )
 
 func init() {
@@ -41,7 +41,7 @@ them is an error (NoSuchPublicAccessBlockConfiguration).
 			if cfg == nil {
 				cfg = &s3types.PublicAccessBlockConfiguration{}
 			}
-			return output.WriteJSON(f.IO.Out, output.PublicAccessBlock(cfg))
+			return pyjson.WriteJSON(f.IO.Out, awsview.PublicAccessBlock(cfg))
 		},
 	}
 	f.AddAWSFlags(cmd)

@@ -8,21 +8,6 @@ import (
 	"testing"
 )
 
-// pkgDir is the package directory, captured before any test changes the
-// working directory.
-var pkgDir, _ = os.Getwd()
-
-// goldenAbs is golden for tests that have left the package directory.
-func goldenAbs(t *testing.T, name, got string) {
-	t.Helper()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(pkgDir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
-	golden(t, name, got)
-}
-
 // localTree makes the reference's test files in a fresh working directory.
 func localTree(t *testing.T) string {
 	t.Helper()
@@ -96,7 +81,7 @@ func TestPutObjectsDryRun(t *testing.T) {
 	e.makeBucket("my-bucket")
 	localTree(t)
 	r := e.ok("put-objects", "my-bucket", "directory", "--prefix", "o", "--dry-run")
-	goldenAbs(t, "objects/put-objects-dry-run.out", r.Stdout)
+	golden(t, "objects/put-objects-dry-run.out", r.Stdout)
 	sameKeys(t, e.objKeys("my-bucket"))
 	r = e.ok("put-objects", "my-bucket", "directory", "one.txt", "--dry-run", "-s")
 	want := "directory/three.json => s3://my-bucket/directory/three.json\n" +

@@ -2,25 +2,24 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/account"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
 func init() { register(NewCmdRotateKey) }
 
 // RotateKeyOptions are the flags of `rotate-key`.
 type RotateKeyOptions struct {
-	Format        string
 	DeactivateOld bool
 	DeleteOld     bool
 	Silent        bool
+	Out           credentialOutput
 }
 
 // errOldKeyFlags is returned when both ways of retiring old keys are asked for.
@@ -51,8 +50,8 @@ printed it is deleted again. Steps are reported on standard error.`,
   s3-credentials rotate-key my-user --delete-old -f ini > credentials.ini`,
 		Args: exactArgs("USERNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Format != "json" && opts.Format != "ini" {
-				return badParam(cmd, "format", fmt.Sprintf("'%s' is not one of 'ini', 'json'.", opts.Format))
+			if err := opts.Out.validate(cmd); err != nil {
+				return err
 			}
 			if opts.DeactivateOld && opts.DeleteOld {
 				return errOldKeyFlags
@@ -61,7 +60,7 @@ printed it is deleted again. Steps are reported on standard error.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Format, "format", "f", "json", "Output format for credentials: json or ini")
+	opts.Out.addFlags(cmd)
 	fl.BoolVar(&opts.DeactivateOld, "deactivate-old", false, "Make the user's previous access keys inactive")
 	fl.BoolVar(&opts.DeleteOld, "delete-old", false, "Delete the user's previous access keys")
 	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
@@ -75,26 +74,25 @@ func runRotateKey(cmd *cobra.Command, f *Factory, opts *RotateKeyOptions, user s
 	if err != nil {
 		return err
 	}
-	old := account.KeepOld
+	old := users.KeepOld
 	switch {
 	case opts.DeactivateOld:
-		old = account.DeactivateOld
+		old = users.DeactivateOld
 	case opts.DeleteOld:
-		old = account.DeleteOld
+		old = users.DeleteOld
 	}
-	r := &account.Rotator{
-		IAM:  c.IAM,
-		Warn: func(s string) { fmt.Fprintln(f.IO.ErrOut, s) },
-		Deliver: func(key *iamtypes.AccessKey) error {
-			return writeCredentials(f, opts.Format, &credentials.Result{
-				AccessKeyID:     aws.ToString(key.AccessKeyId),
-				SecretAccessKey: aws.ToString(key.SecretAccessKey),
-				Document:        output.AccessKey(key),
-			})
-		},
+	r := &users.Rotator{IAM: c.IAM, Steps: f.steps(opts.Silent)}
+	deliver, closeOut, err := opts.Out.open(f, r.Log)
+	if err != nil {
+		return err
 	}
-	if !opts.Silent {
-		r.Log = func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	defer closeOut()
+	r.Deliver = func(key *iamtypes.AccessKey) error {
+		return deliver(&credentials.Result{
+			AccessKeyID:     aws.ToString(key.AccessKeyId),
+			SecretAccessKey: aws.ToString(key.SecretAccessKey),
+			Document:        awsview.AccessKey(key),
+		})
 	}
 	_, err = r.Rotate(ctx, user, old)
 	return err

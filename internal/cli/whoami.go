@@ -2,9 +2,8 @@ package cli
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/spf13/cobra"
-
-	"github.com/s3-credentials/s3-credentials/internal/output"
 )
 
 func init() { register(NewCmdWhoami) }
@@ -24,11 +23,11 @@ func NewCmdWhoami(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m := output.Map{}
+			m := pyjson.Map{}
 			m.Put("UserId", id.UserId)
 			m.Put("Account", id.Account)
 			m.Put("Arn", id.Arn)
-			return output.WriteJSON(f.IO.Out, m)
+			return pyjson.WriteJSON(f.IO.Out, m)
 		},
 	}
 	f.AddAWSFlags(cmd)

@@ -3,6 +3,7 @@ package credentials
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/report"
 )
 
 // harness runs Create against a fake and keeps what it said.
@@ -27,8 +29,10 @@ func newHarness(t *testing.T, f *fakeAWS) *harness {
 	h := &harness{t: t, f: f}
 	h.c = &Creator{
 		IAM: f, STS: f, S3: f, Region: "us-east-1",
-		Log:  func(s string) { h.log = append(h.log, s) },
-		Warn: func(s string) { h.warn = append(h.warn, s) },
+		Steps: report.Steps{
+			Log:  func(s string) { h.log = append(h.log, s) },
+			Warn: func(s string) { h.warn = append(h.warn, s) },
+		},
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.sleeps = append(h.sleeps, d)
 			return ctx.Err()
@@ -218,9 +222,9 @@ func TestCreateInterrupted(t *testing.T) {
 		}
 		// The key nobody saw is found and deleted, so the user can go too.
 		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted access key AKIANEW001",
 			"Undone: deleted inline policy s3.read-write.b2 from user " + user,
 			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
-			"Undone: deleted access key AKIANEW001",
 			"Undone: deleted user " + user,
 		})
 		eq(t, "users left", f.userNames(), []string(nil))
@@ -417,4 +421,100 @@ func TestCreateEmptyAnswersDoNotPanic(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// Interrupted at any call that changes something, before it takes effect or
+// after it took effect but before its answer arrived (Ctrl-C, a timeout, a
+// dropped connection): everything the run made is undone, buckets are
+// named, and nothing is left unsaid. (The tool's role is kept once it has
+// its policy.)
+func TestCreateInterruptedAtEveryStep(t *testing.T) {
+	variants := []struct {
+		name string
+		req  func(f *fakeAWS) *Request
+	}{
+		{"new user", func(f *fakeAWS) *Request { return twoBuckets(f) }},
+		{"new user, new public bucket", func(f *fakeAWS) *Request {
+			return &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true, Website: true, Tags: []Tag{{"k", "v"}}}
+		}},
+		{"existing user", func(f *fakeAWS) *Request {
+			f.addUser("bob", 1, map[string]string{"s3.read-write.b1": `{"old": true}`})
+			r := twoBuckets(f)
+			r.Username = "bob"
+			return r
+		}},
+		{"temporary, new role", func(f *fakeAWS) *Request { return tempRequest(f) }},
+	}
+	// The mutating calls each variant makes, found by a clean run.
+	for _, v := range variants {
+		clean := newFake()
+		if _, err := newHarness(t, clean).create(context.Background(), v.req(clean)); err != nil {
+			t.Fatalf("%s: clean run: %v", v.name, err)
+		}
+		ops := clean.mutations()
+		for i, op := range ops {
+			n := 0
+			for _, o := range ops[:i] {
+				if o == op {
+					n++
+				}
+			}
+			for _, when := range []string{"before", "after", "answer lost"} {
+				t.Run(fmt.Sprintf("%s/%s#%d/%s", v.name, op, n, when), func(t *testing.T) {
+					f := newFake()
+					r := v.req(f)
+					before := f.snapshot()
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					fire := func(c context.Context, o string, k int) error {
+						if o != op || k != n {
+							return nil
+						}
+						if when == "answer lost" {
+							return errors.New("operation error: read tcp: i/o timeout")
+						}
+						cancel()
+						return fmt.Errorf("operation error %s: %w", o, context.Canceled)
+					}
+					if when == "before" {
+						f.hook = fire
+					} else {
+						f.after = fire
+					}
+					h := newHarness(t, f)
+					if _, err := h.create(ctx, r); err == nil {
+						t.Fatal("no error")
+					}
+					if h.got != nil {
+						t.Error("credentials were delivered")
+					}
+					for _, w := range h.warn {
+						if strings.HasPrefix(w, "Could not undo") {
+							t.Errorf("warning %q", w)
+						}
+					}
+					after := f.snapshot()
+					var leftBuckets []string
+					for b := range after.buckets {
+						if !before.buckets[b] {
+							leftBuckets = append(leftBuckets, b)
+						}
+					}
+					after.buckets = before.buckets
+					if !before.role && after.role && reflect.DeepEqual(after.rolePolicies, []string{S3FullAccessARN}) {
+						// The tool's role, once complete, is kept: every
+						// later run reuses it.
+						after.role, after.rolePolicies = false, nil
+					}
+					eq(t, "state after the undo", after, before)
+					for _, b := range leftBuckets {
+						want := "Left in place: bucket " + b + ", created by this run"
+						if len(h.warn) == 0 || h.warn[len(h.warn)-1] != want {
+							t.Errorf("new bucket %s not named; warnings %q", b, h.warn)
+						}
+					}
+				})
+			}
+		}
+	}
 }

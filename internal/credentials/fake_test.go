@@ -96,6 +96,14 @@ func (f *fakeAWS) exit(ctx context.Context, op string) error {
 	return f.after(ctx, op, n)
 }
 
+// exitInto runs the after hook once a call has taken effect (returned no
+// error), putting its error in the call's place.
+func (f *fakeAWS) exitInto(ctx context.Context, op string, err *error) {
+	if *err == nil {
+		*err = f.exit(ctx, op)
+	}
+}
+
 // mutations are the calls that change something, in order.
 func (f *fakeAWS) mutations() []string {
 	f.mu.Lock()
@@ -174,10 +182,11 @@ func (f *fakeAWS) CreateUser(ctx context.Context, in *iam.CreateUserInput, _ ...
 	return &iam.CreateUserOutput{User: &iamtypes.User{UserName: in.UserName}}, nil
 }
 
-func (f *fakeAWS) DeleteUser(ctx context.Context, in *iam.DeleteUserInput, _ ...func(*iam.Options)) (*iam.DeleteUserOutput, error) {
+func (f *fakeAWS) DeleteUser(ctx context.Context, in *iam.DeleteUserInput, _ ...func(*iam.Options)) (_ *iam.DeleteUserOutput, err error) {
 	if err := f.enter(ctx, "DeleteUser"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "DeleteUser", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u := f.users[*in.UserName]
@@ -208,10 +217,11 @@ func (f *fakeAWS) GetUserPolicy(ctx context.Context, in *iam.GetUserPolicyInput,
 	return &iam.GetUserPolicyOutput{UserName: in.UserName, PolicyName: in.PolicyName, PolicyDocument: aws.String(f.encode(doc))}, nil
 }
 
-func (f *fakeAWS) PutUserPolicy(ctx context.Context, in *iam.PutUserPolicyInput, _ ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error) {
+func (f *fakeAWS) PutUserPolicy(ctx context.Context, in *iam.PutUserPolicyInput, _ ...func(*iam.Options)) (_ *iam.PutUserPolicyOutput, err error) {
 	if err := f.enter(ctx, "PutUserPolicy"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "PutUserPolicy", &err)
 	u := f.user(*in.UserName)
 	if u == nil {
 		return nil, apiErr("NoSuchEntity", "no such user")
@@ -223,13 +233,14 @@ func (f *fakeAWS) PutUserPolicy(ctx context.Context, in *iam.PutUserPolicyInput,
 	f.mu.Lock()
 	u.policies[*in.PolicyName] = doc
 	f.mu.Unlock()
-	return &iam.PutUserPolicyOutput{}, f.exit(ctx, "PutUserPolicy")
+	return &iam.PutUserPolicyOutput{}, nil
 }
 
-func (f *fakeAWS) DeleteUserPolicy(ctx context.Context, in *iam.DeleteUserPolicyInput, _ ...func(*iam.Options)) (*iam.DeleteUserPolicyOutput, error) {
+func (f *fakeAWS) DeleteUserPolicy(ctx context.Context, in *iam.DeleteUserPolicyInput, _ ...func(*iam.Options)) (_ *iam.DeleteUserPolicyOutput, err error) {
 	if err := f.enter(ctx, "DeleteUserPolicy"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "DeleteUserPolicy", &err)
 	u := f.user(*in.UserName)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -286,10 +297,11 @@ func (f *fakeAWS) CreateAccessKey(ctx context.Context, in *iam.CreateAccessKeyIn
 	}}, nil
 }
 
-func (f *fakeAWS) DeleteAccessKey(ctx context.Context, in *iam.DeleteAccessKeyInput, _ ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error) {
+func (f *fakeAWS) DeleteAccessKey(ctx context.Context, in *iam.DeleteAccessKeyInput, _ ...func(*iam.Options)) (_ *iam.DeleteAccessKeyOutput, err error) {
 	if err := f.enter(ctx, "DeleteAccessKey"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "DeleteAccessKey", &err)
 	u := f.user(*in.UserName)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -318,10 +330,11 @@ func (f *fakeAWS) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*
 	return &iam.GetRoleOutput{Role: &r}, nil
 }
 
-func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (*iam.CreateRoleOutput, error) {
+func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (_ *iam.CreateRoleOutput, err error) {
 	if err := f.enter(ctx, "CreateRole"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "CreateRole", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.role != nil {
@@ -334,10 +347,11 @@ func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...
 	return &iam.CreateRoleOutput{Role: f.role}, nil
 }
 
-func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...func(*iam.Options)) (*iam.DeleteRoleOutput, error) {
+func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...func(*iam.Options)) (_ *iam.DeleteRoleOutput, err error) {
 	if err := f.enter(ctx, "DeleteRole"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "DeleteRole", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.role == nil {
@@ -350,30 +364,67 @@ func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...
 	return &iam.DeleteRoleOutput{}, nil
 }
 
-func (f *fakeAWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...func(*iam.Options)) (*iam.UpdateRoleOutput, error) {
+func (f *fakeAWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...func(*iam.Options)) (_ *iam.UpdateRoleOutput, err error) {
 	if err := f.enter(ctx, "UpdateRole"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "UpdateRole", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.role.MaxSessionDuration = in.MaxSessionDuration
 	return &iam.UpdateRoleOutput{}, nil
 }
 
-func (f *fakeAWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {
+func (f *fakeAWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.UpdateAssumeRolePolicyOutput, err error) {
 	if err := f.enter(ctx, "UpdateAssumeRolePolicy"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "UpdateAssumeRolePolicy", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.role.AssumeRolePolicyDocument = in.PolicyDocument
 	return &iam.UpdateAssumeRolePolicyOutput{}, nil
 }
 
-func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
+func (f *fakeAWS) DetachRolePolicy(ctx context.Context, in *iam.DetachRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.DetachRolePolicyOutput, err error) {
+	if err := f.enter(ctx, "DetachRolePolicy"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "DetachRolePolicy", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, p := range f.rolePolicies {
+		if p == *in.PolicyArn {
+			f.rolePolicies = append(f.rolePolicies[:i], f.rolePolicies[i+1:]...)
+			return &iam.DetachRolePolicyOutput{}, nil
+		}
+	}
+	return nil, apiErr("NoSuchEntity", "Policy "+*in.PolicyArn+" was not found.")
+}
+
+func (f *fakeAWS) ListUserPolicies(ctx context.Context, in *iam.ListUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error) {
+	if err := f.enter(ctx, "ListUserPolicies"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &iam.ListUserPoliciesOutput{}
+	for name := range u.policies {
+		out.PolicyNames = append(out.PolicyNames, name)
+	}
+	sort.Strings(out.PolicyNames)
+	return out, nil
+}
+
+func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.AttachRolePolicyOutput, err error) {
 	if err := f.enter(ctx, "AttachRolePolicy"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "AttachRolePolicy", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.rolePolicies = append(f.rolePolicies, *in.PolicyArn)
@@ -389,10 +440,11 @@ func (f *fakeAWS) GetCallerIdentity(ctx context.Context, _ *sts.GetCallerIdentit
 	return &sts.GetCallerIdentityOutput{Account: aws.String("123456789012"), Arn: aws.String("arn:aws:iam::123456789012:user/admin")}, nil
 }
 
-func (f *fakeAWS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+func (f *fakeAWS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (_ *sts.AssumeRoleOutput, err error) {
 	if err := f.enter(ctx, "AssumeRole"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "AssumeRole", &err)
 	if f.noCredentials {
 		return &sts.AssumeRoleOutput{}, nil
 	}
@@ -416,28 +468,71 @@ func (f *fakeAWS) HeadBucket(ctx context.Context, in *s3.HeadBucketInput, _ ...f
 	return &s3.HeadBucketOutput{}, nil
 }
 
-func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ ...func(*s3.Options)) (*s3.CreateBucketOutput, error) {
+func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ ...func(*s3.Options)) (_ *s3.CreateBucketOutput, err error) {
 	if err := f.enter(ctx, "CreateBucket"); err != nil {
 		return nil, err
 	}
+	defer f.exitInto(ctx, "CreateBucket", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.buckets[*in.Bucket] = true
 	return &s3.CreateBucketOutput{}, nil
 }
 
-func (f *fakeAWS) PutPublicAccessBlock(ctx context.Context, _ *s3.PutPublicAccessBlockInput, _ ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error) {
-	return &s3.PutPublicAccessBlockOutput{}, f.enter(ctx, "PutPublicAccessBlock")
+func (f *fakeAWS) PutPublicAccessBlock(ctx context.Context, _ *s3.PutPublicAccessBlockInput, _ ...func(*s3.Options)) (_ *s3.PutPublicAccessBlockOutput, err error) {
+	if err := f.enter(ctx, "PutPublicAccessBlock"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "PutPublicAccessBlock", &err)
+	return &s3.PutPublicAccessBlockOutput{}, nil
 }
 
-func (f *fakeAWS) PutBucketPolicy(ctx context.Context, _ *s3.PutBucketPolicyInput, _ ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error) {
-	return &s3.PutBucketPolicyOutput{}, f.enter(ctx, "PutBucketPolicy")
+func (f *fakeAWS) PutBucketPolicy(ctx context.Context, _ *s3.PutBucketPolicyInput, _ ...func(*s3.Options)) (_ *s3.PutBucketPolicyOutput, err error) {
+	if err := f.enter(ctx, "PutBucketPolicy"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "PutBucketPolicy", &err)
+	return &s3.PutBucketPolicyOutput{}, nil
 }
 
-func (f *fakeAWS) PutBucketWebsite(ctx context.Context, _ *s3.PutBucketWebsiteInput, _ ...func(*s3.Options)) (*s3.PutBucketWebsiteOutput, error) {
-	return &s3.PutBucketWebsiteOutput{}, f.enter(ctx, "PutBucketWebsite")
+func (f *fakeAWS) PutBucketWebsite(ctx context.Context, _ *s3.PutBucketWebsiteInput, _ ...func(*s3.Options)) (_ *s3.PutBucketWebsiteOutput, err error) {
+	if err := f.enter(ctx, "PutBucketWebsite"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "PutBucketWebsite", &err)
+	return &s3.PutBucketWebsiteOutput{}, nil
 }
 
-func (f *fakeAWS) PutBucketTagging(ctx context.Context, _ *s3.PutBucketTaggingInput, _ ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error) {
-	return &s3.PutBucketTaggingOutput{}, f.enter(ctx, "PutBucketTagging")
+func (f *fakeAWS) PutBucketTagging(ctx context.Context, _ *s3.PutBucketTaggingInput, _ ...func(*s3.Options)) (_ *s3.PutBucketTaggingOutput, err error) {
+	if err := f.enter(ctx, "PutBucketTagging"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "PutBucketTagging", &err)
+	return &s3.PutBucketTaggingOutput{}, nil
+}
+
+// fakeState is what a run can change, for comparing before and after.
+type fakeState struct {
+	users        map[string]fakeUser
+	buckets      map[string]bool
+	role         bool
+	rolePolicies []string
+}
+
+func (f *fakeAWS) snapshot() fakeState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := fakeState{users: map[string]fakeUser{}, buckets: map[string]bool{}, role: f.role != nil}
+	for n, u := range f.users {
+		c := fakeUser{policies: map[string]string{}, keys: append([]string(nil), u.keys...), tags: u.tags, boundary: u.boundary}
+		for k, v := range u.policies {
+			c.policies[k] = v
+		}
+		s.users[n] = c
+	}
+	for b := range f.buckets {
+		s.buckets[b] = true
+	}
+	s.rolePolicies = append(s.rolePolicies, f.rolePolicies...)
+	return s
 }

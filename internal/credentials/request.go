@@ -1,8 +1,3 @@
-// Package credentials creates what `create` hands out: buckets when asked,
-// an IAM user with inline policies and an access key, or a session from
-// AssumeRole on the tool's role with a session policy. It talks to AWS only
-// through the small interfaces below and prints nothing itself: step lines
-// go to a log function, dry-run text to a writer.
 package credentials
 
 import (
@@ -11,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
 	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // RoleName is the role temporary credentials are assumed from.
@@ -52,7 +47,7 @@ type Request struct {
 	DurationSeconds int
 	Username        string
 	CreateBucket    bool
-	Public          bool // implied by Website
+	Public          bool // implied by Website (see public)
 	Website         bool
 	BucketRegion    string
 	// PermissionsBoundary is --user-permissions-boundary: an ARN, "none", or
@@ -87,6 +82,10 @@ func TagList(tags []Tag) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// public says whether created buckets are made public (--public, or
+// --website, which implies it).
+func (r *Request) public() bool { return r.Public || r.Website }
 
 // Custom reports whether the policy comes from --policy or --statement.
 func (r *Request) Custom() bool { return r.PolicyText != "" || len(r.Statements) > 0 }
@@ -173,19 +172,19 @@ func (r *Request) SessionPolicy() (any, error) {
 	if len(r.Buckets) == 1 {
 		return substitute(r.PolicyText, r.Buckets[0])
 	}
-	var merged output.Map
+	var merged pyjson.Map
 	var stmts []any
 	for _, b := range r.Buckets {
 		doc, err := substitute(r.PolicyText, b)
 		if err != nil {
 			return nil, err
 		}
-		m, ok := doc.(output.Map)
+		m, ok := doc.(pyjson.Map)
 		if !ok {
 			return nil, errors.New("--policy must be a JSON object to be used with several buckets")
 		}
 		if merged == nil {
-			merged = append(output.Map{}, m...)
+			merged = append(pyjson.Map{}, m...)
 		}
 		switch s, _ := m.Get("Statement"); x := s.(type) {
 		case []any:
@@ -205,7 +204,7 @@ func dedupe(stmts []any) []any {
 	seen := map[string]bool{}
 	out := make([]any, 0, len(stmts))
 	for _, s := range stmts {
-		k := string(output.EncodeCompact(s))
+		k := string(pyjson.EncodeCompact(s))
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, s)
@@ -269,7 +268,7 @@ func (r *Request) Validate() error {
 		if err != nil {
 			return err
 		}
-		if n := len(output.EncodeCompact(doc)); n > MaxSessionPolicyChars {
+		if n := len(pyjson.EncodeCompact(doc)); n > MaxSessionPolicyChars {
 			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, MaxSessionPolicyChars)
 		}
 		return nil
@@ -291,7 +290,7 @@ func (r *Request) Validate() error {
 		if err != nil {
 			return err
 		}
-		total += len(output.EncodeCompact(doc))
+		total += len(pyjson.EncodeCompact(doc))
 	}
 	if total > MaxUserInlinePolicyChars {
 		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // Paths served.
@@ -43,10 +43,10 @@ type Handler struct {
 }
 
 var (
-	notFoundBody      = output.Encode(output.Map{{Key: "error", Value: "Not found"}}, -1)
-	unauthorizedBody  = output.Encode(output.Map{{Key: "error", Value: "Unauthorized: send the token in the Authorization header"}}, -1)
-	methodBody        = output.Encode(output.Map{{Key: "error", Value: "Method not allowed"}}, -1)
-	forbiddenHostBody = output.Encode(output.Map{{Key: "error", Value: "Forbidden: the Host header must name this machine (localhost or a loopback address)"}}, -1)
+	notFoundBody      = pyjson.Encode(pyjson.Map{{Key: "error", Value: "Not found"}}, -1)
+	unauthorizedBody  = pyjson.Encode(pyjson.Map{{Key: "error", Value: "Unauthorized: send the token in the Authorization header"}}, -1)
+	methodBody        = pyjson.Encode(pyjson.Map{{Key: "error", Value: "Method not allowed"}}, -1)
+	forbiddenHostBody = pyjson.Encode(pyjson.Map{{Key: "error", Value: "Forbidden: the Host header must name this machine (localhost or a loopback address)"}}, -1)
 )
 
 func (h *Handler) localHost(hostport string) bool {
@@ -103,7 +103,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, int) {
 		if r.Context().Err() != nil {
 			return 499, 0 // the client went away; nobody to answer
 		}
-		return reply(w, http.StatusInternalServerError, output.Encode(output.Map{{Key: "error", Value: h.Cache.errorText(err)}}, -1))
+		return reply(w, http.StatusInternalServerError, pyjson.Encode(pyjson.Map{{Key: "error", Value: h.Cache.errorText(err)}}, -1))
 	}
 	e.bodyOnce.Do(e.encode)
 	if path == ContainerPath {
@@ -129,14 +129,14 @@ var (
 
 // encode renders the entry once in both formats.
 func (e *Entry) encode() {
-	e.processBody = output.Encode(output.Map{
+	e.processBody = pyjson.Encode(pyjson.Map{
 		{Key: "Version", Value: 1},
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
 		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
 		{Key: "SessionToken", Value: e.SessionToken},
-		{Key: "Expiration", Value: output.PyISOFormat(e.Expiration)},
+		{Key: "Expiration", Value: pyjson.PyISOFormat(e.Expiration)},
 	}, 2)
-	e.containerBody = output.Encode(output.Map{
+	e.containerBody = pyjson.Encode(pyjson.Map{
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
 		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
 		{Key: "Token", Value: e.SessionToken},

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func fixedEntry(exp time.Time) Source {
@@ -172,7 +172,7 @@ func TestISOFormat(t *testing.T) {
 		{time.Date(2025, 12, 16, 12, 0, 0, 558679123, time.UTC), "2025-12-16T12:00:00.558679+00:00"},
 		{time.Date(2025, 12, 16, 13, 0, 0, 0, time.FixedZone("CET", 3600)), "2025-12-16T12:00:00+00:00"},
 	} {
-		if got := output.PyISOFormat(tc.t); got != tc.want {
+		if got := pyjson.PyISOFormat(tc.t); got != tc.want {
 			t.Errorf("PyISOFormat(%v) = %s, want %s", tc.t, got, tc.want)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // The messages below are the reference's, word for word: scripts match them.
@@ -17,12 +17,12 @@ import (
 // ParseStatement validates a --statement value: a JSON object holding at
 // least Effect, Action and Resource. It returns the object with its member
 // order kept.
-func ParseStatement(text string) (output.Map, error) {
-	v, err := output.Decode([]byte(text))
+func ParseStatement(text string) (pyjson.Map, error) {
+	v, err := pyjson.Decode([]byte(text))
 	if err != nil {
 		return nil, errors.New("Invalid JSON string")
 	}
-	m, ok := v.(output.Map)
+	m, ok := v.(pyjson.Map)
 	if !ok {
 		return nil, errors.New("JSON must be an object")
 	}
@@ -44,7 +44,7 @@ func ParseStatement(text string) (output.Map, error) {
 // to parse.
 func ReadPolicy(value string, stdin io.Reader) (string, error) {
 	if strings.HasPrefix(strings.TrimSpace(value), "{") {
-		if _, err := output.Decode([]byte(value)); err != nil {
+		if _, err := pyjson.Decode([]byte(value)); err != nil {
 			return "", errors.New("Invalid JSON string")
 		}
 		return value, nil
@@ -62,7 +62,7 @@ func ReadPolicy(value string, stdin io.Reader) (string, error) {
 		}
 		return "", err
 	}
-	if _, err := output.Decode(data); err != nil {
+	if _, err := pyjson.Decode(data); err != nil {
 		if value == "-" {
 			return "", errors.New("Input contained invalid JSON")
 		}

@@ -7,7 +7,7 @@ package policy
 import (
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // Permission is the access level credentials are made for.
@@ -51,8 +51,8 @@ func normalizePrefixes(prefixes []string) []string {
 	return out
 }
 
-func statement(actions []string, resources []string) output.Map {
-	return output.Map{
+func statement(actions []string, resources []string) pyjson.Map {
+	return pyjson.Map{
 		{Key: "Effect", Value: "Allow"},
 		{Key: "Action", Value: actions},
 		{Key: "Resource", Value: resources},
@@ -77,8 +77,8 @@ func ReadOnlyStatements(bucket string, prefixes ...string) []any {
 	if prefixes[0] != "*" {
 		stmts = append(stmts,
 			statement([]string{"s3:GetBucketLocation"}, bucketARN(bucket)),
-			append(statement([]string{"s3:ListBucket"}, bucketARN(bucket)), output.Field{
-				Key: "Condition", Value: output.Map{{Key: "StringLike", Value: output.Map{
+			append(statement([]string{"s3:ListBucket"}, bucketARN(bucket)), pyjson.Field{
+				Key: "Condition", Value: pyjson.Map{{Key: "StringLike", Value: pyjson.Map{
 					{Key: "s3:prefix", Value: prefixes},
 				}}},
 			}),
@@ -121,17 +121,17 @@ func Statements(p Permission, bucket string, prefixes ...string) []any {
 }
 
 // Wrap puts statements into a policy document.
-func Wrap(statements []any) output.Map {
+func Wrap(statements []any) pyjson.Map {
 	if statements == nil {
 		statements = []any{}
 	}
-	return output.Map{{Key: "Version", Value: Version}, {Key: "Statement", Value: statements}}
+	return pyjson.Map{{Key: "Version", Value: Version}, {Key: "Statement", Value: statements}}
 }
 
 // ForBuckets is the document granting p on every bucket under the
 // prefixes, followed by the extra statements: what `policy` prints and what
 // a session policy holds.
-func ForBuckets(p Permission, buckets []string, prefixes []string, extra []any) output.Map {
+func ForBuckets(p Permission, buckets []string, prefixes []string, extra []any) pyjson.Map {
 	var stmts []any
 	for _, b := range buckets {
 		stmts = append(stmts, Statements(p, b, prefixes...)...)
@@ -140,10 +140,10 @@ func ForBuckets(p Permission, buckets []string, prefixes []string, extra []any) 
 }
 
 // PublicRead is the bucket policy that lets anyone GET the bucket's objects.
-func PublicRead(bucket string) output.Map {
-	return output.Map{
+func PublicRead(bucket string) pyjson.Map {
+	return pyjson.Map{
 		{Key: "Version", Value: Version},
-		{Key: "Statement", Value: []any{output.Map{
+		{Key: "Statement", Value: []any{pyjson.Map{
 			{Key: "Sid", Value: "AllowAllGetObject"},
 			{Key: "Effect", Value: "Allow"},
 			{Key: "Principal", Value: "*"},
@@ -157,5 +157,5 @@ func PublicRead(bucket string) output.Map {
 // The text was validated as JSON before, but the bucket name could still
 // break it (a quote in the name), so the error is returned.
 func Substitute(policyText, bucket string) (any, error) {
-	return output.Decode([]byte(strings.ReplaceAll(policyText, BucketNamePlaceholder, bucket)))
+	return pyjson.Decode([]byte(strings.ReplaceAll(policyText, BucketNamePlaceholder, bucket)))
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 // Hostile --duration, --statement and --policy values: each is accepted or
@@ -72,8 +72,8 @@ func FuzzParseStatement(f *testing.F) {
 		}
 		// What is accepted goes into policies: it must encode to JSON that
 		// reads back the same.
-		enc := output.EncodeCompact(m)
-		back, err := output.Decode(enc)
+		enc := pyjson.EncodeCompact(m)
+		back, err := pyjson.Decode(enc)
 		if err != nil && bytes.Contains(enc, []byte("Infinity")) {
 			// A number beyond float64: Python writes Infinity too, and AWS
 			// refuses the policy with MalformedPolicyDocument.
@@ -82,7 +82,7 @@ func FuzzParseStatement(f *testing.F) {
 		if err != nil {
 			t.Fatalf("statement %q encodes to %q, which does not decode: %v", s, enc, err)
 		}
-		if again := output.EncodeCompact(back); !bytes.Equal(again, enc) {
+		if again := pyjson.EncodeCompact(back); !bytes.Equal(again, enc) {
 			t.Fatalf("statement %q: %q re-encodes as %q", s, enc, again)
 		}
 	})
@@ -135,7 +135,7 @@ func checkSubstitutes(t *testing.T, text string) {
 		if err != nil {
 			continue
 		}
-		if _, err := output.Decode(output.Encode(doc, 4)); err != nil {
+		if _, err := pyjson.Decode(pyjson.Encode(doc, 4)); err != nil {
 			t.Fatalf("policy %q with bucket %q encodes to invalid JSON: %v", text, b, err)
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s3-credentials/s3-credentials/internal/output"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
-func compact(v any) string { return string(output.EncodeCompact(v)) }
+func compact(v any) string { return string(pyjson.EncodeCompact(v)) }
 
 func TestStatements(t *testing.T) {
 	const list = `{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":["arn:aws:s3:::b"]}`
@@ -34,7 +34,7 @@ func TestStatements(t *testing.T) {
 }
 
 func TestForBucketsAppendsExtraAfterEveryBucket(t *testing.T) {
-	extra := output.Map{{Key: "Effect", Value: "Deny"}, {Key: "Action", Value: "*"}, {Key: "Resource", Value: "*"}}
+	extra := pyjson.Map{{Key: "Effect", Value: "Deny"}, {Key: "Action", Value: "*"}, {Key: "Resource", Value: "*"}}
 	doc := ForBuckets(WriteOnly, []string{"a", "b"}, nil, []any{extra})
 	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::a/*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]},{"Effect":"Deny","Action":"*","Resource":"*"}]}`
 	if got := compact(doc); got != want {

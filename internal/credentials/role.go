@@ -1,0 +1,201 @@
+package credentials
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+)
+
+// roleDescription is the Description the tool's role is created with.
+const roleDescription = "Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets"
+
+// ensureRole returns the ARN of the tool's role, creating it when missing
+// (its undo goes to u), raising its MaxSessionDuration when it is below what
+// is asked (roles made by early versions of the reference allowed one
+// hour), and, with tagSession, allowing sts:TagSession in its trust policy.
+func (c *Creator) ensureRole(ctx context.Context, duration int, tagSession bool, u *undoer) (arn string, created bool, err error) {
+	got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)})
+	if err == nil && got.Role != nil {
+		if err := c.updateRole(ctx, got.Role, duration, tagSession); err != nil {
+			return "", false, err
+		}
+		return aws.ToString(got.Role.Arn), false, nil
+	}
+	if err != nil && !awsclient.IsNotFound(err) {
+		return "", false, err
+	}
+	return c.createRole(ctx, tagSession, u)
+}
+
+// updateRole brings an existing role up to what this run needs, saying so.
+func (c *Creator) updateRole(ctx context.Context, role *iamtypes.Role, duration int, tagSession bool) error {
+	if tagSession {
+		if err := c.allowTagSession(ctx, role); err != nil {
+			return err
+		}
+	}
+	maxDur := int(aws.ToInt32(role.MaxSessionDuration))
+	if maxDur == 0 || maxDur >= duration {
+		return nil
+	}
+	if _, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{
+		RoleName:           aws.String(RoleName),
+		MaxSessionDuration: aws.Int32(RoleMaxSessionDuration),
+	}); err != nil {
+		return fmt.Errorf("Role %s allows sessions of at most %d seconds, less than the %d asked for, and raising it failed (%s). "+
+			"Fix it with: aws iam update-role --role-name %s --max-session-duration %d",
+			RoleName, maxDur, duration, awsclient.ErrorMessage(err), RoleName, RoleMaxSessionDuration)
+	}
+	c.Warnf("Updated role %s: MaxSessionDuration was %d seconds, now %d", RoleName, maxDur, RoleMaxSessionDuration)
+	return nil
+}
+
+// createRole makes the tool's role: trusted by the account, with full S3
+// access that every AssumeRole narrows with a session policy.
+func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (arn string, created bool, err error) {
+	ident, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", false, err
+	}
+	out, err := c.IAM.CreateRole(ctx, &iam.CreateRoleInput{
+		RoleName:                 aws.String(RoleName),
+		Description:              aws.String(roleDescription),
+		AssumeRolePolicyDocument: aws.String(string(pyjson.Encode(trustPolicy(aws.ToString(ident.Account), tagSession), -1))),
+		MaxSessionDuration:       aws.Int32(RoleMaxSessionDuration),
+	})
+	var role *iamtypes.Role
+	forget := func() {}
+	switch {
+	case err == nil:
+		role = out.Role
+		// A role without its policy would be found and reused by every later
+		// run, handing out credentials that can do nothing: until the policy
+		// is attached, a failure takes it back.
+		forget = u.push("role "+RoleName, c.deleteRole)
+	case awsclient.ErrorCode(err) == "EntityAlreadyExists":
+		// Made since GetRole: by an attempt of this call whose answer was
+		// lost, or by another run. Either way it is the role to use.
+		got, gerr := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)})
+		if gerr != nil || got.Role == nil {
+			return "", false, err
+		}
+		role = got.Role
+	case unknownOutcome(err):
+		u.push("role "+RoleName, c.deleteRole)
+		return "", false, err
+	default:
+		return "", false, err
+	}
+	if role == nil || role.Arn == nil {
+		return "", false, fmt.Errorf("CreateRole returned no role")
+	}
+	if _, err := c.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
+		RoleName:  aws.String(RoleName),
+		PolicyArn: aws.String(S3FullAccessARN),
+	}); err != nil {
+		return "", false, err
+	}
+	// Complete now, the role stays whatever happens next: it is the tool's
+	// own, which every later run reuses.
+	forget()
+	return aws.ToString(role.Arn), true, nil
+}
+
+// deleteRole takes back the role this run created, detaching its policy
+// first. Nothing is said when the role was never made.
+func (c *Creator) deleteRole(ctx context.Context) (string, error) {
+	_, err := c.IAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(RoleName), PolicyArn: aws.String(S3FullAccessARN)})
+	if err != nil && !awsclient.IsNotFound(err) {
+		return "", err
+	}
+	if _, err := c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(RoleName)}); err != nil {
+		if awsclient.IsNotFound(err) {
+			return "", nil
+		}
+		return "", err
+	}
+	return "deleted role " + RoleName, nil
+}
+
+// trustPolicy lets the account's principals assume the role; session tags
+// need sts:TagSession too.
+func trustPolicy(account string, tagSession bool) pyjson.Map {
+	var action any = "sts:AssumeRole"
+	if tagSession {
+		action = []string{"sts:AssumeRole", "sts:TagSession"}
+	}
+	return pyjson.Map{
+		{Key: "Version", Value: policy.Version},
+		{Key: "Statement", Value: []any{pyjson.Map{
+			{Key: "Effect", Value: "Allow"},
+			{Key: "Principal", Value: pyjson.Map{{Key: "AWS", Value: "arn:aws:iam::" + account + ":root"}}},
+			{Key: "Action", Value: action},
+		}}},
+	}
+}
+
+// allowTagSession adds sts:TagSession to the trust policy of an existing
+// role, which --tag with --duration needs, saying so.
+func (c *Creator) allowTagSession(ctx context.Context, role *iamtypes.Role) error {
+	text, err := url.QueryUnescape(aws.ToString(role.AssumeRolePolicyDocument))
+	if err != nil {
+		return err
+	}
+	doc, err := pyjson.Decode([]byte(text))
+	if err != nil {
+		return fmt.Errorf("role %s has a trust policy that is not JSON: %w", RoleName, err)
+	}
+	m, _ := doc.(pyjson.Map)
+	stmts, _ := m.Get("Statement")
+	list, ok := stmts.([]any)
+	if !ok {
+		list = []any{stmts}
+	}
+	changed := false
+	for _, s := range list {
+		st, ok := s.(pyjson.Map)
+		if !ok {
+			continue
+		}
+		if eff, _ := st.Get("Effect"); eff != "Allow" {
+			continue
+		}
+		act, _ := st.Get("Action")
+		var actions []any
+		switch a := act.(type) {
+		case string:
+			actions = []any{a}
+		case []any:
+			actions = a
+		}
+		hasAssume, hasTag := false, false
+		for _, a := range actions {
+			hasAssume = hasAssume || a == "sts:AssumeRole"
+			hasTag = hasTag || a == "sts:TagSession"
+		}
+		if hasAssume && !hasTag {
+			st.Set("Action", append(actions, "sts:TagSession"))
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	m.Set("Statement", list)
+	if _, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
+		RoleName: aws.String(RoleName), PolicyDocument: aws.String(string(pyjson.EncodeCompact(m))),
+	}); err != nil {
+		return fmt.Errorf("--tag needs sts:TagSession in the trust policy of role %s, and adding it failed: %s", RoleName, awsclient.ErrorMessage(err))
+	}
+	c.Warnf("Updated role %s: its trust policy now allows sts:TagSession, which --tag needs", RoleName)
+	return nil
+}

@@ -1,0 +1,104 @@
+package credentials
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/report"
+)
+
+// undoTimeout bounds the whole undo of a run: it runs after an interrupt
+// too, and must end even when AWS no longer answers.
+const undoTimeout = 60 * time.Second
+
+// undoer is how a run takes back what it made when a later step fails or
+// the run is interrupted. Each step that may have changed something pushes
+// its reverse: after it succeeded, and also when its outcome is unknown
+// (the request went out but its answer was lost to an interrupt, a timeout
+// or a dropped connection). So each reverse first finds out what is there
+// and says nothing when there was nothing to take back.
+type undoer struct {
+	steps *report.Steps
+	undo  []undoStep
+	kept  []keptThing
+}
+
+type undoStep struct {
+	what string // the thing, as "Left in place" names it when undoing fails
+	// fn undoes it and says what it did ("" when there was nothing to undo).
+	fn func(context.Context) (done string, err error)
+}
+
+// keptThing is something the run made that is deliberately not undone
+// (a bucket), named in the report so nobody has to find it.
+type keptThing struct {
+	what string
+	// exists, when set, tells whether it was made after all: its creation's
+	// answer was lost.
+	exists func(context.Context) (bool, error)
+}
+
+// unknownOutcome reports whether a call that failed with err may still have
+// been carried out: an error answer from the service means it was not; no
+// answer (an interrupt, a timeout, a dropped connection) leaves it open.
+func unknownOutcome(err error) bool {
+	return err != nil && !awsclient.IsServiceError(err)
+}
+
+func (u *undoer) push(what string, fn func(context.Context) (string, error)) (forget func()) {
+	u.undo = append(u.undo, undoStep{what, fn})
+	i := len(u.undo) - 1
+	return func() { u.undo[i].fn = nil }
+}
+
+// keep notes something this run made that is deliberately not undone.
+func (u *undoer) keep(what string) { u.kept = append(u.kept, keptThing{what: what}) }
+
+// keepIfExists notes something this run may have made.
+func (u *undoer) keepIfExists(what string, exists func(context.Context) (bool, error)) {
+	u.kept = append(u.kept, keptThing{what, exists})
+}
+
+// run undoes every step, newest first, and names what is left. It runs on
+// a context of its own: the run's may have been cancelled by Ctrl-C.
+func (u *undoer) run(ctx context.Context) {
+	if len(u.undo) == 0 && len(u.kept) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+	defer cancel()
+	var left []string
+	for i := len(u.undo) - 1; i >= 0; i-- {
+		s := u.undo[i]
+		if s.fn == nil {
+			continue // forgotten: complete, and meant to stay
+		}
+		done, err := s.fn(ctx)
+		if err != nil {
+			u.steps.Warnf("Could not undo: %s: %s", s.what, awsclient.ErrorMessage(err))
+			left = append(left, s.what)
+			continue
+		}
+		if done != "" {
+			u.steps.Warnf("Undone: %s", done)
+		}
+	}
+	for _, k := range u.kept {
+		if k.exists != nil {
+			exists, err := k.exists(ctx)
+			if err != nil {
+				left = append(left, k.what+" (perhaps: checking failed: "+awsclient.ErrorMessage(err)+")")
+				continue
+			}
+			if !exists {
+				continue
+			}
+		}
+		left = append(left, k.what)
+	}
+	if len(left) > 0 {
+		u.steps.Warnf("Left in place: %s", strings.Join(left, "; "))
+	}
+}

@@ -1,0 +1,298 @@
+package credentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/awsview"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+)
+
+// userState is what the checks before any change found of the user.
+type userState struct {
+	exists bool
+	keys   []string // its access keys before this run
+}
+
+// checkUser says whether the user exists and which access keys it has, and
+// refuses, before anything is changed, a user that already holds the two
+// access keys IAM allows.
+func (c *Creator) checkUser(ctx context.Context, name string) (userState, error) {
+	_, err := c.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+	if err != nil {
+		if awsclient.IsNotFound(err) {
+			return userState{}, nil
+		}
+		return userState{}, err
+	}
+	ids, err := c.accessKeys(ctx, name)
+	if err != nil {
+		return userState{}, err
+	}
+	if len(ids) >= MaxAccessKeysPerUser {
+		return userState{}, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
+			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
+			name, len(ids), strings.Join(ids, ", "), name)
+	}
+	return userState{exists: true, keys: ids}, nil
+}
+
+func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error) {
+	out, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(out.AccessKeyMetadata))
+	for i, k := range out.AccessKeyMetadata {
+		ids[i] = aws.ToString(k.AccessKeyId)
+	}
+	return ids, nil
+}
+
+// createUserKey makes (or reuses) the user, gives it one inline policy per
+// bucket and a new access key, and delivers the key.
+func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState, u *undoer) (*Result, error) {
+	name := r.UserName()
+	if !user.exists {
+		if err := c.createUser(ctx, r, name, u); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range r.Buckets {
+		if err := c.putUserPolicy(ctx, r, name, b, user.exists, u); err != nil {
+			return nil, err
+		}
+	}
+	key, err := c.createKey(ctx, name, user.keys, u)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		AccessKeyID:     aws.ToString(key.AccessKeyId),
+		SecretAccessKey: aws.ToString(key.SecretAccessKey),
+		Document:        awsview.AccessKey(key),
+	}
+	if c.Deliver != nil {
+		if err := c.Deliver(res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *undoer) error {
+	in := &iam.CreateUserInput{UserName: aws.String(name)}
+	if b := r.Boundary(); b != "" {
+		in.PermissionsBoundary = aws.String(b)
+	}
+	for _, t := range r.Tags {
+		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+	}
+	var lost lostAnswers
+	_, err := c.IAM.CreateUser(ctx, in, lost.option())
+	if lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+		// The user was missing a moment ago; when an attempt went
+		// unanswered, the user that now exists is the one it made.
+		err = nil
+	}
+	if err != nil && !unknownOutcome(err) {
+		return err // refused: nothing was made
+	}
+	u.push("user "+name, func(ctx context.Context) (string, error) { return c.deleteNewUser(ctx, name) })
+	if err != nil {
+		return err
+	}
+	c.Logf("Created %s", r.userDescription())
+	return nil
+}
+
+// deleteNewUser takes back a user this run created, with whatever it holds
+// that the steps undone before did not account for (a policy or key made
+// by an attempt whose answer was lost): IAM refuses to delete a user that
+// has either. Nothing is said when the user was never made.
+func (c *Creator) deleteNewUser(ctx context.Context, name string) (string, error) {
+	policies, err := c.IAM.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(name)})
+	if awsclient.IsNotFound(err) {
+		return "", nil
+	}
+	if err == nil {
+		for _, p := range policies.PolicyNames {
+			if _, err := c.IAM.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(p)}); err == nil {
+				c.Warnf("Undone: deleted inline policy %s from user %s", p, name)
+			}
+		}
+	}
+	if err := c.deleteKeysExcept(ctx, name, nil, "Undone: deleted access key %s"); err != nil && !awsclient.IsNotFound(err) {
+		c.Warnf("Could not undo: access keys of user %s: %s", name, awsclient.ErrorMessage(err))
+	}
+	if _, err := c.IAM.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)}); err != nil {
+		if awsclient.IsNotFound(err) {
+			return "", nil
+		}
+		return "", err
+	}
+	return "deleted user " + name, nil
+}
+
+// putUserPolicy attaches the inline policy for one bucket. On an existing
+// user a policy of the same name is restored when the run is undone.
+func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, userExists bool, u *undoer) error {
+	doc, err := r.UserPolicy(bucket)
+	if err != nil {
+		return err
+	}
+	policyName := r.PolicyName(bucket)
+	var restore func(context.Context) error
+	var unreadable error
+	if userExists {
+		restore, unreadable = c.previousPolicy(ctx, name, policyName)
+	}
+	_, err = c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+		UserName:       aws.String(name),
+		PolicyName:     aws.String(policyName),
+		PolicyDocument: aws.String(string(pyjson.EncodeCompact(doc))),
+	})
+	if err != nil && !unknownOutcome(err) {
+		return err
+	}
+	what := "inline policy " + policyName + " of user " + name
+	switch {
+	case unreadable != nil:
+		// Deleting it could destroy a policy the user had before.
+		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)))
+	case restore != nil:
+		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
+			return "restored the previous inline policy " + policyName + " of user " + name, restore(ctx)
+		})
+	default:
+		u.push(what, func(ctx context.Context) (string, error) {
+			_, err := c.IAM.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(policyName)})
+			if awsclient.IsNotFound(err) {
+				return "", nil
+			}
+			return "deleted inline policy " + policyName + " from user " + name, err
+		})
+	}
+	if err != nil {
+		return err
+	}
+	c.Logf("Attached policy %s to user %s", policyName, name)
+	return nil
+}
+
+// previousPolicy returns a function restoring the inline policy an existing
+// user already had under this name, or nil when there was none. When
+// whether there was one cannot be told, unreadable says why.
+func (c *Creator) previousPolicy(ctx context.Context, user, name string) (restore func(context.Context) error, unreadable error) {
+	prev, err := c.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name)})
+	if err != nil {
+		if awsclient.IsNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if prev.PolicyDocument == nil {
+		return nil, errors.New("GetUserPolicy returned no document")
+	}
+	doc := policyDocument(aws.ToString(prev.PolicyDocument))
+	return func(ctx context.Context) error {
+		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)})
+		return err
+	}, nil
+}
+
+// policyDocument undoes the URL encoding (RFC 3986) IAM applies to the
+// policy documents it returns; text that is already JSON is kept as it is.
+func policyDocument(text string) string {
+	if strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return text
+	}
+	if dec, err := url.PathUnescape(text); err == nil {
+		return dec
+	}
+	return text
+}
+
+// createKey makes the user's new access key. An attempt that got no
+// answer may have made a key too, and taken the user's last free slot:
+// such keys, which nobody will ever see, are found and deleted.
+func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, u *undoer) (*iamtypes.AccessKey, error) {
+	sweep := func(ctx context.Context) (string, error) {
+		return "", c.deleteKeysExcept(ctx, name, oldKeys, "Undone: deleted access key %s")
+	}
+	const lostNote = "Deleted access key %s: an attempt to create the key got no answer but made it"
+	in := &iam.CreateAccessKeyInput{UserName: aws.String(name)}
+	lost := &lostAnswers{}
+	out, err := c.IAM.CreateAccessKey(ctx, in, lost.option())
+	if err != nil && lost.happened() {
+		if derr := c.deleteKeysExcept(ctx, name, oldKeys, lostNote); derr != nil {
+			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
+		}
+		if awsclient.ErrorCode(err) == "LimitExceeded" {
+			lost = &lostAnswers{}
+			out, err = c.IAM.CreateAccessKey(ctx, in, lost.option())
+		}
+	}
+	if err != nil {
+		if unknownOutcome(err) {
+			u.push("access keys of user "+name+" made by this run", sweep)
+		}
+		return nil, err
+	}
+	key := out.AccessKey
+	if key == nil || key.AccessKeyId == nil || key.SecretAccessKey == nil {
+		u.push("access keys of user "+name+" made by this run", sweep)
+		return nil, errors.New("CreateAccessKey returned no access key")
+	}
+	id := aws.ToString(key.AccessKeyId)
+	if lost.happened() {
+		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), id), lostNote); derr != nil {
+			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
+		}
+	}
+	// Undone when a later step fails, delivery included: a key nobody has
+	// seen is useless.
+	u.push("access key "+id, func(ctx context.Context) (string, error) {
+		_, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: key.AccessKeyId})
+		if awsclient.IsNotFound(err) {
+			return "", nil
+		}
+		return "deleted access key " + id, err
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err // interrupted before the key could be shown
+	}
+	c.Logf("Created access key for user: %s", name)
+	return key, nil
+}
+
+// deleteKeysExcept deletes the access keys of user that are not in keep,
+// reporting each with note (a format taking the key id).
+func (c *Creator) deleteKeysExcept(ctx context.Context, user string, keep []string, note string) error {
+	ids, err := c.accessKeys(ctx, user)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		if slices.Contains(keep, id) {
+			continue
+		}
+		_, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
+		if err != nil && !awsclient.IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("access key %s: %s", id, awsclient.ErrorMessage(err)))
+			continue
+		}
+		c.Warnf(note, id)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,30 @@
+// Package report carries what a command has to tell its user besides its
+// output: one line per step taken, and warnings. The work packages write
+// through it; the command decides where the lines go (standard error) and
+// whether steps are shown at all (--silent).
+package report
+
+import "fmt"
+
+// Steps receives a command's step lines and warnings.
+type Steps struct {
+	// Log receives one line per step taken (nil: steps are not shown).
+	Log func(string)
+	// Warn receives warnings and rollback reports, shown even when steps
+	// are not (nil: dropped).
+	Warn func(string)
+}
+
+// Logf reports a step.
+func (s *Steps) Logf(format string, args ...any) {
+	if s.Log != nil {
+		s.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+// Warnf reports a warning.
+func (s *Steps) Warnf(format string, args ...any) {
+	if s.Warn != nil {
+		s.Warn(fmt.Sprintf(format, args...))
+	}
+}

@@ -1,0 +1,218 @@
+// Package users looks after the IAM users the tool hands keys to, once
+// they exist: rotate-key gives one a new access key and retires the old
+// ones, delete-user takes one apart and deletes it. No cobra here; output
+// goes to the writers and report.Steps it is given.
+package users
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/report"
+)
+
+// MaxKeysPerUser is how many access keys IAM lets one user hold; create
+// checks the same limit before it changes anything.
+const MaxKeysPerUser = credentials.MaxAccessKeysPerUser
+
+// IAMAPI names the IAM calls a rotation makes.
+type IAMAPI interface {
+	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
+	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
+	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
+	UpdateAccessKey(context.Context, *iam.UpdateAccessKeyInput, ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error)
+	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+}
+
+// OldKeys says what happens to a user's previous keys once the new one has
+// been handed over.
+type OldKeys int
+
+const (
+	// KeepOld leaves them working.
+	KeepOld OldKeys = iota
+	// DeactivateOld sets them Inactive (they can be reactivated).
+	DeactivateOld
+	// DeleteOld deletes them.
+	DeleteOld
+)
+
+// Rotator gives a user a new access key and retires the old ones.
+type Rotator struct {
+	IAM IAMAPI
+	// Steps receives one line per step taken, notes and rollback reports.
+	report.Steps
+	// Deliver hands the new key over (prints it). It runs before any old
+	// key is touched; when it fails the new key is deleted again, so nobody
+	// is left with a key that was never shown and old keys stay as they were.
+	Deliver func(*iamtypes.AccessKey) error
+}
+
+// Rotate creates a new access key for user, delivers it, then deals with
+// the keys the user had before as old says. Everything that can refuse the
+// rotation (missing user, the two-key limit) is checked before any change.
+func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtypes.AccessKey, error) {
+	if _, err := r.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(user)}); err != nil {
+		return nil, err
+	}
+	keys, err := r.listKeys(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) >= MaxKeysPerUser {
+		victim := -1
+		if old == DeleteOld {
+			victim = firstInactive(keys)
+		}
+		if victim < 0 {
+			return nil, limitError(user, keys)
+		}
+		// The inactive key would be deleted after the rotation anyway; doing
+		// it first makes room for the new key without touching a working one.
+		id := aws.ToString(keys[victim].AccessKeyId)
+		if err := r.deleteKey(ctx, user, id); err != nil {
+			return nil, err
+		}
+		r.Logf("Deleted inactive access key %s first, to make room for the new one", id)
+		keys = append(keys[:victim:victim], keys[victim+1:]...)
+	}
+
+	out, err := r.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err != nil {
+		return nil, err
+	}
+	key := out.AccessKey
+	newID := aws.ToString(key.AccessKeyId)
+	rollback := func(cause error) error {
+		// A fresh context: the run's own may be the reason we are here.
+		if _, err := r.IAM.DeleteAccessKey(context.WithoutCancel(ctx), &iam.DeleteAccessKeyInput{
+			UserName: aws.String(user), AccessKeyId: key.AccessKeyId,
+		}); err != nil {
+			r.Warnf("Could not delete the new access key %s, which was never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
+				newID, awsclient.ErrorMessage(err), user, newID)
+		} else {
+			r.Warnf("Deleted the new access key %s again, since it could not be handed over; the old keys are unchanged", newID)
+		}
+		return cause
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, rollback(err)
+	}
+	r.Logf("Created access key for user: %s", user)
+	if r.Deliver != nil {
+		if err := r.Deliver(key); err != nil {
+			return nil, rollback(err)
+		}
+	}
+
+	var failed []string
+	for _, k := range keys {
+		id := aws.ToString(k.AccessKeyId)
+		switch old {
+		case DeactivateOld:
+			if k.Status == iamtypes.StatusTypeInactive {
+				r.Logf("Access key %s was already inactive", id)
+				continue
+			}
+			if _, err := r.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{
+				UserName: aws.String(user), AccessKeyId: k.AccessKeyId, Status: iamtypes.StatusTypeInactive,
+			}); err != nil {
+				failed = append(failed, fmt.Sprintf("could not deactivate %s: %s", id, awsclient.ErrorMessage(err)))
+				continue
+			}
+			r.Logf("Deactivated access key %s", id)
+		case DeleteOld:
+			if err := r.deleteKey(ctx, user, id); err != nil {
+				failed = append(failed, fmt.Sprintf("could not delete %s: %s", id, awsclient.ErrorMessage(err)))
+				continue
+			}
+			r.Logf("Deleted access key %s", id)
+		}
+	}
+	if len(failed) > 0 {
+		return key, fmt.Errorf("the new access key %s was created and printed, but %s", newID, strings.Join(failed, "; "))
+	}
+	if old == KeepOld {
+		var active []string
+		for _, k := range keys {
+			if k.Status != iamtypes.StatusTypeInactive {
+				active = append(active, aws.ToString(k.AccessKeyId))
+			}
+		}
+		if len(active) > 0 {
+			r.Warnf("Note: the old access key%s %s still work%s; use --deactivate-old or --delete-old to retire %s",
+				english.S(len(active)), strings.Join(active, ", "), english.Noun(len(active), "s", ""), english.Noun(len(active), "it", "them"))
+		}
+	}
+	return key, nil
+}
+
+func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessKeyMetadata, error) {
+	var keys []iamtypes.AccessKeyMetadata
+	p := iam.NewListAccessKeysPaginator(r.IAM, &iam.ListAccessKeysInput{UserName: aws.String(user)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, page.AccessKeyMetadata...)
+	}
+	// Oldest first, so messages and the key deleted to make room are predictable.
+	sort.SliceStable(keys, func(i, j int) bool {
+		return aws.ToTime(keys[i].CreateDate).Before(aws.ToTime(keys[j].CreateDate))
+	})
+	return keys, nil
+}
+
+func (r *Rotator) deleteKey(ctx context.Context, user, id string) error {
+	_, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
+	return err
+}
+
+func firstInactive(keys []iamtypes.AccessKeyMetadata) int {
+	for i, k := range keys {
+		if k.Status == iamtypes.StatusTypeInactive {
+			return i
+		}
+	}
+	return -1
+}
+
+// limitError explains, before anything changed, why a user holding the most
+// keys IAM allows cannot get another, and how to proceed.
+func limitError(user string, keys []iamtypes.AccessKeyMetadata) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "User %s already has %d access keys, the most IAM allows per user; nothing was changed:\n", user, len(keys))
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %s  %s", aws.ToString(k.AccessKeyId), k.Status)
+		if k.CreateDate != nil {
+			fmt.Fprintf(&b, "  created %s", pyjson.PyTime(*k.CreateDate))
+		}
+		b.WriteString("\n")
+	}
+	const deleteOld = "use --delete-old, which deletes the inactive key first and the other old key once the new one is printed"
+	if i := firstInactive(keys); i >= 0 {
+		fmt.Fprintf(&b, "To proceed, delete the inactive key, then run this again:\n"+
+			"  aws iam delete-access-key --user-name %s --access-key-id %s\n"+
+			"or %s:\n"+
+			"  s3-credentials rotate-key %s --delete-old", user, aws.ToString(keys[i].AccessKeyId), deleteOld, user)
+	} else {
+		id := aws.ToString(keys[0].AccessKeyId)
+		fmt.Fprintf(&b, "To proceed, delete the key that is no longer needed:\n"+
+			"  aws iam delete-access-key --user-name %s --access-key-id %s\n"+
+			"or deactivate one, then %s:\n"+
+			"  aws iam update-access-key --user-name %s --access-key-id %s --status Inactive\n"+
+			"  s3-credentials rotate-key %s --delete-old", user, id, deleteOld, user, id, user)
+	}
+	return fmt.Errorf("%s", b.String())
+}
