@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() {
@@ -22,8 +22,10 @@ func init() {
 // NewCmdGetBucketPolicy prints a bucket's policy.
 func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "get-bucket-policy BUCKET",
-		Short: "Print the policy attached to a bucket",
+		Use:               "get-bucket-policy BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Print the policy attached to a bucket",
 		Long: `Print the bucket's policy as JSON. A bucket without a policy is an error
 (NoSuchBucketPolicy).
 
@@ -58,8 +60,10 @@ func NewCmdSetBucketPolicy(f *Factory) *cobra.Command {
 		allowAllGet bool
 	)
 	cmd := &cobra.Command{
-		Use:   "set-bucket-policy BUCKET",
-		Short: "Attach a policy to a bucket, from a file or public-read",
+		Use:               "set-bucket-policy BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Attach a policy to a bucket, from a file or public-read",
 		Long: `Set the bucket's policy from a JSON file (- for standard input), or with
 --allow-all-get to a policy letting anyone GET its objects. The policy set
 is echoed on standard error.

@@ -18,24 +18,15 @@ import (
 // not hang the shell.
 const completionTimeout = 3 * time.Second
 
-// addNameCompletion gives every command whose first argument is a bucket or
-// a user name a completer, from the argument names in its Use line.
-func addNameCompletion(f *Factory, root *cobra.Command) {
-	for _, c := range root.Commands() {
-		if c.ValidArgsFunction != nil {
-			continue
-		}
-		fields := strings.Fields(c.Use)
-		if len(fields) < 2 {
-			continue
-		}
-		switch strings.TrimSuffix(fields[1], "...") {
-		case "BUCKET", "BUCKETS":
-			c.ValidArgsFunction = completeFrom(f, bucketNames, strings.HasSuffix(fields[1], "..."))
-		case "USERNAME", "USERNAMES":
-			c.ValidArgsFunction = completeFrom(f, userNames, strings.HasSuffix(fields[1], "..."))
-		}
-	}
+// completeBuckets completes bucket names for the first argument, or every
+// argument when repeat.
+func completeBuckets(f *Factory, repeat bool) cobra.CompletionFunc {
+	return completeFrom(f, bucketNames, repeat)
+}
+
+// completeUsers completes IAM user names likewise.
+func completeUsers(f *Factory, repeat bool) cobra.CompletionFunc {
+	return completeFrom(f, userNames, repeat)
 }
 
 func completeFrom(f *Factory, list func(context.Context, *Factory) ([]string, error), repeat bool) cobra.CompletionFunc {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/spf13/cobra"
 )
 
 func TestCompletionOfBucketAndUserNames(t *testing.T) {
@@ -26,28 +25,50 @@ func TestCompletionOfBucketAndUserNames(t *testing.T) {
 	for _, name := range []string{"carol", "dave"} {
 		e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String(name)})
 	}
-	f := NewFactory(&IOStreams{})
-	root := NewRootCmd(f)
-	for _, c := range root.Commands() {
-		if strings.HasPrefix(c.Use, "whoami") && c.ValidArgsFunction != nil {
-			t.Error("whoami takes no names but completes them")
-		}
+	// rotate-key USERNAME completes one user name.
+	r = e.ok("__complete", "rotate-key", "ca")
+	if !strings.HasPrefix(r.Stdout, "carol\n:4\n") {
+		t.Errorf("user completion %q", r.Stdout)
 	}
-	probe := &cobra.Command{Use: "probe USERNAME"}
-	root.AddCommand(probe)
-	addNameCompletion(f, root)
-	probe.SetContext(e.ctx())
-	names, directive := probe.ValidArgsFunction(probe, nil, "ca")
-	if strings.Join(names, ",") != "carol" || directive != cobra.ShellCompDirectiveNoFileComp {
-		t.Errorf("user completion %v %v", names, directive)
-	}
-	if names, _ := probe.ValidArgsFunction(probe, []string{"carol"}, ""); names != nil {
-		t.Errorf("USERNAME takes one name, completed a second: %v", names)
+	if r = e.ok("__complete", "rotate-key", "carol", ""); strings.Contains(r.Stdout, "dave") {
+		t.Errorf("USERNAME takes one name, completed a second: %q", r.Stdout)
 	}
 	// Completion works the same for the completion scripts of every shell.
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		if r := e.ok("completion", shell); !strings.Contains(r.Stdout, "s3-credentials") {
 			t.Errorf("%s completion script: %q", shell, r.Stdout[:min(len(r.Stdout), 80)])
+		}
+	}
+}
+
+// Every command says explicitly what its arguments complete from: the
+// argument names in Use are for people, and renaming one must not silently
+// drop completion. Bucket and user arguments complete from AWS; nothing
+// else asks AWS.
+func TestCompletionIsDeclaredPerCommand(t *testing.T) {
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	for _, c := range root.Commands() {
+		fields := strings.Fields(c.Use)
+		names := len(fields) > 1 && strings.ContainsAny(fields[1], "BU") &&
+			(strings.Contains(fields[1], "BUCKET") || strings.Contains(fields[1], "USERNAME"))
+		if names && c.ValidArgsFunction == nil {
+			t.Errorf("%s takes %s but completes nothing", c.Name(), fields[1])
+		}
+		if !names && c.ValidArgsFunction != nil && c.Name() != "completion" && c.Name() != "help" {
+			t.Errorf("%s completes names but takes none (%q)", c.Name(), c.Use)
+		}
+	}
+}
+
+// Every command belongs to one of the groups --help lists.
+func TestEveryCommandHasAGroup(t *testing.T) {
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if !root.ContainsGroup(c.GroupID) {
+			t.Errorf("%s is in no group (GroupID %q)", c.Name(), c.GroupID)
 		}
 	}
 }

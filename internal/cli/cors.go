@@ -24,8 +24,10 @@ const corsRuleID = "set-by-s3-credentials"
 // NewCmdGetCORSPolicy prints a bucket's CORS rules.
 func NewCmdGetCORSPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "get-cors-policy BUCKET",
-		Short: "Print the CORS rules of a bucket",
+		Use:               "get-cors-policy BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Print the CORS rules of a bucket",
 		Long: `Print the bucket's CORS rules as a JSON list. A bucket without CORS rules is
 an error (NoSuchCORSConfiguration).
 
@@ -55,8 +57,10 @@ func NewCmdSetCORSPolicy(f *Factory) *cobra.Command {
 		maxAge                            int
 	)
 	cmd := &cobra.Command{
-		Use:   "set-cors-policy BUCKET",
-		Short: "Replace the CORS rules of a bucket with one rule",
+		Use:               "set-cors-policy BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Replace the CORS rules of a bucket with one rule",
 		Long: `Replace the bucket's CORS configuration with one rule. Without options the
 rule allows GET from any origin. Each option may be repeated. Note that -h
 is --allowed-header here; use --help for help.

@@ -4,7 +4,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() { register(NewCmdCreate) }
@@ -33,8 +34,10 @@ type CreateOptions struct {
 func NewCmdCreate(f *Factory) *cobra.Command {
 	opts := &CreateOptions{}
 	cmd := &cobra.Command{
-		Use:   "create BUCKETS...",
-		Short: "Create and return new AWS credentials for specified S3 buckets",
+		Use:               "create BUCKETS...",
+		GroupID:           groupCredentials,
+		ValidArgsFunction: completeBuckets(f, true),
+		Short:             "Create and return new AWS credentials for specified S3 buckets",
 		Long: `Create credentials that can access only the buckets named, and print them.
 
 Without --duration an IAM user is made (or reused with --username), given one
@@ -59,7 +62,7 @@ standard output.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &credentials.Request{
 				Buckets:             args,
-				Prefixes:            opts.Prefixes,
+				Scope:               policy.Scope{Prefixes: opts.Prefixes},
 				Username:            opts.Username,
 				CreateBucket:        opts.CreateBucket,
 				Public:              opts.Public,
@@ -77,7 +80,7 @@ standard output.`,
 				}
 			}
 			if opts.Policy != "" {
-				if req.PolicyText, err = policy.ReadPolicy(opts.Policy, f.IO.In); err != nil {
+				if req.PolicyText, err = input.ReadPolicy(opts.Policy, f.IO.In); err != nil {
 					return badParam(cmd, "policy", err.Error())
 				}
 			}

@@ -21,8 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 var volatile = []struct {
@@ -109,7 +109,7 @@ func decodeJSON(t *testing.T, s string) map[string]any {
 
 func TestCreatePermanentVariants(t *testing.T) {
 	readWrite := func(b, prefix string) string {
-		return compactPolicy(policy.Wrap(policy.ReadWriteStatements(b, prefix)))
+		return compactPolicy(policy.Wrap(policy.ReadWriteStatements(b, policy.Scope{Prefixes: []string{prefix}})...))
 	}
 	statement := `{"Effect": "Allow", "Action": "textract:*", "Resource": "*"}`
 	for _, tc := range []struct {
@@ -122,9 +122,9 @@ func TestCreatePermanentVariants(t *testing.T) {
 		{"read-write", []string{"create", "bkt-one"}, "s3.read-write.bkt-one", "arn:aws:iam::aws:policy/AmazonS3FullAccess",
 			map[string]string{"s3.read-write.bkt-one": readWrite("bkt-one", "*")}},
 		{"read-only", []string{"create", "bkt-one", "--read-only"}, "s3.read-only.bkt-one", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-			map[string]string{"s3.read-only.bkt-one": compactPolicy(policy.Wrap(policy.ReadOnlyStatements("bkt-one", "*")))}},
+			map[string]string{"s3.read-only.bkt-one": compactPolicy(policy.Wrap(policy.ReadOnlyStatements("bkt-one", policy.Scope{Prefixes: []string{"*"}})...))}},
 		{"write-only", []string{"create", "bkt-one", "--write-only"}, "s3.write-only.bkt-one", "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-			map[string]string{"s3.write-only.bkt-one": compactPolicy(policy.Wrap(policy.WriteOnlyStatements("bkt-one", "*")))}},
+			map[string]string{"s3.write-only.bkt-one": compactPolicy(policy.Wrap(policy.WriteOnlyStatements("bkt-one", policy.Scope{Prefixes: []string{"*"}})...))}},
 		{"prefix", []string{"create", "bkt-one", "--prefix", "uploads/"}, "s3.read-write.bkt-one", "arn:aws:iam::aws:policy/AmazonS3FullAccess",
 			map[string]string{"s3.read-write.bkt-one": readWrite("bkt-one", "uploads/")}},
 		{"two buckets", []string{"create", "bkt-one", "bkt-two"}, "s3.read-write.bkt-one,bkt-two", "arn:aws:iam::aws:policy/AmazonS3FullAccess",

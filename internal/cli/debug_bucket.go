@@ -18,8 +18,10 @@ func init() { register(NewCmdDebugBucket) }
 // block, reporting each check that fails and carrying on.
 func NewCmdDebugBucket(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "debug-bucket BUCKET",
-		Short: "Show a bucket's ACL, policy status and public access block",
+		Use:               "debug-bucket BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Show a bucket's ACL, policy status and public access block",
 		Long: `Print what decides who can reach a bucket: its ACL, its policy status and
 its public access block. A check that fails is reported in place of its
 result and the next one still runs.

@@ -22,8 +22,10 @@ type DeleteBucketOptions struct {
 func NewCmdDeleteBucket(f *Factory) *cobra.Command {
 	opts := &DeleteBucketOptions{}
 	cmd := &cobra.Command{
-		Use:   "delete-bucket BUCKET",
-		Short: "Delete a bucket, and with --force everything in it",
+		Use:               "delete-bucket BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Delete a bucket, and with --force everything in it",
 		Long: `Delete an S3 bucket.
 
 A bucket that holds anything is refused unless --force is given. With

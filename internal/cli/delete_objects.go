@@ -21,8 +21,10 @@ func NewCmdDeleteObjects(f *Factory) *cobra.Command {
 		concurrency int
 	)
 	cmd := &cobra.Command{
-		Use:   "delete-objects BUCKET [KEYS]...",
-		Short: "Delete one or more object from an S3 bucket",
+		Use:               "delete-objects BUCKET [KEYS]...",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Delete one or more object from an S3 bucket",
 		Long: `Delete the keys named, or every key starting with --prefix. Keys are
 deleted 1,000 per request, up to --concurrency requests at once. Keys S3
 refuses to delete are listed on stderr and make the exit code 1.

@@ -10,8 +10,10 @@ func init() { register(NewCmdDeleteUser) }
 // NewCmdDeleteUser deletes IAM users and whatever stops them being deleted.
 func NewCmdDeleteUser(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "delete-user USERNAMES...",
-		Short: "Delete IAM users with their keys, policies and memberships",
+		Use:               "delete-user USERNAMES...",
+		GroupID:           groupAccount,
+		ValidArgsFunction: completeUsers(f, true),
+		Short:             "Delete IAM users with their keys, policies and memberships",
 		Long: `Delete the named IAM users. First their inline policies and access keys go,
 then attached managed policies are detached, group memberships and a console
 password removed, so users made by other tools can be deleted too. One line

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -36,10 +35,6 @@ func flagLabel(cmd *cobra.Command, name string) string {
 	}
 	return fmt.Sprintf("'--%s'", name)
 }
-
-// SilentError is an error whose message was already printed; it only sets
-// the exit code to 1.
-var SilentError = errors.New("silent error")
 
 var (
 	reUnknownFlag      = regexp.MustCompile(`^unknown flag: (\S+)`)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -21,8 +22,6 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// StderrTTY says whether ErrOut is a terminal (progress bars animate only then).
 	StderrTTY bool
-	// StdoutTTY says whether Out is a terminal.
-	StdoutTTY bool
 }
 
 // SystemIO are the process's own streams.
@@ -32,7 +31,6 @@ func SystemIO() *IOStreams {
 		Out:       os.Stdout,
 		ErrOut:    os.Stderr,
 		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 	}
 }
 
@@ -43,8 +41,6 @@ type Factory struct {
 	IO *IOStreams
 	// AWS holds the common AWS flags of the command being run.
 	AWS awsclient.Options
-	// NewClients builds the clients; tests may replace it.
-	NewClients func(ctx context.Context, o awsclient.Options, stdin io.Reader) (*awsclient.Clients, error)
 
 	once    sync.Once
 	clients *awsclient.Clients
@@ -53,21 +49,16 @@ type Factory struct {
 
 // NewFactory returns a factory over the given streams.
 func NewFactory(streams *IOStreams) *Factory {
-	return &Factory{IO: streams, NewClients: defaultClients}
-}
-
-func defaultClients(ctx context.Context, o awsclient.Options, stdin io.Reader) (*awsclient.Clients, error) {
-	cfg, err := awsclient.LoadConfig(ctx, o, stdin)
-	if err != nil {
-		return nil, err
-	}
-	return awsclient.New(cfg), nil
+	return &Factory{IO: streams}
 }
 
 // Clients returns the IAM, STS and S3 clients, building them on first use.
 func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 	f.once.Do(func() {
-		f.clients, f.err = f.NewClients(ctx, f.AWS, f.IO.In)
+		var cfg aws.Config
+		if cfg, f.err = awsclient.LoadConfig(ctx, f.AWS, f.IO.In); f.err == nil {
+			f.clients = awsclient.New(cfg)
+		}
 	})
 	return f.clients, f.err
 }

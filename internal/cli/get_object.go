@@ -17,8 +17,10 @@ func NewCmdGetObject(f *Factory) *cobra.Command {
 		concurrency int
 	)
 	cmd := &cobra.Command{
-		Use:   "get-object BUCKET KEY",
-		Short: "Download an object from an S3 bucket",
+		Use:               "get-object BUCKET KEY",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Download an object from an S3 bucket",
 		Long: `Download an object and write it to standard output (streamed as it
 arrives), or with -o to a file (large objects in concurrent parts; the file
 is replaced only once the download is complete).

@@ -22,8 +22,10 @@ func NewCmdGetObjects(f *Factory) *cobra.Command {
 		concurrency int
 	)
 	cmd := &cobra.Command{
-		Use:   "get-objects BUCKET [KEYS]...",
-		Short: "Download multiple objects from an S3 bucket",
+		Use:               "get-objects BUCKET [KEYS]...",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Download multiple objects from an S3 bucket",
 		Long: `Download objects into a directory (the current one unless -o is given),
 keeping the folder structure of their keys. With no KEYS and no --pattern
 everything in the bucket is downloaded. --pattern takes shell-style

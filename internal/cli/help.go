@@ -28,8 +28,8 @@ func flagUsages(c *cobra.Command, aws bool) string {
 	return set.FlagUsages()
 }
 
-// usageTemplate is cobra's default with the common AWS options in a section
-// of their own.
+// usageTemplate is cobra's default with the commands in their groups and
+// the common AWS options in a section of their own.
 const usageTemplate = `Usage:{{if .Runnable}}
   {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} [command]{{end}}{{if gt (len .Aliases) 0}}
@@ -40,8 +40,13 @@ Aliases:
 Examples:
 {{.Example}}{{end}}{{if .HasAvailableSubCommands}}
 
-Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
-  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+{{$cmds := .Commands}}{{range $i, $group := .Groups}}{{if $i}}
+
+{{end}}{{.Title}}{{range $cmds}}{{if (and (eq .GroupID $group.ID) .IsAvailableCommand)}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if not .AllChildCommandsHaveGroup}}
+
+Other commands:{{range $cmds}}{{if (and (eq .GroupID "") (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
 Options:
 {{commandFlagUsages . | trimTrailingWhitespaces}}{{$aws := awsFlagUsages .}}{{if $aws}}

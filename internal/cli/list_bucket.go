@@ -25,8 +25,10 @@ func NewCmdListBucket(f *Factory) *cobra.Command {
 		lf     listFormat
 	)
 	cmd := &cobra.Command{
-		Use:   "list-bucket BUCKET",
-		Short: "List contents of bucket",
+		Use:               "list-bucket BUCKET",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "List contents of bucket",
 		Long: `List the objects in a bucket as a JSON array, or with --nl, --csv or --tsv
 one per line. The listing is printed as it arrives, page by page.
 

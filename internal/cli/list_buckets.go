@@ -22,8 +22,9 @@ func NewCmdListBuckets(f *Factory) *cobra.Command {
 		pageSize int32
 	)
 	cmd := &cobra.Command{
-		Use:   "list-buckets [BUCKETS]...",
-		Short: "List the account's buckets, optionally with details",
+		Use:     "list-buckets [BUCKETS]...",
+		GroupID: groupBuckets,
+		Short:   "List the account's buckets, optionally with details",
 		Long: `List the account's buckets (only the named ones, when names are given) with
 their creation dates, as a JSON array or with --nl, --csv or --tsv one per line.
 
@@ -59,8 +60,7 @@ configuration; that takes a few more calls per bucket.
 	cmd.Flags().BoolVar(&tags, "tags", false, "Include each bucket's tags (one more call per bucket)")
 	lf.addFlags(cmd)
 	addPageSize(cmd, &pageSize)
-	// The names are optional, so the Use line does not get them a completer.
-	cmd.ValidArgsFunction = completeFrom(f, bucketNames, true)
+	cmd.ValidArgsFunction = completeBuckets(f, true)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

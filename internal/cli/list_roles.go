@@ -20,8 +20,9 @@ func NewCmdListRoles(f *Factory) *cobra.Command {
 		pageSize int32
 	)
 	cmd := &cobra.Command{
-		Use:   "list-roles [ROLE_NAMES]...",
-		Short: "List IAM roles, optionally with their policies",
+		Use:     "list-roles [ROLE_NAMES]...",
+		GroupID: groupAccount,
+		Short:   "List IAM roles, optionally with their policies",
 		Long: `List the account's IAM roles (only the named ones, when names are given) as a
 JSON array, or with --nl, --csv or --tsv one per line.
 

@@ -18,8 +18,9 @@ func init() { register(NewCmdListUserPolicies) }
 // NewCmdListUserPolicies prints the inline policies of users.
 func NewCmdListUserPolicies(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "list-user-policies [USERNAMES]...",
-		Short: "Print the inline policies of IAM users",
+		Use:     "list-user-policies [USERNAMES]...",
+		GroupID: groupAccount,
+		Short:   "Print the inline policies of IAM users",
 		Long: `Print the inline policies of the named users, or of every user when no name
 is given: a "User:" line per user, then a "PolicyName:" line and the policy
 document as JSON for each policy.
@@ -56,7 +57,7 @@ document as JSON for each policy.
 		},
 	}
 	// The names are optional, so the Use line does not get them a completer.
-	cmd.ValidArgsFunction = completeFrom(f, userNames, true)
+	cmd.ValidArgsFunction = completeUsers(f, true)
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -25,8 +25,9 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 		pageSize int32
 	)
 	cmd := &cobra.Command{
-		Use:   "list-users",
-		Short: "List the IAM users of the account",
+		Use:     "list-users",
+		GroupID: groupAccount,
+		Short:   "List the IAM users of the account",
 		Long: `List every IAM user of the account as a JSON array, or with --nl, --csv or
 --tsv one per line. Users are printed as the pages arrive.
 

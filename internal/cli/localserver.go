@@ -14,6 +14,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
 	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() { register(NewCmdLocalserver) }
@@ -35,8 +36,10 @@ type LocalserverOptions struct {
 func NewCmdLocalserver(f *Factory) *cobra.Command {
 	opts := &LocalserverOptions{}
 	cmd := &cobra.Command{
-		Use:   "localserver BUCKETS...",
-		Short: "Start a local HTTP server that hands out temporary credentials for buckets",
+		Use:               "localserver BUCKETS...",
+		GroupID:           groupCredentials,
+		ValidArgsFunction: completeBuckets(f, true),
+		Short:             "Start a local HTTP server that hands out temporary credentials for buckets",
 		Long: `Serve temporary credentials for the buckets named over HTTP, until stopped
 with Ctrl+C.
 
@@ -61,7 +64,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if !cmd.Flags().Changed("duration") {
 				return usageErrorf(cmd, "Missing option %s.", flagLabel(cmd, "duration"))
 			}
-			req := &credentials.Request{Buckets: args, Prefixes: opts.Prefixes}
+			req := &credentials.Request{Buckets: args, Scope: policy.Scope{Prefixes: opts.Prefixes}}
 			var err error
 			if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
 				return err

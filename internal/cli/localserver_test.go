@@ -30,8 +30,8 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // lsBuffer is a stderr the server goroutines and the test share.

@@ -3,26 +3,29 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // Helpers that turn raw flag values into checked ones, with click's
 // "Invalid value for ..." usage errors.
 
-func parseStatements(cmd *cobra.Command, raw []string) ([]any, error) {
-	var out []any
+func parseStatements(cmd *cobra.Command, raw []string) ([]policy.Statement, error) {
+	var out []policy.Statement
 	for _, s := range raw {
-		m, err := policy.ParseStatement(s)
+		m, err := input.ParseStatement(s)
 		if err != nil {
 			return nil, badParam(cmd, "statement", err.Error())
 		}
-		out = append(out, m)
+		// Kept as given, member order included.
+		out = append(out, policy.RawStatement(pyjson.EncodeCompact(m)))
 	}
 	return out, nil
 }
 
 func parseDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := policy.ParseDuration(raw)
+	n, err := input.ParseDuration(raw)
 	if err != nil {
 		return 0, badParam(cmd, "duration", err.Error())
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() { register(NewCmdPolicy) }
@@ -25,8 +25,10 @@ type PolicyOptions struct {
 func NewCmdPolicy(f *Factory) *cobra.Command {
 	opts := &PolicyOptions{}
 	cmd := &cobra.Command{
-		Use:   "policy BUCKETS...",
-		Short: "Output generated JSON policy for one or more buckets",
+		Use:               "policy BUCKETS...",
+		GroupID:           groupCredentials,
+		ValidArgsFunction: completeBuckets(f, true),
+		Short:             "Output generated JSON policy for one or more buckets",
 		Long: `Print the IAM policy that create would attach for the given buckets.
 No AWS call is made and no credentials are needed.
 
@@ -53,7 +55,7 @@ Takes the same permission options as create.`,
 	return cmd
 }
 
-func runPolicy(f *Factory, opts *PolicyOptions, stmts []any) error {
+func runPolicy(f *Factory, opts *PolicyOptions, stmts []policy.Statement) error {
 	if opts.PublicBucket {
 		if len(opts.Buckets) != 1 {
 			return errors.New("--public-bucket policy can only be generated for a single bucket")
@@ -64,5 +66,5 @@ func runPolicy(f *Factory, opts *PolicyOptions, stmts []any) error {
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, opts.Prefixes, stmts))
+	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, policy.Scope{Prefixes: opts.Prefixes}, stmts...))
 }

@@ -20,8 +20,10 @@ func init() {
 // NewCmdGetPublicAccessBlock prints a bucket's public access block.
 func NewCmdGetPublicAccessBlock(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "get-public-access-block BUCKET",
-		Short: "Print the public access block settings of a bucket",
+		Use:               "get-public-access-block BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Print the public access block settings of a bucket",
 		Long: `Print the bucket's public access block settings as JSON. A bucket without
 them is an error (NoSuchPublicAccessBlockConfiguration).
 
@@ -107,8 +109,10 @@ func NewCmdSetPublicAccessBlock(f *Factory) *cobra.Command {
 	settings := make([]boolSetting, len(publicAccessSettings))
 	var allowPublic bool
 	cmd := &cobra.Command{
-		Use:   "set-public-access-block BUCKET",
-		Short: "Change the public access block settings of a bucket",
+		Use:               "set-public-access-block BUCKET",
+		GroupID:           groupBuckets,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Change the public access block settings of a bucket",
 		Long: `Change the bucket's public access block. Only the settings given are sent;
 each takes true or false (also yes/no, on/off, 1/0). --allow-public-access
 sets all four to false.

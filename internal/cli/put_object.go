@@ -20,8 +20,10 @@ func NewCmdPutObject(f *Factory) *cobra.Command {
 		concurrency int
 	)
 	cmd := &cobra.Command{
-		Use:   "put-object BUCKET KEY PATH",
-		Short: "Upload an object to an S3 bucket",
+		Use:               "put-object BUCKET KEY PATH",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Upload an object to an S3 bucket",
 		Long: `Upload a file to a key in a bucket. Use - as PATH to upload standard
 input, which is streamed (in parts, for large inputs) rather than read
 into memory first.

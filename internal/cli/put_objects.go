@@ -20,8 +20,10 @@ func NewCmdPutObjects(f *Factory) *cobra.Command {
 		concurrency int
 	)
 	cmd := &cobra.Command{
-		Use:   "put-objects BUCKET OBJECTS...",
-		Short: "Upload multiple objects to an S3 bucket",
+		Use:               "put-objects BUCKET OBJECTS...",
+		GroupID:           groupObjects,
+		ValidArgsFunction: completeBuckets(f, false),
+		Short:             "Upload multiple objects to an S3 bucket",
 		Long: `Upload files and directories. A file goes to a key named after it; a
 directory is uploaded recursively, its files keyed by their path starting
 with the directory's own name ("." uploads the contents of the current

@@ -64,12 +64,26 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 	root.SetIn(f.IO.In)
 	root.CompletionOptions.HiddenDefaultCmd = false
 
+	root.AddGroup(
+		&cobra.Group{ID: groupCredentials, Title: "Credentials:"},
+		&cobra.Group{ID: groupAccount, Title: "Account:"},
+		&cobra.Group{ID: groupBuckets, Title: "Buckets:"},
+		&cobra.Group{ID: groupObjects, Title: "Objects:"},
+	)
 	for _, add := range commands {
 		root.AddCommand(add(f))
 	}
-	addNameCompletion(f, root)
 	return root
 }
+
+// The groups --help lists the commands in; every command names its own
+// (TestEveryCommandHasAGroup).
+const (
+	groupCredentials = "credentials"
+	groupAccount     = "account"
+	groupBuckets     = "buckets"
+	groupObjects     = "objects"
+)
 
 // commands lists the constructors of every subcommand; each command file
 // registers its own in an init function, so adding a command touches one file.
@@ -97,9 +111,6 @@ func Run(ctx context.Context, args []string, streams *IOStreams) (code int) {
 func ExitCode(err error, cmd *cobra.Command, stderr io.Writer) int {
 	if err == nil {
 		return 0
-	}
-	if errors.Is(err, SilentError) {
-		return 1
 	}
 	var ue *UsageError
 	if !errors.As(err, &ue) {

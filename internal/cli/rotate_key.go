@@ -29,8 +29,10 @@ var errOldKeyFlags = errors.New("Cannot use --deactivate-old and --delete-old at
 func NewCmdRotateKey(f *Factory) *cobra.Command {
 	opts := &RotateKeyOptions{}
 	cmd := &cobra.Command{
-		Use:   "rotate-key USERNAME",
-		Short: "Create a new access key for a user and retire the old ones",
+		Use:               "rotate-key USERNAME",
+		GroupID:           groupCredentials,
+		ValidArgsFunction: completeUsers(f, false),
+		Short:             "Create a new access key for a user and retire the old ones",
 		Long: `Create a new access key for an existing IAM user and print it, in the same
 form as create does. Then, optionally, make the user's previous keys
 inactive (--deactivate-old) or delete them (--delete-old). Without either

@@ -11,9 +11,10 @@ func init() { register(NewCmdWhoami) }
 // NewCmdWhoami shows who the configured credentials belong to.
 func NewCmdWhoami(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "whoami",
-		Short: "Identify currently authenticated user",
-		Args:  noArgs,
+		Use:     "whoami",
+		GroupID: groupCredentials,
+		Short:   "Identify currently authenticated user",
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Clients(cmd.Context())
 			if err != nil {

@@ -14,7 +14,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/policy"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // httpErr is an error carrying only an HTTP status, like a HEAD response.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // harness runs Create against a fake and keeps what it said.
@@ -337,7 +337,7 @@ func TestCreatePrechecksChangeNothing(t *testing.T) {
 			"IAM allows at most 64"},
 		{"policies too large", func(f *fakeAWS, r *Request) {
 			for i := 0; i < 20; i++ {
-				r.Statements = append(r.Statements, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": strings.Repeat("x", 50)})
+				r.Statements = append(r.Statements, policy.RawStatement([]byte(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "`+strings.Repeat("x", 50)+`"}`)))
 			}
 		}, "IAM allows at most 2048 per user"},
 	} {

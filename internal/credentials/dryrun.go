@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // DryRun writes what Create would do, making no AWS call. The wording is

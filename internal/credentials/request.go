@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/policy"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // RoleName is the role temporary credentials are assumed from.
@@ -39,10 +39,10 @@ const (
 // Request is everything `create` was asked for.
 type Request struct {
 	Buckets    []string
-	Permission policy.Permission // ReadWrite, ReadOnly or WriteOnly
-	Prefixes   []string          // key prefixes; none or "*" for the whole bucket
-	PolicyText string            // --policy: custom document, $!BUCKET_NAME!$ substituted
-	Statements []any             // --statement: extra statements
+	Permission policy.Permission  // ReadWrite, ReadOnly or WriteOnly
+	Scope      policy.Scope       // key prefixes; none or "*" for the whole bucket
+	PolicyText string             // --policy: custom document, $!BUCKET_NAME!$ substituted
+	Statements []policy.Statement // --statement: extra statements
 	// DurationSeconds > 0 asks for temporary credentials.
 	DurationSeconds int
 	Username        string
@@ -159,7 +159,7 @@ func (r *Request) UserPolicy(bucket string) (any, error) {
 	if r.PolicyText != "" {
 		return substitute(r.PolicyText, bucket)
 	}
-	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Prefixes...), r.Statements...)), nil
+	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Scope), r.Statements...)...), nil
 }
 
 // SessionPolicy is the one document covering every bucket for AssumeRole.
@@ -167,7 +167,7 @@ func (r *Request) UserPolicy(bucket string) (any, error) {
 // every copy are joined (the reference substituted only the last bucket).
 func (r *Request) SessionPolicy() (any, error) {
 	if r.PolicyText == "" {
-		return policy.ForBuckets(r.Permission, r.Buckets, r.Prefixes, r.Statements), nil
+		return policy.ForBuckets(r.Permission, r.Buckets, r.Scope, r.Statements...), nil
 	}
 	if len(r.Buckets) == 1 {
 		return substitute(r.PolicyText, r.Buckets[0])
@@ -213,12 +213,16 @@ func dedupe(stmts []any) []any {
 	return out
 }
 
+// substitute is the --policy document for one bucket, its member order kept.
 func substitute(text, bucket string) (any, error) {
-	doc, err := policy.Substitute(text, bucket)
-	if err != nil {
-		return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
+	raw, err := policy.Substitute(text, bucket)
+	if err == nil {
+		var doc any
+		if doc, err = pyjson.Decode(raw); err == nil {
+			return doc, nil
+		}
 	}
-	return doc, nil
+	return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
 }
 
 var (

@@ -208,9 +208,13 @@ func (e *encoder) value(v any, depth int) {
 		e.array(len(x), func(i int) any { return x[i] }, depth)
 	case []Map:
 		e.array(len(x), func(i int) any { return x[i] }, depth)
+	case json.Marshaler:
+		e.viaJSON(v, depth)
 	default:
 		rv := reflect.ValueOf(v)
 		switch rv.Kind() {
+		case reflect.Struct, reflect.Map:
+			e.viaJSON(v, depth)
 		case reflect.Slice, reflect.Array:
 			e.array(rv.Len(), func(i int) any { return rv.Index(i).Interface() }, depth)
 		case reflect.String:
@@ -226,6 +230,21 @@ func (e *encoder) value(v any, depth int) {
 			writeString(e.buf, fmt.Sprint(v))
 		}
 	}
+}
+
+// viaJSON writes a value that knows how to marshal itself (a struct, or a
+// json.Marshaler such as a policy document) as encoding/json reads it, in
+// Python's format: member order is kept.
+func (e *encoder) viaJSON(v any, depth int) {
+	b, err := json.Marshal(v)
+	if err == nil {
+		var d any
+		if d, err = Decode(b); err == nil {
+			e.value(d, depth)
+			return
+		}
+	}
+	writeString(e.buf, fmt.Sprint(v))
 }
 
 func (e *encoder) object(m Map, depth int) {

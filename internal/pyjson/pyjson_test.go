@@ -1,6 +1,7 @@
 package pyjson
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,5 +99,24 @@ func TestDecodeRejects(t *testing.T) {
 		if _, err := Decode([]byte(in)); err == nil {
 			t.Errorf("Decode(%q) accepted", in)
 		}
+	}
+}
+
+// Values that marshal themselves (structs, json.Marshaler) are written in
+// Python's format with encoding/json's member order.
+func TestEncodeStructsThroughEncodingJSON(t *testing.T) {
+	type inner struct {
+		B string `json:"b"`
+		A []int  `json:"a,omitempty"`
+	}
+	v := struct {
+		Z     string          `json:"z"`
+		In    inner           `json:"in"`
+		Raw   json.RawMessage `json:"raw"`
+		Empty []string        `json:"empty,omitempty"`
+	}{"é<", inner{B: "x", A: []int{1}}, json.RawMessage(`{"y": 1.0, "x": 2}`), nil}
+	want := `{"z": "\u00e9<", "in": {"b": "x", "a": [1]}, "raw": {"y": 1.0, "x": 2}}`
+	if got := string(Encode(v, -1)); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package policy
+package input
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // Hostile --duration, --statement and --policy values: each is accepted or
@@ -131,11 +132,15 @@ func FuzzReadPolicy(f *testing.F) {
 func checkSubstitutes(t *testing.T, text string) {
 	t.Helper()
 	for _, b := range []string{"my-bucket", `we"ird\bucket`} {
-		doc, err := Substitute(text, b)
+		doc, err := policy.Substitute(text, b)
 		if err != nil {
 			continue
 		}
-		if _, err := pyjson.Decode(pyjson.Encode(doc, 4)); err != nil {
+		v, err := pyjson.Decode(doc)
+		if err != nil {
+			t.Fatalf("policy %q with bucket %q: Substitute accepted invalid JSON: %v", text, b, err)
+		}
+		if _, err := pyjson.Decode(pyjson.Encode(v, 4)); err != nil {
 			t.Fatalf("policy %q with bucket %q encodes to invalid JSON: %v", text, b, err)
 		}
 	}

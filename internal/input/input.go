@@ -1,4 +1,8 @@
-package policy
+// Package input reads and checks the values users give on the command
+// line: policy statements, policy files, durations. Its messages are the
+// reference's, word for word, where the reference had them: scripts match
+// them.
+package input
 
 import (
 	"errors"
@@ -11,8 +15,6 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
-
-// The messages below are the reference's, word for word: scripts match them.
 
 // ParseStatement validates a --statement value: a JSON object holding at
 // least Effect, Action and Resource. It returns the object with its member

@@ -1,0 +1,214 @@
+// Package policy builds the IAM policy documents that s3-credentials
+// grants: read-write, read-only or write-only access to S3 buckets,
+// optionally limited to key prefixes, and the bucket policy that makes a
+// bucket's objects public. It is pure: no AWS calls, no command line.
+//
+// Documents marshal with encoding/json to the JSON IAM expects, members in
+// the order the AWS documentation writes them:
+//
+//	doc := policy.ForBuckets(policy.ReadOnly, []string{"my-bucket"}, policy.Scope{Prefixes: []string{"reports/"}})
+//	text, err := json.Marshal(doc)
+//
+// The s3-credentials command prints exactly these documents (as Python's
+// json module formats them, for compatibility with the tool it replaces).
+package policy
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Permission is the access level credentials are made for.
+type Permission string
+
+const (
+	ReadWrite Permission = "read-write"
+	ReadOnly  Permission = "read-only"
+	WriteOnly Permission = "write-only"
+	// Custom names credentials made from a policy or statements of the
+	// user's own (s3-credentials --policy or --statement).
+	Custom Permission = "custom"
+)
+
+// Version is the IAM policy language version every document uses.
+const Version = "2012-10-17"
+
+// BucketNamePlaceholder is replaced by each bucket's name in a custom
+// policy (see Substitute).
+const BucketNamePlaceholder = "$!BUCKET_NAME!$"
+
+// Document is an IAM policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement of a policy document. A statement written by
+// someone else, whose members and their order must be kept as they are,
+// is carried with RawStatement.
+type Statement struct {
+	Sid       string    `json:"Sid,omitempty"`
+	Effect    string    `json:"Effect"`
+	Principal any       `json:"Principal,omitempty"`
+	Action    []string  `json:"Action"`
+	Resource  []string  `json:"Resource"`
+	Condition Condition `json:"Condition,omitempty"`
+
+	raw json.RawMessage
+}
+
+// Condition maps condition operators (StringLike, IpAddress, ...) to the
+// keys they test and the values they allow.
+type Condition map[string]map[string]any
+
+// RawStatement is a statement given as JSON text, kept as it is.
+func RawStatement(text json.RawMessage) Statement { return Statement{raw: text} }
+
+// MarshalJSON writes the statement, or the raw statement it carries.
+func (s Statement) MarshalJSON() ([]byte, error) {
+	if s.raw != nil {
+		return s.raw, nil
+	}
+	type plain Statement // the same fields, without this method
+	return json.Marshal(plain(s))
+}
+
+// Wrap puts statements into a policy document.
+func Wrap(statements ...Statement) Document {
+	if statements == nil {
+		statements = []Statement{}
+	}
+	return Document{Version: Version, Statement: statements}
+}
+
+// Scope narrows what generated statements grant within a bucket.
+type Scope struct {
+	// Prefixes are key prefixes; "*" is appended to each that does not
+	// end in one, so "foo/" grants "foo/*". None, or "*" among them, means
+	// the whole bucket.
+	Prefixes []string
+}
+
+// prefixes normalises the scope's prefixes (see Scope), dropping repeats.
+func (s Scope) prefixes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range s.Prefixes {
+		if !strings.HasSuffix(p, "*") {
+			p += "*"
+		}
+		if p == "*" {
+			return []string{"*"}
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"*"}
+	}
+	return out
+}
+
+func allow(actions, resources []string) Statement {
+	return Statement{Effect: "Allow", Action: actions, Resource: resources}
+}
+
+// BucketARN is the ARN of a bucket.
+func BucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
+
+// ObjectARN is the ARN of the objects of bucket matching pattern (a key,
+// or a prefix followed by *).
+func ObjectARN(bucket, pattern string) string { return "arn:aws:s3:::" + bucket + "/" + pattern }
+
+func objectARNs(bucket string, patterns []string) []string {
+	arns := make([]string, len(patterns))
+	for i, p := range patterns {
+		arns[i] = ObjectARN(bucket, p)
+	}
+	return arns
+}
+
+// readActions are the object reads read-only and read-write allow.
+var readActions = []string{
+	"s3:GetObject",
+	"s3:GetObjectAcl",
+	"s3:GetObjectLegalHold",
+	"s3:GetObjectRetention",
+	"s3:GetObjectTagging",
+}
+
+// ReadOnlyStatements let the holder list the bucket (only under the scope's
+// prefixes, when it has any) and read its objects there.
+func ReadOnlyStatements(bucket string, s Scope) []Statement {
+	prefixes := s.prefixes()
+	var stmts []Statement
+	if prefixes[0] != "*" {
+		list := allow([]string{"s3:ListBucket"}, []string{BucketARN(bucket)})
+		list.Condition = Condition{"StringLike": {"s3:prefix": prefixes}}
+		stmts = append(stmts, allow([]string{"s3:GetBucketLocation"}, []string{BucketARN(bucket)}), list)
+	} else {
+		stmts = append(stmts, allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, []string{BucketARN(bucket)}))
+	}
+	return append(stmts, allow(readActions, objectARNs(bucket, prefixes)))
+}
+
+// ReadWriteStatements add writing and deleting objects to ReadOnlyStatements.
+func ReadWriteStatements(bucket string, s Scope) []Statement {
+	return append(ReadOnlyStatements(bucket, s),
+		allow([]string{"s3:PutObject", "s3:DeleteObject"}, objectARNs(bucket, s.prefixes())))
+}
+
+// WriteOnlyStatements let the holder put objects and nothing else.
+func WriteOnlyStatements(bucket string, s Scope) []Statement {
+	return []Statement{allow([]string{"s3:PutObject"}, objectARNs(bucket, s.prefixes()))}
+}
+
+// Statements are the statements of permission p for one bucket, within the
+// scope.
+func Statements(p Permission, bucket string, s Scope) []Statement {
+	switch p {
+	case ReadOnly:
+		return ReadOnlyStatements(bucket, s)
+	case WriteOnly:
+		return WriteOnlyStatements(bucket, s)
+	default:
+		return ReadWriteStatements(bucket, s)
+	}
+}
+
+// ForBuckets is the document granting p on every bucket within the scope,
+// followed by the extra statements: what `s3-credentials policy` prints and
+// what a session policy holds.
+func ForBuckets(p Permission, buckets []string, s Scope, extra ...Statement) Document {
+	var stmts []Statement
+	for _, b := range buckets {
+		stmts = append(stmts, Statements(p, b, s)...)
+	}
+	return Wrap(append(stmts, extra...)...)
+}
+
+// PublicRead is the bucket policy that lets anyone GET the bucket's objects.
+func PublicRead(bucket string) Document {
+	return Wrap(Statement{
+		Sid:       "AllowAllGetObject",
+		Effect:    "Allow",
+		Principal: "*",
+		Action:    []string{"s3:GetObject"},
+		Resource:  []string{ObjectARN(bucket, "*")},
+	})
+}
+
+// Substitute replaces the placeholder in a custom policy by the bucket's
+// name. The result must still be JSON (a quote in the name would break
+// it), so it is checked.
+func Substitute(policyText, bucket string) (json.RawMessage, error) {
+	text := strings.ReplaceAll(policyText, BucketNamePlaceholder, bucket)
+	if !json.Valid([]byte(text)) {
+		return nil, errors.New("not valid JSON once " + BucketNamePlaceholder + " is replaced by " + strconv.Quote(bucket))
+	}
+	return json.RawMessage(text), nil
+}
