@@ -251,6 +251,16 @@ func TestRefusesToReplaceOtherDirectory(t *testing.T) {
 	}
 }
 
+func TestRefusesPathWithBlank(t *testing.T) {
+	t.Parallel()
+	path := baseBin(t) + ":" + toolsBin(t)
+	root := repoCopy(t)
+	venv := filepath.Join(t.TempDir(), "a b")
+	r := run(t, root, path, []string{"S3C_VENV=" + venv}, "true")
+	r.mustFail(t, `path "`+venv+`" contains a blank`, "set S3C_VENV to a path without one")
+	mustNotExist(t, venv)
+}
+
 // TestBootstrap makes the environment from wheels, reuses it, and does not
 // reuse it once the requirements file changed.
 func TestBootstrap(t *testing.T) {
