@@ -2,7 +2,9 @@
 # The full test suite: formatting, vet, every Go test (unit, golden-file and
 # end-to-end against a moto server the tests start themselves), then the
 # enforcement suite against SeaweedFS (scripts/enforcement.sh: builds weed
-# once into a cache directory, about 11 minutes the first time).
+# once into a cache directory, about 11 minutes the first time). Where python3
+# lacks the Python tools the tests need, scripts/pyenv.sh installs them into
+# .venv first (about a minute, once).
 # usage: scripts/test.sh [extra go test args]
 # S3C_SKIP_ENFORCEMENT=1 leaves the enforcement suite out (not allowed under CI).
 set -euo pipefail
@@ -10,11 +12,10 @@ cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "test.sh: $1 is required: $2" >&2; exit 1; }; }
 need go "install Go 1.26 or newer"
-need python3 "moto runs on python3"
-need aws "the aws CLI is a peer in the localserver tests: pip install awscli"
 need curl "the localserver credential_process test uses curl"
-python3 -c 'import moto.server, flask' 2>/dev/null || {
-  echo "test.sh: the python module moto (with its server) is required: pip install 'moto[server]'" >&2; exit 1; }
+# moto's server, boto3 and the aws CLI: from the python3 on PATH if it has
+# them, else from a virtual environment made (once) with pinned versions.
+source scripts/pyenv.sh
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [[ -n "$unformatted" ]]; then
@@ -31,6 +32,4 @@ if [[ "${S3C_SKIP_ENFORCEMENT:-}" == 1 ]]; then
   echo "test.sh: enforcement suite skipped (S3C_SKIP_ENFORCEMENT=1)" >&2
   exit 0
 fi
-python3 -c 'import boto3' 2>/dev/null || {
-  echo "test.sh: the python module boto3 is required by scripts/seaweedfs/start.sh: pip install boto3" >&2; exit 1; }
 bash scripts/enforcement.sh
