@@ -6,6 +6,7 @@ package awsview
 import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 

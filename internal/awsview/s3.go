@@ -2,6 +2,7 @@ package awsview
 
 import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
 func init() { register(NewCmdDeleteBucket) }
@@ -95,16 +97,10 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if aborted > 0 {
 			logf("Aborted %s in %s", english.Count(aborted, "incomplete multipart upload"), name)
 		}
-		progress := f.IO.StderrTTY && !opts.Silent
-		if progress {
-			d.Progress = func(n int) {
-				fmt.Fprintf(f.IO.ErrOut, "\rDeleting objects from %s: %d deleted", name, n)
-			}
-		}
+		count := progress.NewCounter(f.IO.ErrOut, f.IO.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
+		d.Progress = count.Set
 		n, err := d.Empty(ctx, name)
-		if progress && n > 0 {
-			fmt.Fprint(f.IO.ErrOut, "\r\033[K")
-		}
+		count.Clear()
 		if err != nil {
 			return err
 		}

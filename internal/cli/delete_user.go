@@ -1,8 +1,9 @@
 package cli
 
 import (
-	"github.com/s3-credentials/s3-credentials/internal/users"
 	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
 func init() { register(NewCmdDeleteUser) }

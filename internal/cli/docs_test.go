@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/s3-credentials/s3-credentials/internal/testenv"
 	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
 // docs/commands/ holds one page per command, generated from the commands

@@ -5,8 +5,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/english"
 )
 
 // UsageError is a mistake in how the command was called: exit code 2 and a

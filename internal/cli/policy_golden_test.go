@@ -14,9 +14,9 @@ const policyFileLiteral = `{"Version": "2012-10-17", "Statement": [{"Effect": "A
 
 // referenceCases were recorded from the Python reference (0.17): stdout,
 // stderr and exit code of each command are in testdata/policy/NAME.{out,err,code}.
-// None of them calls AWS. To record them again, run the update with the
-// reference: S3C_REFERENCE="python3 -m s3_credentials.cli" go test ./internal/cli -run TestMatchesReference -update
-// (from a checkout of the reference on PYTHONPATH).
+// None of them calls AWS. To record them again, run the update with
+// S3C_REFERENCE naming a command that runs the reference (CONTRIBUTING.md):
+// S3C_REFERENCE=./refcli go test ./internal/cli -run TestMatchesReference -update
 var referenceCases = []struct {
 	name string
 	args []string

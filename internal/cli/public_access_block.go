@@ -7,9 +7,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/spf13/cobra"
+
 	"github.com/s3-credentials/s3-credentials/internal/awsview"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/spf13/cobra"
 )
 
 func init() {

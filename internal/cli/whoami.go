@@ -2,8 +2,9 @@ package cli
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
 func init() { register(NewCmdWhoami) }

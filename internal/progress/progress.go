@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/s3-credentials/s3-credentials/internal/english"
 )
 
 // Bar counts bytes done out of a total. It is safe for concurrent use and
@@ -89,9 +91,48 @@ func FormatBytes(size int64) string {
 
 // Label is "Uploading 12.0 KB (3 files)".
 func Label(verb string, size int64, files int) string {
-	s := "s"
-	if files == 1 {
-		s = ""
+	return fmt.Sprintf("%s %s (%s)", verb, FormatBytes(size), english.Count(files, "file"))
+}
+
+// Counter is a one-line count that redraws itself in place on a terminal
+// ("Deleting objects from b: 2000 deleted"), for work measured in items
+// rather than bytes. Elsewhere, or when silent, it draws nothing. A nil
+// *Counter draws nothing either.
+type Counter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	format string
+	drawn  bool
+}
+
+// NewCounter starts a counter whose line is format with the count.
+func NewCounter(w io.Writer, tty, silent bool, format string) *Counter {
+	if silent || !tty {
+		return nil
 	}
-	return fmt.Sprintf("%s %s (%d file%s)", verb, FormatBytes(size), files, s)
+	return &Counter{w: w, format: format}
+}
+
+// Set draws the count.
+func (c *Counter) Set(n int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.w, "\r"+c.format, n)
+	c.drawn = true
+}
+
+// Clear erases the line, once something was drawn.
+func (c *Counter) Clear() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.drawn {
+		fmt.Fprint(c.w, "\r\033[K")
+		c.drawn = false
+	}
 }

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -57,4 +58,24 @@ func TestBarModes(t *testing.T) {
 	nilBar.Add(1)
 	nilBar.Finish()
 	nilBar.Stop()
+}
+
+func TestCounter(t *testing.T) {
+	var b strings.Builder
+	c := NewCounter(&b, true, false, "Deleting from x: %d deleted")
+	c.Clear() // nothing drawn yet: nothing to erase
+	c.Set(1)
+	c.Set(1000)
+	c.Clear()
+	if want := "\rDeleting from x: 1 deleted\rDeleting from x: 1000 deleted\r\033[K"; b.String() != want {
+		t.Errorf("terminal: %q", b.String())
+	}
+	for _, c := range []*Counter{NewCounter(&b, false, false, "%d"), NewCounter(&b, true, true, "%d")} {
+		b.Reset()
+		c.Set(5)
+		c.Clear()
+		if b.Len() != 0 {
+			t.Errorf("drawn without a terminal or when silent: %q", b.String())
+		}
+	}
 }

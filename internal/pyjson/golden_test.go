@@ -2,20 +2,16 @@ package pyjson
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
-// The golden files in testdata/ are written by Python itself
-// (testdata/python.py: json.dumps and str(datetime)): they are the reference's behaviour, byte for
-// byte. `go test -update` reruns the script rather than copying our output.
-var regenerate sync.Once
-
-// recorded compares got with testdata/name.
+// recorded compares got with testdata/name. The golden files are written
+// by Python itself (testdata/python.py: json.dumps and str(datetime)): they are the
+// reference's behaviour, byte for byte, and -update reruns the script
+// rather than copying our output.
 func recorded(t *testing.T, name, got string) {
 	t.Helper()
-	regenerate.Do(func() { testenv.RegenerateWith(t, "python3", "testdata/python.py") })
-	testenv.Recorded(t, filepath.Join("testdata", name), got)
+	testenv.RecordedBy(t, []string{"python3", "testdata/python.py"}, filepath.Join("testdata", name), got)
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -58,18 +59,24 @@ func Recorded(t testing.TB, path, got string) {
 	}
 }
 
-// RegenerateWith reruns, under -update, the command that produced a
-// package's recorded golden files (e.g. a Python script in testdata/), in
-// the package directory. It fails the test when the command fails, so an
-// update never silently leaves stale files.
-func RegenerateWith(t testing.TB, name string, args ...string) {
+// RecordedBy is Recorded for golden files that a command of the package
+// writes (e.g. testdata/python.py, run with Python's own json module):
+// under -update the command is run again first, once per test binary, in
+// the package directory. An update never silently leaves stale files: the
+// test fails when the command does.
+func RecordedBy(t testing.TB, command []string, path, got string) {
 	t.Helper()
-	if !*update {
-		return
+	if *update {
+		key := strings.Join(command, "\x00")
+		once, _ := regenerated.LoadOrStore(key, new(sync.Once))
+		once.(*sync.Once).Do(func() {
+			out, err := exec.Command(command[0], command[1:]...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("regenerating recorded golden files with %s: %v\n%s", strings.Join(command, " "), err, out)
+			}
+		})
 	}
-	cmd := exec.Command(name, args...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("regenerating recorded golden files with %s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
+	Recorded(t, path, got)
 }
+
+var regenerated sync.Map // command -> *sync.Once
