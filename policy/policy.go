@@ -18,6 +18,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Permission is the access level credentials are made for.
@@ -83,34 +84,98 @@ func Wrap(statements ...Statement) Document {
 	return Document{Version: Version, Statement: statements}
 }
 
-// Scope narrows what generated statements grant within a bucket.
+// Scope narrows what generated statements grant.
 type Scope struct {
 	// Prefixes are key prefixes; "*" is appended to each that does not
-	// end in one, so "foo/" grants "foo/*". None, or "*" among them, means
-	// the whole bucket.
+	// end in one, so "foo/" grants "foo/*". No prefixes and no keys, or "*"
+	// among the prefixes, means the whole bucket.
 	Prefixes []string
+	// Keys are exact object keys: the object actions on those objects
+	// only, and nothing on the bucket itself. Wildcards in them are matched
+	// literally (see LiteralKey).
+	Keys []string
+	// SourceIPs, when set, limit every generated statement to requests
+	// from these networks (CIDR blocks: "203.0.113.0/24", "2001:db8::/32").
+	SourceIPs []string
+	// Expires, when set, makes every generated statement stop granting at
+	// that time (aws:CurrentTime, to the second, in UTC).
+	Expires time.Time
 }
 
-// prefixes normalises the scope's prefixes (see Scope), dropping repeats.
-func (s Scope) prefixes() []string {
-	var out []string
+// patterns are the object patterns the scope grants: normalised prefixes
+// (see Scope), then the literal keys, repeats dropped. wholeBucket says the
+// bucket is not narrowed at all.
+func (s Scope) patterns() (prefixes, keys []string, wholeBucket bool) {
 	seen := map[string]bool{}
 	for _, p := range s.Prefixes {
 		if !strings.HasSuffix(p, "*") {
 			p += "*"
 		}
 		if p == "*" {
-			return []string{"*"}
+			return []string{"*"}, nil, true
 		}
 		if !seen[p] {
 			seen[p] = true
-			out = append(out, p)
+			prefixes = append(prefixes, p)
 		}
 	}
-	if len(out) == 0 {
-		return []string{"*"}
+	for _, k := range s.Keys {
+		k = LiteralKey(k)
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
 	}
-	return out
+	if len(prefixes) == 0 && len(keys) == 0 {
+		return []string{"*"}, nil, true
+	}
+	return prefixes, keys, false
+}
+
+// LiteralKey writes an object key for a policy's Resource so that it
+// matches only itself: IAM reads * and ? as wildcards and ${...} as a
+// variable, so *, ? and $ become ${*}, ${?} and ${$}.
+func LiteralKey(key string) string {
+	var b strings.Builder
+	for _, r := range key {
+		switch r {
+		case '*', '?', '$':
+			b.WriteString("${" + string(r) + "}")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// TimeFormat is how Expires is written in policies (ISO 8601, UTC, to the
+// second), and how s3-credentials tags users with it.
+const TimeFormat = "2006-01-02T15:04:05Z"
+
+// restrict adds the scope's network and time conditions to a statement.
+func (s Scope) restrict(st Statement) Statement {
+	if len(s.SourceIPs) == 0 && s.Expires.IsZero() {
+		return st
+	}
+	c := Condition{}
+	for op, keys := range st.Condition {
+		c[op] = keys
+	}
+	if len(s.SourceIPs) > 0 {
+		c["IpAddress"] = map[string]any{"aws:SourceIp": s.SourceIPs}
+	}
+	if !s.Expires.IsZero() {
+		c["DateLessThan"] = map[string]any{"aws:CurrentTime": s.Expires.UTC().Format(TimeFormat)}
+	}
+	st.Condition = c
+	return st
+}
+
+func (s Scope) restrictAll(stmts []Statement) []Statement {
+	for i := range stmts {
+		stmts[i] = s.restrict(stmts[i])
+	}
+	return stmts
 }
 
 func allow(actions, resources []string) Statement {
@@ -142,29 +207,34 @@ var readActions = []string{
 }
 
 // ReadOnlyStatements let the holder list the bucket (only under the scope's
-// prefixes, when it has any) and read its objects there.
+// prefixes, when it has any; not at all when it names keys only) and read
+// its objects there.
 func ReadOnlyStatements(bucket string, s Scope) []Statement {
-	prefixes := s.prefixes()
+	prefixes, keys, whole := s.patterns()
 	var stmts []Statement
-	if prefixes[0] != "*" {
+	switch {
+	case whole:
+		stmts = append(stmts, allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, []string{BucketARN(bucket)}))
+	case len(prefixes) > 0:
 		list := allow([]string{"s3:ListBucket"}, []string{BucketARN(bucket)})
 		list.Condition = Condition{"StringLike": {"s3:prefix": prefixes}}
 		stmts = append(stmts, allow([]string{"s3:GetBucketLocation"}, []string{BucketARN(bucket)}), list)
-	} else {
-		stmts = append(stmts, allow([]string{"s3:ListBucket", "s3:GetBucketLocation"}, []string{BucketARN(bucket)}))
 	}
-	return append(stmts, allow(readActions, objectARNs(bucket, prefixes)))
+	stmts = append(stmts, allow(readActions, objectARNs(bucket, append(prefixes, keys...))))
+	return s.restrictAll(stmts)
 }
 
 // ReadWriteStatements add writing and deleting objects to ReadOnlyStatements.
 func ReadWriteStatements(bucket string, s Scope) []Statement {
+	prefixes, keys, _ := s.patterns()
 	return append(ReadOnlyStatements(bucket, s),
-		allow([]string{"s3:PutObject", "s3:DeleteObject"}, objectARNs(bucket, s.prefixes())))
+		s.restrict(allow([]string{"s3:PutObject", "s3:DeleteObject"}, objectARNs(bucket, append(prefixes, keys...)))))
 }
 
 // WriteOnlyStatements let the holder put objects and nothing else.
 func WriteOnlyStatements(bucket string, s Scope) []Statement {
-	return []Statement{allow([]string{"s3:PutObject"}, objectARNs(bucket, s.prefixes()))}
+	prefixes, keys, _ := s.patterns()
+	return []Statement{s.restrict(allow([]string{"s3:PutObject"}, objectARNs(bucket, append(prefixes, keys...))))}
 }
 
 // Statements are the statements of permission p for one bucket, within the

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func compact(v any) string {
@@ -76,5 +77,84 @@ func TestSeveralPrefixes(t *testing.T) {
 	}
 	if got := compact(WriteOnlyStatements("b", Scope{Prefixes: []string{"x/", "y"}})); got != `[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/x/*","arn:aws:s3:::b/y*"]}]` {
 		t.Errorf("got %s", got)
+	}
+}
+
+func TestLiteralKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain/key.txt":     "plain/key.txt",
+		"a*b?c$d":           "a${*}b${?}c${$}d",
+		"${aws:username}":   "${$}{aws:username}",
+		"é/日本":              "é/日本",
+		"":                  "",
+		"**":                "${*}${*}",
+		"price-$5?.txt":     "price-${$}5${?}.txt",
+		"dir/*":             "dir/${*}",
+		"not-a-prefix*/x":   "not-a-prefix${*}/x",
+		"question?mark.csv": "question${?}mark.csv",
+	} {
+		if got := LiteralKey(in); got != want {
+			t.Errorf("LiteralKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Keys give the object actions on exactly those objects, and nothing on
+// the bucket; with prefixes, both.
+func TestKeys(t *testing.T) {
+	for _, tc := range []struct {
+		perm  Permission
+		scope Scope
+		want  string
+	}{
+		{ReadOnly, Scope{Keys: []string{"a.txt", "b*.txt"}},
+			`[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:GetObjectLegalHold","s3:GetObjectRetention","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::b/a.txt","arn:aws:s3:::b/b${*}.txt"]}]`},
+		{WriteOnly, Scope{Keys: []string{"in/x", "in/x"}},
+			`[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/in/x"]}]`},
+		{ReadWrite, Scope{Keys: []string{"k"}},
+			`[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:GetObjectLegalHold","s3:GetObjectRetention","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::b/k"]},` +
+				`{"Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::b/k"]}]`},
+		{ReadOnly, Scope{Prefixes: []string{"p/"}, Keys: []string{"k"}},
+			`[{"Effect":"Allow","Action":["s3:GetBucketLocation"],"Resource":["arn:aws:s3:::b"]},` +
+				`{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::b"],"Condition":{"StringLike":{"s3:prefix":["p/*"]}}},` +
+				`{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:GetObjectLegalHold","s3:GetObjectRetention","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::b/p/*","arn:aws:s3:::b/k"]}]`},
+	} {
+		if got := compact(Statements(tc.perm, "b", tc.scope)); got != tc.want {
+			t.Errorf("%s %+v:\ngot  %s\nwant %s", tc.perm, tc.scope, got, tc.want)
+		}
+	}
+	// A "*" prefix is the whole bucket, keys or not.
+	if got, want := compact(Statements(ReadOnly, "b", Scope{Prefixes: []string{"*"}, Keys: []string{"k"}})), compact(Statements(ReadOnly, "b", Scope{})); got != want {
+		t.Errorf("got %s", got)
+	}
+}
+
+// Source networks and an expiry time go on every generated statement,
+// next to the statement's own conditions; extra statements are left as
+// they are.
+func TestSourceIPsAndExpires(t *testing.T) {
+	exp := time.Date(2027, 1, 2, 3, 4, 5, 999, time.FixedZone("X", 3600))
+	s := Scope{Prefixes: []string{"p/"}, SourceIPs: []string{"203.0.113.0/24", "2001:db8::/32"}, Expires: exp}
+	extra := RawStatement(json.RawMessage(`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`))
+	doc := ForBuckets(ReadWrite, []string{"b"}, s, extra)
+	if n := len(doc.Statement); n != 5 {
+		t.Fatalf("%d statements", n)
+	}
+	const cond = `"DateLessThan":{"aws:CurrentTime":"2027-01-02T02:04:05Z"},"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}`
+	for i, st := range doc.Statement[:4] {
+		got := compact(st)
+		if !strings.Contains(got, `"Condition":{`+cond) {
+			t.Errorf("statement %d lacks the conditions: %s", i, got)
+		}
+	}
+	if got := compact(doc.Statement[1]); !strings.Contains(got, cond+`,"StringLike":{"s3:prefix":["p/*"]}}`) {
+		t.Errorf("the ListBucket statement lost its own condition: %s", got)
+	}
+	if got := compact(doc.Statement[4]); got != `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}` {
+		t.Errorf("extra statement changed: %s", got)
+	}
+	// Without them, nothing changes.
+	if got := compact(Statements(WriteOnly, "b", Scope{})); strings.Contains(got, "Condition") {
+		t.Errorf("conditions out of nowhere: %s", got)
 	}
 }

@@ -6,12 +6,15 @@ package input
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
@@ -103,4 +106,42 @@ func ParseDuration(value string) (int, error) {
 		return 0, outOfRange
 	}
 	return int(n), nil
+}
+
+// ParseSourceIP reads a --source-ip value: a CIDR block, or a bare address
+// meaning that address alone (/32, or /128 for IPv6). Host bits are
+// cleared ("10.1.2.3/8" is "10.0.0.0/8"), as IAM compares networks.
+func ParseSourceIP(value string) (string, error) {
+	if p, err := netip.ParsePrefix(value); err == nil {
+		return p.Masked().String(), nil
+	}
+	if a, err := netip.ParseAddr(value); err == nil && a.Zone() == "" {
+		return netip.PrefixFrom(a, a.BitLen()).String(), nil
+	}
+	return "", fmt.Errorf("%q is not an IP address or a CIDR block such as 203.0.113.0/24", value)
+}
+
+var expiresPattern = regexp.MustCompile(`^(\d{1,6})(m|h|d|w)$`)
+
+// ParseExpires reads an --expires value: a duration from now (90m, 12h,
+// 30d, 2w) or a time in RFC 3339 (2027-01-31T18:00:00Z, or with an
+// offset). The time must lie in the future. It is returned in UTC,
+// whole seconds (as policies hold it).
+func ParseExpires(value string, now time.Time) (time.Time, error) {
+	var t time.Time
+	if m := expiresPattern.FindStringSubmatch(value); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}[m[2]]
+		t = now.Add(time.Duration(n) * unit)
+	} else {
+		var err error
+		if t, err = time.Parse(time.RFC3339, value); err != nil {
+			return time.Time{}, fmt.Errorf("%q is neither a duration (90m, 12h, 30d, 2w) nor a time such as 2027-01-31T18:00:00Z", value)
+		}
+	}
+	t = t.UTC().Truncate(time.Second)
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("%s is not in the future", t.Format(time.RFC3339))
+	}
+	return t, nil
 }

@@ -2,6 +2,7 @@ package input
 
 import (
 	"testing"
+	"time"
 )
 
 func TestParseDuration(t *testing.T) {
@@ -43,6 +44,62 @@ func TestParseStatement(t *testing.T) {
 		_, err := ParseStatement(tc.in)
 		if (err == nil) != (tc.err == "") || (err != nil && err.Error() != tc.err) {
 			t.Errorf("%q: err %v, want %q", tc.in, err, tc.err)
+		}
+	}
+}
+
+func TestParseSourceIP(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.7":       "203.0.113.7/32",
+		"203.0.113.0/24":    "203.0.113.0/24",
+		"10.1.2.3/8":        "10.0.0.0/8",
+		"2001:db8::1":       "2001:db8::1/128",
+		"2001:db8::/32":     "2001:db8::/32",
+		"0.0.0.0/0":         "0.0.0.0/0",
+		"::ffff:192.0.2.1":  "::ffff:192.0.2.1/128",
+		"":                  "",
+		"300.1.1.1":         "",
+		"10.0.0.0/33":       "",
+		"example.com":       "",
+		"fe80::1%eth0":      "",
+		"10.0.0.1/24 ":      "",
+		"10.0.0.1,10.0.0.2": "",
+	} {
+		got, err := ParseSourceIP(in)
+		if (err != nil) != (want == "") || got != want {
+			t.Errorf("ParseSourceIP(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+func TestParseExpires(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 500, time.UTC)
+	for in, want := range map[string]string{
+		"90m":                       "2026-11-27T13:30:00Z",
+		"12h":                       "2026-11-28T00:00:00Z",
+		"30d":                       "2026-12-27T12:00:00Z",
+		"2w":                        "2026-12-11T12:00:00Z",
+		"2027-01-31T18:00:00Z":      "2027-01-31T18:00:00Z",
+		"2027-01-31T18:00:00+01:00": "2027-01-31T17:00:00Z",
+		"2027-01-31T18:00:00.9Z":    "2027-01-31T18:00:00Z",
+		"2020-01-01T00:00:00Z":      "",
+		"0m":                        "",
+		"":                          "",
+		"1y":                        "",
+		"-5d":                       "",
+		"5":                         "",
+		"2027-01-31":                "",
+		"9999999w":                  "",
+	} {
+		got, err := ParseExpires(in, now)
+		if want == "" {
+			if err == nil {
+				t.Errorf("ParseExpires(%q) = %v, want an error", in, got)
+			}
+			continue
+		}
+		if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("ParseExpires(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
 }
