@@ -1,0 +1,328 @@
+// Package audit answers "who can reach this bucket?": it reads the policies
+// of every IAM user and role and reports, per principal, bucket and policy,
+// the access granted, recognising the shapes s3-credentials writes.
+package audit
+
+import (
+	"encoding/json"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/s3-credentials/s3-credentials/policy"
+)
+
+// Access values beyond the policy package's permissions.
+const (
+	// Full is s3:* on every bucket, as AmazonS3FullAccess grants.
+	Full = "full"
+	// Custom is any other grant that names the bucket.
+	Custom = "custom"
+)
+
+// Grant is what one policy document gives on one bucket.
+type Grant struct {
+	// Bucket is the bucket's name as the policy names it: a name, "*" for
+	// every bucket, or a pattern such as "logs-*".
+	Bucket string
+	// Access is read-write, read-only or write-only for the shapes
+	// s3-credentials writes, Full, or Custom.
+	Access string
+	// Prefixes are the key prefixes the grant is limited to (without their
+	// trailing *); Keys the exact keys. Both empty: the whole bucket.
+	Prefixes []string
+	Keys     []string
+}
+
+// Matches says whether the grant reaches bucket.
+func (g Grant) Matches(bucket string) bool {
+	if g.Bucket == "*" || g.Bucket == bucket {
+		return true
+	}
+	ok, err := path.Match(g.Bucket, bucket)
+	return err == nil && ok
+}
+
+// access is one action allowed on one resource, under one condition (less
+// the network and time conditions, which narrow a grant without changing
+// its shape).
+type access struct {
+	action    string
+	resource  string // "bucket" or "object:PATTERN"
+	condition string
+}
+
+type bucketAccess struct {
+	set      map[access]bool
+	patterns []string // object patterns in order of appearance
+	anything bool     // Action "*"/"s3:*" on every resource of the bucket
+	odd      bool     // NotAction, NotResource: not a shape the tool writes
+}
+
+// Analyze returns the grants of a policy document on S3, one per bucket the
+// document names, in order of first appearance. Only Allow statements
+// grant; Deny statements are not subtracted. A document that is not JSON
+// grants nothing and is reported as an error.
+func Analyze(document []byte) ([]Grant, error) {
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if err := json.Unmarshal(document, &doc); err != nil {
+		return nil, err
+	}
+	var stmts []map[string]json.RawMessage
+	if len(doc.Statement) > 0 && doc.Statement[0] == '{' {
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal(doc.Statement, &one); err != nil {
+			return nil, err
+		}
+		stmts = append(stmts, one)
+	} else if len(doc.Statement) > 0 {
+		if err := json.Unmarshal(doc.Statement, &stmts); err != nil {
+			return nil, err
+		}
+	}
+
+	var order []string
+	buckets := map[string]*bucketAccess{}
+	get := func(b string) *bucketAccess {
+		ba := buckets[b]
+		if ba == nil {
+			ba = &bucketAccess{set: map[access]bool{}}
+			buckets[b] = ba
+			order = append(order, b)
+		}
+		return ba
+	}
+	for _, st := range stmts {
+		if firstString(st["Effect"]) != "Allow" {
+			continue
+		}
+		actions := stringsOf(st["Action"])
+		resources := stringsOf(st["Resource"])
+		odd := st["NotAction"] != nil || st["NotResource"] != nil
+		if st["NotAction"] != nil {
+			actions = []string{"*"}
+		}
+		if st["NotResource"] != nil {
+			resources = []string{"*"}
+		}
+		if !slices.ContainsFunc(actions, isS3Action) {
+			continue
+		}
+		cond := conditionKey(st["Condition"])
+		for _, r := range resources {
+			bucket, object, ok := splitS3Resource(r)
+			if !ok {
+				continue
+			}
+			ba := get(bucket)
+			ba.odd = ba.odd || odd
+			kind := "bucket"
+			if object != "" {
+				kind = "object:" + object
+				if !slices.Contains(ba.patterns, object) {
+					ba.patterns = append(ba.patterns, object)
+				}
+			}
+			for _, a := range actions {
+				if !isS3Action(a) {
+					continue
+				}
+				if (a == "*" || a == "s3:*") && (r == "*" || r == "arn:aws:s3:::*") && cond == "" {
+					ba.anything = true
+				}
+				ba.set[access{a, kind, cond}] = true
+			}
+		}
+	}
+	grants := make([]Grant, 0, len(order))
+	for _, b := range order {
+		grants = append(grants, classify(b, buckets[b]))
+	}
+	return grants, nil
+}
+
+// classify names the shape of what a document grants on one bucket.
+func classify(bucket string, ba *bucketAccess) Grant {
+	g := Grant{Bucket: bucket, Access: Custom, Prefixes: []string{}, Keys: []string{}}
+	var keys []string
+	for _, p := range ba.patterns {
+		switch {
+		case p == "*":
+		case strings.HasSuffix(p, "*"):
+			g.Prefixes = append(g.Prefixes, strings.TrimSuffix(p, "*"))
+		default:
+			keys = append(keys, p)
+		}
+	}
+	if slices.Contains(ba.patterns, "*") {
+		g.Prefixes = []string{}
+		keys = nil
+	}
+	if literalKeys(keys) {
+		g.Keys = append(g.Keys, unescapeKeys(keys)...)
+	} else {
+		g.Keys = append(g.Keys, keys...)
+	}
+	if bucket == "*" {
+		if ba.anything {
+			g.Access = Full
+		}
+		return g
+	}
+	if ba.odd || strings.ContainsAny(bucket, "*?") || !literalKeys(keys) {
+		return g
+	}
+	scope := policy.Scope{Prefixes: g.Prefixes, Keys: g.Keys}
+	for _, p := range []policy.Permission{policy.ReadWrite, policy.ReadOnly, policy.WriteOnly} {
+		if sameSet(ba.set, accesses(policy.Statements(p, bucket, scope))) {
+			g.Access = string(p)
+			return g
+		}
+	}
+	return g
+}
+
+// accesses flattens the statements s3-credentials writes into the same
+// form Analyze reads documents into.
+func accesses(stmts []policy.Statement) map[access]bool {
+	set := map[access]bool{}
+	for _, st := range stmts {
+		raw, _ := json.Marshal(st.Condition)
+		if st.Condition == nil {
+			raw = nil
+		}
+		cond := conditionKey(raw)
+		for _, r := range st.Resource {
+			_, object, _ := splitS3Resource(r)
+			kind := "bucket"
+			if object != "" {
+				kind = "object:" + object
+			}
+			for _, a := range st.Action {
+				set[access{a, kind, cond}] = true
+			}
+		}
+	}
+	return set
+}
+
+func sameSet(a, b map[access]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// splitS3Resource splits "arn:aws:s3:::BUCKET/OBJECT" (any partition);
+// "*" is every bucket and object.
+func splitS3Resource(r string) (bucket, object string, ok bool) {
+	if r == "*" {
+		return "*", "*", true
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "s3" || parts[3] != "" || parts[4] != "" {
+		return "", "", false
+	}
+	bucket, object, _ = strings.Cut(parts[5], "/")
+	if bucket == "" {
+		return "", "", false
+	}
+	return bucket, object, true
+}
+
+func isS3Action(a string) bool {
+	return a == "*" || strings.HasPrefix(strings.ToLower(a), "s3:")
+}
+
+// conditionKey is a condition in a comparable form, without the network
+// and time conditions (IpAddress, NotIpAddress, Date*), which narrow a
+// grant but do not change its shape.
+func conditionKey(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var c map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return string(raw)
+	}
+	var ops []string
+	for op := range c {
+		if strings.Contains(op, "IpAddress") || strings.HasPrefix(op, "Date") {
+			delete(c, op)
+			continue
+		}
+		ops = append(ops, op)
+	}
+	if len(ops) == 0 {
+		return ""
+	}
+	sort.Strings(ops)
+	var b strings.Builder
+	for _, op := range ops {
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(c[op], &keys)
+		names := make([]string, 0, len(keys))
+		for k := range keys {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			vals := stringsOf(keys[k])
+			sort.Strings(vals)
+			b.WriteString(op + "|" + strings.ToLower(k) + "=" + strings.Join(vals, ",") + ";")
+		}
+	}
+	return b.String()
+}
+
+// stringsOf reads a policy member that is a string or a list of strings.
+func stringsOf(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		return []string{one}
+	}
+	var many []string
+	if err := json.Unmarshal(raw, &many); err == nil {
+		return many
+	}
+	return nil
+}
+
+func firstString(raw json.RawMessage) string {
+	if s := stringsOf(raw); len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+// literalKeys says whether object patterns that are not prefixes use
+// wildcards only in IAM's literal form (${*}, ${?}, ${$}).
+func literalKeys(keys []string) bool {
+	for _, k := range keys {
+		rest := strings.NewReplacer("${*}", "", "${?}", "", "${$}", "").Replace(k)
+		if strings.ContainsAny(rest, "*?$") {
+			return false
+		}
+	}
+	return true
+}
+
+func unescapeKeys(keys []string) []string {
+	out := make([]string, len(keys))
+	r := strings.NewReplacer("${*}", "*", "${?}", "?", "${$}", "$")
+	for i, k := range keys {
+		out[i] = r.Replace(k)
+	}
+	return out
+}

@@ -1,0 +1,410 @@
+package audit
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/ordered"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/report"
+)
+
+// ExpiresTag is the tag `create --expires` puts on users: when their
+// credentials stop working, as policy.TimeFormat.
+const ExpiresTag = "s3-credentials:expires"
+
+// Headers are the columns of audit's CSV and TSV output.
+var Headers = []string{"Type", "Name", "Bucket", "Access", "Prefixes", "Keys", "Policy", "Expires", "AccessKeys"}
+
+// IAMAPI names the IAM calls an audit makes.
+type IAMAPI interface {
+	iam.ListUsersAPIClient
+	iam.ListRolesAPIClient
+	iam.ListUserPoliciesAPIClient
+	iam.ListAttachedUserPoliciesAPIClient
+	iam.ListGroupsForUserAPIClient
+	iam.ListGroupPoliciesAPIClient
+	iam.ListAttachedGroupPoliciesAPIClient
+	iam.ListRolePoliciesAPIClient
+	iam.ListAttachedRolePoliciesAPIClient
+	iam.ListUserTagsAPIClient
+	iam.ListRoleTagsAPIClient
+	iam.ListAccessKeysAPIClient
+	GetUserPolicy(context.Context, *iam.GetUserPolicyInput, ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
+	GetGroupPolicy(context.Context, *iam.GetGroupPolicyInput, ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error)
+	GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+	GetAccessKeyLastUsed(context.Context, *iam.GetAccessKeyLastUsedInput, ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+}
+
+// Auditor lists who can reach which buckets.
+type Auditor struct {
+	IAM IAMAPI
+	// Buckets limits the report to grants that reach these buckets (a
+	// grant on every bucket, "*", reaches them all). Empty: every grant.
+	Buckets []string
+	// PageSize is asked of every listing call (0: the service's default).
+	PageSize int32
+	// Steps receives warnings (a policy that is not JSON).
+	report.Steps
+
+	managed sync.Map // policy ARN -> *managedPolicy
+}
+
+// managedPolicy is a managed policy's grants, fetched once however many
+// principals it is attached to.
+type managedPolicy struct {
+	once   sync.Once
+	grants []Grant
+	err    error
+}
+
+// policyGrants is one policy of a principal and what it grants.
+type policyGrants struct {
+	name   string // inline:NAME, ARN, or group:GROUP/...
+	grants []Grant
+}
+
+// Run calls emit with one row per principal, bucket and policy: users
+// first, then roles, in AWS's order, several principals looked at at once.
+// Principals with no S3 access are left out.
+func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
+	emitAll := func(rows []pyjson.Map) error {
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	users := func(ctx context.Context, yield func(iamtypes.User) error) error {
+		return inventory.Users(ctx, a.IAM, a.PageSize, yield, nil)
+	}
+	if err := ordered.Run(ctx, inventory.DetailWorkers, users, a.userRows, emitAll); err != nil {
+		return err
+	}
+	roles := func(ctx context.Context, yield func(iamtypes.Role) error) error {
+		p := iam.NewListRolesPaginator(a.IAM, &iam.ListRolesInput{MaxItems: a.maxItems()})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range page.Roles {
+				if err := yield(r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return ordered.Run(ctx, inventory.DetailWorkers, roles, a.roleRows, emitAll)
+}
+
+func (a *Auditor) maxItems() *int32 {
+	if a.PageSize > 0 {
+		return aws.Int32(a.PageSize)
+	}
+	return nil
+}
+
+func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, error) {
+	name := u.UserName
+	var all []policyGrants
+	err := pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+		func(o *iam.ListUserPoliciesOutput) error {
+			for _, p := range o.PolicyNames {
+				out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
+				if err != nil {
+					return err
+				}
+				all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+		func(o *iam.ListAttachedUserPoliciesOutput) error {
+			return a.attached(ctx, "", o.AttachedPolicies, &all)
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
+		func(o *iam.ListGroupsForUserOutput) error {
+			for _, g := range o.Groups {
+				if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil && !awsclient.IsNotImplemented(err) {
+		return nil, err
+	}
+	if !a.reaches(all) {
+		return nil, nil
+	}
+	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
+	if err != nil {
+		return nil, err
+	}
+	keys, err := a.accessKeys(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return a.rows("user", aws.ToString(name), all, expires, keys), nil
+}
+
+func (a *Auditor) roleRows(ctx context.Context, r iamtypes.Role) ([]pyjson.Map, error) {
+	name := r.RoleName
+	var all []policyGrants
+	err := pages(ctx, iam.NewListRolePoliciesPaginator(a.IAM, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+		func(o *iam.ListRolePoliciesOutput) error {
+			for _, p := range o.PolicyNames {
+				out, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(p)})
+				if err != nil {
+					return err
+				}
+				all = append(all, a.inline("inline:"+p, "role "+aws.ToString(name), out.PolicyDocument))
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = pages(ctx, iam.NewListAttachedRolePoliciesPaginator(a.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+		func(o *iam.ListAttachedRolePoliciesOutput) error {
+			return a.attached(ctx, "", o.AttachedPolicies, &all)
+		})
+	if err != nil {
+		return nil, err
+	}
+	if !a.reaches(all) {
+		return nil, nil
+	}
+	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListRoleTagsPaginator(a.IAM, &iam.ListRoleTagsInput{RoleName: name, MaxItems: a.maxItems()})))
+	if err != nil && !awsclient.IsNotImplemented(err) {
+		return nil, err
+	}
+	return a.rows("role", aws.ToString(name), all, expires, nil), nil
+}
+
+func (a *Auditor) groupPolicies(ctx context.Context, group *string, all *[]policyGrants) error {
+	prefix := "group:" + aws.ToString(group) + "/"
+	err := pages(ctx, iam.NewListGroupPoliciesPaginator(a.IAM, &iam.ListGroupPoliciesInput{GroupName: group, MaxItems: a.maxItems()}),
+		func(o *iam.ListGroupPoliciesOutput) error {
+			for _, p := range o.PolicyNames {
+				out, err := a.IAM.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: group, PolicyName: aws.String(p)})
+				if err != nil {
+					return err
+				}
+				*all = append(*all, a.inline(prefix+"inline:"+p, "group "+aws.ToString(group), out.PolicyDocument))
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return pages(ctx, iam.NewListAttachedGroupPoliciesPaginator(a.IAM, &iam.ListAttachedGroupPoliciesInput{GroupName: group, MaxItems: a.maxItems()}),
+		func(o *iam.ListAttachedGroupPoliciesOutput) error {
+			return a.attached(ctx, prefix, o.AttachedPolicies, all)
+		})
+}
+
+// inline analyses an inline policy; one that is not JSON is skipped with a
+// warning (IAM would not have accepted it, but a fake server might).
+func (a *Auditor) inline(name, owner string, document *string) policyGrants {
+	grants, err := Analyze([]byte(decodeDocument(aws.ToString(document))))
+	if err != nil {
+		a.Warnf("Warning: policy %s of %s is not JSON (%v); left out", name, owner, err)
+	}
+	return policyGrants{name, grants}
+}
+
+func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtypes.AttachedPolicy, all *[]policyGrants) error {
+	for _, p := range policies {
+		arn := aws.ToString(p.PolicyArn)
+		v, _ := a.managed.LoadOrStore(arn, &managedPolicy{})
+		m := v.(*managedPolicy)
+		m.once.Do(func() { m.grants, m.err = a.fetchManaged(ctx, arn) })
+		if m.err != nil {
+			return m.err
+		}
+		*all = append(*all, policyGrants{prefix + arn, m.grants})
+	}
+	return nil
+}
+
+func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error) {
+	pol, err := a.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	if err != nil {
+		return nil, err
+	}
+	if pol.Policy == nil {
+		return nil, nil
+	}
+	ver, err := a.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: pol.Policy.DefaultVersionId})
+	if err != nil {
+		return nil, err
+	}
+	if ver.PolicyVersion == nil {
+		return nil, nil
+	}
+	grants, err := Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
+	if err != nil {
+		a.Warnf("Warning: managed policy %s is not JSON (%v); left out", arn, err)
+	}
+	return grants, nil
+}
+
+// reaches says whether any grant reaches the buckets asked about.
+func (a *Auditor) reaches(all []policyGrants) bool {
+	for _, p := range all {
+		for _, g := range p.grants {
+			if a.wanted(g) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (a *Auditor) wanted(g Grant) bool {
+	if len(a.Buckets) == 0 {
+		return true
+	}
+	for _, b := range a.Buckets {
+		if g.Matches(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Auditor) rows(kind, name string, all []policyGrants, expires any, keys []any) []pyjson.Map {
+	var rows []pyjson.Map
+	for _, p := range all {
+		for _, g := range p.grants {
+			if !a.wanted(g) {
+				continue
+			}
+			row := pyjson.Map{
+				{Key: "Type", Value: kind},
+				{Key: "Name", Value: name},
+				{Key: "Bucket", Value: g.Bucket},
+				{Key: "Access", Value: g.Access},
+				{Key: "Prefixes", Value: g.Prefixes},
+				{Key: "Keys", Value: g.Keys},
+				{Key: "Policy", Value: p.name},
+				{Key: "Expires", Value: expires},
+			}
+			if kind == "user" {
+				row = append(row, pyjson.Field{Key: "AccessKeys", Value: keys})
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// expiresTag is the value of the expiry tag, or nil.
+func (a *Auditor) expiresTag(ctx context.Context, tags func(context.Context) ([]iamtypes.Tag, error)) (any, error) {
+	list, err := tags(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range list {
+		if aws.ToString(t.Key) == ExpiresTag {
+			return aws.ToString(t.Value), nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *Auditor) accessKeys(ctx context.Context, user *string) ([]any, error) {
+	keys := []any{}
+	err := pages(ctx, iam.NewListAccessKeysPaginator(a.IAM, &iam.ListAccessKeysInput{UserName: user, MaxItems: a.maxItems()}),
+		func(o *iam.ListAccessKeysOutput) error {
+			for _, k := range o.AccessKeyMetadata {
+				m := pyjson.Map{}
+				m.Put("AccessKeyId", k.AccessKeyId)
+				m.Put("Status", string(k.Status))
+				m.Put("CreateDate", k.CreateDate)
+				var last any
+				used, err := a.IAM.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
+				if err != nil && !awsclient.IsNotImplemented(err) {
+					return err
+				}
+				if err == nil && used.AccessKeyLastUsed != nil && used.AccessKeyLastUsed.LastUsedDate != nil {
+					last = *used.AccessKeyLastUsed.LastUsedDate
+				}
+				m.Set("LastUsedDate", last)
+				keys = append(keys, m)
+			}
+			return nil
+		})
+	return keys, err
+}
+
+// pager is what the SDK's paginators have in common.
+type pager[O any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*iam.Options)) (O, error)
+}
+
+func pages[O any](ctx context.Context, p pager[O], each func(O) error) error {
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		if err := each(page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type tagPage interface {
+	*iam.ListUserTagsOutput | *iam.ListRoleTagsOutput
+}
+
+func pagesOfTags[O tagPage](p pager[O]) func(context.Context) ([]iamtypes.Tag, error) {
+	return func(ctx context.Context) ([]iamtypes.Tag, error) {
+		var tags []iamtypes.Tag
+		err := pages(ctx, p, func(o O) error {
+			switch x := any(o).(type) {
+			case *iam.ListUserTagsOutput:
+				tags = append(tags, x.Tags...)
+			case *iam.ListRoleTagsOutput:
+				tags = append(tags, x.Tags...)
+			}
+			return nil
+		})
+		return tags, err
+	}
+}
+
+// decodeDocument undoes the URL encoding IAM applies to the policy
+// documents it returns; text that is already JSON is kept as it is.
+func decodeDocument(text string) string {
+	if strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return text
+	}
+	if dec, err := url.PathUnescape(text); err == nil {
+		return dec
+	}
+	return text
+}

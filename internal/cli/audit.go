@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bufio"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/audit"
+	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+)
+
+func init() { register(NewCmdAudit) }
+
+// NewCmdAudit lists which users and roles can reach which buckets.
+func NewCmdAudit(f *Factory) *cobra.Command {
+	var (
+		lf       listFormat
+		pageSize int32
+	)
+	cmd := &cobra.Command{
+		Use:               "audit [BUCKETS]...",
+		GroupID:           groupAccount,
+		ValidArgsFunction: completeBuckets(f, true),
+		Short:             "List the users and roles whose policies reach buckets",
+		Long: `List every IAM user and role whose policies give access to the named buckets
+(to any bucket when none is named): one row per principal, bucket and
+policy, as a JSON array, or with --nl, --csv or --tsv one per line.
+
+Access is read-write, read-only or write-only when the policy has exactly
+the shape s3-credentials writes for it (network and time conditions
+aside), full for s3:* on every bucket (AmazonS3FullAccess), and custom for
+anything else that names the bucket. Prefixes and Keys say what part of
+the bucket it is limited to (both empty: all of it). Policy is inline:NAME,
+a managed policy's ARN, or either behind group:GROUP/ for a group the user
+is in. Expires is the s3-credentials:expires tag create --expires sets.
+Users also show their access keys with when each was last used.
+
+Only grants are listed: Deny statements and permissions boundaries are
+not taken into account, so a row says what a policy allows, not
+necessarily what a request would be allowed to do.`,
+		Example: `  # Who can reach my-bucket?
+  s3-credentials audit my-bucket
+
+  # Everything, as CSV
+  s3-credentials audit --csv > access.csv`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPageSize(cmd, pageSize); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			c, err := f.Clients(ctx)
+			if err != nil {
+				return err
+			}
+			a := &audit.Auditor{IAM: c.IAM, Buckets: args, PageSize: pageSize, Steps: f.steps(true)}
+			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
+			lw := listfmt.NewListWriter(out, lf.format(), audit.Headers)
+			err = a.Run(ctx, func(row pyjson.Map) error {
+				if err := lw.Write(row); err != nil {
+					return err
+				}
+				return out.Flush()
+			})
+			if err == nil {
+				err = lw.Close()
+			}
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			return err
+		},
+	}
+	lf.addFlags(cmd)
+	addPageSize(cmd, &pageSize)
+	f.AddAWSFlags(cmd)
+	return cmd
+}
