@@ -89,3 +89,17 @@ func FormatSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// FormatDuration writes d in the largest unit ParseExpires reads that
+// holds it whole: 7d, 36h, 15m, 90s.
+func FormatDuration(d time.Duration) string {
+	for _, u := range []struct {
+		name string
+		size time.Duration
+	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}} {
+		if d >= u.size && d%u.size == 0 {
+			return fmt.Sprintf("%d%s", d/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%ds", int64(d/time.Second))
+}

@@ -117,3 +117,17 @@ func TestSessionSeconds(t *testing.T) {
 		t.Error("a session over 12 hours accepted")
 	}
 }
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		3 * time.Second: "3s", 90 * time.Second: "90s", 15 * time.Minute: "15m", time.Hour: "1h", 36 * time.Hour: "36h",
+		MaxExpires: "7d", 61 * time.Minute: "61m",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%s) = %q, want %q", d, got, want)
+		}
+		if back, err := ParseExpires(want); err != nil || back != d {
+			t.Errorf("%q reads back as %s, %v", want, back, err)
+		}
+	}
+}

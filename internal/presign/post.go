@@ -58,6 +58,9 @@ func (r PostRequest) Validate() error {
 	if err := checkKey(what, r.Key); err != nil {
 		return err
 	}
+	if err := CheckContentType(r.ContentType); err != nil {
+		return err
+	}
 	if r.MaxSize < 0 || r.MaxSize > MaxPostSize {
 		return fmt.Errorf("the size cap must be between 1 byte and 5 GiB, the largest object a POST upload can create, not %d bytes", r.MaxSize)
 	}
@@ -119,6 +122,7 @@ func (s *Signer) Post(ctx context.Context, r PostRequest) (*Form, error) {
 		func(o *s3.PresignPostOptions) {
 			o.Expires = r.Expires
 			o.PostPresigner = ps
+			o.ClientOptions = append(o.ClientOptions, withoutChecksums)
 		})
 	if err != nil {
 		return nil, err

@@ -186,6 +186,7 @@ func TestPostRequestValidate(t *testing.T) {
 		"not UTF-8":     func(r *PostRequest) { r.Key = "\xc3" },
 		"long prefix":   func(r *PostRequest) { r.Key = strings.Repeat("p", 1025); r.StartsWith = true },
 		"negative size": func(r *PostRequest) { r.MaxSize = -1 },
+		"type with LF":  func(r *PostRequest) { r.ContentType = "a\nb" },
 		"over 5 GiB":    func(r *PostRequest) { r.MaxSize = MaxPostSize + 1 },
 		"no lifetime":   func(r *PostRequest) { r.Expires = 0 },
 		"over 7 days":   func(r *PostRequest) { r.Expires = MaxExpires + 1 },

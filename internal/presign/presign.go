@@ -51,6 +51,9 @@ func (r Request) Validate() error {
 	if r.ContentType != "" && r.Method != http.MethodPut {
 		return errors.New("a content type is signed only for PUT")
 	}
+	if err := CheckContentType(r.ContentType); err != nil {
+		return err
+	}
 	if err := checkBucket(r.Bucket); err != nil {
 		return err
 	}
@@ -76,6 +79,17 @@ func checkKey(what, k string) error {
 		return fmt.Errorf("the %s is not valid UTF-8, which S3 keys must be", what)
 	case len(k) > MaxKeyBytes:
 		return fmt.Errorf("the %s is %d bytes long; S3 keys are at most %d", what, len(k), MaxKeyBytes)
+	}
+	return nil
+}
+
+// CheckContentType refuses what cannot travel in a Content-Type header:
+// anything but printable ASCII (a line break would end the header).
+func CheckContentType(t string) error {
+	for _, c := range []byte(t) {
+		if c < ' ' || c > '~' {
+			return fmt.Errorf("the content type %q holds a character other than printable ASCII", t)
+		}
 	}
 	return nil
 }
@@ -177,6 +191,7 @@ func (s *Signer) URL(ctx context.Context, r Request) (*Link, error) {
 	var rec *recorder
 	opt := func(o *s3.PresignOptions) {
 		o.Expires = r.Expires
+		o.ClientOptions = append(o.ClientOptions, withoutChecksums)
 		rec = &recorder{inner: o.Presigner, now: s.Now}
 		o.Presigner = rec
 	}
@@ -211,6 +226,14 @@ func (s *Signer) URL(ctx context.Context, r Request) (*Link, error) {
 		Signed: rec.signed, Expires: rec.signed.Add(r.Expires),
 		Signer: rec.info,
 	}, nil
+}
+
+// withoutChecksums keeps the SDK's checksum defaults out of links: a GET
+// would otherwise carry X-Amz-Checksum-Mode=ENABLED, which a link does not
+// need, and a PUT could pin the checksum of an empty body.
+func withoutChecksums(o *s3.Options) {
+	o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 }
 
 // recorder wraps the SDK's presigner: it notes who signed and when, and

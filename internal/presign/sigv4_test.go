@@ -153,6 +153,9 @@ func exampleSigner(endpoint, token string) *Signer {
 	o := s3.Options{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider(exampleKeyID, exampleSecret, token),
+		// What config.LoadDefaultConfig gives the tool's clients.
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenSupported,
 	}
 	if endpoint != "" {
 		o.BaseEndpoint = aws.String(endpoint)
