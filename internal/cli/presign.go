@@ -144,6 +144,9 @@ func runPresign(ctx context.Context, f *Factory, opts *PresignOptions, req presi
 		}
 	}
 	reportValidity(f.IO.ErrOut, what+" URL", req.Expires, link.Expires, link.Signer, opts.Scoped)
+	if presign.HasDotSegments(req.Key) {
+		fmt.Fprintln(f.IO.ErrOut, "Warning: the key has a '.' or '..' path segment, which browsers and most HTTP clients resolve away before sending a URL; the link works only with a client that sends the path as it is (curl --path-as-is).")
+	}
 	return nil
 }
 

@@ -100,8 +100,11 @@ func TestPresignGetPut(t *testing.T) {
 	if !urlLine.MatchString(r.Stdout) || strings.Contains(r.Stdout, "Checksum") || !strings.Contains(r.Stdout, "/share-bucket/dir/a%20b%2Bc%3F%2A%24%C3%A9.txt?") {
 		t.Fatalf("stdout %q", r.Stdout)
 	}
-	if !strings.Contains(r.Stderr, "Download URL valid for 1h, until ") {
+	if !strings.Contains(r.Stderr, "Download URL valid for 1h, until ") || strings.Contains(r.Stderr, "Warning") {
 		t.Errorf("stderr %q", r.Stderr)
+	}
+	if r := e.ok("presign", "share-bucket", "a/../b"); !strings.Contains(r.Stderr, "Warning: the key has a '.' or '..' path segment") {
+		t.Errorf("no warning for a dot segment: %q", r.Stderr)
 	}
 	resp, err := http.Get(strings.TrimSpace(r.Stdout))
 	if err != nil {

@@ -101,6 +101,18 @@ func checkExpires(d time.Duration) error {
 	return nil
 }
 
+// HasDotSegments reports whether key has a path segment "." or "..": in a
+// URL, browsers and most HTTP clients resolve those away before sending
+// the request, which then names another key and fails its signature.
+func HasDotSegments(key string) bool {
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
 // Scope is what the session behind a scoped link may do: one action on
 // one resource.
 type Scope struct {

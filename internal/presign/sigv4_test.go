@@ -299,3 +299,14 @@ func TestRequestValidate(t *testing.T) {
 		t.Errorf("longest key and lifetime: %v", err)
 	}
 }
+
+func TestHasDotSegments(t *testing.T) {
+	for key, want := range map[string]bool{
+		"a/b": false, ".hidden": false, "a..b": false, "...": false, "a/.../b": false,
+		".": true, "..": true, "../x": true, "a/./b": true, "a/..": true, "a//./": true,
+	} {
+		if got := HasDotSegments(key); got != want {
+			t.Errorf("HasDotSegments(%q) = %v", key, got)
+		}
+	}
+}
