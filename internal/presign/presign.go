@@ -187,13 +187,6 @@ type SignerInfo struct {
 	CredentialsExpire time.Time
 }
 
-// ExpiresBefore reports whether the signing credentials end before the
-// link would: the link then stops working early.
-func (l *Link) ExpiresBefore() (time.Time, bool) {
-	ce := l.Signer.CredentialsExpire
-	return ce, !ce.IsZero() && ce.Before(l.Expires)
-}
-
 // URL signs r.
 func (s *Signer) URL(ctx context.Context, r Request) (*Link, error) {
 	if err := r.Validate(); err != nil {
