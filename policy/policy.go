@@ -185,9 +185,12 @@ func allow(actions, resources []string) Statement {
 // BucketARN is the ARN of a bucket.
 func BucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
 
-// ObjectARN is the ARN of the objects of bucket matching pattern (a key,
-// or a prefix followed by *).
+// ObjectARN is the ARN of the objects of bucket matching pattern, as IAM
+// reads it: * and ? are wildcards ("uploads/*").
 func ObjectARN(bucket, pattern string) string { return "arn:aws:s3:::" + bucket + "/" + pattern }
+
+// KeyARN is the ARN of exactly one object, its key escaped by LiteralKey.
+func KeyARN(bucket, key string) string { return ObjectARN(bucket, LiteralKey(key)) }
 
 func objectARNs(bucket string, patterns []string) []string {
 	arns := make([]string, len(patterns))

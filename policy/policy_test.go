@@ -80,24 +80,6 @@ func TestSeveralPrefixes(t *testing.T) {
 	}
 }
 
-func TestLiteralKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain/key.txt":     "plain/key.txt",
-		"a*b?c$d":           "a${*}b${?}c${$}d",
-		"${aws:username}":   "${$}{aws:username}",
-		"é/日本":              "é/日本",
-		"":                  "",
-		"**":                "${*}${*}",
-		"price-$5?.txt":     "price-${$}5${?}.txt",
-		"dir/*":             "dir/${*}",
-		"not-a-prefix*/x":   "not-a-prefix${*}/x",
-		"question?mark.csv": "question${?}mark.csv",
-	} {
-		if got := LiteralKey(in); got != want {
-			t.Errorf("LiteralKey(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 // Keys give the object actions on exactly those objects, and nothing on
 // the bucket; with prefixes, both.

@@ -69,6 +69,7 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 		&cobra.Group{ID: groupAccount, Title: "Account:"},
 		&cobra.Group{ID: groupBuckets, Title: "Buckets:"},
 		&cobra.Group{ID: groupObjects, Title: "Objects:"},
+		&cobra.Group{ID: groupSharing, Title: "Sharing:"},
 	)
 	for _, add := range commands {
 		root.AddCommand(add(f))
@@ -83,6 +84,7 @@ const (
 	groupAccount     = "account"
 	groupBuckets     = "buckets"
 	groupObjects     = "objects"
+	groupSharing     = "sharing"
 )
 
 // commands lists the constructors of every subcommand; each command file
