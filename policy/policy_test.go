@@ -80,7 +80,6 @@ func TestSeveralPrefixes(t *testing.T) {
 	}
 }
 
-
 // Keys give the object actions on exactly those objects, and nothing on
 // the bucket; with prefixes, both.
 func TestKeys(t *testing.T) {
