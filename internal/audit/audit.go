@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/inventory"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
@@ -19,7 +20,7 @@ import (
 
 // ExpiresTag is the tag `create --expires` puts on users: when their
 // credentials stop working, as policy.TimeFormat.
-const ExpiresTag = "s3-credentials:expires"
+const ExpiresTag = credentials.ExpiresTag
 
 // Headers are the columns of audit's CSV and TSV output.
 var Headers = []string{"Type", "Name", "Bucket", "Access", "Prefixes", "Keys", "Policy", "Expires", "AccessKeys"}

@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() { register(NewCmdCreate) }
@@ -15,7 +16,7 @@ type CreateOptions struct {
 	Duration            string
 	Username            string
 	CreateBucket        bool
-	Prefixes            []string
+	Scope               scopeFlags
 	Public              bool
 	Website             bool
 	ReadOnly            bool
@@ -62,7 +63,6 @@ standard output.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &credentials.Request{
 				Buckets:             args,
-				Scope:               policy.Scope{Prefixes: opts.Prefixes},
 				Username:            opts.Username,
 				CreateBucket:        opts.CreateBucket,
 				Public:              opts.Public,
@@ -74,7 +74,13 @@ standard output.`,
 				return err
 			}
 			var err error
+			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("duration") {
+				if cmd.Flags().Changed("expires") {
+					return usageErrorf(cmd, "--expires is for permanent credentials: those of --duration expire anyway")
+				}
 				if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
 					return err
 				}
@@ -105,7 +111,7 @@ standard output.`,
 	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long the credentials should work, e.g. 3600 or 3600s, 15m, 1h (15m to 12h); default: forever")
 	fl.StringVar(&opts.Username, "username", "", "Username to create, or existing user to use")
 	fl.BoolVarP(&opts.CreateBucket, "create-bucket", "c", false, "Create buckets if they do not already exist")
-	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	opts.Scope.add(cmd, true)
 	fl.BoolVar(&opts.Public, "public", false, "Make the created bucket public: anyone can download files if they know their names")
 	fl.BoolVar(&opts.Website, "website", false, "Configure the created bucket as a website, using index.html and error.html (implies --public)")
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +15,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
 	"github.com/s3-credentials/s3-credentials/internal/report"
-	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func init() { register(NewCmdLocalserver) }
@@ -25,7 +25,7 @@ type LocalserverOptions struct {
 	Host          string
 	ReadOnly      bool
 	WriteOnly     bool
-	Prefixes      []string
+	Scope         scopeFlags
 	Statements    []string
 	Duration      string
 	Token         string
@@ -64,8 +64,11 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if !cmd.Flags().Changed("duration") {
 				return usageErrorf(cmd, "Missing option %s.", flagLabel(cmd, "duration"))
 			}
-			req := &credentials.Request{Buckets: args, Scope: policy.Scope{Prefixes: opts.Prefixes}}
+			req := &credentials.Request{Buckets: args}
 			var err error
+			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+				return err
+			}
 			if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
 				return err
 			}
@@ -92,7 +95,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 	fl.StringVar(&opts.Host, "host", "localhost", "Host or address to listen on")
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
-	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix (repeatable; default: the whole bucket)")
+	opts.Scope.add(cmd, false)
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
 	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long each set of credentials lasts, e.g. 15m, 1h, 12h (required)")
 	fl.StringVar(&opts.Token, "token", "", "Require this token in the Authorization header")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +17,7 @@ type PolicyOptions struct {
 	Buckets      []string
 	ReadOnly     bool
 	WriteOnly    bool
-	Prefixes     []string
+	Scope        scopeFlags
 	Statements   []string
 	PublicBucket bool
 }
@@ -43,19 +44,23 @@ Takes the same permission options as create.`,
 			if err != nil {
 				return err
 			}
-			return runPolicy(f, opts, stmts)
+			scope, err := opts.Scope.scope(cmd, time.Now())
+			if err != nil {
+				return err
+			}
+			return runPolicy(f, opts, scope, stmts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
-	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	opts.Scope.add(cmd, true)
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
 	fl.BoolVar(&opts.PublicBucket, "public-bucket", false, "Print the bucket policy that allows public access instead")
 	return cmd
 }
 
-func runPolicy(f *Factory, opts *PolicyOptions, stmts []policy.Statement) error {
+func runPolicy(f *Factory, opts *PolicyOptions, scope policy.Scope, stmts []policy.Statement) error {
 	if opts.PublicBucket {
 		if len(opts.Buckets) != 1 {
 			return errors.New("--public-bucket policy can only be generated for a single bucket")
@@ -66,5 +71,5 @@ func runPolicy(f *Factory, opts *PolicyOptions, stmts []policy.Statement) error 
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, policy.Scope{Prefixes: opts.Prefixes}, stmts...))
+	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, scope, stmts...))
 }

@@ -109,6 +109,9 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 		if user, err = c.checkUser(ctx, r.UserName()); err != nil {
 			return nil, err
 		}
+		if user.exists && !r.Scope.Expires.IsZero() {
+			return nil, fmt.Errorf("User %s already exists: --expires only goes on users create makes, since prune deletes an expired user with everything it holds; choose a new --username", r.UserName())
+		}
 	}
 
 	u := &undoer{steps: &c.Steps}

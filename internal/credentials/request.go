@@ -126,10 +126,23 @@ func (r *Request) userDescription() string {
 	if b := r.Boundary(); b != "" {
 		s += fmt.Sprintf(" with permissions boundary: '%s'", b)
 	}
-	if len(r.Tags) > 0 {
-		s += " tagged " + TagList(r.Tags)
+	if tags := r.userTags(); len(tags) > 0 {
+		s += " tagged " + TagList(tags)
 	}
 	return s
+}
+
+// ExpiresTag is the tag create --expires puts on the users it makes: when
+// their credentials stop working, in policy.TimeFormat. prune deletes
+// users whose time has passed; audit shows it.
+const ExpiresTag = "s3-credentials:expires"
+
+// userTags are the tags of a user this run creates: --tag, and the expiry.
+func (r *Request) userTags() []Tag {
+	if r.Scope.Expires.IsZero() {
+		return r.Tags
+	}
+	return append(append([]Tag{}, r.Tags...), Tag{ExpiresTag, r.Scope.Expires.UTC().Format(policy.TimeFormat)})
 }
 
 // PolicyName is the name of the inline policy for one bucket.

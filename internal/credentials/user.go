@@ -15,6 +15,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/awsview"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // userState is what the checks before any change found of the user.
@@ -94,7 +95,7 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 	if b := r.Boundary(); b != "" {
 		in.PermissionsBoundary = aws.String(b)
 	}
-	for _, t := range r.Tags {
+	for _, t := range r.userTags() {
 		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
 	var lost lostAnswers
@@ -112,6 +113,9 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		return err
 	}
 	c.Logf("Created %s", r.userDescription())
+	if !r.Scope.Expires.IsZero() {
+		c.Logf("The credentials stop working at %s; prune deletes the user after that", r.Scope.Expires.UTC().Format(policy.TimeFormat))
+	}
 	return nil
 }
 

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/policy"
+)
+
+// scopeFlags are the flags that narrow the policies create, policy and
+// localserver generate, declared once for all three: --prefix, --source-ip
+// and, where permanent credentials or plain policies are made, --expires.
+type scopeFlags struct {
+	prefixes  []string
+	sourceIPs []string
+	expires   string
+}
+
+// add declares the flags; withExpires adds --expires.
+func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&s.prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	fl.StringArrayVar(&s.sourceIPs, "source-ip", nil, "Only allow requests from this network: a CIDR block like 203.0.113.0/24, or one address (repeatable)")
+	if withExpires {
+		fl.StringVar(&s.expires, "expires", "", "Stop working at this time: in 90m, 12h, 30d, 2w, or at an RFC 3339 time like 2027-01-31T18:00:00Z")
+	}
+}
+
+// scope checks the flags and returns the scope they ask for; a bad value
+// is a usage error.
+func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, error) {
+	sc := policy.Scope{Prefixes: s.prefixes}
+	for _, raw := range s.sourceIPs {
+		cidr, err := input.ParseSourceIP(raw)
+		if err != nil {
+			return sc, badParam(cmd, "source-ip", err.Error())
+		}
+		sc.SourceIPs = append(sc.SourceIPs, cidr)
+	}
+	if cmd.Flags().Changed("expires") {
+		t, err := input.ParseExpires(s.expires, now)
+		if err != nil {
+			return sc, badParam(cmd, "expires", err.Error())
+		}
+		sc.Expires = t
+	}
+	return sc, nil
+}
