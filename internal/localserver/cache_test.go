@@ -303,11 +303,15 @@ func TestRefreshFailureThenRecovery(t *testing.T) {
 	if !strings.Contains(logs.text(), "AccessDenied: STS is down") || !strings.Contains(logs.text(), "still serving") {
 		t.Fatalf("log: %s", logs.text())
 	}
-	// Within the backoff, requests neither wait nor call STS again.
+	// Within the backoff, requests neither wait nor call STS again. Each
+	// request waits for any flight it started to end, so a request that
+	// did start one is counted.
+	noFlight := func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.inflight == nil }
 	for range 50 {
 		if e := mustGet(t, c); e != first {
 			t.Fatal("did not serve the current credentials")
 		}
+		waitFor(t, "flight to end", noFlight)
 	}
 	if n := src.calls.Load(); n != 2 {
 		t.Fatalf("%d fetches during backoff, want 2", n)
