@@ -3,6 +3,9 @@
 
 package objects
 
+// pyMimetypesVersion is the Python the tables were read from.
+const pyMimetypesVersion = "3.11.7"
+
 // pySuffixAliases is mimetypes' suffix_map: a suffix (matched in lower
 // case) that stands for two, as .tgz for .tar.gz.
 var pySuffixAliases = map[string]string{
