@@ -34,6 +34,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
 )
 
@@ -67,13 +69,14 @@ func serve(args []string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	creds := localserver.Credentials{
+	creds := aws.Credentials{
 		AccessKeyID:     "ASIAEXAMPLEEXAMPLE12",
 		SecretAccessKey: strings.Repeat("s", 40),
 		SessionToken:    strings.Repeat("t", 356),
-		Expiration:      time.Now().Add(12 * time.Hour),
+		CanExpire:       true,
+		Expires:         time.Now().Add(12 * time.Hour),
 	}
-	cache := localserver.NewCache(localserver.SourceFunc(func(context.Context) (localserver.Credentials, error) {
+	cache := localserver.NewCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		return creds, nil
 	}), nil, nil)
 	if _, err := cache.Get(context.Background()); err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
@@ -104,22 +105,28 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 	return cmd
 }
 
-// sessionSource fetches credentials with one AssumeRole each time.
+// sessionSource is a credentials provider making one AssumeRole per
+// Retrieve.
 type sessionSource struct {
 	creator *credentials.Creator
 	req     *credentials.Request
 }
 
-func (s *sessionSource) Fetch(ctx context.Context) (localserver.Credentials, error) {
+// sessionSourceName is the Source the credentials carry.
+const sessionSourceName = "s3-credentials localserver AssumeRole"
+
+func (s *sessionSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	sess, err := s.creator.AssumeSession(ctx, s.req)
 	if err != nil {
-		return localserver.Credentials{}, err
+		return aws.Credentials{}, err
 	}
-	return localserver.Credentials{
+	return aws.Credentials{
 		AccessKeyID:     sess.AccessKeyID,
 		SecretAccessKey: sess.SecretAccessKey,
 		SessionToken:    sess.SessionToken,
-		Expiration:      sess.Expiration,
+		Source:          sessionSourceName,
+		CanExpire:       true,
+		Expires:         sess.Expiration,
 	}, nil
 }
 

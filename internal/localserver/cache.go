@@ -1,9 +1,10 @@
 // Package localserver serves temporary credentials over HTTP on a local
 // port: an http.Handler speaking the credential_process format and the AWS
 // container-credentials format, a cache that refreshes credentials ahead of
-// their expiry with exactly one call to the source per refresh, and an
+// their expiry with exactly one call to the provider per refresh, and an
 // optional access token. It knows nothing about cobra or AWS clients: the
-// credentials come from a Source, the time from an injected clock.
+// credentials come from an aws.CredentialsProvider (for s3-credentials: one
+// AssumeRole per Retrieve), the time from an injected clock.
 package localserver
 
 import (
@@ -13,26 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
-
-// Credentials are one set of temporary credentials.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time
-}
-
-// Source fetches new credentials (for s3-credentials: one AssumeRole).
-type Source interface {
-	Fetch(ctx context.Context) (Credentials, error)
-}
-
-// SourceFunc adapts a function to Source.
-type SourceFunc func(ctx context.Context) (Credentials, error)
-
-// Fetch calls f.
-func (f SourceFunc) Fetch(ctx context.Context) (Credentials, error) { return f(ctx) }
 
 // Timing of refreshes. A set of credentials whose lifetime (from when it was
 // fetched to its expiry) is L gets a margin M = max(L/5, MinMargin), capped
@@ -46,7 +30,7 @@ func (f SourceFunc) Fetch(ctx context.Context) (Credentials, error) { return f(c
 //     current credentials keep being served until their last M.
 const (
 	MinMargin = 60 * time.Second
-	// FetchTimeout bounds one call to the source.
+	// FetchTimeout bounds one call to the provider.
 	FetchTimeout = 90 * time.Second
 	// Backoff after a failed refresh starts at MinBackoff and doubles up
 	// to MaxBackoff.
@@ -55,9 +39,10 @@ const (
 )
 
 // Entry is a set of credentials as cached, with the times that govern it.
+// Its credentials always expire (CanExpire is set, Expires is after Fetched).
 type Entry struct {
-	Credentials
-	Fetched      time.Time // when the source returned it
+	aws.Credentials
+	Fetched      time.Time // when the provider returned it
 	RefreshAt    time.Time // background refresh starts here
 	HandOutUntil time.Time // never served from here on
 
@@ -66,8 +51,8 @@ type Entry struct {
 	containerBody []byte
 }
 
-func newEntry(c Credentials, fetched time.Time) *Entry {
-	life := c.Expiration.Sub(fetched)
+func newEntry(c aws.Credentials, fetched time.Time) *Entry {
+	life := c.Expires.Sub(fetched)
 	margin := max(life/5, MinMargin)
 	if margin > life/2 {
 		margin = life / 2
@@ -75,12 +60,12 @@ func newEntry(c Credentials, fetched time.Time) *Entry {
 	return &Entry{
 		Credentials:  c,
 		Fetched:      fetched,
-		HandOutUntil: c.Expiration.Add(-margin),
-		RefreshAt:    c.Expiration.Add(-2 * margin),
+		HandOutUntil: c.Expires.Add(-margin),
+		RefreshAt:    c.Expires.Add(-2 * margin),
 	}
 }
 
-// flight is one call to the source; everyone who needs it waits on done.
+// flight is one call to the provider; everyone who needs it waits on done.
 type flight struct {
 	done chan struct{}
 	e    *Entry
@@ -93,7 +78,7 @@ type Cache struct {
 	// clients (nil: err.Error()). Set it before use.
 	ErrorText func(error) string
 
-	src Source
+	src aws.CredentialsProvider
 	now func() time.Time
 	log func(string)
 
@@ -107,10 +92,10 @@ type Cache struct {
 	base     context.Context
 }
 
-// NewCache returns an empty cache over src. now is the clock (nil: the real
+// NewCache returns an empty cache over the provider src. now is the clock (nil: the real
 // one); log receives one line per refresh and per failure (nil: dropped).
 // Lines never contain a secret.
-func NewCache(src Source, now func() time.Time, log func(string)) *Cache {
+func NewCache(src aws.CredentialsProvider, now func() time.Time, log func(string)) *Cache {
 	if now == nil {
 		now = time.Now
 	}
@@ -249,10 +234,10 @@ func (c *Cache) fetch(f *flight, base context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(base, FetchTimeout)
 	defer cancel()
-	creds, err := c.src.Fetch(ctx)
+	creds, err := c.src.Retrieve(ctx)
 	now := c.now()
-	if err == nil && !creds.Expiration.After(now) {
-		err = fmt.Errorf("the credentials received expire at %s, which is not in the future", creds.Expiration.UTC().Format(time.RFC3339))
+	if err == nil {
+		err = checkCredentials(creds, now)
 	}
 	if err != nil {
 		c.mu.Lock()
@@ -267,7 +252,7 @@ func (c *Cache) fetch(f *flight, base context.Context) {
 		f.err = err
 		if e := c.cur.Load(); e != nil && now.Before(e.HandOutUntil) {
 			c.log(fmt.Sprintf("Could not refresh credentials (retrying in %s): %s; still serving the current ones, valid until %s",
-				backoff, c.errorText(err), e.Expiration.UTC().Format(time.RFC3339)))
+				backoff, c.errorText(err), e.Expires.UTC().Format(time.RFC3339)))
 		} else {
 			c.log(fmt.Sprintf("Could not get credentials (retrying in %s): %s", backoff, c.errorText(err)))
 		}
@@ -288,7 +273,21 @@ func (c *Cache) fetch(f *flight, base context.Context) {
 		msg = "Got new credentials after earlier failures"
 	}
 	c.log(fmt.Sprintf("%s; they expire at %s, refresh from %s", msg,
-		e.Expiration.UTC().Format(time.RFC3339), e.RefreshAt.UTC().Format(time.RFC3339)))
+		e.Expires.UTC().Format(time.RFC3339), e.RefreshAt.UTC().Format(time.RFC3339)))
+}
+
+// checkCredentials refuses what the server must not hand out: credentials
+// without keys, without an expiry time, or already expired.
+func checkCredentials(creds aws.Credentials, now time.Time) error {
+	switch {
+	case !creds.HasKeys():
+		return errors.New("the credentials received have no access key or no secret key")
+	case !creds.CanExpire:
+		return errors.New("the credentials received have no expiry time; only temporary credentials can be served")
+	case !creds.Expires.After(now):
+		return fmt.Errorf("the credentials received expire at %s, which is not in the future", creds.Expires.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 func (c *Cache) errorText(err error) string {

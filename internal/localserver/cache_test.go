@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // clock is a fake clock tests move by hand.
@@ -31,8 +33,8 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// source counts fetches and hands out numbered credentials that last life
-// from the fake clock's now. fail makes fetches fail; gate, when set, holds
+// source is a credentials provider that counts fetches and hands out
+// numbered credentials that last life from the fake clock's now. fail makes fetches fail; gate, when set, holds
 // each fetch until it is closed.
 type source struct {
 	clock *clock
@@ -43,26 +45,28 @@ type source struct {
 	gate  chan struct{}
 }
 
-func (s *source) Fetch(ctx context.Context) (Credentials, error) {
+func (s *source) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	n := s.calls.Add(1)
 	if s.gate != nil {
 		select {
 		case <-s.gate:
 		case <-ctx.Done():
-			return Credentials{}, ctx.Err()
+			return aws.Credentials{}, ctx.Err()
 		}
 	}
 	if s.delay > 0 {
 		time.Sleep(s.delay)
 	}
 	if s.fail.Load() {
-		return Credentials{}, errors.New("AccessDenied: STS is down")
+		return aws.Credentials{}, errors.New("AccessDenied: STS is down")
 	}
-	return Credentials{
+	return aws.Credentials{
 		AccessKeyID:     fmt.Sprintf("ASIA%04d", n),
 		SecretAccessKey: fmt.Sprintf("secret-%d", n),
 		SessionToken:    fmt.Sprintf("token-%d", n),
-		Expiration:      s.clock.now().Add(s.life),
+		Source:          "test",
+		CanExpire:       true,
+		Expires:         s.clock.now().Add(s.life),
 	}, nil
 }
 
@@ -123,11 +127,11 @@ func TestMargins(t *testing.T) {
 		{4 * time.Minute, 60 * time.Second},   // at least a minute
 		{100 * time.Second, 50 * time.Second}, // never more than half
 	} {
-		e := newEntry(Credentials{Expiration: start.Add(tc.life)}, start)
-		if got := e.Expiration.Sub(e.HandOutUntil); got != tc.margin {
+		e := newEntry(aws.Credentials{CanExpire: true, Expires: start.Add(tc.life)}, start)
+		if got := e.Expires.Sub(e.HandOutUntil); got != tc.margin {
 			t.Errorf("life %s: margin %s, want %s", tc.life, got, tc.margin)
 		}
-		if got := e.Expiration.Sub(e.RefreshAt); got != 2*tc.margin {
+		if got := e.Expires.Sub(e.RefreshAt); got != 2*tc.margin {
 			t.Errorf("life %s: refresh %s before expiry, want %s", tc.life, got, 2*tc.margin)
 		}
 	}
@@ -163,7 +167,7 @@ func TestRefreshAheadTiming(t *testing.T) {
 	if second.AccessKeyID != "ASIA0002" {
 		t.Fatalf("after refresh got %s", second.AccessKeyID)
 	}
-	left := second.Expiration.Sub(clk.now())
+	left := second.Expires.Sub(clk.now())
 	if left != 15*time.Minute {
 		t.Fatalf("new credentials have %s left", left)
 	}
@@ -177,9 +181,9 @@ func TestNeverHandsOutNearExpiry(t *testing.T) {
 	clk.advance(12*time.Minute + time.Second) // 2m59s left < 3m margin
 	e := mustGet(t, c)
 	if e == first || src.calls.Load() != 2 {
-		t.Fatalf("served credentials with %s left (calls %d)", first.Expiration.Sub(clk.now()), src.calls.Load())
+		t.Fatalf("served credentials with %s left (calls %d)", first.Expires.Sub(clk.now()), src.calls.Load())
 	}
-	if left := e.Expiration.Sub(clk.now()); left < 3*time.Minute {
+	if left := e.Expires.Sub(clk.now()); left < 3*time.Minute {
 		t.Fatalf("served credentials with only %s left", left)
 	}
 }
@@ -299,11 +303,15 @@ func TestRefreshFailureThenRecovery(t *testing.T) {
 	if !strings.Contains(logs.text(), "AccessDenied: STS is down") || !strings.Contains(logs.text(), "still serving") {
 		t.Fatalf("log: %s", logs.text())
 	}
-	// Within the backoff, requests neither wait nor call STS again.
+	// Within the backoff, requests neither wait nor call STS again. Each
+	// request waits for any flight it started to end, so a request that
+	// did start one is counted.
+	noFlight := func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.inflight == nil }
 	for range 50 {
 		if e := mustGet(t, c); e != first {
 			t.Fatal("did not serve the current credentials")
 		}
+		waitFor(t, "flight to end", noFlight)
 	}
 	if n := src.calls.Load(); n != 2 {
 		t.Fatalf("%d fetches during backoff, want 2", n)
@@ -320,8 +328,8 @@ func TestRefreshFailureThenRecovery(t *testing.T) {
 	src.fail.Store(false)
 	clk.advance(MaxBackoff)
 	e := mustGet(t, c)
-	if e == first || e.Expiration.Sub(clk.now()) != 15*time.Minute {
-		t.Fatalf("after recovery got %s expiring in %s", e.AccessKeyID, e.Expiration.Sub(clk.now()))
+	if e == first || e.Expires.Sub(clk.now()) != 15*time.Minute {
+		t.Fatalf("after recovery got %s expiring in %s", e.AccessKeyID, e.Expires.Sub(clk.now()))
 	}
 	if !strings.Contains(logs.text(), "after earlier failures") {
 		t.Fatalf("recovery not logged: %s", logs.text())
@@ -393,10 +401,46 @@ func TestRunRefreshesIdleServer(t *testing.T) {
 	<-done
 }
 
-func TestExpiredFromSourceIsAnError(t *testing.T) {
-	c, src, _, _ := newTestCache(-time.Second)
-	if _, err := c.Get(context.Background()); err == nil || !strings.Contains(err.Error(), "not in the future") {
-		t.Fatalf("Get: %v", err)
+// What a provider returns that cannot be served is a failure like any
+// other: the client gets the reason, the cache backs off, nothing is cached.
+func TestUnservableCredentialsAreAnError(t *testing.T) {
+	start := newClock().now()
+	good := aws.Credentials{AccessKeyID: "ASIA1", SecretAccessKey: "s", SessionToken: "t", CanExpire: true, Expires: start.Add(time.Hour)}
+	for _, tc := range []struct {
+		name string
+		edit func(*aws.Credentials)
+		want string
+	}{
+		{"expired", func(c *aws.Credentials) { c.Expires = start.Add(-time.Second) }, "expire at 2026-01-02T03:04:04Z, which is not in the future"},
+		{"expiring now", func(c *aws.Credentials) { c.Expires = start }, "not in the future"},
+		{"never expires", func(c *aws.Credentials) { c.CanExpire = false }, "no expiry time"},
+		{"no expiry time", func(c *aws.Credentials) { c.Expires = time.Time{} }, "not in the future"},
+		{"no access key", func(c *aws.Credentials) { c.AccessKeyID = "" }, "no access key or no secret key"},
+		{"no secret key", func(c *aws.Credentials) { c.SecretAccessKey = "" }, "no access key or no secret key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := newClock()
+			creds := good
+			tc.edit(&creds)
+			var calls atomic.Int64
+			c := NewCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				calls.Add(1)
+				return creds, nil
+			}), clk.now, nil)
+			for range 3 {
+				if e, err := c.Get(context.Background()); err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("Get: %v, %v; want error containing %q", e, err, tc.want)
+				}
+			}
+			if c.Current() != nil || calls.Load() != 1 {
+				t.Fatalf("cached %v after %d calls; want nothing after 1 (backoff)", c.Current(), calls.Load())
+			}
+		})
 	}
-	_ = src
+	// The unchanged credentials are served: the cases above fail for the
+	// reason they name.
+	c := NewCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return good, nil }), newClock().now, nil)
+	if e := mustGet(t, c); e.AccessKeyID != "ASIA1" {
+		t.Fatalf("got %s", e.AccessKeyID)
+	}
 }

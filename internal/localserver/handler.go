@@ -134,13 +134,13 @@ func (e *Entry) encode() {
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
 		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
 		{Key: "SessionToken", Value: e.SessionToken},
-		{Key: "Expiration", Value: pyjson.PyISOFormat(e.Expiration)},
+		{Key: "Expiration", Value: pyjson.PyISOFormat(e.Expires)},
 	}, 2)
 	e.containerBody = pyjson.Encode(pyjson.Map{
 		{Key: "AccessKeyId", Value: e.AccessKeyID},
 		{Key: "SecretAccessKey", Value: e.SecretAccessKey},
 		{Key: "Token", Value: e.SessionToken},
-		{Key: "Expiration", Value: e.Expiration.UTC().Format(time.RFC3339)},
+		{Key: "Expiration", Value: e.Expires.UTC().Format(time.RFC3339)},
 	}, -1)
 }
 

@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
-func fixedEntry(exp time.Time) Source {
-	return SourceFunc(func(context.Context) (Credentials, error) {
-		return Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "s3cr3t/+key", SessionToken: "sess+tok/=", Expiration: exp}, nil
+func fixedEntry(exp time.Time) aws.CredentialsProvider {
+	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "s3cr3t/+key", SessionToken: "sess+tok/=", CanExpire: true, Expires: exp}, nil
 	})
 }
 
@@ -152,8 +153,8 @@ func TestTokenRules(t *testing.T) {
 
 func TestHandlerSourceError(t *testing.T) {
 	clk := newClock()
-	c := NewCache(SourceFunc(func(context.Context) (Credentials, error) {
-		return Credentials{}, io.ErrUnexpectedEOF
+	c := NewCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{}, io.ErrUnexpectedEOF
 	}), clk.now, nil)
 	c.ErrorText = func(err error) string { return "Formatted: " + err.Error() }
 	h := &Handler{Cache: c}

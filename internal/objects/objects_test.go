@@ -34,6 +34,17 @@ func TestGuessContentType(t *testing.T) {
 		"a.svg":          "image/svg+xml",
 		"a.js":           "application/javascript",
 		"site/index.htm": "text/html",
+		// The name is read as a URL: a scheme is dropped, a data URL
+		// names its type.
+		"x:.json":                   "",
+		"x:a.json":                  "application/json",
+		"dir/x:.json":               "application/json",
+		"data:image/png;base64,AAA": "image/png",
+		"DATA:nope,x":               "text/plain",
+		"data:x.json":               "",
+		// Python lower-cases U+0130 to "i" and a combining dot.
+		"a.\u0130co": "",
+		"a.ICO":      "image/vnd.microsoft.icon",
 	} {
 		if got := GuessContentType(name); got != want {
 			t.Errorf("GuessContentType(%q) = %q, want %q", name, got, want)
