@@ -5,11 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,9 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
+)
 
 // The example credentials of the AWS documentation's SigV4 examples.
 const (
@@ -166,20 +164,7 @@ func exampleSigner(endpoint, token string) *Signer {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("differs from %s:\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
+	testenv.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // The URLs the signer makes carry a signature S3's algorithm accepts, for
