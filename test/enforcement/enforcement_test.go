@@ -345,6 +345,21 @@ var scenarios = []scenario{
 		Deny:  []op{put("a", "foo/new.txt"), get("c", "private/x.txt"), list("c", ""), get("b", "public/x.txt")},
 	},
 	{
+		// SeaweedFS on 127.0.0.1 sees the suite's requests come from there.
+		Name: "--source-ip 127.0.0.1 (the caller's)", Buckets: []string{"a"}, Flags: []string{"--source-ip", "127.0.0.1", "--source-ip", "192.0.2.0/24"},
+		Allow: []op{get("a", "foo/x.txt"), list("a", ""), put("a", "ip/new.txt"), del("a", "ip/new.txt")},
+		Deny:  []op{get("b", "foo/x.txt"), put("b", "ip/new.txt")},
+	},
+	{
+		// Another network: every generated statement refuses; a --statement,
+		// left as given, still works (and shows the key is live).
+		Name: "--source-ip 192.0.2.1 (not the caller's)", Buckets: []string{"a"},
+		Flags: []string{"--source-ip", "192.0.2.1",
+			"--statement", `{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::$A/public/*"}`},
+		Allow: []op{get("a", "public/x.txt")},
+		Deny:  []op{get("a", "foo/x.txt"), list("a", ""), put("a", "ip/new.txt"), del("a", "top.txt"), get("b", "foo/x.txt")},
+	},
+	{
 		Name: "--policy", Buckets: []string{"a", "b"}, Flags: []string{"--policy", customPolicy},
 		Allow: []op{get("a", "public/x.txt"), get("b", "public/x.txt")},
 		Deny: []op{get("a", "private/x.txt"), put("a", "public/new.txt"), list("a", ""), list("a", "public/"),
