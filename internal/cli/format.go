@@ -45,7 +45,7 @@ func checkPageSize(cmd *cobra.Command, size int32) error {
 }
 
 // credentialFormats are the forms credentials can be printed in.
-var credentialFormats = []string{"json", "ini"}
+var credentialFormats = []string{"json", "ini", "env"}
 
 // credentialOutput holds how create and rotate-key hand over credentials:
 // --format, and --output FILE (mode 0600) with --force.
@@ -57,7 +57,7 @@ type credentialOutput struct {
 
 func (o *credentialOutput) addFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&o.format, "format", "f", "json", "Output format for credentials: "+strings.Join(credentialFormats, " or "))
+	fl.StringVarP(&o.format, "format", "f", "json", "Output format for credentials: json, ini, or env (export lines for eval in a shell)")
 	fl.StringVar(&o.output, "output", "", "Write the credentials to this file (mode 0600) instead of standard output")
 	fl.BoolVar(&o.force, "force", false, "With --output, replace the file if it exists")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(credentialFormats, cobra.ShellCompDirectiveNoFileComp))
@@ -75,9 +75,12 @@ func (o *credentialOutput) validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// text renders credentials as JSON (the AWS structure) or as an INI
-// [default] profile.
+// text renders credentials as JSON (the AWS structure), as an INI
+// [default] profile, or as shell export lines.
 func (o *credentialOutput) text(res *credentials.Result) []byte {
+	if o.format == "env" {
+		return envExports(res)
+	}
 	if o.format == "ini" {
 		text := fmt.Sprintf("[default]\naws_access_key_id=%s\naws_secret_access_key=%s\n", res.AccessKeyID, res.SecretAccessKey)
 		if res.SessionToken != "" {
@@ -119,4 +122,20 @@ func (o *credentialOutput) open(f *Factory, log func(string)) (deliver func(*cre
 			file.Abandon()
 		}
 	}, nil
+}
+
+// envExports are export NAME='VALUE' lines that sh, bash and zsh can
+// eval: every value single-quoted (a quote inside closes the quoting, is
+// escaped with a backslash, and opens it again).
+func envExports(res *credentials.Result) []byte {
+	var b strings.Builder
+	line := func(name, value string) {
+		b.WriteString("export " + name + "='" + strings.ReplaceAll(value, "'", `'\''`) + "'\n")
+	}
+	line("AWS_ACCESS_KEY_ID", res.AccessKeyID)
+	line("AWS_SECRET_ACCESS_KEY", res.SecretAccessKey)
+	if res.SessionToken != "" {
+		line("AWS_SESSION_TOKEN", res.SessionToken)
+	}
+	return []byte(b.String())
 }
