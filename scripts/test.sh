@@ -22,6 +22,9 @@ if [[ -n "$unformatted" ]]; then
   echo "test.sh: gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
+# The release tests (test/release) build a linux/amd64 snapshot with
+# goreleaser, installed once into a cache directory (minutes the first time).
+bash scripts/goreleaser.sh >/dev/null
 # CI=true makes tests fail, not skip, when a server they need is missing.
 go test -race -count=1 -timeout 30m "$@" ./...
 

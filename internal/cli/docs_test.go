@@ -5,18 +5,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/spf13/cobra"
 
+	"github.com/spf13/cobra/doc"
+
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
-// docs/commands/ holds one page per command, generated from the commands
-// themselves so it cannot drift: this test fails when a page is stale, and
+// docs/commands/ holds one page per command and docs/man/ one man page per
+// command, both generated from the commands themselves so they cannot drift:
+// this test fails when a page is stale, and
 // `go test ./internal/cli -run TestCommandDocs -update` rewrites them.
 func TestCommandDocs(t *testing.T) {
-	dir := filepath.Join(moduleRoot(t), "docs", "commands")
 	root := NewRootCmd(NewFactory(&IOStreams{}))
 	pages := map[string]string{}
 	var index bytes.Buffer
@@ -29,30 +32,40 @@ func TestCommandDocs(t *testing.T) {
 		fmt.Fprintf(&index, "| [%s](%s.md) | %s |\n", c.Name(), c.Name(), c.Short)
 	}
 	pages["README.md"] = index.String()
+	keepPages(t, "docs/commands", "*.md", pages)
+	keepPages(t, "docs/man", "*.1", manPages(t))
+}
 
+// keepPages compares the files matching glob in dir (relative to the module
+// root) with pages, or rewrites them with -update.
+func keepPages(t *testing.T, dir, glob string, pages map[string]string) {
+	t.Helper()
+	abs := filepath.Join(moduleRoot(t), filepath.FromSlash(dir))
 	if testenv.Updating() {
-		os.MkdirAll(dir, 0o755)
-		old, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+		if err := os.MkdirAll(abs, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old, _ := filepath.Glob(filepath.Join(abs, glob))
 		for _, p := range old {
 			os.Remove(p)
 		}
 		for name, text := range pages {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(abs, name), []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 		return
 	}
 	for name, want := range pages {
-		got, err := os.ReadFile(filepath.Join(dir, name))
+		got, err := os.ReadFile(filepath.Join(abs, name))
 		if err != nil || string(got) != want {
-			t.Errorf("docs/commands/%s is missing or stale: go test ./internal/cli -run TestCommandDocs -update", name)
+			t.Errorf("%s/%s is missing or stale: go test ./internal/cli -run TestCommandDocs -update", dir, name)
 		}
 	}
-	existing, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+	existing, _ := filepath.Glob(filepath.Join(abs, glob))
 	for _, p := range existing {
 		if _, ok := pages[filepath.Base(p)]; !ok {
-			t.Errorf("%s documents no command: go test ./internal/cli -run TestCommandDocs -update", p)
+			t.Errorf("%s/%s documents no command: go test ./internal/cli -run TestCommandDocs -update", dir, filepath.Base(p))
 		}
 	}
 }
@@ -63,6 +76,51 @@ func commandPage(t *testing.T, c *cobra.Command) string {
 		t.Fatalf("%s --help: exit %d", c.Name(), r.Code)
 	}
 	return fmt.Sprintf("# s3-credentials %s\n\n%s\n\n```\n%s```\n", c.Name(), c.Short, r.Stdout)
+}
+
+// thDate is the date field of a man page's .TH line.
+var thDate = regexp.MustCompile(`(?m)^(\.TH "[^"]*" "[^"]*" )"[^"]*"`)
+
+// manPages renders one man page per command (completion and its shells
+// included, as the binary has them) with cobra's generator. The pages carry
+// no date and no version, so they change only when a command does: the
+// generator's "Auto generated" history line is off, and the date it always
+// writes into the .TH line is blanked.
+func manPages(t *testing.T) map[string]string {
+	t.Helper()
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	root.InitDefaultVersionFlag()
+	root.InitDefaultCompletionCmd()
+	var noAutoGen func(*cobra.Command)
+	noAutoGen = func(c *cobra.Command) {
+		c.DisableAutoGenTag = true
+		for _, sub := range c.Commands() {
+			noAutoGen(sub)
+		}
+	}
+	noAutoGen(root)
+
+	dir := t.TempDir()
+	header := &doc.GenManHeader{Section: "1", Source: "s3-credentials", Manual: "s3-credentials manual"}
+	if err := doc.GenManTree(root, header, dir); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.1"))
+	pages := map[string]string{}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !thDate.Match(b) {
+			t.Fatalf("%s: no .TH line to take the date out of:\n%s", filepath.Base(p), b)
+		}
+		pages[filepath.Base(p)] = string(thDate.ReplaceAll(b, []byte(`$1""`)))
+	}
+	if len(pages) < len(root.Commands()) {
+		t.Fatalf("%d man pages for %d commands", len(pages), len(root.Commands()))
+	}
+	return pages
 }
 
 func moduleRoot(t *testing.T) string {
