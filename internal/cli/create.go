@@ -16,6 +16,7 @@ type CreateOptions struct {
 	Username            string
 	CreateBucket        bool
 	Prefixes            []string
+	Keys                []string
 	Public              bool
 	Website             bool
 	ReadOnly            bool
@@ -74,6 +75,9 @@ standard output.`,
 				return err
 			}
 			var err error
+			if req.Scope.Keys, err = parseKeys(cmd, opts.Keys); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("duration") {
 				if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
 					return err
@@ -106,6 +110,7 @@ standard output.`,
 	fl.StringVar(&opts.Username, "username", "", "Username to create, or existing user to use")
 	fl.BoolVarP(&opts.CreateBucket, "create-bucket", "c", false, "Create buckets if they do not already exist")
 	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	fl.StringArrayVar(&opts.Keys, "key", nil, keyFlagHelp)
 	fl.BoolVar(&opts.Public, "public", false, "Make the created bucket public: anyone can download files if they know their names")
 	fl.BoolVar(&opts.Website, "website", false, "Configure the created bucket as a website, using index.html and error.html (implies --public)")
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")

@@ -26,6 +26,7 @@ type LocalserverOptions struct {
 	ReadOnly      bool
 	WriteOnly     bool
 	Prefixes      []string
+	Keys          []string
 	Statements    []string
 	Duration      string
 	Token         string
@@ -66,6 +67,9 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			}
 			req := &credentials.Request{Buckets: args, Scope: policy.Scope{Prefixes: opts.Prefixes}}
 			var err error
+			if req.Scope.Keys, err = parseKeys(cmd, opts.Keys); err != nil {
+				return err
+			}
 			if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
 				return err
 			}
@@ -93,6 +97,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
 	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix (repeatable; default: the whole bucket)")
+	fl.StringArrayVar(&opts.Keys, "key", nil, keyFlagHelp)
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
 	fl.StringVarP(&opts.Duration, "duration", "d", "", "How long each set of credentials lasts, e.g. 15m, 1h, 12h (required)")
 	fl.StringVar(&opts.Token, "token", "", "Require this token in the Authorization header")

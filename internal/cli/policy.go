@@ -17,6 +17,7 @@ type PolicyOptions struct {
 	ReadOnly     bool
 	WriteOnly    bool
 	Prefixes     []string
+	Keys         []string
 	Statements   []string
 	PublicBucket bool
 }
@@ -43,6 +44,9 @@ Takes the same permission options as create.`,
 			if err != nil {
 				return err
 			}
+			if _, err := parseKeys(cmd, opts.Keys); err != nil {
+				return err
+			}
 			return runPolicy(f, opts, stmts)
 		},
 	}
@@ -50,6 +54,7 @@ Takes the same permission options as create.`,
 	fl.BoolVar(&opts.ReadOnly, "read-only", false, "Only allow reading from the bucket")
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
 	fl.StringArrayVar(&opts.Prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	fl.StringArrayVar(&opts.Keys, "key", nil, keyFlagHelp)
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
 	fl.BoolVar(&opts.PublicBucket, "public-bucket", false, "Print the bucket policy that allows public access instead")
 	return cmd
@@ -66,5 +71,5 @@ func runPolicy(f *Factory, opts *PolicyOptions, stmts []policy.Statement) error 
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, policy.Scope{Prefixes: opts.Prefixes}, stmts...))
+	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, policy.Scope{Prefixes: opts.Prefixes, Keys: opts.Keys}, stmts...))
 }
