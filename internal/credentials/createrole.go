@@ -271,7 +271,7 @@ func (c *Creator) CreateRole(ctx context.Context, r *RoleRequest) (res *RoleResu
 			return nil, fmt.Errorf("Role %s already exists; nothing was changed. Use --update to replace its bucket policies", name)
 		}
 		existing = got.Role
-	case err != nil && !awsclient.IsNotFound(err):
+	case err != nil && !noSuchEntity(err):
 		return nil, err
 	}
 	account := ""
@@ -405,31 +405,41 @@ func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account s
 // deleteNewRole takes back a role this run created, with any inline policy
 // it still holds (one whose PutRolePolicy answer was lost): IAM refuses to
 // delete a role that has any. Nothing is said when the role was never made.
+// A server that cannot list inline policies still gets the DeleteRole.
 func (c *Creator) deleteNewRole(ctx context.Context, name string) (string, error) {
+	var listErr error
 	p := iam.NewListRolePoliciesPaginator(c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		if awsclient.IsNotFound(err) {
+		if noSuchEntity(err) {
 			return "", nil
 		}
 		if err != nil {
-			return "", err
+			listErr = err
+			break
 		}
 		for _, pn := range page.PolicyNames {
-			if _, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)}); err != nil && !awsclient.IsNotFound(err) {
+			if _, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)}); err != nil && !noSuchEntity(err) {
 				return "", err
 			}
 			c.Warnf("Undone: deleted inline policy %s from role %s", pn, name)
 		}
 	}
 	if _, err := c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
-		if awsclient.IsNotFound(err) {
+		if noSuchEntity(err) {
 			return "", nil
+		}
+		if listErr != nil {
+			return "", fmt.Errorf("%s (listing its inline policies failed: %s)", awsclient.ErrorMessage(err), awsclient.ErrorMessage(listErr))
 		}
 		return "", err
 	}
 	return "deleted role " + name, nil
 }
+
+// noSuchEntity says IAM answered that the role or policy does not exist.
+// (A bare 404 is not enough: servers that lack an action answer 404 too.)
+func noSuchEntity(err error) bool { return awsclient.ErrorCode(err) == "NoSuchEntity" }
 
 // updateNamedRole changes what was asked of an existing role: its trust
 // policy and MaxSessionDuration only when given, and its tags. Each change
@@ -550,7 +560,7 @@ func (c *Creator) putRolePolicy(ctx context.Context, r *RoleRequest, bucket stri
 	} else {
 		u.push(what, func(ctx context.Context) (string, error) {
 			_, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(policyName)})
-			if awsclient.IsNotFound(err) {
+			if noSuchEntity(err) {
 				return "", nil
 			}
 			return "deleted inline policy " + policyName + " from role " + name, err
@@ -590,7 +600,7 @@ func (c *Creator) deleteStaleRolePolicies(ctx context.Context, r *RoleRequest, p
 	slices.Sort(stale)
 	for _, pn := range stale {
 		_, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
-		if awsclient.IsNotFound(err) {
+		if noSuchEntity(err) {
 			continue // gone already: nothing to delete, nothing to put back
 		}
 		if err != nil && !unknownOutcome(err) {

@@ -5,11 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
@@ -402,4 +406,33 @@ func TestDryRunRole(t *testing.T) {
 	if err := DryRunRole(&b, r); err == nil {
 		t.Error("an invalid request was not refused")
 	}
+}
+
+// A server without inline role policies (SeaweedFS answers InvalidAction,
+// with 404 for ListRolePolicies): the role made is deleted all the same,
+// not mistaken for one that was never made.
+func TestCreateRoleOnServerWithoutRolePolicies(t *testing.T) {
+	f := newFake()
+	invalid := func(op string, status int) error {
+		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
+			Err:      apiErr("InvalidAction", "The action "+op+" is not valid for this endpoint"),
+		}}
+	}
+	f.hook = func(_ context.Context, op string, _ int) error {
+		switch op {
+		case "PutRolePolicy":
+			return invalid(op, 400)
+		case "ListRolePolicies":
+			return invalid(op, 404)
+		}
+		return nil
+	}
+	h := newHarness(t, f)
+	_, err := h.c.CreateRole(context.Background(), roleRequest(f, "ec2"))
+	if awsclient.ErrorMessage(err) != "InvalidAction: The action PutRolePolicy is not valid for this endpoint" {
+		t.Fatalf("err = %v", err)
+	}
+	eq(t, "warnings", h.warn, []string{"Undone: deleted role app"})
+	eq(t, "role", f.roleSnapshot(), roleState{})
 }
