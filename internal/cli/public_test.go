@@ -171,5 +171,10 @@ func TestSetPublicErrors(t *testing.T) {
 		if r.Code != 2 {
 			t.Errorf("%s with two buckets: exit %d stderr %q", cmd, r.Code, r.Stderr)
 		}
+		for _, bad := range []string{"", "a/b", "a\x00b"} {
+			if r = e.run(cmd, bad); r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid") {
+				t.Errorf("%s %q: exit %d stderr %q", cmd, bad, r.Code, r.Stderr)
+			}
+		}
 	}
 }

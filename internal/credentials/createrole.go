@@ -207,6 +207,9 @@ func (r *RoleRequest) Validate() error {
 	if err := ValidateRoleName(name); err != nil {
 		return err
 	}
+	if name == RoleName {
+		return fmt.Errorf("%s is the role create --duration assumes, with full S3 access that each session narrows; choose another name", RoleName)
+	}
 	if r.PolicyText != "" {
 		return errors.New("create-role takes no --policy")
 	}

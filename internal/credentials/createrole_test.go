@@ -160,6 +160,7 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 		{"missing bucket", func(f *fakeAWS, r *RoleRequest) { delete(f.buckets, "b2") }, "Bucket does not exist: b2"},
 		{"empty name", func(f *fakeAWS, r *RoleRequest) { r.Username = "" }, "The role name must not be empty"},
 		{"name too long", func(f *fakeAWS, r *RoleRequest) { r.Username = strings.Repeat("r", 65) }, "IAM allows at most 64"},
+		{"the tool's own role", func(f *fakeAWS, r *RoleRequest) { r.Username = RoleName }, "is the role create --duration assumes"},
 		{"name with a slash", func(f *fakeAWS, r *RoleRequest) { r.Username = "a/b" }, `Invalid role name "a/b"`},
 		{"name not ASCII", func(f *fakeAWS, r *RoleRequest) { r.Username = "rôle" }, `Invalid role name "rôle"`},
 		{"bad bucket name", func(f *fakeAWS, r *RoleRequest) { r.Buckets = []string{"a/b"} }, `Invalid bucket name "a/b"`},
