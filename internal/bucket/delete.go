@@ -1,6 +1,8 @@
-// Package bucket deletes S3 buckets, emptying them first when asked: every
-// object, every older version and every delete marker, in batches of up to
-// 1,000 keys with a few batches in flight at once.
+// Package bucket holds operations on whole buckets. delete.go deletes S3
+// buckets, emptying them first when asked: every object, every older
+// version and every delete marker, in batches of up to 1,000 keys with a
+// few batches in flight at once. public.go makes a bucket's objects
+// readable by anyone, or not (set-public, set-private).
 package bucket
 
 import (

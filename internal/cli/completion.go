@@ -24,6 +24,18 @@ func completeBuckets(f *Factory, repeat bool) cobra.CompletionFunc {
 	return completeFrom(f, bucketNames, repeat)
 }
 
+// completeBucketsAfterName completes bucket names for every argument but
+// the first, a name of the user's choosing (create-role NAME BUCKETS...).
+func completeBucketsAfterName(f *Factory) cobra.CompletionFunc {
+	buckets := completeFrom(f, bucketNames, true)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return buckets(cmd, args[1:], toComplete)
+	}
+}
+
 // completeUsers completes IAM user names likewise.
 func completeUsers(f *Factory, repeat bool) cobra.CompletionFunc {
 	return completeFrom(f, userNames, repeat)

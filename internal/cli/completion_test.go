@@ -49,10 +49,14 @@ func TestCompletionIsDeclaredPerCommand(t *testing.T) {
 	root := NewRootCmd(NewFactory(&IOStreams{}))
 	for _, c := range root.Commands() {
 		fields := strings.Fields(c.Use)
-		names := len(fields) > 1 && strings.ContainsAny(fields[1], "BU") &&
-			(strings.Contains(fields[1], "BUCKET") || strings.Contains(fields[1], "USERNAME"))
+		names := false
+		for _, arg := range fields[1:] {
+			if strings.Contains(arg, "BUCKET") || strings.Contains(arg, "USERNAME") {
+				names = true
+			}
+		}
 		if names && c.ValidArgsFunction == nil {
-			t.Errorf("%s takes %s but completes nothing", c.Name(), fields[1])
+			t.Errorf("%s takes %s but completes nothing", c.Name(), strings.Join(fields[1:], " "))
 		}
 		if !names && c.ValidArgsFunction != nil && c.Name() != "completion" && c.Name() != "help" {
 			t.Errorf("%s completes names but takes none (%q)", c.Name(), c.Use)

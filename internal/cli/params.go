@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"unicode/utf8"
+
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/input"
@@ -50,3 +53,25 @@ type stringError string
 func (e stringError) Error() string { return string(e) }
 
 const errReadWriteConflict = stringError("Cannot use --read-only and --write-only at the same time")
+
+// maxKeyBytes is the longest object key S3 accepts.
+const maxKeyBytes = 1024
+
+// parseKeys checks --key values: exact object keys, so neither empty nor
+// longer than S3 allows, and UTF-8 (a policy could not name them otherwise).
+func parseKeys(cmd *cobra.Command, raw []string) ([]string, error) {
+	for _, k := range raw {
+		switch {
+		case k == "":
+			return nil, badParam(cmd, "key", "the key must not be empty (use --prefix for a whole bucket or a prefix).")
+		case !utf8.ValidString(k):
+			return nil, badParam(cmd, "key", fmt.Sprintf("%q is not valid UTF-8, which S3 keys must be.", k))
+		case len(k) > maxKeyBytes:
+			return nil, badParam(cmd, "key", fmt.Sprintf("the key is %d bytes long; S3 keys are at most %d.", len(k), maxKeyBytes))
+		}
+	}
+	return raw, nil
+}
+
+// keyFlagHelp is the help of --key wherever it grants access.
+const keyFlagHelp = "Restrict to exactly this object key; *, ? and $ in it are matched literally (repeatable; may be combined with --prefix)"

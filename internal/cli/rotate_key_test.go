@@ -238,7 +238,7 @@ func TestRotateKeyErrors(t *testing.T) {
 		{"both flags", []string{"rotate-key", "alice", "--delete-old", "--deactivate-old"}, 1,
 			"Error: Cannot use --deactivate-old and --delete-old at the same time\n"},
 		{"bad format", []string{"rotate-key", "alice", "-f", "yaml"}, 2,
-			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Invalid value for '-f' / '--format': 'yaml' is not one of 'ini', 'json'.\n"},
+			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Invalid value for '-f' / '--format': 'yaml' is not one of 'env', 'ini', 'json'.\n"},
 		{"missing argument", []string{"rotate-key"}, 2,
 			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Missing argument 'USERNAME'.\n"},
 		{"extra argument", []string{"rotate-key", "alice", "bob"}, 2,

@@ -9,11 +9,13 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// scopeFlags are the flags that narrow the policies create, policy and
-// localserver generate, declared once for all three: --prefix, --source-ip
-// and, where permanent credentials or plain policies are made, --expires.
+// scopeFlags are the flags that narrow the policies create, policy,
+// localserver and create-role generate, declared once for all: --prefix,
+// --key, --source-ip and, where permanent credentials or plain policies
+// are made, --expires.
 type scopeFlags struct {
 	prefixes  []string
+	keys      []string
 	sourceIPs []string
 	expires   string
 }
@@ -22,6 +24,7 @@ type scopeFlags struct {
 func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 	fl := cmd.Flags()
 	fl.StringArrayVar(&s.prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
+	fl.StringArrayVar(&s.keys, "key", nil, keyFlagHelp)
 	fl.StringArrayVar(&s.sourceIPs, "source-ip", nil, "Only allow requests from this network: a CIDR block like 203.0.113.0/24, or one address (repeatable)")
 	if withExpires {
 		fl.StringVar(&s.expires, "expires", "", "Stop working at this time: in 90m, 12h, 30d, 2w, or at an RFC 3339 time like 2027-01-31T18:00:00Z")
@@ -32,6 +35,10 @@ func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 // is a usage error.
 func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, error) {
 	sc := policy.Scope{Prefixes: s.prefixes}
+	var err error
+	if sc.Keys, err = parseKeys(cmd, s.keys); err != nil {
+		return sc, err
+	}
 	for _, raw := range s.sourceIPs {
 		cidr, err := input.ParseSourceIP(raw)
 		if err != nil {

@@ -8,7 +8,8 @@
 // that need no AWS), create.go (the order of the steps), buckets.go,
 // user.go (the user, its policies and key), role.go (the tool's role and
 // its trust policy), session.go (AssumeRole), undo.go (taking back what a
-// failed or interrupted run made) and dryrun.go.
+// failed or interrupted run made), dryrun.go, and createrole.go (create-role:
+// a role of the user's own with one inline policy per bucket, and its dry run).
 package credentials
 
 import (
@@ -24,7 +25,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/report"
 )
 
-// IAMAPI names the IAM calls create makes.
+// IAMAPI names the IAM calls create and create-role make.
 type IAMAPI interface {
 	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
 	CreateUser(context.Context, *iam.CreateUserInput, ...func(*iam.Options)) (*iam.CreateUserOutput, error)
@@ -43,6 +44,13 @@ type IAMAPI interface {
 	AttachRolePolicy(context.Context, *iam.AttachRolePolicyInput, ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
 	DetachRolePolicy(context.Context, *iam.DetachRolePolicyInput, ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error)
 	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
+	// The inline policies and tags of roles create-role makes.
+	PutRolePolicy(context.Context, *iam.PutRolePolicyInput, ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
+	GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+	DeleteRolePolicy(context.Context, *iam.DeleteRolePolicyInput, ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
+	ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
+	TagRole(context.Context, *iam.TagRoleInput, ...func(*iam.Options)) (*iam.TagRoleOutput, error)
+	UntagRole(context.Context, *iam.UntagRoleInput, ...func(*iam.Options)) (*iam.UntagRoleOutput, error)
 }
 
 // STSAPI names the STS calls create makes.

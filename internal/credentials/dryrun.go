@@ -3,6 +3,7 @@ package credentials
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
@@ -35,6 +36,9 @@ func DryRun(w io.Writer, r *Request) error {
 			p("... then tag it with: %s", TagList(r.Tags))
 		}
 	}
+	if note := literalKeysNote(r.Scope.Keys); note != "" {
+		p("%s", note)
+	}
 	if r.DurationSeconds > 0 {
 		doc, err := r.SessionPolicy()
 		if err != nil {
@@ -59,4 +63,15 @@ func DryRun(w io.Writer, r *Request) error {
 	}
 	p("Would call create access key for user '%s'", name)
 	return nil
+}
+
+// literalKeysNote explains, when a --key holds *, ? or $, how the policies
+// below write it ("" otherwise).
+func literalKeysNote(keys []string) string {
+	for _, k := range keys {
+		if strings.ContainsAny(k, "*?$") {
+			return "Note: in the policies below ${*}, ${?} and ${$} in a --key match a literal *, ? and $"
+		}
+	}
+	return ""
 }

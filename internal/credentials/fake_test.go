@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,8 +29,10 @@ type fakeAWS struct {
 	role    *iamtypes.Role
 	// rolePolicies are the managed policies attached to the role.
 	rolePolicies []string
-	keySeq       int
-	calls        []string
+	// roleInline are the role's inline policies, by name.
+	roleInline map[string]string
+	keySeq     int
+	calls      []string
 
 	// hook runs before each call with the operation name and how many
 	// times that operation was called before; an error it returns is the
@@ -326,6 +329,7 @@ func (f *fakeAWS) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*
 		return nil, apiErr("NoSuchEntity", "The role with name "+*in.RoleName+" cannot be found.")
 	}
 	r := *f.role
+	r.Tags = slices.Clone(f.role.Tags)
 	r.AssumeRolePolicyDocument = aws.String(f.encode(aws.ToString(r.AssumeRolePolicyDocument)))
 	return &iam.GetRoleOutput{Role: &r}, nil
 }
@@ -343,7 +347,9 @@ func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...
 	f.role = &iamtypes.Role{
 		RoleName: in.RoleName, Arn: aws.String("arn:aws:iam::123456789012:role/" + *in.RoleName),
 		AssumeRolePolicyDocument: in.AssumeRolePolicyDocument, MaxSessionDuration: in.MaxSessionDuration,
+		Description: in.Description, Tags: append([]iamtypes.Tag(nil), in.Tags...),
 	}
+	f.roleInline = nil
 	return &iam.CreateRoleOutput{Role: f.role}, nil
 }
 
@@ -357,7 +363,7 @@ func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...
 	if f.role == nil {
 		return nil, apiErr("NoSuchEntity", "no such role")
 	}
-	if len(f.rolePolicies) > 0 {
+	if len(f.rolePolicies) > 0 || len(f.roleInline) > 0 {
 		return nil, apiErr("DeleteConflict", "Cannot delete entity, must detach all policies first.")
 	}
 	f.role = nil
@@ -371,6 +377,9 @@ func (f *fakeAWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...
 	defer f.exitInto(ctx, "UpdateRole", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.role == nil || *f.role.RoleName != *in.RoleName {
+		return nil, apiErr("NoSuchEntity", "no such role")
+	}
 	f.role.MaxSessionDuration = in.MaxSessionDuration
 	return &iam.UpdateRoleOutput{}, nil
 }
@@ -382,6 +391,9 @@ func (f *fakeAWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssu
 	defer f.exitInto(ctx, "UpdateAssumeRolePolicy", &err)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.role == nil || *f.role.RoleName != *in.RoleName {
+		return nil, apiErr("NoSuchEntity", "no such role")
+	}
 	f.role.AssumeRolePolicyDocument = in.PolicyDocument
 	return &iam.UpdateAssumeRolePolicyOutput{}, nil
 }
@@ -429,6 +441,153 @@ func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicy
 	defer f.mu.Unlock()
 	f.rolePolicies = append(f.rolePolicies, *in.PolicyArn)
 	return &iam.AttachRolePolicyOutput{}, nil
+}
+
+// roleNamed is the role called name, or a NoSuchEntity error; f.mu is held.
+func (f *fakeAWS) roleNamed(name *string) error {
+	if f.role == nil || *f.role.RoleName != aws.ToString(name) {
+		return apiErr("NoSuchEntity", "The role with name "+aws.ToString(name)+" cannot be found.")
+	}
+	return nil
+}
+
+func (f *fakeAWS) PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.PutRolePolicyOutput, err error) {
+	if err := f.enter(ctx, "PutRolePolicy"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "PutRolePolicy", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(*in.PolicyDocument, "{") {
+		return nil, apiErr("MalformedPolicyDocument", "Syntax errors in policy.")
+	}
+	if f.roleInline == nil {
+		f.roleInline = map[string]string{}
+	}
+	f.roleInline[*in.PolicyName] = *in.PolicyDocument
+	return &iam.PutRolePolicyOutput{}, nil
+}
+
+func (f *fakeAWS) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	if err := f.enter(ctx, "GetRolePolicy"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+	doc, ok := f.roleInline[*in.PolicyName]
+	if !ok {
+		return nil, apiErr("NoSuchEntity", "The role policy with name "+*in.PolicyName+" cannot be found.")
+	}
+	return &iam.GetRolePolicyOutput{RoleName: in.RoleName, PolicyName: in.PolicyName, PolicyDocument: aws.String(f.encode(doc))}, nil
+}
+
+func (f *fakeAWS) DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.DeleteRolePolicyOutput, err error) {
+	if err := f.enter(ctx, "DeleteRolePolicy"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "DeleteRolePolicy", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+	if _, ok := f.roleInline[*in.PolicyName]; !ok {
+		return nil, apiErr("NoSuchEntity", "The role policy with name "+*in.PolicyName+" cannot be found.")
+	}
+	delete(f.roleInline, *in.PolicyName)
+	return &iam.DeleteRolePolicyOutput{}, nil
+}
+
+func (f *fakeAWS) ListRolePolicies(ctx context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	if err := f.enter(ctx, "ListRolePolicies"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+	out := &iam.ListRolePoliciesOutput{}
+	for name := range f.roleInline {
+		out.PolicyNames = append(out.PolicyNames, name)
+	}
+	sort.Strings(out.PolicyNames)
+	return out, nil
+}
+
+func (f *fakeAWS) TagRole(ctx context.Context, in *iam.TagRoleInput, _ ...func(*iam.Options)) (_ *iam.TagRoleOutput, err error) {
+	if err := f.enter(ctx, "TagRole"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "TagRole", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+next:
+	for _, t := range in.Tags {
+		for i, have := range f.role.Tags {
+			if *have.Key == *t.Key {
+				f.role.Tags[i] = t
+				continue next
+			}
+		}
+		f.role.Tags = append(f.role.Tags, t)
+	}
+	return &iam.TagRoleOutput{}, nil
+}
+
+func (f *fakeAWS) UntagRole(ctx context.Context, in *iam.UntagRoleInput, _ ...func(*iam.Options)) (_ *iam.UntagRoleOutput, err error) {
+	if err := f.enter(ctx, "UntagRole"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "UntagRole", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
+	}
+	var kept []iamtypes.Tag
+	for _, t := range f.role.Tags {
+		if !slices.Contains(in.TagKeys, *t.Key) {
+			kept = append(kept, t)
+		}
+	}
+	f.role.Tags = kept
+	return &iam.UntagRoleOutput{}, nil
+}
+
+// roleState is everything about the role a create-role run may change.
+type roleState struct {
+	Exists      bool
+	Trust       string
+	MaxDuration int32
+	Tags        map[string]string
+	Inline      map[string]string
+}
+
+func (f *fakeAWS) roleSnapshot() roleState {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.role == nil {
+		return roleState{}
+	}
+	s := roleState{Exists: true, Trust: aws.ToString(f.role.AssumeRolePolicyDocument), MaxDuration: aws.ToInt32(f.role.MaxSessionDuration),
+		Tags: map[string]string{}, Inline: map[string]string{}}
+	for _, t := range f.role.Tags {
+		s.Tags[*t.Key] = *t.Value
+	}
+	for k, v := range f.roleInline {
+		s.Inline[k] = v
+	}
+	return s
 }
 
 // STS

@@ -12,7 +12,6 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // roleDescription is the Description the tool's role is created with.
@@ -133,14 +132,7 @@ func trustPolicy(account string, tagSession bool) pyjson.Map {
 	if tagSession {
 		action = []string{"sts:AssumeRole", "sts:TagSession"}
 	}
-	return pyjson.Map{
-		{Key: "Version", Value: policy.Version},
-		{Key: "Statement", Value: []any{pyjson.Map{
-			{Key: "Effect", Value: "Allow"},
-			{Key: "Principal", Value: pyjson.Map{{Key: "AWS", Value: "arn:aws:iam::" + account + ":root"}}},
-			{Key: "Action", Value: action},
-		}}},
-	}
+	return trustDocument(pyjson.Map{{Key: "AWS", Value: "arn:aws:iam::" + account + ":root"}}, action)
 }
 
 // allowTagSession adds sts:TagSession to the trust policy of an existing

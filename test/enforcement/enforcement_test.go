@@ -111,7 +111,8 @@ var (
 )
 
 // objects every bucket holds.
-var fixtureKeys = []string{"foo/x.txt", "bar/x.txt", "public/x.txt", "private/x.txt", "top.txt"}
+// foo/y.txt and foo/x.txt2 are the siblings --key foo/x.txt must not reach.
+var fixtureKeys = []string{"foo/x.txt", "foo/y.txt", "foo/x.txt2", "bar/x.txt", "public/x.txt", "private/x.txt", "top.txt"}
 
 func buckets(t *testing.T) (*server, fixture) {
 	t.Helper()
@@ -329,6 +330,19 @@ var scenarios = []scenario{
 			list("a", "foo/"), list("a", "bar/"), del("a", "bar/new.txt")},
 		Deny: []op{get("a", "public/x.txt"), get("a", "top.txt"), put("a", "public/new.txt"), del("a", "top.txt"),
 			list("a", ""), list("a", "public/"), get("b", "foo/x.txt")},
+	},
+	{
+		// Exact keys: the keys named and nothing beside them, not even a key
+		// one of them is a prefix of, and no listing.
+		Name: "--key foo/x.txt --key keyed/new.txt", Buckets: []string{"a"}, Flags: []string{"--key", "foo/x.txt", "--key", "keyed/new.txt"},
+		Allow: []op{get("a", "foo/x.txt"), put("a", "keyed/new.txt"), get("a", "keyed/new.txt"), del("a", "keyed/new.txt")},
+		Deny: []op{get("a", "foo/y.txt"), get("a", "foo/x.txt2"), put("a", "foo/y.txt"), put("a", "keyed/new.txt2"),
+			del("a", "foo/y.txt"), get("a", "top.txt"), list("a", ""), list("a", "foo/"), get("b", "foo/x.txt")},
+	},
+	{
+		Name: "--read-only --key foo/x.txt", Buckets: []string{"a"}, Flags: []string{"--read-only", "--key", "foo/x.txt"},
+		Allow: []op{get("a", "foo/x.txt")},
+		Deny:  []op{put("a", "foo/x.txt"), del("a", "foo/x.txt"), get("a", "foo/x.txt2"), get("a", "foo/y.txt"), list("a", "")},
 	},
 	{
 		Name: "two buckets", Buckets: []string{"a", "b"},
