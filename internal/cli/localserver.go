@@ -72,6 +72,9 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {
 				return err
 			}
+			if err := checkPrefixes(cmd, opts.Prefixes); err != nil {
+				return err
+			}
 			if opts.Port < 0 || opts.Port > 65535 {
 				return badParam(cmd, "port", fmt.Sprintf("%d is not a valid port number.", opts.Port))
 			}

@@ -39,6 +39,9 @@ Takes the same permission options as create.`,
 		Args: requireArgs("BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Buckets = args
+			if err := checkPrefixes(cmd, opts.Prefixes); err != nil {
+				return err
+			}
 			stmts, err := parseStatements(cmd, opts.Statements)
 			if err != nil {
 				return err
