@@ -51,15 +51,15 @@ func TestBinaryExitCodes(t *testing.T) {
 	}{
 		{[]string{"--version"}, 0},
 		{[]string{"--help"}, 0},
-		{[]string{"policy", "b", "--read-only"}, 0},
-		{[]string{"create", "b", "--dry-run"}, 0},
+		{[]string{"policy", "bkt", "--read-only"}, 0},
+		{[]string{"create", "bkt", "--dry-run"}, 0},
 		{[]string{"policy"}, 2},
 		{[]string{"nope"}, 2},
-		{[]string{"create", "b", "-d", "1y"}, 2},
-		{[]string{"create", "b", "--read-only", "--write-only"}, 1},
-		{[]string{"policy", "a", "b", "--public-bucket"}, 1},
-		{[]string{"create", "b", "--statement", "\xff\xfe{"}, 2},
-		{[]string{"create", strings.Repeat("x", 300), "--dry-run"}, 1},
+		{[]string{"create", "bkt", "-d", "1y"}, 2},
+		{[]string{"create", "bkt", "--read-only", "--write-only"}, 1},
+		{[]string{"policy", "bkt-a", "bkt-b", "--public-bucket"}, 1},
+		{[]string{"create", "bkt", "--statement", "\xff\xfe{"}, 2},
+		{[]string{"create", strings.Repeat("x", 300), "--dry-run"}, 2},
 		{[]string{"whoami", "--auth", "/nonexistent/file"}, 1},
 	} {
 		r := runBin(t, "", nil, tc.args...)

@@ -47,7 +47,11 @@ inline policy per bucket and a new access key: permanent credentials. With
 credentials that expire after 15 minutes to 12 hours.
 
 Steps taken are reported on standard error; the credentials alone go to
-standard output.`,
+standard output.
+
+--dry-run shows every bucket being created, as it cannot know which exist;
+with --create-bucket it checks each name against S3's rules for new buckets,
+as the real run does for the buckets it finds missing.`,
 		Example: `  # Create a bucket and read-write credentials for it
   s3-credentials create my-new-bucket -c
 
@@ -96,14 +100,15 @@ standard output.`,
 			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
 				return err
 			}
-			for _, raw := range opts.Tags {
-				tag, err := credentials.ParseTag(raw)
-				if err != nil {
-					return badParam(cmd, "tag", err.Error())
-				}
-				req.Tags = append(req.Tags, tag)
+			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
+				return err
 			}
-			return runCreate(cmd, f, opts, req)
+			if cmd.Flags().Changed("username") {
+				if err := input.CheckUserName(opts.Username); err != nil {
+					return badParam(cmd, "username", err.Error()+".")
+				}
+			}
+			return bucketNameUsage(cmd, runCreate(cmd, f, opts, req))
 		},
 	}
 	fl := cmd.Flags()

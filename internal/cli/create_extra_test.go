@@ -47,7 +47,7 @@ func TestCreateOutputFile(t *testing.T) {
 	if r.Code != 1 || e.userExists("nobody") {
 		t.Errorf("exit %d, user exists: %v, stderr %q", r.Code, e.userExists("nobody"), r.Stderr)
 	}
-	if r := run(t, "", "create", "b", "--force", "--dry-run"); r.Code != 2 {
+	if r := run(t, "", "create", "bkt", "--force", "--dry-run"); r.Code != 2 {
 		t.Errorf("--force without --output: exit %d", r.Code)
 	}
 }
@@ -86,18 +86,18 @@ func TestCreateTags(t *testing.T) {
 		t.Errorf("stderr %q", r.Stderr)
 	}
 	for _, bad := range []string{"novalue", "=x"} {
-		if r := run(t, "", "create", "b", "--dry-run", "--tag", bad); r.Code != 2 || !strings.Contains(r.Stderr, "Invalid value for '--tag': expected KEY=VALUE") {
+		if r := run(t, "", "create", "bkt", "--dry-run", "--tag", bad); r.Code != 2 || !strings.Contains(r.Stderr, "Invalid value for '--tag': expected KEY=VALUE") {
 			t.Errorf("--tag %q: exit %d stderr %q", bad, r.Code, r.Stderr)
 		}
 	}
-	r = run(t, "", "create", "b", "--dry-run", "--tag", "k=v")
-	if !strings.Contains(r.Stdout, "Would create user: 's3.read-write.b' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' tagged k=v\n") {
+	r = run(t, "", "create", "bkt", "--dry-run", "--tag", "k=v")
+	if !strings.Contains(r.Stdout, "Would create user: 's3.read-write.bkt' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' tagged k=v\n") {
 		t.Errorf("dry run %q", r.Stdout)
 	}
 }
 
 func TestSeveralPrefixes(t *testing.T) {
-	r := run(t, "", "policy", "b", "--prefix", "a/", "--prefix", "c/", "--read-only")
+	r := run(t, "", "policy", "bkt", "--prefix", "a/", "--prefix", "c/", "--read-only")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "\"s3:prefix\": [\n                        \"a/*\",\n                        \"c/*\"\n                    ]") {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}

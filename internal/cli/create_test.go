@@ -261,7 +261,7 @@ func TestCreateMissingBucket(t *testing.T) {
 	}
 	// A bucket create would make must follow S3's naming rules.
 	r = e.run("create", "Bad_Name", "-c")
-	if r.Code != 1 || !strings.Contains(r.Stderr, `Invalid bucket name "Bad_Name"`) {
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid value for 'BUCKETS...': 'Bad_Name' cannot be the name of a new bucket: ") {
 		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
 	}
 }

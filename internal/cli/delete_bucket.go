@@ -36,7 +36,8 @@ and delete markers of a versioned bucket, and incomplete multipart uploads;
 then the bucket itself. If any object cannot be deleted the bucket is kept
 and the failures are listed.
 
---dry-run reports what would be deleted and changes nothing.`,
+--dry-run reports what would be deleted and changes nothing; on a bucket
+that is not empty it shows what --force would delete.`,
 		Example: `  # Delete an empty bucket
   s3-credentials delete-bucket my-old-bucket
 
@@ -73,13 +74,18 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 
 	if !opts.Force || opts.DryRun {
 		// Without --force one page tells whether the bucket is empty; a dry
-		// run with --force counts everything.
-		contents, err := d.Survey(ctx, name, opts.Force)
+		// run counts everything.
+		contents, err := d.Survey(ctx, name, opts.DryRun)
 		if err != nil {
 			return err
 		}
 		if contents.Total() > 0 && !opts.Force {
-			return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
+			if !opts.DryRun {
+				return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
+			}
+			// The dry run shows what --force would do, as the question
+			// it answers is what deleting this bucket takes.
+			fmt.Fprintf(f.IO.Out, "Bucket %s is not empty: deleting it needs --force, which would:\n", name)
 		}
 		if opts.DryRun {
 			if contents.Total() > 0 {

@@ -128,7 +128,6 @@ func TestDeleteBucketRefusesNonEmpty(t *testing.T) {
 	}{
 		{"plain", "2 objects", nil},
 		{"uploads-only", "1 incomplete multipart upload", nil},
-		{"plain", "2 objects", []string{"--dry-run"}},
 		{"versioned", "2 objects, 2 older versions and 1 delete marker", nil},
 		{"markers-only", "4 older versions and 3 delete markers", []string{"-s"}},
 	} {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
@@ -61,7 +62,9 @@ refuses to delete are listed on stderr and make the exit code 1.
 			} else {
 				// Keys typed or pasted from a Windows file may carry a stray \r.
 				for i, k := range keys {
-					keys[i] = strings.TrimRight(k, "\r")
+					if keys[i] = strings.TrimRight(k, "\r"); keys[i] == "" {
+						return invalidArg(cmd, "[KEYS]...", input.CheckKey(""))
+					}
 				}
 			}
 			if !silent {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
@@ -67,7 +68,7 @@ func (o *credentialOutput) addFlags(cmd *cobra.Command) {
 func (o *credentialOutput) validate(cmd *cobra.Command) error {
 	if !slices.Contains(credentialFormats, o.format) {
 		sorted := slices.Sorted(slices.Values(credentialFormats))
-		return badParam(cmd, "format", fmt.Sprintf("'%s' is not one of '%s'.", o.format, strings.Join(sorted, "', '")))
+		return badParam(cmd, "format", fmt.Sprintf("%s is not one of '%s'.", input.Quote(o.format), strings.Join(sorted, "', '")))
 	}
 	if o.force && o.output == "" {
 		return usageErrorf(cmd, "--force only applies with --output")

@@ -133,14 +133,14 @@ func TestLocalserverUsageErrors(t *testing.T) {
 		err  string
 	}{
 		{nil, 2, "Usage: s3-credentials localserver [OPTIONS] BUCKETS...\nTry 's3-credentials localserver --help' for help.\n\nError: Missing argument 'BUCKETS...'.\n"},
-		{[]string{"b"}, 2, "Error: Missing option '-d' / '--duration'.\n"},
-		{[]string{"b", "-d", "1m"}, 2, "Error: Invalid value for '-d' / '--duration': Duration must be between 15 minutes and 12 hours\n"},
-		{[]string{"b", "-d", "1h", "-p", "abc"}, 2, "Error: Invalid value for '-p' / '--port': 'abc' is not a valid integer.\n"},
-		{[]string{"b", "-d", "1h", "-p", "70000"}, 2, "Error: Invalid value for '-p' / '--port': 70000 is not a valid port number.\n"},
-		{[]string{"b", "-d", "1h", "--statement", "{}"}, 2, "Error: Invalid value for '--statement': Statement JSON missing required keys: Action, Effect, Resource\n"},
-		{[]string{"b", "-d", "1h", "--read-only", "--write-only"}, 1, "Error: Cannot use --read-only and --write-only at the same time\n"},
-		{[]string{"b", "-d", "1h", "--token", "x", "--generate-token"}, 2, "Error: Cannot use --token and --generate-token at the same time\n"},
-		{[]string{"b", "-d", "1h", "--token", ""}, 2, "Error: Invalid value for '--token': the token must not be empty.\n"},
+		{[]string{"bkt"}, 2, "Error: Missing option '-d' / '--duration'.\n"},
+		{[]string{"bkt", "-d", "1m"}, 2, "Error: Invalid value for '-d' / '--duration': Duration must be between 15 minutes and 12 hours\n"},
+		{[]string{"bkt", "-d", "1h", "-p", "abc"}, 2, "Error: Invalid value for '-p' / '--port': 'abc' is not a valid integer.\n"},
+		{[]string{"bkt", "-d", "1h", "-p", "70000"}, 2, "Error: Invalid value for '-p' / '--port': 70000 is not a valid port number.\n"},
+		{[]string{"bkt", "-d", "1h", "--statement", "{}"}, 2, "Error: Invalid value for '--statement': Statement JSON missing required keys: Action, Effect, Resource\n"},
+		{[]string{"bkt", "-d", "1h", "--read-only", "--write-only"}, 1, "Error: Cannot use --read-only and --write-only at the same time\n"},
+		{[]string{"bkt", "-d", "1h", "--token", "x", "--generate-token"}, 2, "Error: Cannot use --token and --generate-token at the same time\n"},
+		{[]string{"bkt", "-d", "1h", "--token", ""}, 2, "Error: Invalid value for '--token': the token must not be empty.\n"},
 	} {
 		r := run(t, "", append([]string{"localserver"}, tc.args...)...)
 		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) || r.Stdout != "" {

@@ -78,9 +78,6 @@ go to standard error.`,
 					return badParam(cmd, "content-type", "give a MIME type such as text/csv, in printable ASCII.")
 				}
 			}
-			if err := checkBucketArg(cmd, req.Bucket); err != nil {
-				return err
-			}
 			if err := req.Validate(); err != nil {
 				return usageErrorf(cmd, "Invalid value for 'KEY': %s", err)
 			}
@@ -109,17 +106,6 @@ func parseExpires(cmd *cobra.Command, raw string, scoped bool) (time.Duration, e
 		}
 	}
 	return d, nil
-}
-
-// checkBucketArg refuses what cannot be a bucket name before anything is signed.
-func checkBucketArg(cmd *cobra.Command, bucket string) error {
-	if bucket == "" {
-		return usageErrorf(cmd, "Invalid value for 'BUCKET': the bucket name is empty")
-	}
-	if err := credentials.ValidateBucketName(bucket, false); err != nil {
-		return usageErrorf(cmd, "%s", err)
-	}
-	return nil
 }
 
 func runPresign(ctx context.Context, f *Factory, opts *PresignOptions, req presign.Request) error {

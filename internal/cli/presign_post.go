@@ -92,9 +92,6 @@ only s3:PutObject on that key or prefix (see presign --help).`,
 					return badParam(cmd, "content-type", "give a MIME type such as image/png, in printable ASCII.")
 				}
 			}
-			if err := checkBucketArg(cmd, req.Bucket); err != nil {
-				return err
-			}
 			if err := req.Validate(); err != nil {
 				flag := "key"
 				if req.StartsWith {

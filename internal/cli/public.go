@@ -46,9 +46,6 @@ set-public does not change it.
   s3-credentials set-private my-bucket    # and back`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkBucketArg(cmd, args[0]); err != nil {
-				return err
-			}
 			return runPublicity(cmd.Context(), f, silent, args[0], (*bucket.Publicity).SetPublic)
 		},
 	}
@@ -76,9 +73,6 @@ on. Running it again changes nothing.
 		Example: `  s3-credentials set-private my-bucket`,
 		Args:    exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkBucketArg(cmd, args[0]); err != nil {
-				return err
-			}
 			return runPublicity(cmd.Context(), f, silent, args[0], (*bucket.Publicity).SetPrivate)
 		},
 	}

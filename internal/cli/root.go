@@ -74,6 +74,11 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 	for _, add := range commands {
 		root.AddCommand(add(f))
 	}
+	// ExitCode words unknown commands as click does, without suggestions;
+	// working them out took a minute for a 1 MB argument.
+	root.DisableSuggestions = true
+	strictCompletion(root)
+	checkArgs(root)
 	return root
 }
 

@@ -35,6 +35,9 @@ func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 // is a usage error.
 func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, error) {
 	sc := policy.Scope{Prefixes: s.prefixes}
+	if err := checkPrefixes(cmd, s.prefixes); err != nil {
+		return sc, err
+	}
 	var err error
 	if sc.Keys, err = parseKeys(cmd, s.keys); err != nil {
 		return sc, err

@@ -26,8 +26,8 @@ func httpErr(status int) error {
 }
 
 func tempRequest(f *fakeAWS) *Request {
-	f.buckets["b1"] = true
-	return &Request{Buckets: []string{"b1"}, Permission: policy.ReadOnly, DurationSeconds: 900}
+	f.buckets["bk1"] = true
+	return &Request{Buckets: []string{"bk1"}, Permission: policy.ReadOnly, DurationSeconds: 900}
 }
 
 func existingRole(f *fakeAWS, maxDuration int32) {
@@ -170,7 +170,7 @@ func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
 	eq(t, "warnings", h.warn, []string{"Updated role " + RoleName + ": MaxSessionDuration was 3600 seconds, now 43200"})
 
 	f2 := newFake()
-	f2.buckets["b1"] = true
+	f2.buckets["bk1"] = true
 	existingRole(f2, 3600)
 	f2.hook = failOn("UpdateRole", 0, denied("UpdateRole"))
 	_, err := newHarness(t, f2).create(context.Background(), r)

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/report"
 )
@@ -164,7 +165,7 @@ func (c *Creator) missingBuckets(ctx context.Context, r *Request) (map[string]bo
 		if !r.CreateBucket {
 			return nil, fmt.Errorf("Bucket does not exist: %s - try --create-bucket to create it", b)
 		}
-		if err := ValidateBucketName(b, true); err != nil {
+		if err := input.CheckNewBucketName(b); err != nil {
 			return nil, err
 		}
 		missing[b] = true

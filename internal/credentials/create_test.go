@@ -68,9 +68,9 @@ func eq(t *testing.T, what string, got, want any) {
 }
 
 func twoBuckets(f *fakeAWS) *Request {
-	f.buckets["b1"] = true
-	f.buckets["b2"] = true
-	return &Request{Buckets: []string{"b1", "b2"}, Permission: policy.ReadWrite}
+	f.buckets["bk1"] = true
+	f.buckets["bk2"] = true
+	return &Request{Buckets: []string{"bk1", "bk2"}, Permission: policy.ReadWrite}
 }
 
 func TestCreateUserSteps(t *testing.T) {
@@ -80,11 +80,11 @@ func TestCreateUserSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := "s3.read-write.b1,b2"
+	user := "s3.read-write.bk1,bk2"
 	eq(t, "log", h.log, []string{
 		"Created  user: '" + user + "' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3FullAccess'",
-		"Attached policy s3.read-write.b1 to user " + user,
-		"Attached policy s3.read-write.b2 to user " + user,
+		"Attached policy s3.read-write.bk1 to user " + user,
+		"Attached policy s3.read-write.bk2 to user " + user,
 		"Created access key for user: " + user,
 	})
 	eq(t, "warnings", h.warn, []string(nil))
@@ -101,9 +101,9 @@ func TestCreateUserSteps(t *testing.T) {
 // Each failing step of a new user's creation undoes everything before it,
 // newest first, and says so.
 func TestCreateUserRollback(t *testing.T) {
-	user := "s3.read-write.b1,b2"
-	undoPolicy1 := "Undone: deleted inline policy s3.read-write.b1 from user " + user
-	undoPolicy2 := "Undone: deleted inline policy s3.read-write.b2 from user " + user
+	user := "s3.read-write.bk1,bk2"
+	undoPolicy1 := "Undone: deleted inline policy s3.read-write.bk1 from user " + user
+	undoPolicy2 := "Undone: deleted inline policy s3.read-write.bk2 from user " + user
 	undoUser := "Undone: deleted user " + user
 	for _, tc := range []struct {
 		name      string
@@ -146,11 +146,11 @@ func TestCreateDeliverFailureDeletesKey(t *testing.T) {
 	if err == nil || err.Error() != "disk full" {
 		t.Fatalf("err = %v", err)
 	}
-	user := "s3.read-write.b1,b2"
+	user := "s3.read-write.bk1,bk2"
 	eq(t, "warnings", h.warn, []string{
 		"Undone: deleted access key AKIANEW001",
-		"Undone: deleted inline policy s3.read-write.b2 from user " + user,
-		"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+		"Undone: deleted inline policy s3.read-write.bk2 from user " + user,
+		"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 		"Undone: deleted user " + user,
 	})
 	eq(t, "users left", f.userNames(), []string(nil))
@@ -159,7 +159,7 @@ func TestCreateDeliverFailureDeletesKey(t *testing.T) {
 // Ctrl-C in the middle of the run: the call in flight fails with the
 // context's error and the undo still runs, on a context of its own.
 func TestCreateInterrupted(t *testing.T) {
-	user := "s3.read-write.b1,b2"
+	user := "s3.read-write.bk1,bk2"
 	t.Run("during the second PutUserPolicy", func(t *testing.T) {
 		f := newFake()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -177,7 +177,7 @@ func TestCreateInterrupted(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 		eq(t, "warnings", h.warn, []string{
-			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
 		eq(t, "users left", f.userNames(), []string(nil))
@@ -202,8 +202,8 @@ func TestCreateInterrupted(t *testing.T) {
 		}
 		eq(t, "warnings", h.warn, []string{
 			"Undone: deleted access key AKIANEW001",
-			"Undone: deleted inline policy s3.read-write.b2 from user " + user,
-			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted inline policy s3.read-write.bk2 from user " + user,
+			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
 		eq(t, "users left", f.userNames(), []string(nil))
@@ -223,8 +223,8 @@ func TestCreateInterrupted(t *testing.T) {
 		// The key nobody saw is found and deleted, so the user can go too.
 		eq(t, "warnings", h.warn, []string{
 			"Undone: deleted access key AKIANEW001",
-			"Undone: deleted inline policy s3.read-write.b2 from user " + user,
-			"Undone: deleted inline policy s3.read-write.b1 from user " + user,
+			"Undone: deleted inline policy s3.read-write.bk2 from user " + user,
+			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
 		eq(t, "users left", f.userNames(), []string(nil))
@@ -246,12 +246,12 @@ func TestCreateUndoFailures(t *testing.T) {
 	if awsclient.ErrorCode(err) != "AccessDenied" {
 		t.Fatalf("err = %v", err)
 	}
-	user := "s3.read-write.b1,b2"
+	user := "s3.read-write.bk1,bk2"
 	eq(t, "warnings", h.warn, []string{
-		"Could not undo: inline policy s3.read-write.b2 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
-		"Could not undo: inline policy s3.read-write.b1 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
+		"Could not undo: inline policy s3.read-write.bk2 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
+		"Could not undo: inline policy s3.read-write.bk1 of user " + user + ": AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteUserPolicy",
 		"Could not undo: user " + user + ": DeleteConflict: Cannot delete entity, must delete policies first.",
-		"Left in place: inline policy s3.read-write.b2 of user " + user + "; inline policy s3.read-write.b1 of user " + user + "; user " + user,
+		"Left in place: inline policy s3.read-write.bk2 of user " + user + "; inline policy s3.read-write.bk1 of user " + user + "; user " + user,
 	})
 }
 
@@ -261,8 +261,8 @@ func TestCreateUndoFailures(t *testing.T) {
 func TestCreateExistingUserRollback(t *testing.T) {
 	f := newFake()
 	f.encodePolicies = true
-	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b1/old/*"}]}`
-	f.addUser("alice", 1, map[string]string{"s3.read-write.b1": old, "unrelated": "{}"})
+	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bk1/old/*"}]}`
+	f.addUser("alice", 1, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
 	f.hook = failOn("CreateAccessKey", 0, denied("CreateAccessKey"))
 	h := newHarness(t, f)
 	r := twoBuckets(f)
@@ -270,16 +270,16 @@ func TestCreateExistingUserRollback(t *testing.T) {
 	if _, err := h.create(context.Background(), r); err == nil {
 		t.Fatal("no error")
 	}
-	eq(t, "log", h.log, []string{"Attached policy s3.read-write.b1 to user alice", "Attached policy s3.read-write.b2 to user alice"})
+	eq(t, "log", h.log, []string{"Attached policy s3.read-write.bk1 to user alice", "Attached policy s3.read-write.bk2 to user alice"})
 	eq(t, "warnings", h.warn, []string{
-		"Undone: deleted inline policy s3.read-write.b2 from user alice",
-		"Undone: restored the previous inline policy s3.read-write.b1 of user alice",
+		"Undone: deleted inline policy s3.read-write.bk2 from user alice",
+		"Undone: restored the previous inline policy s3.read-write.bk1 of user alice",
 	})
 	u := f.user("alice")
 	if u == nil {
 		t.Fatal("the existing user was deleted")
 	}
-	eq(t, "policies", u.policies, map[string]string{"s3.read-write.b1": old, "unrelated": "{}"})
+	eq(t, "policies", u.policies, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
 	eq(t, "keys", u.keys, []string{"AKIAOLD001"})
 }
 
@@ -288,7 +288,7 @@ func TestCreateExistingUserRollback(t *testing.T) {
 func TestCreateUnreadablePreviousPolicyIsKept(t *testing.T) {
 	f := newFake()
 	old := `{"Version": "2012-10-17", "Statement": []}`
-	f.addUser("alice", 0, map[string]string{"s3.read-write.b1": old})
+	f.addUser("alice", 0, map[string]string{"s3.read-write.bk1": old})
 	f.hook = func(_ context.Context, op string, n int) error {
 		if op == "GetUserPolicy" || op == "CreateAccessKey" {
 			return denied(op)
@@ -296,15 +296,15 @@ func TestCreateUnreadablePreviousPolicyIsKept(t *testing.T) {
 		return nil
 	}
 	h := newHarness(t, f)
-	r := &Request{Buckets: []string{"b1"}, Permission: policy.ReadWrite, Username: "alice"}
-	f.buckets["b1"] = true
+	r := &Request{Buckets: []string{"bk1"}, Permission: policy.ReadWrite, Username: "alice"}
+	f.buckets["bk1"] = true
 	if _, err := h.create(context.Background(), r); err == nil {
 		t.Fatal("no error")
 	}
 	eq(t, "warnings", h.warn, []string{
-		"Left in place: inline policy s3.read-write.b1 of user alice (its previous version could not be read: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:GetUserPolicy)",
+		"Left in place: inline policy s3.read-write.bk1 of user alice (its previous version could not be read: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:GetUserPolicy)",
 	})
-	if _, ok := f.user("alice").policies["s3.read-write.b1"]; !ok {
+	if _, ok := f.user("alice").policies["s3.read-write.bk1"]; !ok {
 		t.Error("the policy was deleted")
 	}
 }
@@ -316,11 +316,11 @@ func TestCreatePrechecksChangeNothing(t *testing.T) {
 		setup func(*fakeAWS, *Request)
 		want  string
 	}{
-		{"missing bucket", func(f *fakeAWS, r *Request) { delete(f.buckets, "b2") },
-			"Bucket does not exist: b2 - try --create-bucket to create it"},
+		{"missing bucket", func(f *fakeAWS, r *Request) { delete(f.buckets, "bk2") },
+			"Bucket does not exist: bk2 - try --create-bucket to create it"},
 		{"bucket name not creatable", func(f *fakeAWS, r *Request) {
 			r.Buckets[1], r.CreateBucket = "Bad_Name", true
-		}, `Invalid bucket name "Bad_Name": use lowercase letters`},
+		}, "'Bad_Name' cannot be the name of a new bucket: new bucket names use lowercase letters"},
 		{"forbidden bucket", func(f *fakeAWS, r *Request) {
 			f.hook = func(_ context.Context, op string, n int) error {
 				if op == "HeadBucket" && n == 1 {
@@ -328,7 +328,7 @@ func TestCreatePrechecksChangeNothing(t *testing.T) {
 				}
 				return nil
 			}
-		}, "Bucket b2 exists but these credentials may not access it (403 Forbidden)"},
+		}, "Bucket bk2 exists but these credentials may not access it (403 Forbidden)"},
 		{"user with two keys", func(f *fakeAWS, r *Request) { f.addUser("bob", 2, nil); r.Username = "bob" },
 			"User bob already has 2 access keys (AKIAOLD001, AKIAOLD002), the most IAM allows per user; nothing was changed."},
 		{"GetUser denied", func(f *fakeAWS, r *Request) { f.hook = failOn("GetUser", 0, denied("GetUser")) },
@@ -438,7 +438,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			return &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true, Website: true, Tags: []Tag{{"k", "v"}}}
 		}},
 		{"existing user", func(f *fakeAWS) *Request {
-			f.addUser("bob", 1, map[string]string{"s3.read-write.b1": `{"old": true}`})
+			f.addUser("bob", 1, map[string]string{"s3.read-write.bk1": `{"old": true}`})
 			r := twoBuckets(f)
 			r.Username = "bob"
 			return r

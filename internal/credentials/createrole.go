@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -214,7 +215,7 @@ func (r *RoleRequest) Validate() error {
 		return errors.New("create-role takes no --policy")
 	}
 	for _, b := range r.Buckets {
-		if err := ValidateBucketName(b, false); err != nil {
+		if err := input.CheckBucketName(b); err != nil {
 			return err
 		}
 	}

@@ -5,15 +5,29 @@ import (
 	"io"
 	"strings"
 
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // DryRun writes what Create would do, making no AWS call. The wording is
 // the reference's, which scripts may read.
+//
+// Like the reference's, it shows every bucket being created, as it cannot
+// know which exist. Asked to create them (CreateBucket), it checks every
+// name against the rules for new buckets, as the real run checks the ones
+// it finds missing; otherwise a legacy name (MyBucket) passes, as it may
+// name an existing bucket.
 func DryRun(w io.Writer, r *Request) error {
 	if err := r.Validate(); err != nil {
 		return err
+	}
+	if r.CreateBucket {
+		for _, b := range r.Buckets {
+			if err := input.CheckNewBucketName(b); err != nil {
+				return err
+			}
+		}
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	for _, b := range r.Buckets {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -60,18 +62,76 @@ type Request struct {
 // Tag is one --tag KEY=VALUE.
 type Tag struct{ Key, Value string }
 
-// ParseTag reads KEY=VALUE within IAM's limits (key 1-128, value 0-256 characters).
+// Tag limits common to IAM users, S3 buckets and STS sessions.
+const (
+	MaxTags           = 50
+	MaxTagKeyLength   = 128
+	MaxTagValueLength = 256
+)
+
+// tagText is what AWS allows in tag keys and values: letters, digits and
+// spaces of any script, and _.:/=+-@.
+var tagText = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+const tagTextRule = "may hold only letters, digits, spaces and _.:/=+-@"
+
+// ParseTag reads KEY=VALUE within AWS's limits (key 1-128, value 0-256
+// characters, of the characters tags may hold; keys starting with aws:
+// are AWS's own).
 func ParseTag(s string) (Tag, error) {
 	k, v, ok := strings.Cut(s, "=")
 	switch {
 	case !ok || k == "":
-		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %q", s)
-	case len(k) > 128:
-		return Tag{}, fmt.Errorf("tag key %q is longer than 128 characters", k)
-	case len(v) > 256:
-		return Tag{}, fmt.Errorf("tag value for %q is longer than 256 characters", k)
+		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %s", input.Quote(s))
+	case utf8.RuneCountInString(k) > MaxTagKeyLength:
+		return Tag{}, fmt.Errorf("tag key %s is longer than %d characters", input.Quote(k), MaxTagKeyLength)
+	case !tagText.MatchString(k):
+		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, input.Quote(k))
+	case strings.HasPrefix(strings.ToLower(k), "aws:"):
+		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", input.Quote(k))
+	case utf8.RuneCountInString(v) > MaxTagValueLength:
+		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", input.Quote(k), MaxTagValueLength)
+	case !tagText.MatchString(v):
+		return Tag{}, fmt.Errorf("tag value for %s %s, not %s", input.Quote(k), tagTextRule, input.Quote(v))
 	}
 	return Tag{k, v}, nil
+}
+
+// ParseTags reads every --tag value and refuses a key given twice, which
+// would silently drop one of the values. IAM and STS take keys that differ
+// only in case as one key, so those are refused too.
+func ParseTags(raw []string) ([]Tag, error) {
+	tags := make([]Tag, 0, len(raw))
+	for _, s := range raw {
+		tag, err := ParseTag(s)
+		if err != nil {
+			return nil, err
+		}
+		tags = append(tags, tag)
+	}
+	return tags, checkTags(tags)
+}
+
+// checkTags refuses repeated keys and more tags than AWS allows.
+func checkTags(tags []Tag) error {
+	if len(tags) > MaxTags {
+		return fmt.Errorf("%d tags given; AWS allows at most %d", len(tags), MaxTags)
+	}
+	seen := map[string]Tag{}
+	for _, t := range tags {
+		folded := strings.ToLower(t.Key)
+		first, dup := seen[folded]
+		if !dup {
+			seen[folded] = t
+			continue
+		}
+		msg := fmt.Sprintf("tag key %s is given twice (%s=%s, %s=%s)", input.Quote(first.Key), first.Key, first.Value, t.Key, t.Value)
+		if first.Key != t.Key {
+			msg += ": AWS takes keys that differ only in case as one"
+		}
+		return errors.New(msg)
+	}
+	return nil
 }
 
 // TagList renders tags as k=v, k=v for messages.
@@ -238,47 +298,21 @@ func substitute(text, bucket string) (any, error) {
 	return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
 }
 
-var (
-	// S3's rules for new bucket names.
-	newBucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	ipAddress     = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
-	// Existing buckets may have legacy names (capitals, underscores); refuse
-	// only what cannot be a bucket name or would change the policy's meaning.
-	anyBucketName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,255}$`)
-	iamName       = regexp.MustCompile(`^[\w+=,.@-]+$`)
-)
-
-// ValidateBucketName checks a bucket name; strict says the bucket may be
-// created, so S3's current naming rules apply in full.
-func ValidateBucketName(name string, strict bool) error {
-	if !anyBucketName.MatchString(name) {
-		return fmt.Errorf("Invalid bucket name %q: bucket names use letters, digits, dots and hyphens", name)
-	}
-	if !strict {
-		return nil
-	}
-	switch {
-	case len(name) < 3 || len(name) > 63:
-		return fmt.Errorf("Invalid bucket name %q: must be between 3 and 63 characters long", name)
-	case !newBucketName.MatchString(name):
-		return fmt.Errorf("Invalid bucket name %q: use lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit", name)
-	case strings.Contains(name, ".."):
-		return fmt.Errorf("Invalid bucket name %q: must not contain two adjacent dots", name)
-	case ipAddress.MatchString(name):
-		return fmt.Errorf("Invalid bucket name %q: must not be formatted as an IP address", name)
-	}
-	return nil
-}
+var iamName = regexp.MustCompile(`^[\w+=,.@-]+$`)
 
 // Validate checks what can be checked without AWS: names and policy sizes.
 func (r *Request) Validate() error {
 	// Only what can never be a bucket name is refused here: existing
-	// buckets may have legacy names, and the reference's dry runs accept any.
-	// A bucket create makes is checked in full once it is known to be missing.
+	// buckets may have legacy names. A bucket create makes is checked in
+	// full once it is known to be missing (by the dry run: every bucket,
+	// when it is asked to create them).
 	for _, b := range r.Buckets {
-		if err := ValidateBucketName(b, false); err != nil {
+		if err := input.CheckBucketName(b); err != nil {
 			return err
 		}
+	}
+	if err := checkTags(r.Tags); err != nil {
+		return err
 	}
 	if r.DurationSeconds > 0 {
 		doc, err := r.SessionPolicy()

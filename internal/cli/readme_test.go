@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Checks that the README and docs say what the project does.
+
+// The Go version the README asks for is the one go.mod needs.
+func TestREADMEGoVersionIsGoMods(t *testing.T) {
+	root := moduleRoot(t)
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	readme := readDoc(t, filepath.Join(root, "README.md"))
+	said := regexp.MustCompile(`Go (\d+\.\d+(?:\.\d+)?) or newer`).FindAllStringSubmatch(readme, -1)
+	if len(said) == 0 {
+		t.Fatal("README names no Go version")
+	}
+	for _, s := range said {
+		if s[1] != string(m[1]) {
+			t.Errorf("README says Go %s, go.mod needs %s", s[1], m[1])
+		}
+	}
+}
+
+// The README shows what credentials look like, with the members create
+// prints, in its order, and values that are obviously not real.
+func TestREADMEShowsCredentials(t *testing.T) {
+	readme := readDoc(t, filepath.Join(moduleRoot(t), "README.md"))
+	examples := jsonBlocks(readme)
+	for _, golden := range []string{"create-new-bucket.out", "create-duration.out"} {
+		want := jsonKeys(t, readDoc(t, filepath.Join(pkgDir, "testdata", "create", golden)))
+		found := false
+		for _, ex := range examples {
+			if slices.Equal(jsonKeys(t, ex), want) {
+				found = true
+				for _, v := range regexp.MustCompile(`"(AKIA|ASIA)[^"]*"`).FindAllString(ex, -1) {
+					if !strings.Contains(v, "EXAMPLE") {
+						t.Errorf("the example key %s does not say it is an example", v)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("README has no example of credentials with the members of %s: %v", golden, want)
+		}
+	}
+}
+
+// A table is one block of rows: a blank line inside it ends it, and the
+// rows after it are shown as text.
+func TestMarkdownTablesAreWhole(t *testing.T) {
+	root := moduleRoot(t)
+	files, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	files = append(files, filepath.Join(root, "README.md"), filepath.Join(root, "CONTRIBUTING.md"))
+	for _, f := range files {
+		lines := strings.Split(readDoc(t, f), "\n")
+		for i, line := range lines {
+			startsTable := strings.HasPrefix(line, "|") && (i == 0 || !strings.HasPrefix(lines[i-1], "|"))
+			if !startsTable {
+				continue
+			}
+			if i+1 >= len(lines) || !regexp.MustCompile(`^\|[ :|-]+\|$`).MatchString(lines[i+1]) {
+				rel, _ := filepath.Rel(root, f)
+				t.Errorf("%s:%d: a table without a header row (a blank line splits a table?): %q", rel, i+1, line)
+			}
+		}
+	}
+}
+
+func readDoc(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// jsonBlocks are the JSON objects in indented code blocks.
+func jsonBlocks(doc string) []string {
+	var out []string
+	var cur *strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(doc))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "    {":
+			cur = &strings.Builder{}
+			cur.WriteString("{\n")
+		case cur != nil && line == "    }":
+			cur.WriteString("}\n")
+			out = append(out, cur.String())
+			cur = nil
+		case cur != nil:
+			cur.WriteString(strings.TrimPrefix(line, "    ") + "\n")
+		}
+	}
+	return out
+}
+
+// jsonKeys are the members of a JSON object, in order.
+func jsonKeys(t *testing.T, text string) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(text))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %.80s", text)
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.(string))
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
