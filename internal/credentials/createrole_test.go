@@ -23,9 +23,9 @@ import (
 const roleARNPrefix = "arn:aws:iam::123456789012:role/"
 
 func roleRequest(f *fakeAWS, trust ...string) *RoleRequest {
-	f.buckets["b1"] = true
-	f.buckets["b2"] = true
-	r := &RoleRequest{Request: Request{Buckets: []string{"b1", "b2"}, Permission: policy.ReadWrite, Username: "app"}}
+	f.buckets["bk1"] = true
+	f.buckets["bk2"] = true
+	r := &RoleRequest{Request: Request{Buckets: []string{"bk1", "bk2"}, Permission: policy.ReadWrite, Username: "app"}}
 	for _, s := range trust {
 		p, err := ParseTrust(s)
 		if err != nil {
@@ -110,8 +110,8 @@ func TestCreateRoleSteps(t *testing.T) {
 	eq(t, "document", compact(res.Document()), `{"RoleName":"app","Arn":"arn:aws:iam::123456789012:role/app"}`)
 	eq(t, "log", h.log, []string{
 		"Created role: 'app' with MaxSessionDuration 43200 seconds, trusted by: arn:aws:iam::123456789012:root, lambda.amazonaws.com, tagged team=data",
-		"Attached policy s3.read-write.b1 to role app",
-		"Attached policy s3.read-write.b2 to role app",
+		"Attached policy s3.read-write.bk1 to role app",
+		"Attached policy s3.read-write.bk2 to role app",
 	})
 	eq(t, "warnings", h.warn, []string(nil))
 	eq(t, "mutations", f.mutations(), []string{"CreateRole", "PutRolePolicy", "PutRolePolicy"})
@@ -120,14 +120,14 @@ func TestCreateRoleSteps(t *testing.T) {
 	uf := newFake()
 	uh := newHarness(t, uf)
 	ur := r.Request
-	uf.buckets["b1"], uf.buckets["b2"] = true, true
+	uf.buckets["bk1"], uf.buckets["bk2"] = true, true
 	if _, err := uh.create(context.Background(), &ur); err != nil {
 		t.Fatal(err)
 	}
 	s := f.roleSnapshot()
 	eq(t, "inline policies", s.Inline, uf.user("app").policies)
-	if !strings.Contains(s.Inline["s3.read-write.b1"], `"arn:aws:s3:::b1/report${*}.csv"`) {
-		t.Errorf("--key not in the policy: %s", s.Inline["s3.read-write.b1"])
+	if !strings.Contains(s.Inline["s3.read-write.bk1"], `"arn:aws:s3:::bk1/report${*}.csv"`) {
+		t.Errorf("--key not in the policy: %s", s.Inline["s3.read-write.bk1"])
 	}
 	eq(t, "trust", s.Trust, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root","Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
 	eq(t, "max session duration", s.MaxDuration, int32(43200))
@@ -157,13 +157,13 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 	}{
 		{"existing role without --update", func(f *fakeAWS, r *RoleRequest) { namedRole(f, "app", nil) },
 			"Role app already exists; nothing was changed. Use --update to replace its bucket policies"},
-		{"missing bucket", func(f *fakeAWS, r *RoleRequest) { delete(f.buckets, "b2") }, "Bucket does not exist: b2"},
+		{"missing bucket", func(f *fakeAWS, r *RoleRequest) { delete(f.buckets, "bk2") }, "Bucket does not exist: bk2"},
 		{"empty name", func(f *fakeAWS, r *RoleRequest) { r.Username = "" }, "The role name must not be empty"},
 		{"name too long", func(f *fakeAWS, r *RoleRequest) { r.Username = strings.Repeat("r", 65) }, "IAM allows at most 64"},
 		{"the tool's own role", func(f *fakeAWS, r *RoleRequest) { r.Username = RoleName }, "is the role create --duration assumes"},
 		{"name with a slash", func(f *fakeAWS, r *RoleRequest) { r.Username = "a/b" }, `Invalid role name "a/b"`},
 		{"name not ASCII", func(f *fakeAWS, r *RoleRequest) { r.Username = "rôle" }, `Invalid role name "rôle"`},
-		{"bad bucket name", func(f *fakeAWS, r *RoleRequest) { r.Buckets = []string{"a/b"} }, `Invalid bucket name "a/b"`},
+		{"bad bucket name", func(f *fakeAWS, r *RoleRequest) { r.Buckets = []string{"a/b"} }, `'a/b' is not a bucket name`},
 		{"duration too short", func(f *fakeAWS, r *RoleRequest) { r.MaxSessionDuration = 3599 }, "MaxSessionDuration must be between 1 and 12 hours"},
 		{"duration too long", func(f *fakeAWS, r *RoleRequest) { r.MaxSessionDuration = 43201 }, "MaxSessionDuration must be between 1 and 12 hours"},
 		{"too many tags", func(f *fakeAWS, r *RoleRequest) {
@@ -186,10 +186,10 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 			f.hook = failOn("GetCallerIdentity", 0, denied("GetCallerIdentity"))
 		}, "AccessDenied"},
 		{"previous policy unreadable", func(f *fakeAWS, r *RoleRequest) {
-			namedRole(f, "app", map[string]string{"s3.read-only.b1": "{}"})
+			namedRole(f, "app", map[string]string{"s3.read-only.bk1": "{}"})
 			r.Update = true
 			f.hook = failOn("GetRolePolicy", 0, denied("GetRolePolicy"))
-		}, "Could not read inline policy s3.read-only.b1 of role app, which would be needed to put it back if the update failed; nothing was changed: AccessDenied"},
+		}, "Could not read inline policy s3.read-only.bk1 of role app, which would be needed to put it back if the update failed; nothing was changed: AccessDenied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake()
@@ -214,9 +214,9 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 func TestCreateRoleUpdate(t *testing.T) {
 	f := newFake()
 	f.encodePolicies = true
-	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b2/*"}]}`
+	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bk2/*"}]}`
 	namedRole(f, "app", map[string]string{
-		"s3.read-write.b2": old, "s3.read-only.b1": old, "s3.custom.gone": old, "unrelated": `{"keep": true}`,
+		"s3.read-write.bk2": old, "s3.read-only.bk1": old, "s3.custom.gone": old, "unrelated": `{"keep": true}`,
 	}, iamtypes.Tag{Key: aws.String("team"), Value: aws.String("old")})
 	before := f.roleSnapshot()
 	h := newHarness(t, f)
@@ -230,16 +230,16 @@ func TestCreateRoleUpdate(t *testing.T) {
 	eq(t, "result", *res, RoleResult{RoleName: "app", Arn: roleARNPrefix + "app"})
 	eq(t, "log", h.log, []string{
 		"Tagged role app: team=data, cost=1",
-		"Attached policy s3.read-write.b1 to role app",
-		"Replaced policy s3.read-write.b2 of role app",
+		"Attached policy s3.read-write.bk1 to role app",
+		"Replaced policy s3.read-write.bk2 of role app",
 		"Deleted policy s3.custom.gone from role app",
-		"Deleted policy s3.read-only.b1 from role app",
+		"Deleted policy s3.read-only.bk1 from role app",
 	})
 	eq(t, "mutations", f.mutations(), []string{"TagRole", "PutRolePolicy", "PutRolePolicy", "DeleteRolePolicy", "DeleteRolePolicy"})
 	s := f.roleSnapshot()
-	ur, _ := r.UserPolicy("b1")
+	ur, _ := r.UserPolicy("bk1")
 	eq(t, "inline", s.Inline, map[string]string{
-		"s3.read-write.b1": compact(ur), "s3.read-write.b2": compact(mustPolicy(r, "b2")), "unrelated": `{"keep": true}`,
+		"s3.read-write.bk1": compact(ur), "s3.read-write.bk2": compact(mustPolicy(r, "bk2")), "unrelated": `{"keep": true}`,
 	})
 	eq(t, "trust kept", s.Trust, before.Trust)
 	eq(t, "duration kept", s.MaxDuration, before.MaxDuration)
@@ -274,8 +274,8 @@ func TestCreateRoleUpdateTrustAndDuration(t *testing.T) {
 	eq(t, "log", h.log, []string{
 		"Updated the trust policy of role app: trusted by: arn:aws:iam::123456789012:root, ecs-tasks.amazonaws.com",
 		"Updated role app: MaxSessionDuration was 3600 seconds, now 7200",
-		"Attached policy s3.read-write.b1 to role app",
-		"Attached policy s3.read-write.b2 to role app",
+		"Attached policy s3.read-write.bk1 to role app",
+		"Attached policy s3.read-write.bk2 to role app",
 	})
 	s := f.roleSnapshot()
 	eq(t, "trust", s.Trust, compact(r.TrustPolicy("123456789012")))
@@ -297,9 +297,9 @@ func TestCreateRoleUndoFailures(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	eq(t, "warnings", h.warn, []string{
-		"Could not undo: inline policy s3.read-write.b1 of role app: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteRolePolicy",
+		"Could not undo: inline policy s3.read-write.bk1 of role app: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteRolePolicy",
 		"Could not undo: role app: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:DeleteRolePolicy",
-		"Left in place: inline policy s3.read-write.b1 of role app; role app",
+		"Left in place: inline policy s3.read-write.bk1 of role app; role app",
 	})
 }
 
@@ -318,7 +318,7 @@ func TestCreateRoleInterruptedAtEveryStep(t *testing.T) {
 			return r
 		}},
 		{"update everything", func(f *fakeAWS) *RoleRequest {
-			namedRole(f, "app", map[string]string{"s3.read-write.b1": old, "s3.read-only.b9": old, "s3.write-only.b8": old, "other": old},
+			namedRole(f, "app", map[string]string{"s3.read-write.bk1": old, "s3.read-only.b9": old, "s3.write-only.b8": old, "other": old},
 				iamtypes.Tag{Key: aws.String("k"), Value: aws.String("old")})
 			r := roleRequest(f, "ec2", "210987654321")
 			r.Update, r.MaxSessionDuration = true, 7200
@@ -395,8 +395,8 @@ func TestDryRunRole(t *testing.T) {
 		`"arn:aws:iam::ACCOUNT_ID:root"`,
 		"(ACCOUNT_ID is the account of the credentials in use, from sts GetCallerIdentity)\n",
 		"Note: in the policies below ${*}, ${?} and ${$} in a --key match a literal *, ? and $\n",
-		"Would attach policy called 's3.read-write.b2' to role 'app', details:\n{\n",
-		`"arn:aws:s3:::b1/x${?}"`,
+		"Would attach policy called 's3.read-write.bk2' to role 'app', details:\n{\n",
+		`"arn:aws:s3:::bk1/x${?}"`,
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing %q in\n%s", want, b.String())
