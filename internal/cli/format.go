@@ -59,7 +59,7 @@ type credentialOutput struct {
 func (o *credentialOutput) addFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&o.format, "format", "f", "json", "Output format for credentials: json, ini, or env (export lines for eval in a shell)")
-	fl.StringVar(&o.output, "output", "", "Write the credentials to this file (mode 0600) instead of standard output")
+	fl.StringVar(&o.output, "output", "", "Write the credentials to this file (mode 0600), or - for standard output (the default)")
 	fl.BoolVar(&o.force, "force", false, "With --output, replace the file if it exists")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(credentialFormats, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -92,12 +92,12 @@ func (o *credentialOutput) text(res *credentials.Result) []byte {
 	return append(pyjson.Encode(res.Document, 4), '\n')
 }
 
-// open prepares delivery: to standard output, or to the --output file,
-// which is checked now, before anything is created, so a bad path costs
-// nothing. close must be called when the command ends: it removes the
-// prepared file when nothing was delivered.
+// open prepares delivery: to standard output (no --output, or --output -),
+// or to the --output file, which is checked now, before anything is
+// created, so a bad path costs nothing. close must be called when the
+// command ends: it removes the prepared file when nothing was delivered.
 func (o *credentialOutput) open(f *Factory, log func(string)) (deliver func(*credentials.Result) error, close func(), err error) {
-	if o.output == "" {
+	if o.output == "" || o.output == "-" {
 		return func(res *credentials.Result) error {
 			_, err := f.IO.Out.Write(o.text(res))
 			return err

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 )
 
 func init() { register(NewCmdGetObject) }
@@ -23,7 +24,8 @@ func NewCmdGetObject(f *Factory) *cobra.Command {
 		Short:             "Download an object from an S3 bucket",
 		Long: `Download an object and write it to standard output (streamed as it
 arrives), or with -o to a file (large objects in concurrent parts; the file
-is replaced only once the download is complete).
+is replaced only once the download is complete). -o follows a symlink to
+its target and writes straight into a FIFO or a device such as /dev/null.
 
   s3-credentials get-object my-bucket hello.txt
   s3-credentials get-object my-bucket hello.txt -o hello.txt`,
@@ -37,8 +39,11 @@ is replaced only once the download is complete).
 				return badParam(cmd, "output", "'-' is not a valid file name.")
 			}
 			if outPath != "" {
+				// The reference's click checks, word for word.
 				if st, err := os.Stat(outPath); err == nil && st.IsDir() {
 					return badParam(cmd, "output", "File '"+outPath+"' is a directory.")
+				} else if err == nil && st.Mode().IsRegular() && !outfile.Writable(outPath) {
+					return badParam(cmd, "output", "File '"+outPath+"' is not writable.")
 				}
 			}
 			ctx := cmd.Context()

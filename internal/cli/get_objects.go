@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -32,7 +33,8 @@ everything in the bucket is downloaded. --pattern takes shell-style
 patterns in which * also matches /. Up to --concurrency objects are
 downloaded at once. Keys that do not exist are reported at the end (exit
 1); keys that would be written outside the directory (such as ../x) are
-refused.
+refused, and keys that clash with another (x and x/y cannot both be
+files) are skipped. Each file is written as get-object -o writes one.
 
   s3-credentials get-objects my-bucket -o backup
   s3-credentials get-objects my-bucket one.txt path/two.txt
@@ -47,8 +49,12 @@ refused.
 			if dir == "" {
 				dir = "."
 			}
+			// The reference's click checks, word for word, and the same
+			// for what is neither a file nor a directory.
 			if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-				return badParam(cmd, "output", "Directory '"+dir+"' is a file.")
+				return badParam(cmd, "output", "Directory '"+dir+"' is "+outfile.What(st.Mode())+".")
+			} else if err == nil && !outfile.Writable(dir) {
+				return badParam(cmd, "output", "Directory '"+dir+"' is not writable.")
 			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -26,7 +28,8 @@ func NewCmdPutObject(f *Factory) *cobra.Command {
 		Short:             "Upload an object to an S3 bucket",
 		Long: `Upload a file to a key in a bucket. Use - as PATH to upload standard
 input, which is streamed (in parts, for large inputs) rather than read
-into memory first.
+into memory first; so is a PATH that is not a regular file, such as a
+FIFO or <(command).
 
 The Content-Type is guessed from the file's extension unless
 --content-type is given.
@@ -48,7 +51,16 @@ The Content-Type is guessed from the file's extension unless
 				if st.IsDir() {
 					return usageErrorf(cmd, "Invalid value for 'PATH': File '%s' is a directory.", path)
 				}
-				size = st.Size()
+				if st.Mode()&fs.ModeSocket != 0 {
+					return fmt.Errorf("cannot read %s: it is a socket", path)
+				}
+				if !outfile.Readable(path) {
+					return usageErrorf(cmd, "Invalid value for 'PATH': File '%s' is not readable.", path)
+				}
+				if st.Mode().IsRegular() {
+					// Anything else (a FIFO, /dev/stdin) is streamed: its size is unknown.
+					size = st.Size()
+				}
 				if contentType == "" {
 					contentType = objects.GuessContentType(path)
 				}

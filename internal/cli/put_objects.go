@@ -29,7 +29,9 @@ directory is uploaded recursively, its files keyed by their path starting
 with the directory's own name ("." uploads the contents of the current
 directory). --prefix puts every key under a folder. Up to --concurrency
 files are uploaded at once; each gets a Content-Type guessed from its
-extension.
+extension. Inside a directory, what is not a regular file (a FIFO, a
+socket, a device, a symlink to a directory) is skipped and named on
+standard error; the rest is uploaded.
 
   s3-credentials put-objects my-bucket one.txt two.txt --prefix my-folder
   s3-credentials put-objects my-bucket my-folder
@@ -40,9 +42,12 @@ extension.
 			if err := checkConcurrency(cmd, concurrency); err != nil {
 				return err
 			}
-			files, err := objects.UploadPlan(args[1:], prefix)
+			files, skipped, err := objects.UploadPlan(args[1:], prefix)
 			if err != nil {
 				return err
+			}
+			for _, s := range skipped {
+				fmt.Fprintf(f.IO.ErrOut, "Skipped: %s (%s)\n", s.Path, s.Why)
 			}
 			if dryRun {
 				for _, lf := range files {

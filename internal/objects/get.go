@@ -2,11 +2,9 @@ package objects
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -40,40 +39,34 @@ func (c *Client) downloader(parts int) *manager.Downloader {
 	})
 }
 
-// GetFile downloads bucket/key to path, large objects in concurrent ranged
-// parts. The object lands in a temporary file beside path that is renamed
-// over it at the end, so a failure leaves any existing file untouched.
+// GetFile downloads bucket/key to path, as outfile.Create writes it: a
+// regular file (or none) through a temporary file beside it that is
+// renamed over it at the end, so a failure leaves an existing file
+// untouched; large objects come down in concurrent ranged parts. A FIFO or
+// a device gets the object in one streamed GET.
 func (c *Client) GetFile(ctx context.Context, bucket, key, path string, bar *progress.Bar) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.part")
+	out, err := outfile.Create(ctx, path)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	defer out.Abort()
+	if err := c.download(ctx, c.downloader(c.Concurrency), out, bucket, key, bar); err != nil {
+		return err
+	}
+	return out.Commit()
+}
+
+// download fills out with bucket/key.
+func (c *Client) download(ctx context.Context, dl *manager.Downloader, out *outfile.File, bucket, key string, bar *progress.Bar) error {
+	if !out.RandomAccess() {
+		var w io.Writer = out
+		if bar != nil {
+			w = &countingWriter{w: out, bar: bar}
 		}
-	}()
-	if _, err := c.downloader(c.Concurrency).Download(ctx, countWriterAt(tmp, bar),
-		&s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
-		return err
+		return c.GetTo(ctx, bucket, key, w)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	_, err := dl.Download(ctx, countWriterAt(out, bar), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	return err
 }
 
 // GetResult says what became of each key GetFiles was asked for.
@@ -82,6 +75,9 @@ type GetResult struct {
 	Missing []string
 	// Refused keys would have been written outside the output directory.
 	Refused []string
+	// Skipped keys clash with other keys (one needs a directory where the
+	// other is a file, or both name the same file), or name no file.
+	Skipped []KeyError
 	// Failed maps other keys to what went wrong.
 	Failed []KeyError
 }
@@ -94,7 +90,7 @@ type KeyError struct {
 
 // OK says whether every key was downloaded.
 func (r *GetResult) OK() bool {
-	return len(r.Missing) == 0 && len(r.Refused) == 0 && len(r.Failed) == 0
+	return len(r.Missing) == 0 && len(r.Refused) == 0 && len(r.Skipped) == 0 && len(r.Failed) == 0
 }
 
 // Messages lists the problems, one line each, in the order of the keys asked for.
@@ -102,6 +98,9 @@ func (r *GetResult) Messages() []string {
 	var lines []string
 	for _, k := range r.Refused {
 		lines = append(lines, fmt.Sprintf("Refused: %s (would be written outside the output directory)", k))
+	}
+	for _, s := range r.Skipped {
+		lines = append(lines, fmt.Sprintf("Skipped: %s (%v)", s.Key, s.Err))
 	}
 	for _, f := range r.Failed {
 		lines = append(lines, fmt.Sprintf("Failed: %s: %s", f.Key, awsclient.ErrorMessage(f.Err)))
@@ -112,16 +111,70 @@ func (r *GetResult) Messages() []string {
 	return lines
 }
 
+// clash is why a key is skipped: it cannot be a file beside the others.
+type clash struct{ reason string }
+
+func (c *clash) Error() string { return c.reason }
+
+// planPaths maps keys to paths inside the output directory. rels[i] is
+// key i's path, or "" when status[i] already says why it is not
+// downloaded: refused (ErrUnsafeKey) or clashing with another key. Folder
+// markers (keys ending in "/") get their folder's path. Of two keys naming
+// the same file the first is kept; a key whose file must be a directory
+// for other keys (x beside x/y or x/) is skipped.
+func planPaths(keys []string) (rels []string, status []error) {
+	rels = make([]string, len(keys))
+	status = make([]error, len(keys))
+	files := map[string]int{}   // path -> the key written there
+	needDir := map[string]int{} // path -> the first key needing it to be a directory
+	for i, key := range keys {
+		marker := strings.HasSuffix(key, "/")
+		rel, err := LocalPath(strings.TrimRight(key, "/"))
+		if err != nil {
+			status[i] = ErrUnsafeKey
+			continue
+		}
+		dir := filepath.Dir(rel)
+		if marker {
+			dir = rel
+		} else if rel == "." {
+			status[i] = &clash{"the key names the output directory itself, not a file"}
+			continue
+		}
+		for d := dir; d != "."; d = filepath.Dir(d) {
+			if _, ok := needDir[d]; !ok {
+				needDir[d] = i
+			}
+		}
+		rels[i] = rel
+		if marker {
+			continue
+		}
+		if j, ok := files[rel]; ok {
+			status[i] = &clash{"the same file as key " + keys[j]}
+			rels[i] = ""
+			continue
+		}
+		files[rel] = i
+	}
+	for rel, i := range files {
+		if j, ok := needDir[rel]; ok {
+			status[i] = &clash{fmt.Sprintf("key %s needs %s to be a directory, but key %s is a file", keys[j], filepath.ToSlash(rel), keys[i])}
+			rels[i] = ""
+		}
+	}
+	return rels, status
+}
+
 // GetFiles downloads keys into dir, keeping their folder structure, with up
 // to Concurrency downloads in flight. Keys that would land outside dir are
-// refused without a request. A missing key does not stop the others; the
-// error returned is for what stops everything (cancellation, a bad dir).
+// refused without a request, and keys that clash with others are skipped.
+// A missing key does not stop the others; the error returned is for what
+// stops everything (cancellation, a bad dir).
 func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir string, bar *progress.Bar) (*GetResult, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	// os.Root refuses any path, symlinks included, that resolves outside dir.
-	root, err := os.OpenRoot(dir)
+	// Every write goes through an os.Root, which refuses any path,
+	// symlinks included, that resolves outside dir.
+	root, err := outfile.OpenDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -129,32 +182,24 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 
 	res := &GetResult{}
 	var mu sync.Mutex
-	status := make([]error, len(keys))
+	rels, status := planPaths(keys)
 	dl := c.downloader(min(4, c.Concurrency))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
 	for i, key := range keys {
-		if strings.HasSuffix(key, "/") {
-			// A folder marker: make the folder, there is nothing to download.
-			rel, err := LocalPath(strings.TrimRight(key, "/"))
-			if err == nil {
-				err = root.MkdirAll(rel, 0o755)
-			}
-			if err != nil {
-				status[i] = ErrUnsafeKey
-			}
+		if rels[i] == "" {
 			continue
 		}
-		rel, err := LocalPath(key)
-		if err != nil {
-			status[i] = ErrUnsafeKey
+		if strings.HasSuffix(key, "/") {
+			// A folder marker: make the folder, there is nothing to download.
+			status[i] = root.MkdirAll(rels[i])
 			continue
 		}
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			err := c.getInto(gctx, dl, root, bucket, key, rel, bar)
+			err := c.getInto(gctx, dl, root, bucket, key, rels[i], bar)
 			if err != nil && gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -171,10 +216,13 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 		return nil, err
 	}
 	for i, err := range status {
+		var cl *clash
 		switch {
 		case err == nil:
-		case errors.Is(err, ErrUnsafeKey):
+		case errors.Is(err, ErrUnsafeKey), errors.Is(err, outfile.ErrOutside):
 			res.Refused = append(res.Refused, keys[i])
+		case errors.As(err, &cl):
+			res.Skipped = append(res.Skipped, KeyError{keys[i], err})
 		case awsclient.IsNotFound(err) && awsclient.ErrorCode(err) != "NoSuchBucket":
 			res.Missing = append(res.Missing, keys[i])
 		default:
@@ -184,49 +232,22 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 	return res, nil
 }
 
-// getInto downloads one key to rel inside root, through a temporary file.
-func (c *Client) getInto(ctx context.Context, dl *manager.Downloader, root *os.Root, bucket, key, rel string, bar *progress.Bar) error {
+// getInto downloads one key to rel inside root.
+func (c *Client) getInto(ctx context.Context, dl *manager.Downloader, root *outfile.Dir, bucket, key, rel string, bar *progress.Bar) error {
 	if d := filepath.Dir(rel); d != "." {
-		if err := root.MkdirAll(d, 0o755); err != nil {
-			if escapes(err) {
-				return ErrUnsafeKey
-			}
+		if err := root.MkdirAll(d); err != nil {
 			return err
 		}
 	}
-	tmpName := rel + partSuffix
-	f, err := root.OpenFile(tmpName, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	out, err := root.Create(ctx, rel)
 	if err != nil {
-		if escapes(err) {
-			return ErrUnsafeKey
-		}
 		return err
 	}
-	_, err = dl.Download(ctx, countWriterAt(f, bar), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer out.Abort()
+	if err := c.download(ctx, dl, out, bucket, key, bar); err != nil {
+		return err
 	}
-	if err == nil {
-		err = root.Rename(tmpName, rel)
-	}
-	if err != nil {
-		root.Remove(tmpName)
-	}
-	return err
-}
-
-// partSuffix names downloads in progress; random per process so it cannot
-// be mistaken for a key being downloaded at the same time.
-var partSuffix = func() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf(".%x.part", b)
-}()
-
-// escapes recognises os.Root's refusal of a path that leaves the root
-// (through "..", or a symlink pointing outside); it has no exported error.
-func escapes(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "escapes from parent")
+	return out.Commit()
 }
 
 func countWriterAt(w io.WriterAt, bar *progress.Bar) io.WriterAt {
@@ -243,6 +264,17 @@ type countingWriterAt struct {
 
 func (c *countingWriterAt) WriteAt(b []byte, off int64) (int, error) {
 	n, err := c.w.WriteAt(b, off)
+	c.bar.Add(int64(n))
+	return n, err
+}
+
+type countingWriter struct {
+	w   io.Writer
+	bar *progress.Bar
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
 	c.bar.Add(int64(n))
 	return n, err
 }

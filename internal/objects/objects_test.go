@@ -136,9 +136,9 @@ func TestUploadPlan(t *testing.T) {
 		os.WriteFile(f, []byte("12345"), 0o644)
 	}
 	keys := func(args []string, prefix string) string {
-		files, err := UploadPlan(args, prefix)
-		if err != nil {
-			t.Fatal(err)
+		files, skipped, err := UploadPlan(args, prefix)
+		if err != nil || len(skipped) != 0 {
+			t.Fatal(err, skipped)
 		}
 		var out []string
 		for _, f := range files {
@@ -178,7 +178,7 @@ func TestUploadPlan(t *testing.T) {
 	if got := keys([]string{"linked"}, ""); got != "linked/.hidden=>linked/.hidden linked/sub/three.json=>linked/sub/three.json linked/two.txt=>linked/two.txt" {
 		t.Errorf("symlinked dir: %s", got)
 	}
-	if _, err := UploadPlan([]string{"missing"}, ""); err == nil || err.Error() != "cannot read missing: no such file or directory" {
+	if _, _, err := UploadPlan([]string{"missing"}, ""); err == nil || err.Error() != "cannot read missing: no such file or directory" {
 		t.Errorf("missing: %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 )
 
 // LocalFile is a file to upload and the key it goes to.
@@ -17,24 +19,38 @@ type LocalFile struct {
 	Size int64
 }
 
+// Skipped is something under a directory given to put-objects that is not
+// uploaded, and why.
+type Skipped struct {
+	Path string
+	Why  string
+}
+
 // UploadPlan maps put-objects arguments to keys: a file goes to its own
 // name; a directory's files go to their path relative to the directory's
 // parent, so "dir" gives "dir/..." and "." gives the directory's contents.
 // prefix, when set, is put in front of every key with a "/" between.
 // Files are listed in walk order (lexical within each directory).
-func UploadPlan(args []string, prefix string) ([]LocalFile, error) {
+//
+// Nothing is opened. Inside a directory, what is not a regular file
+// (FIFOs, sockets, devices, symlinks to directories or to nothing) is
+// skipped and listed in skipped; named as an argument it is an error, as
+// is anything that cannot be read, named by its own path.
+func UploadPlan(args []string, prefix string) (files []LocalFile, skipped []Skipped, err error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	var files []LocalFile
 	for _, arg := range args {
 		info, err := os.Stat(arg)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", arg, unwrapPathErr(err))
+			return nil, nil, fmt.Errorf("cannot read %s: %w", arg, unwrapPathErr(err))
 		}
 		if !info.IsDir() {
 			if !info.Mode().IsRegular() {
-				return nil, fmt.Errorf("%s is not a regular file", arg)
+				return nil, nil, fmt.Errorf("%s is %s, not a regular file (put-object can upload it as a stream)", arg, outfile.What(info.Mode()))
+			}
+			if !outfile.Readable(arg) {
+				return nil, nil, fmt.Errorf("cannot read %s: %w", arg, fs.ErrPermission)
 			}
 			files = append(files, LocalFile{Path: arg, Key: prefix + filepath.Base(arg), Size: info.Size()})
 			continue
@@ -61,15 +77,20 @@ func UploadPlan(args []string, prefix string) ([]LocalFile, error) {
 		}
 		err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				// p is what could not be read: the argument or a directory below it.
+				return fmt.Errorf("cannot read %s: %w", p, unwrapPathErr(err))
 			}
 			if d.IsDir() {
 				return nil
 			}
 			// Symlinks are followed to files, as Python's is_file does.
-			st, err := os.Stat(p)
-			if err != nil || !st.Mode().IsRegular() {
+			st, why := uploadable(p, d)
+			if why != "" {
+				skipped = append(skipped, Skipped{Path: p, Why: why})
 				return nil
+			}
+			if !outfile.Readable(p) {
+				return fmt.Errorf("cannot read %s: %w", p, fs.ErrPermission)
 			}
 			rel, err := filepath.Rel(root, p)
 			if err != nil {
@@ -83,10 +104,37 @@ func UploadPlan(args []string, prefix string) ([]LocalFile, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", arg, unwrapPathErr(err))
+			return nil, nil, err
 		}
 	}
-	return files, nil
+	return files, skipped, nil
+}
+
+// uploadable says why the entry p of a walk is not uploaded, or gives
+// the regular file it is (through a symlink).
+func uploadable(p string, d fs.DirEntry) (fs.FileInfo, string) {
+	if d.Type()&fs.ModeSymlink == 0 {
+		if !d.Type().IsRegular() {
+			return nil, outfile.What(d.Type()) + ", not a regular file"
+		}
+		st, err := d.Info()
+		if err != nil {
+			return nil, "cannot read it: " + unwrapPathErr(err).Error()
+		}
+		return st, ""
+	}
+	st, err := os.Stat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, "a symlink to nothing"
+	case err != nil:
+		return nil, "a symlink that cannot be followed: " + unwrapPathErr(err).Error()
+	case st.IsDir():
+		return nil, "a symlink to a directory, not followed"
+	case !st.Mode().IsRegular():
+		return nil, "a symlink to " + outfile.What(st.Mode()) + ", not a regular file"
+	}
+	return st, ""
 }
 
 func unwrapPathErr(err error) error {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -63,13 +64,19 @@ func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, 
 	return err
 }
 
-// PutFile uploads the file at path.
+// PutFile uploads the file at path. What is not a regular file (a FIFO,
+// /dev/stdin, a process substitution such as <(cmd)) cannot be read twice
+// or in parts at once: it is streamed as PutStream streams. Opening a FIFO
+// waits for a writer; ctx ends the wait.
 func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType string, bar *progress.Bar) error {
-	f, err := os.Open(path)
+	f, err := outfile.OpenWait(ctx, func() (*os.File, error) { return os.Open(path) })
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return c.PutStream(ctx, bucket, key, f, contentType, bar)
+	}
 	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
 }
 
@@ -169,11 +176,16 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			break
 		}
 		g.Go(func() error {
-			f, err := os.Open(lf.Path)
+			// Planned as a regular file; if something else took its place
+			// meanwhile, a FIFO must not hold the upload up forever.
+			f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
 			if err != nil {
 				return err
 			}
 			defer f.Close()
+			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
+			}
 			if err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
 				if gctx.Err() != nil && ctx.Err() != nil {
 					return ctx.Err()

@@ -18,22 +18,23 @@ type SecretFile struct {
 	tmp   *os.File
 }
 
-// PrepareSecretFile checks that path can be written: it must not exist
-// unless force, and its directory must be writable.
+// PrepareSecretFile checks that path can take credentials: it must be a
+// regular file or missing (never a symlink, FIFO, device, socket or
+// directory, whatever force says), must not exist unless force, and its
+// directory must be writable.
 func PrepareSecretFile(path string, force bool) (*SecretFile, error) {
-	if !force {
-		if _, err := os.Lstat(path); err == nil {
-			return nil, fmt.Errorf("%s already exists; use --force to overwrite it", path)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && !fi.Mode().IsRegular():
+		return nil, notRegular(path, fi.Mode())
+	case err == nil && !force:
+		return nil, fmt.Errorf("%s already exists; use --force to overwrite it", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("cannot write %s: %w", path, bare(err))
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
+		return nil, fmt.Errorf("cannot write %s: %w", path, bare(err))
 	}
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
@@ -41,6 +42,10 @@ func PrepareSecretFile(path string, force bool) (*SecretFile, error) {
 		return nil, err
 	}
 	return &SecretFile{path: path, force: force, tmp: tmp}, nil
+}
+
+func notRegular(path string, mode fs.FileMode) error {
+	return fmt.Errorf("%s is %s: credentials are only written to a regular file (or - for standard output)", path, What(mode))
 }
 
 // Path is where the credentials go.
@@ -63,6 +68,10 @@ func (s *SecretFile) Commit(data []byte) error {
 		return err
 	}
 	if s.force {
+		// What appeared meanwhile is replaced only if it is a regular file.
+		if fi, err := os.Lstat(s.path); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("%v; the credentials are in %s", notRegular(s.path, fi.Mode()), name)
+		}
 		return os.Rename(name, s.path)
 	}
 	if err := os.Link(name, s.path); err != nil {

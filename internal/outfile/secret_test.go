@@ -1,9 +1,11 @@
 package outfile
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -62,5 +64,40 @@ func TestSecretFile(t *testing.T) {
 		if strings.Contains(e.Name(), "gone") {
 			t.Errorf("left %s", e.Name())
 		}
+	}
+}
+
+// Credentials go to a regular file or a missing path only, --force or not.
+func TestSecretFileRefusesWhatIsNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "target"), []byte("old"), 0o600)
+	os.Symlink("target", filepath.Join(dir, "link"))
+	os.Symlink("missing", filepath.Join(dir, "dangling"))
+	syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644)
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	for name, what := range map[string]string{"link": "a symlink", "dangling": "a symlink", "fifo": "a FIFO", "sub": "a directory"} {
+		for _, force := range []bool{false, true} {
+			path := filepath.Join(dir, name)
+			want := path + " is " + what + ": credentials are only written to a regular file (or - for standard output)"
+			if _, err := PrepareSecretFile(path, force); err == nil || err.Error() != want {
+				t.Errorf("%s force=%v: %v", name, force, err)
+			}
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "target")); string(b) != "old" {
+		t.Errorf("target changed: %q", b)
+	}
+	// With --force, a FIFO that appears before Commit is not replaced.
+	path := filepath.Join(dir, "late")
+	sf, err := PrepareSecretFile(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Mkfifo(path, 0o644)
+	if err := sf.Commit([]byte("secret")); err == nil || !strings.Contains(err.Error(), "is a FIFO") || !strings.Contains(err.Error(), "the credentials are in") {
+		t.Errorf("late FIFO: %v", err)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode().Type() != fs.ModeNamedPipe {
+		t.Errorf("replaced: %v", fi.Mode())
 	}
 }
