@@ -121,7 +121,8 @@ func startMoto() (*Moto, error) {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		_ = cmd.Wait()
 	})
-	if err := WaitHTTP(m.URL+"/moto-api/", 30*time.Second); err != nil {
+	// Importing moto takes seconds, and over 40 on a loaded 2-core machine.
+	if err := WaitHTTP(m.URL+"/moto-api/", 120*time.Second); err != nil {
 		return nil, fmt.Errorf("moto did not start: %v\n%s", err, log.String())
 	}
 	return m, nil
