@@ -31,7 +31,7 @@ type CreateRoleOptions struct {
 func NewCmdCreateRole(f *Factory) *cobra.Command {
 	opts := &CreateRoleOptions{}
 	cmd := &cobra.Command{
-		Use:               "create-role NAME BUCKETS...",
+		Use:               "create-role ROLE_NAME BUCKETS...",
 		GroupID:           groupCredentials,
 		ValidArgsFunction: completeBucketsAfterName(f),
 		Short:             "Create an IAM role that can access only the specified buckets",
@@ -65,11 +65,8 @@ undone.`,
 
   # See the trust policy and the inline policies, without AWS calls
   s3-credentials create-role reader my-bucket --trust ec2 --dry-run`,
-		Args: minArgs("NAME", "BUCKETS..."),
+		Args: minArgs("ROLE_NAME", "BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := credentials.ValidateRoleName(args[0]); err != nil {
-				return usageErrorf(cmd, "Invalid value for 'NAME': %s", err)
-			}
 			req := &credentials.RoleRequest{
 				Request: credentials.Request{Buckets: args[1:], Username: args[0]},
 				Update:  opts.Update,
@@ -96,12 +93,8 @@ undone.`,
 					return err
 				}
 			}
-			for _, raw := range opts.Tags {
-				tag, err := credentials.ParseTag(raw)
-				if err != nil {
-					return badParam(cmd, "tag", err.Error())
-				}
-				req.Tags = append(req.Tags, tag)
+			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
+				return err
 			}
 			return runCreateRole(cmd, f, opts, req)
 		},

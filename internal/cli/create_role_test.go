@@ -282,13 +282,13 @@ func TestCreateRoleDryRun(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
-	r := run(t, "", "create-role", "app", "b1", "b2", "--read-only", "--key", "x?.csv", "--trust", "account", "--trust", "lambda",
+	r := run(t, "", "create-role", "app", "bk1", "bk2", "--read-only", "--key", "x?.csv", "--trust", "account", "--trust", "lambda",
 		"--max-session-duration", "90m", "--tag", "team=data", "--dry-run")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	golden(t, "create-role/dry-run.out", r.Stdout)
-	r = run(t, "", "create-role", "app", "b1", "--update", "--dry-run")
+	r = run(t, "", "create-role", "app", "bk1", "--update", "--dry-run")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
@@ -300,10 +300,10 @@ func TestCreateRoleUsageErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"create-role"}, "Missing argument 'NAME'."},
+		{[]string{"create-role"}, "Missing argument 'ROLE_NAME'."},
 		{[]string{"create-role", "app"}, "Missing argument 'BUCKETS...'."},
-		{[]string{"create-role", "a/b", "bkt"}, `Invalid value for 'NAME': Invalid role name "a/b": IAM role names use letters, digits and +=,.@_-`},
-		{[]string{"create-role", strings.Repeat("r", 65), "bkt"}, "Invalid value for 'NAME': Role name \"" + strings.Repeat("r", 65) + "\" is 65 characters long; IAM allows at most 64"},
+		{[]string{"create-role", "a/b", "bkt"}, `Invalid value for 'ROLE_NAME': 'a/b' is not an IAM role name`},
+		{[]string{"create-role", strings.Repeat("r", 65), "bkt"}, "Invalid value for 'ROLE_NAME': '" + strings.Repeat("r", 64) + "...' (65 bytes) is not an IAM role name"},
 		{[]string{"create-role", "app", "bkt", "--trust", "lambda.example.com"}, `Invalid value for '--trust': "lambda.example.com" is not one of account, lambda, ec2, ecs-tasks`},
 		{[]string{"create-role", "app", "bkt", "--max-session-duration", "30m"}, "Invalid value for '--max-session-duration': A role's MaxSessionDuration must be between 1 hour and 12 hours"},
 		{[]string{"create-role", "app", "bkt", "--max-session-duration", "13h"}, "Invalid value for '--max-session-duration': A role's MaxSessionDuration must be between 1 hour and 12 hours"},
@@ -313,7 +313,7 @@ func TestCreateRoleUsageErrors(t *testing.T) {
 		{[]string{"create-role", "app", "bkt", "--statement", "{"}, "Invalid value for '--statement'"},
 	} {
 		r := run(t, "", append(tc.args, "--dry-run")...)
-		if r.Code != 2 || !strings.Contains(r.Stderr, "Error: "+tc.msg) || !strings.HasPrefix(r.Stderr, "Usage: s3-credentials create-role [OPTIONS] NAME BUCKETS...\n") {
+		if r.Code != 2 || !strings.Contains(r.Stderr, "Error: "+tc.msg) || !strings.HasPrefix(r.Stderr, "Usage: s3-credentials create-role [OPTIONS] ROLE_NAME BUCKETS...\n") {
 			t.Errorf("%v: exit %d\n%s", tc.args, r.Code, r.Stderr)
 		}
 	}

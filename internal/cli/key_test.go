@@ -41,7 +41,7 @@ func TestPolicyKeys(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	golden(t, "key/policy-read-only.out", r.Stdout)
-	r = run(t, "", "policy", "b1", "b2", "--write-only", "--key", "exact.txt")
+	r = run(t, "", "policy", "bk1", "bk2", "--write-only", "--key", "exact.txt")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}

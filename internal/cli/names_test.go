@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // Tests of the names and values the tool refuses before any request: bucket
@@ -194,7 +196,7 @@ func TestEmptyPrefixRefused(t *testing.T) {
 		tested++
 		t.Run(c.Name(), func(t *testing.T) {
 			srv := newRefusingServer(t)
-			args := append([]string{c.Name(), "bkt"}, requiredFlags[c.Name()]...)
+			args := append(append([]string{c.Name()}, requiredArgs(c)...), requiredFlags[c.Name()]...)
 			if c.Flags().Lookup("dry-run") != nil {
 				args = append(args, "--dry-run")
 			}
@@ -233,7 +235,7 @@ func TestDuplicateTagKeysRefused(t *testing.T) {
 		} {
 			t.Run(c.Name()+" "+strings.Join(tc.tags, " "), func(t *testing.T) {
 				srv := newRefusingServer(t)
-				args := append([]string{c.Name(), "bkt"}, requiredFlags[c.Name()]...)
+				args := append(append([]string{c.Name()}, requiredArgs(c)...), requiredFlags[c.Name()]...)
 				for _, tag := range tc.tags {
 					args = append(args, "--tag", tag)
 				}
@@ -339,7 +341,7 @@ func TestFormatFlagCompletes(t *testing.T) {
 		}
 		tested++
 		r := run(t, "", "__complete", c.Name(), "x", "--format", "")
-		if r.Code != 0 || !strings.HasPrefix(r.Stdout, "json\nini\n:4\n") {
+		if r.Code != 0 || !strings.HasPrefix(r.Stdout, "json\nini\nenv\n:4\n") {
 			t.Errorf("%s --format <TAB>: exit %d %q", c.Name(), r.Code, r.Stdout)
 		}
 	}
@@ -360,4 +362,26 @@ func TestHugeUnknownCommandIsQuick(t *testing.T) {
 			t.Errorf("%.10s...: %s", args, d)
 		}
 	}
+}
+
+// requiredArgs are valid values for a command's required arguments, as its
+// Use line names them.
+func requiredArgs(c *cobra.Command) []string {
+	var args []string
+	for _, n := range argNames(c) {
+		if strings.HasPrefix(n, "[") {
+			break
+		}
+		switch argBase(n) {
+		case "BUCKET":
+			args = append(args, "bkt")
+		case "ROLE_NAME":
+			args = append(args, "app")
+		case "USERNAME":
+			args = append(args, "user")
+		default:
+			args = append(args, "k.txt")
+		}
+	}
+	return args
 }
