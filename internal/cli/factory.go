@@ -66,7 +66,13 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 // steps sends a command's step lines (unless silent) and warnings to
 // standard error.
 func (f *Factory) steps(silent bool) report.Steps {
-	line := func(s string) { fmt.Fprintln(f.IO.ErrOut, s) }
+	// One line at a time, whichever goroutine reports it.
+	var mu sync.Mutex
+	line := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(f.IO.ErrOut, s)
+	}
 	if silent {
 		return report.Steps{Warn: line}
 	}

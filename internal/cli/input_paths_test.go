@@ -186,11 +186,11 @@ func TestPolicyAndAuthFromStreams(t *testing.T) {
 	policy := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::from-a-stream/*"}]}`
 	fifo := mkfifo(t, filepath.Join(t.TempDir(), "policy"))
 	writeFIFO(t, fifo, policy)
-	r := runLimited(t, "", "create", "b", "--dry-run", "--policy", fifo)
+	r := runLimited(t, "", "create", "bkt", "--dry-run", "--policy", fifo)
 	if r.Code != 0 || !strings.Contains(r.Stdout, "from-a-stream") {
 		t.Errorf("--policy FIFO: %d %q %q", r.Code, r.Stdout, r.Stderr)
 	}
-	cmd := exec.Command(testenv.Binary(t), "create", "b", "--dry-run", "--policy", "/dev/stdin")
+	cmd := exec.Command(testenv.Binary(t), "create", "bkt", "--dry-run", "--policy", "/dev/stdin")
 	cmd.Stdin = strings.NewReader(policy)
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "from-a-stream") {
 		t.Errorf("--policy /dev/stdin: %v %s", err, out)

@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,6 +32,7 @@ func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, s
 		name    string
 		expires time.Time
 		ok      bool
+		warning string
 	}
 	work := func(ctx context.Context, u iamtypes.User) (found, error) {
 		name := aws.ToString(u.UserName)
@@ -46,15 +48,18 @@ func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, s
 				}
 				when, err := time.Parse(time.RFC3339, aws.ToString(t.Value))
 				if err != nil {
-					steps.Warnf("Warning: user %s has %s=%q, which is not a time; left alone", name, credentials.ExpiresTag, aws.ToString(t.Value))
-					return found{}, nil
+					// Said by emit, in order: work runs on many goroutines.
+					return found{warning: fmt.Sprintf("Warning: user %s has %s=%q, which is not a time; left alone", name, credentials.ExpiresTag, aws.ToString(t.Value))}, nil
 				}
-				return found{name, when, when.Before(now)}, nil
+				return found{name: name, expires: when, ok: when.Before(now)}, nil
 			}
 		}
 		return found{}, nil
 	}
 	emit := func(f found) error {
+		if f.warning != "" {
+			steps.Warnf("%s", f.warning)
+		}
 		if !f.ok {
 			return nil
 		}
