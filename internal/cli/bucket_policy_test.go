@@ -50,7 +50,7 @@ func TestBucketPolicy(t *testing.T) {
 	e.sameAsReference(r, "get-bucket-policy", "policy-bucket")
 
 	// From standard input.
-	r = run(t, strings.ReplaceAll(doc, "ReadTeam", "FromStdin"), "set-bucket-policy", "policy-bucket", "--policy-file", "-")
+	r = e.runStdin(strings.ReplaceAll(doc, "ReadTeam", "FromStdin"), "set-bucket-policy", "policy-bucket", "--policy-file", "-")
 	if r.Code != 0 || !strings.Contains(r.Stderr, `"Sid": "FromStdin"`) {
 		t.Errorf("stdin: %+v", r)
 	}

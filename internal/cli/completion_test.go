@@ -26,7 +26,7 @@ func TestCompletionOfBucketAndUserNames(t *testing.T) {
 	for _, name := range []string{"carol", "dave"} {
 		e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String(name)})
 	}
-	f := NewFactory(&IOStreams{})
+	f := e.factory(&IOStreams{})
 	root := NewRootCmd(f)
 	for _, c := range root.Commands() {
 		if strings.HasPrefix(c.Use, "whoami") && c.ValidArgsFunction != nil {

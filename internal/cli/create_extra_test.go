@@ -78,10 +78,10 @@ func TestCreateTags(t *testing.T) {
 		t.Errorf("trust policy %s", doc)
 	}
 	// A role made without it is updated, saying so.
-	e2 := newE2E(t)
-	e2.makeBucket("tagged-bucket")
-	e2.ok("create", "tagged-bucket", "-d", "15m")
-	r = e2.ok("create", "tagged-bucket", "-d", "15m", "--tag", "a=b")
+	e.moto.Reset(t)
+	e.makeBucket("tagged-bucket")
+	e.ok("create", "tagged-bucket", "-d", "15m")
+	r = e.ok("create", "tagged-bucket", "-d", "15m", "--tag", "a=b")
 	if !strings.Contains(r.Stderr, "its trust policy now allows sts:TagSession") {
 		t.Errorf("stderr %q", r.Stderr)
 	}

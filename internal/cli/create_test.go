@@ -472,11 +472,10 @@ func TestAuthErrors(t *testing.T) {
 	}
 }
 
-// --endpoint-url alone (no AWS_ENDPOINT_URL) reaches moto for all three
-// services, S3 with path-style addressing.
+// --endpoint-url alone (no AWS_ENDPOINT_URL, no endpoint on the run)
+// reaches moto for all three services, S3 with path-style addressing.
 func TestEndpointURLFlag(t *testing.T) {
 	e := newE2E(t)
-	t.Setenv("AWS_ENDPOINT_URL", "")
 	r := run(t, "", "create", "flag-bucket", "-c", "--endpoint-url", e.moto.URL)
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)

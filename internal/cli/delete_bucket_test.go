@@ -306,8 +306,8 @@ func TestDeleteBucketProgressOnTerminal(t *testing.T) {
 			e.putObjects("doomed", "one.txt", "two.txt")
 		}
 		var out, errOut bytes.Buffer
-		code := Run(context.Background(), append([]string{"delete-bucket", "doomed", "--force"}, tc.args...),
-			&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, StderrTTY: true})
+		code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, StderrTTY: true},
+			append([]string{"delete-bucket", "doomed", "--force"}, tc.args...)...)
 		if code != 0 || out.String() != "" || errOut.String() != tc.stderr {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out.String(), errOut.String(), tc.stderr)
 		}

@@ -45,6 +45,10 @@ type Factory struct {
 	AWS awsclient.Options
 	// NewClients builds the clients; tests may replace it.
 	NewClients func(ctx context.Context, o awsclient.Options, stdin io.Reader) (*awsclient.Clients, error)
+	// defaultEndpoint is the endpoint used when --endpoint-url is not
+	// given. Empty in the tool; tests set it for one run (see execute)
+	// where they would otherwise set AWS_ENDPOINT_URL for the whole process.
+	defaultEndpoint string
 
 	once    sync.Once
 	clients *awsclient.Clients
@@ -67,7 +71,11 @@ func defaultClients(ctx context.Context, o awsclient.Options, stdin io.Reader) (
 // Clients returns the IAM, STS and S3 clients, building them on first use.
 func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 	f.once.Do(func() {
-		f.clients, f.err = f.NewClients(ctx, f.AWS, f.IO.In)
+		o := f.AWS
+		if o.EndpointURL == "" {
+			o.EndpointURL = f.defaultEndpoint
+		}
+		f.clients, f.err = f.NewClients(ctx, o, f.IO.In)
 	})
 	return f.clients, f.err
 }

@@ -52,14 +52,12 @@ func newFaultProxy(t *testing.T, e *e2e, plan func(op string, attempt int) fault
 		t.Fatal(err)
 	}
 	p := &faultProxy{t: t, target: target, plan: plan, attempts: map[string]int{}}
-	// Retry at once: the waits between attempts are not what is tested.
-	saved := awsclient.MaxBackoff
-	awsclient.MaxBackoff = 20 * time.Millisecond
-	t.Cleanup(func() { awsclient.MaxBackoff = saved })
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	// The tool goes through the proxy; e.Clients still reach moto directly.
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
+	// Retry at once: the waits between attempts are not what is tested.
+	e.maxBackoff = 20 * time.Millisecond
 	return p
 }
 

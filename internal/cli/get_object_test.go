@@ -66,10 +66,11 @@ func TestGetObjectErrors(t *testing.T) {
 	}
 }
 
-// binaryEnv runs the real binary against moto.
+// binary runs the real binary against moto, named by AWS_ENDPOINT_URL in
+// the child's environment only.
 func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code int) {
 	e.t.Helper()
-	cmd := exec.Command(testenv.Binary(e.t), args...)
+	cmd := e.binaryCmd(args...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -120,7 +121,7 @@ func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
 	}
 	e := newE2E(t)
 	e.makeBucket("intr")
-	cmd := exec.Command(testenv.Binary(t), "put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
+	cmd := e.binaryCmd("put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -164,4 +165,13 @@ func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
 		t.Errorf("%d multipart uploads left behind", n)
 	}
 	stdin.Close()
+}
+
+// binaryCmd is the real binary with args, pointed at e's endpoint through
+// its own environment (not the test process's).
+func (e *e2e) binaryCmd(args ...string) *exec.Cmd {
+	e.t.Helper()
+	cmd := exec.Command(testenv.Binary(e.t), args...)
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+e.endpoint)
+	return cmd
 }

@@ -180,11 +180,11 @@ func TestGetObjectsInterrupted(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := Run(ctx, []string{"get-objects", "my-bucket", "-o", out, "-s", "--concurrency", "1"},
-		&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	code := e.exec(ctx, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr},
+		"get-objects", "my-bucket", "-o", out, "-s", "--concurrency", "1")
 	if code != 1 || stderr.String() != "Error: interrupted\n" {
 		t.Errorf("got %d %q", code, stderr.String())
 	}

@@ -191,10 +191,10 @@ func TestListBucketPaginatesAndStreams(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
 	var errOut bytes.Buffer
-	code := Run(context.Background(), []string{"list-bucket", "big", "--nl"},
-		&IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
+	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut},
+		"list-bucket", "big", "--nl")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}

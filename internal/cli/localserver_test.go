@@ -64,13 +64,14 @@ type lsServer struct {
 
 var servingLine = regexp.MustCompile(`at (http://\S+):(\d+)/\n`)
 
-// startLocalserver runs the command with args and waits until it listens.
-func startLocalserver(t *testing.T, args ...string) *lsServer {
+// startLocalserver runs the command with args against e's moto and waits
+// until it listens.
+func startLocalserver(t *testing.T, e *e2e, args ...string) *lsServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &lsServer{t: t, stderr: &lsBuffer{}, stdout: &lsBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	streams := &IOStreams{In: strings.NewReader(""), Out: s.stdout, ErrOut: s.stderr}
-	go func() { s.done <- Run(ctx, append([]string{"localserver"}, args...), streams) }()
+	go func() { s.done <- e.exec(ctx, streams, append([]string{"localserver"}, args...)...) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(s.stderr.String(), "Press Ctrl+C to stop\n") {
 		select {
@@ -163,7 +164,7 @@ func TestLocalserverMissingBucket(t *testing.T) {
 func TestLocalserverServesWorkingCredentials(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("ls-bucket")
-	s := startLocalserver(t, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
+	s := startLocalserver(t, e, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
 	port := strings.TrimPrefix(s.URL, "http://127.0.0.1:")
 	wantStart := fmt.Sprintf(`Generating initial credentials...
 Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
@@ -286,7 +287,7 @@ func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("ls-one")
 	e.makeBucket("ls-two")
-	s := startLocalserver(t, "ls-one", "ls-two", "-d", "1h", "-p", "0", "--host", "127.0.0.1", "--read-only", "--generate-token")
+	s := startLocalserver(t, e, "ls-one", "ls-two", "-d", "1h", "-p", "0", "--host", "127.0.0.1", "--read-only", "--generate-token")
 	out := s.stderr.String()
 	if !strings.Contains(out, "Serving read-only credentials for buckets 'ls-one', 'ls-two' at ") {
 		t.Fatalf("start-up:\n%s", out)
@@ -323,12 +324,12 @@ func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
 func TestLocalserverWarnsWithoutTokenOnAllInterfaces(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("ls-open")
-	s := startLocalserver(t, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0")
+	s := startLocalserver(t, e, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0")
 	if !strings.Contains(s.stderr.String(), "Warning: listening on 0.0.0.0:") {
 		t.Fatalf("no warning:\n%s", s.stderr.String())
 	}
 	s.stop()
-	s = startLocalserver(t, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0", "--token", "abc")
+	s = startLocalserver(t, e, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0", "--token", "abc")
 	if strings.Contains(s.stderr.String(), "Warning") || strings.Contains(s.stderr.String(), "abc") {
 		t.Fatalf("warning or token shown:\n%s", s.stderr.String())
 	}
@@ -420,7 +421,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 	if _, err := e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("ls-cli"), Key: aws.String("seen-by-cli.txt"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	s := startLocalserver(t, "ls-cli", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--token", "cli-secret-token")
+	s := startLocalserver(t, e, "ls-cli", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--token", "cli-secret-token")
 	assumed := "assumed-role/s3-credentials.AmazonS3FullAccess/s3.read-write.ls-cli"
 
 	t.Run("credential_process", func(t *testing.T) {

@@ -267,8 +267,8 @@ func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 	e := newE2E(t)
 	old := e.makeUser("alice", 1)
 	var errOut bytes.Buffer
-	code := Run(context.Background(), []string{"rotate-key", "alice", "--delete-old"},
-		&IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut})
+	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut},
+		"rotate-key", "alice", "--delete-old")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
