@@ -45,6 +45,7 @@ func runBin(t *testing.T, stdin string, env []string, args ...string) result {
 // The real binary: exit codes, stream separation, and no Go panics or
 // stack traces whatever the arguments.
 func TestBinaryExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -78,6 +79,7 @@ func TestBinaryExitCodes(t *testing.T) {
 }
 
 func TestBinaryAgainstMoto(t *testing.T) {
+	t.Parallel()
 	m := testenv.StartMoto(t)
 	ep := "--endpoint-url=" + m.URL
 	r := runBin(t, "", nil, "create", "bin-bucket", "-c", ep)
@@ -110,6 +112,7 @@ func TestBinaryAgainstMoto(t *testing.T) {
 
 // SIGINT while waiting on AWS ends the run promptly with exit 1, no trace.
 func TestBinaryInterrupt(t *testing.T) {
+	t.Parallel()
 	// A listener that accepts and never answers.
 	port, err := testenv.FreePort()
 	if err != nil {

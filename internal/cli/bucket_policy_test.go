@@ -18,6 +18,7 @@ func (e *e2e) acctBucket(name string) {
 }
 
 func TestBucketPolicy(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("policy-bucket")
 
@@ -60,6 +61,7 @@ func TestBucketPolicy(t *testing.T) {
 }
 
 func TestBucketPolicyErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("policy-bucket")
 	dir := t.TempDir()

@@ -12,6 +12,7 @@ import (
 
 // The reference's test_delete_objects cases.
 func TestDeleteObjects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		left []string
@@ -24,6 +25,7 @@ func TestDeleteObjects(t *testing.T) {
 		{[]string{"--prefix", "nothing/"}, []string{"one.txt", "directory/two.txt", "directory/three.json"}, "Deleting 0 objects from my-bucket\n"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.populate()
 			r := e.ok(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
@@ -36,6 +38,7 @@ func TestDeleteObjects(t *testing.T) {
 }
 
 func TestDeleteObjectsDryRun(t *testing.T) {
+	t.Parallel()
 	// A dry run deletes nothing: one setup serves both spellings.
 	e := newE2E(t)
 	e.populate()
@@ -50,6 +53,7 @@ func TestDeleteObjectsDryRun(t *testing.T) {
 }
 
 func TestDeleteObjectsUsageErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	for _, tc := range []struct {
 		args []string
@@ -73,6 +77,7 @@ func TestDeleteObjectsUsageErrors(t *testing.T) {
 
 // More than one batch of 1,000, through several requests at once.
 func TestDeleteObjectsBatches(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("many")
 	var keys []string
@@ -93,6 +98,7 @@ func TestDeleteObjectsBatches(t *testing.T) {
 // answer to say AccessDenied for one key (as S3 does under a policy
 // that denies it).
 func TestDeleteObjectsPartialFailure(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	target, _ := url.Parse(e.moto.URL)

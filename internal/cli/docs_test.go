@@ -15,6 +15,7 @@ import (
 // themselves so it cannot drift: this test fails when a page is stale, and
 // `go test ./internal/cli -run TestCommandDocs -update` rewrites them.
 func TestCommandDocs(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(moduleRoot(t), "docs", "commands")
 	root := NewRootCmd(NewFactory(&IOStreams{}))
 	pages := map[string]string{}

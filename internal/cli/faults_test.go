@@ -189,6 +189,7 @@ func (e *e2e) bucket(name string) {
 // Connections dropped before the request reaches the server: whoami tries
 // again and succeeds, within the tool's attempts (more than the SDK's 3).
 func TestFaultsWhoamiDroppedConnections(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	p := newFaultProxy(t, e, func(op string, n int) fault {
 		if n < awsclient.DefaultMaxAttempts-1 {
@@ -208,6 +209,7 @@ func TestFaultsWhoamiDroppedConnections(t *testing.T) {
 // Every call first meets throttling and 500s: create still finishes, with
 // the same output as without them.
 func TestFaultsCreateThroughThrottlingAnd500s(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	p := newFaultProxy(t, e, func(op string, n int) fault {
@@ -240,6 +242,7 @@ func TestFaultsCreateThroughThrottlingAnd500s(t *testing.T) {
 // An outage longer than the attempts, starting half-way: create fails
 // with a clear message and undoes what it did.
 func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -277,8 +280,10 @@ func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
 // key: a CreateUser that then finds the user it made carries on, and the
 // extra key of a repeated CreateAccessKey is deleted.
 func TestFaultsCreateLostReplies(t *testing.T) {
+	t.Parallel()
 	for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
 		t.Run(op, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.bucket("faulty")
 			newFaultProxy(t, e, func(o string, n int) fault {
@@ -306,6 +311,7 @@ func TestFaultsCreateLostReplies(t *testing.T) {
 // Temporary credentials through throttling: the role is created once and
 // AssumeRole retried.
 func TestFaultsCreateTemporary(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -321,6 +327,7 @@ func TestFaultsCreateTemporary(t *testing.T) {
 // The answer to CreateRole is lost: the SDK's second attempt finds the
 // role, which is then used.
 func TestFaultsCreateRoleLostReply(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -357,6 +364,7 @@ func checkOneRole(t *testing.T, e *e2e, r result) {
 // slot, so the repeated CreateAccessKey is refused. That key is deleted
 // and the key made again; the user ends with its old key and the new one.
 func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	ctx := context.Background()

@@ -19,6 +19,7 @@ import (
 )
 
 func TestGetObject(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	r := e.ok("get-object", "my-bucket", "directory/three.json")
@@ -33,6 +34,7 @@ func TestGetObject(t *testing.T) {
 }
 
 func TestGetObjectErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	dir := t.TempDir()
@@ -86,6 +88,7 @@ func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code 
 // Through the real binary: bytes in on stdin, out on stdout, unchanged,
 // across a multipart upload (16 MiB parts).
 func TestObjectStreamingThroughBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("moves 20 MiB")
 	}
@@ -116,6 +119,7 @@ func TestObjectStreamingThroughBinary(t *testing.T) {
 // Ctrl-C during a streamed upload ends it with exit 1 and aborts the
 // multipart upload, leaving no parts behind.
 func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams 17 MiB")
 	}

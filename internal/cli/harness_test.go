@@ -16,6 +16,12 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
+// Tests call t.Parallel() unless they change what the whole process shares
+// (t.Setenv, t.Chdir); those say so with a "Serial:" comment. Go runs every
+// serial test of the package before it lets the parallel ones go, so the two
+// never overlap. An e2e test has a moto server of its own for as long as it
+// runs (testenv.StartMoto), and each run of the tool is pointed at it on its
+// own Factory (e2e.exec).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	testenv.IsolateAWSEnv("")

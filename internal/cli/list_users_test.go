@@ -85,6 +85,7 @@ func (e *e2e) acctCreateUser(n *acctNormalizer, in *iam.CreateUserInput) {
 }
 
 func TestListUsers(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.ok("list-users")
 	if r.Stdout != "[]\n" {
@@ -120,6 +121,7 @@ func TestListUsers(t *testing.T) {
 // TestListUsersPaginates lists more users than fit on a page. moto 5.2
 // ignores MaxItems on ListUsers, so a fake IAM serves the pages.
 func TestListUsersPaginates(t *testing.T) {
+	t.Parallel()
 	fake := &acctFakeIAM{total: 7, pageSize: 3}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -150,6 +152,7 @@ func TestListUsersPaginates(t *testing.T) {
 // TestListUsersFailsMidway: a page that fails after the first was printed
 // ends the command with the AWS error and exit 1, no crash.
 func TestListUsersFailsMidway(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(&acctFakeIAM{total: 500, pageSize: 100, failPage: 2})
 	defer srv.Close()
 	r := run(t, "", "list-users", "--csv", "--endpoint-url", srv.URL)
@@ -162,6 +165,7 @@ func TestListUsersFailsMidway(t *testing.T) {
 }
 
 func TestListUsersErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("list-users", "extra")
 	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Got unexpected extra argument (extra)") {
@@ -248,6 +252,7 @@ func (s *acctSignalWriter) Write(p []byte) (int, error) {
 // TestListUsersStreams proves the first page is printed before the second
 // is fetched: the fake IAM holds page two back until user 0 is on stdout.
 func TestListUsersStreams(t *testing.T) {
+	t.Parallel()
 	for _, flag := range []string{"", "--nl", "--csv"} {
 		out := &acctSignalWriter{want: "user-000000", seen: make(chan struct{})}
 		fake := &acctFakeIAM{total: 250, pageSize: 100}

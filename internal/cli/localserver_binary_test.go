@@ -16,6 +16,7 @@ import (
 // The real binary stops cleanly on SIGINT and SIGTERM: exit 0, the
 // shutdown line, the port closed.
 func TestLocalserverBinarySignals(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-signal")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {

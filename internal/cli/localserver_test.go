@@ -127,6 +127,7 @@ func (s *lsServer) get(path string, header ...string) (int, []byte) {
 }
 
 func TestLocalserverUsageErrors(t *testing.T) {
+	t.Parallel()
 	// Messages and exit codes as the reference gives them.
 	for _, tc := range []struct {
 		args []string
@@ -151,6 +152,7 @@ func TestLocalserverUsageErrors(t *testing.T) {
 }
 
 func TestLocalserverMissingBucket(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-present")
 	r := e.run("localserver", "ls-present", "ls-missing", "-d", "15m", "-p", "0")
@@ -161,6 +163,8 @@ func TestLocalserverMissingBucket(t *testing.T) {
 
 // The served credentials work for S3 calls, in both formats, and the
 // command prints the reference's start-up lines.
+//
+// Serial: the SDK part sets AWS_CONTAINER_CREDENTIALS_FULL_URI and the key variables (t.Setenv).
 func TestLocalserverServesWorkingCredentials(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("ls-bucket")
@@ -284,6 +288,7 @@ Press Ctrl+C to stop
 }
 
 func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-one")
 	e.makeBucket("ls-two")
@@ -322,6 +327,7 @@ func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
 }
 
 func TestLocalserverWarnsWithoutTokenOnAllInterfaces(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-open")
 	s := startLocalserver(t, e, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0")
@@ -359,6 +365,7 @@ func stsFailingProxy(t *testing.T, target string, fail *bool, mu *sync.Mutex) st
 
 // A failure to get the first credentials ends the command with the AWS error.
 func TestLocalserverStartupFailure(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-fail")
 	fail, mu := true, &sync.Mutex{}
@@ -411,6 +418,7 @@ func runAWS(t *testing.T, env []string, args ...string) string {
 // The aws CLI reads the credentials through credential_process and through
 // AWS_CONTAINER_CREDENTIALS_FULL_URI (with the token).
 func TestLocalserverAWSCLI(t *testing.T) {
+	t.Parallel()
 	awsCLI(t)
 	curl, err := exec.LookPath("curl")
 	if err != nil {
@@ -470,6 +478,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 // AssumeRole, with the server's clock moved by hand: the real source, cache
 // and handler, and the real AWS error text in the 500 body.
 func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-flaky")
 	fail, mu := false, &sync.Mutex{}
@@ -575,6 +584,7 @@ func (c countingSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, op
 }
 
 func TestLocalserverPortInUse(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-busy")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -593,6 +603,7 @@ func TestLocalserverPortInUse(t *testing.T) {
 // 500 concurrent clients at a cold cache, then at an expiring one, against
 // moto: exactly one real AssumeRole each time.
 func TestLocalserverConcurrentAssumeRoleCount(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-crowd")
 	var calls atomic.Int64

@@ -7,6 +7,7 @@ import (
 )
 
 func TestPutObjectFileAndContentType(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt")
 	dir := t.TempDir()
@@ -39,6 +40,7 @@ func TestPutObjectFileAndContentType(t *testing.T) {
 }
 
 func TestPutObjectStdin(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt")
 	r := e.runStdin("Hello\n", "put-object", "bkt", "hello.txt", "-", "-s")
@@ -56,6 +58,7 @@ func TestPutObjectStdin(t *testing.T) {
 }
 
 func TestPutObjectErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	dir := t.TempDir()
 	for _, tc := range []struct {
