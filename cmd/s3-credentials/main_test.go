@@ -118,7 +118,7 @@ func TestBinaryInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := listenLoopback(port)
+	l, accepted, err := listenLoopback(port)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,14 @@ func TestBinaryInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Once the request is in, the binary is surely past installing its
+	// signal handler (a fixed sleep was not enough on a loaded machine).
+	select {
+	case <-accepted:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the binary did not connect within 60s")
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
