@@ -142,7 +142,7 @@ func TestListUsersPaginates(t *testing.T) {
 		t.Errorf("got users %v, want %s", got, want)
 	}
 	fake.mu.Lock()
-	pages := fake.pages
+	pages := len(fake.pages)
 	fake.mu.Unlock()
 	if pages != 3 {
 		t.Errorf("%d pages fetched, want 3", pages)
@@ -180,14 +180,19 @@ func TestListUsersErrors(t *testing.T) {
 
 // acctFakeIAM serves ListUsers pages of pageSize users out of total, the way
 // IAM does (Marker / IsTruncated). beforePage, when set, runs before page
-// n (counted from 0) is answered.
+// n (counted from 0, told by the request's Marker) is answered, each time
+// it is asked for.
 type acctFakeIAM struct {
 	total, pageSize int
-	beforePage      func(n int)
+	beforePage      func(page int)
 	// failPage, when above zero, is a page answered with an AccessDenied.
 	failPage int
 	mu       sync.Mutex
-	pages    int
+	// pages are the pages asked for, counted once each: the SDK may send a
+	// request again (it retries when its connection is closed as it drains
+	// an answer it has already read), so pages are told apart by Marker, not
+	// by the order of the requests.
+	pages map[int]bool
 }
 
 func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -198,9 +203,12 @@ func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := 0
 	fmt.Sscan(r.Form.Get("Marker"), &start)
+	n := start / f.pageSize
 	f.mu.Lock()
-	n := f.pages
-	f.pages++
+	if f.pages == nil {
+		f.pages = map[int]bool{}
+	}
+	f.pages[n] = true
 	f.mu.Unlock()
 	if f.beforePage != nil {
 		f.beforePage(n)
@@ -256,8 +264,8 @@ func TestListUsersStreams(t *testing.T) {
 	for _, flag := range []string{"", "--nl", "--csv"} {
 		out := &acctSignalWriter{want: "user-000000", seen: make(chan struct{})}
 		fake := &acctFakeIAM{total: 250, pageSize: 100}
-		fake.beforePage = func(n int) {
-			if n == 1 {
+		fake.beforePage = func(page int) {
+			if page == 1 {
 				select {
 				case <-out.seen:
 				case <-time.After(10 * time.Second):
