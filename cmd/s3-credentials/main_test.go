@@ -45,6 +45,7 @@ func runBin(t *testing.T, stdin string, env []string, args ...string) result {
 // The real binary: exit codes, stream separation, and no Go panics or
 // stack traces whatever the arguments.
 func TestBinaryExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -78,6 +79,7 @@ func TestBinaryExitCodes(t *testing.T) {
 }
 
 func TestBinaryAgainstMoto(t *testing.T) {
+	t.Parallel()
 	m := testenv.StartMoto(t)
 	ep := "--endpoint-url=" + m.URL
 	r := runBin(t, "", nil, "create", "bin-bucket", "-c", ep)
@@ -110,12 +112,13 @@ func TestBinaryAgainstMoto(t *testing.T) {
 
 // SIGINT while waiting on AWS ends the run promptly with exit 1, no trace.
 func TestBinaryInterrupt(t *testing.T) {
+	t.Parallel()
 	// A listener that accepts and never answers.
 	port, err := testenv.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := listenLoopback(port)
+	l, accepted, err := listenLoopback(port)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +129,14 @@ func TestBinaryInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Once the request is in, the binary is surely past installing its
+	// signal handler (a fixed sleep was not enough on a loaded machine).
+	select {
+	case <-accepted:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the binary did not connect within 60s")
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -34,6 +35,10 @@ type Options struct {
 	AuthFile     string // path, or "-" for stdin
 	Profile      string
 	Region       string
+	// MaxBackoff caps the wait between retries; zero means
+	// DefaultMaxBackoff. No flag sets it: tests that inject failures
+	// shorten it for their own runs.
+	MaxBackoff time.Duration
 }
 
 // Clients are the three services the tool talks to, sharing one configuration.
@@ -54,8 +59,8 @@ type StaticCredentials struct {
 // ErrAuthConflict is the reference's message for --auth given with key flags.
 var ErrAuthConflict = errors.New("--auth cannot be used with --access-key, --secret-key or --session-token")
 
-// LoadConfig resolves the options into an aws.Config. stdin is read when the
-// auth file is "-".
+// LoadConfig resolves the options into an aws.Config, with the tool's retry
+// policy unless the user chose one. stdin is read when the auth file is "-".
 func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, error) {
 	creds := StaticCredentials{o.AccessKey, o.SecretKey, o.SessionToken}
 	if o.AuthFile != "" {
@@ -102,13 +107,12 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 	if o.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(o.EndpointURL)
 	}
-	return cfg, nil
+	return withRetries(cfg, o.MaxBackoff), nil
 }
 
 // New builds the clients from a config. A custom endpoint switches S3 to
 // path-style addressing so servers on localhost work.
 func New(cfg aws.Config) *Clients {
-	cfg = withRetries(cfg)
 	pathStyle := cfg.BaseEndpoint != nil
 	return &Clients{
 		Config: cfg,

@@ -14,21 +14,24 @@ import (
 // boto3's patience.
 const DefaultMaxAttempts = 5
 
-// MaxBackoff caps the wait between attempts (exponential with jitter: up
-// to 1s, 2s, 4s, ...). It is the SDK's default; tests that inject
-// failures shorten it.
-var MaxBackoff = 20 * time.Second
+// DefaultMaxBackoff caps the wait between attempts (exponential with
+// jitter: up to 1s, 2s, 4s, ...). It is the SDK's default.
+const DefaultMaxBackoff = 20 * time.Second
 
-// withRetries gives cfg DefaultMaxAttempts, unless the user chose a number
-// of attempts or a retry mode (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, or
+// withRetries gives cfg DefaultMaxAttempts, with waits between attempts
+// capped at maxBackoff (DefaultMaxBackoff when zero), unless the user chose
+// a number of attempts or a retry mode (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, or
 // max_attempts and retry_mode in the profile), or a retryer.
-func withRetries(cfg aws.Config) aws.Config {
+func withRetries(cfg aws.Config, maxBackoff time.Duration) aws.Config {
 	if cfg.RetryMaxAttempts != 0 || cfg.RetryMode != "" || cfg.Retryer != nil {
 		return cfg
 	}
+	if maxBackoff <= 0 {
+		maxBackoff = DefaultMaxBackoff
+	}
 	cfg.Retryer = func() aws.Retryer {
 		return retry.AddWithMaxAttempts(retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxBackoff = MaxBackoff
+			o.MaxBackoff = maxBackoff
 		}), DefaultMaxAttempts)
 	}
 	return cfg

@@ -2,7 +2,9 @@ package awsclient
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -40,4 +42,37 @@ func TestRetryAttempts(t *testing.T) {
 			t.Errorf("retry mode %q, want adaptive", mode)
 		}
 	})
+}
+
+// Options.MaxBackoff caps the wait between attempts of the clients built
+// from that configuration; left at zero, the cap is DefaultMaxBackoff. The
+// waits are random (jitter) below the cap, so the test looks at twenty.
+func TestRetryMaxBackoff(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	longest := func(maxBackoff time.Duration) (most time.Duration) {
+		t.Helper()
+		o := Options{AccessKey: "a", SecretKey: "s", Region: "us-east-1", MaxBackoff: maxBackoff}
+		cfg, err := LoadConfig(context.Background(), o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := New(cfg).S3.Options().Retryer
+		for attempt := 5; attempt < 25; attempt++ {
+			d, err := r.RetryDelay(attempt, errors.New("throttled"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			most = max(most, d)
+		}
+		return most
+	}
+	if most := longest(5 * time.Millisecond); most > 5*time.Millisecond {
+		t.Errorf("MaxBackoff 5ms: waited up to %v", most)
+	}
+	// Twenty waits all under a second would be a cap far below 20s (the
+	// odds of it by chance are about 1 in 10^26).
+	if most := longest(0); most > DefaultMaxBackoff || most < time.Second {
+		t.Errorf("no MaxBackoff: longest of twenty waits %v, want at most %v and not all tiny", most, DefaultMaxBackoff)
+	}
 }

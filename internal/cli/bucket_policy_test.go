@@ -18,6 +18,7 @@ func (e *e2e) acctBucket(name string) {
 }
 
 func TestBucketPolicy(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("policy-bucket")
 
@@ -50,7 +51,7 @@ func TestBucketPolicy(t *testing.T) {
 	e.sameAsReference(r, "get-bucket-policy", "policy-bucket")
 
 	// From standard input.
-	r = run(t, strings.ReplaceAll(doc, "ReadTeam", "FromStdin"), "set-bucket-policy", "policy-bucket", "--policy-file", "-")
+	r = e.runStdin(strings.ReplaceAll(doc, "ReadTeam", "FromStdin"), "set-bucket-policy", "policy-bucket", "--policy-file", "-")
 	if r.Code != 0 || !strings.Contains(r.Stderr, `"Sid": "FromStdin"`) {
 		t.Errorf("stdin: %+v", r)
 	}
@@ -60,6 +61,7 @@ func TestBucketPolicy(t *testing.T) {
 }
 
 func TestBucketPolicyErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("policy-bucket")
 	dir := t.TempDir()

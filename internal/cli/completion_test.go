@@ -9,6 +9,7 @@ import (
 )
 
 func TestCompletionOfBucketAndUserNames(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("alpha-bucket")
 	e.makeBucket("alpine-bucket")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCORSPolicy(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("cors-bucket")
 
@@ -41,6 +42,7 @@ func TestCORSPolicy(t *testing.T) {
 }
 
 func TestCORSPolicyErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("set-cors-policy", "no-such-bucket")
 	if r.Code != 1 || r.Stderr != "Error: Bucket no-such-bucket does not exists\n" {

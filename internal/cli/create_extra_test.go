@@ -12,6 +12,7 @@ import (
 )
 
 func TestCreateOutputFile(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("out-bucket")
 	path := filepath.Join(t.TempDir(), "creds.ini")
@@ -53,6 +54,7 @@ func TestCreateOutputFile(t *testing.T) {
 }
 
 func TestCreateTags(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	rec, proxyURL := newRecorder(t, e.moto.URL)
 	r := e.ok("create", "tagged-bucket", "-c", "--tag", "team=data", "--tag", "cost=42", "--endpoint-url", proxyURL)
@@ -78,10 +80,10 @@ func TestCreateTags(t *testing.T) {
 		t.Errorf("trust policy %s", doc)
 	}
 	// A role made without it is updated, saying so.
-	e2 := newE2E(t)
-	e2.makeBucket("tagged-bucket")
-	e2.ok("create", "tagged-bucket", "-d", "15m")
-	r = e2.ok("create", "tagged-bucket", "-d", "15m", "--tag", "a=b")
+	e.moto.Reset(t)
+	e.makeBucket("tagged-bucket")
+	e.ok("create", "tagged-bucket", "-d", "15m")
+	r = e.ok("create", "tagged-bucket", "-d", "15m", "--tag", "a=b")
 	if !strings.Contains(r.Stderr, "its trust policy now allows sts:TagSession") {
 		t.Errorf("stderr %q", r.Stderr)
 	}
@@ -97,6 +99,7 @@ func TestCreateTags(t *testing.T) {
 }
 
 func TestSeveralPrefixes(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "policy", "bkt", "--prefix", "a/", "--prefix", "c/", "--read-only")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "\"s3:prefix\": [\n                        \"a/*\",\n                        \"c/*\"\n                    ]") {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)

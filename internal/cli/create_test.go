@@ -108,6 +108,7 @@ func decodeJSON(t *testing.T, s string) map[string]any {
 }
 
 func TestCreatePermanentVariants(t *testing.T) {
+	t.Parallel()
 	readWrite := func(b, prefix string) string {
 		return compactPolicy(policy.Wrap(policy.ReadWriteStatements(b, policy.Scope{Prefixes: []string{prefix}})...))
 	}
@@ -144,6 +145,7 @@ func TestCreatePermanentVariants(t *testing.T) {
 			map[string]string{"s3.read-write.bkt-one": readWrite("bkt-one", "*")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.makeBucket("bkt-one")
 			e.makeBucket("bkt-two")
@@ -185,6 +187,7 @@ func equalMaps(a, b map[string]string) bool {
 
 // The exact stdout and stderr of create, keys and times normalised.
 func TestCreateOutputGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -198,6 +201,7 @@ func TestCreateOutputGolden(t *testing.T) {
 		{"create-silent", []string{"create", "new-bucket", "-c", "--silent"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			r := e.ok(tc.args...)
 			golden(t, "create/"+tc.name+".out", normalize(r.Stdout))
@@ -207,6 +211,7 @@ func TestCreateOutputGolden(t *testing.T) {
 }
 
 func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.ok("create", "site-bucket", "-c", "--website")
 	pab, err := e.Clients.S3.GetPublicAccessBlock(e.ctx(), &s3.GetPublicAccessBlockInput{Bucket: aws.String("site-bucket")})
@@ -235,6 +240,7 @@ func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
 }
 
 func TestCreatePublicOnExistingBucketWarns(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("old-bucket")
 	r := e.ok("create", "old-bucket", "--public")
@@ -250,6 +256,7 @@ func TestCreatePublicOnExistingBucketWarns(t *testing.T) {
 }
 
 func TestCreateMissingBucket(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("there")
 	r := e.run("create", "there", "not-there")
@@ -267,6 +274,7 @@ func TestCreateMissingBucket(t *testing.T) {
 }
 
 func TestCreateExistingUser(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt-one")
 	if _, err := e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String("bob")}); err != nil {
@@ -295,6 +303,7 @@ func TestCreateExistingUser(t *testing.T) {
 }
 
 func TestCreateTemporary(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt-one")
 	r := e.ok("create", "bkt-one", "--duration", "20m", "--read-only")
@@ -329,6 +338,7 @@ func TestCreateTemporary(t *testing.T) {
 
 // Roles made by old versions of the reference allowed one-hour sessions.
 func TestCreateTemporaryRaisesOldRoleMaxSessionDuration(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt-one")
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
@@ -419,6 +429,7 @@ func (r *recorder) summary() string {
 
 // --auth (JSON, INI, stdin) and --access-key sign every request: IAM, STS and S3.
 func TestAuthAppliesToEveryClient(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	jsonFile := filepath.Join(dir, "auth.json")
 	os.WriteFile(jsonFile, []byte(`{"AccessKeyId": "AKIAJSONJSONJSONJSON", "SecretAccessKey": "s", "SessionToken": "t"}`), 0o600)
@@ -434,6 +445,7 @@ func TestAuthAppliesToEveryClient(t *testing.T) {
 		{"flags", "", "AKIAFLAGFLAGFLAGFLAG", []string{"--access-key", "AKIAFLAGFLAGFLAGFLAG", "--secret-key", "s"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			rec, proxyURL := newRecorder(t, e.moto.URL)
 			args := append([]string{"create", "auth-bucket", "-c", "-d", "15m", "--endpoint-url", proxyURL}, tc.args...)
@@ -453,6 +465,7 @@ func TestAuthAppliesToEveryClient(t *testing.T) {
 }
 
 func TestAuthErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"AccessKeyId": `), 0o600)
@@ -472,11 +485,11 @@ func TestAuthErrors(t *testing.T) {
 	}
 }
 
-// --endpoint-url alone (no AWS_ENDPOINT_URL) reaches moto for all three
-// services, S3 with path-style addressing.
+// --endpoint-url alone (no AWS_ENDPOINT_URL, no endpoint on the run)
+// reaches moto for all three services, S3 with path-style addressing.
 func TestEndpointURLFlag(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
-	t.Setenv("AWS_ENDPOINT_URL", "")
 	r := run(t, "", "create", "flag-bucket", "-c", "--endpoint-url", e.moto.URL)
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDebugBucket(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("debug-bucket")
 

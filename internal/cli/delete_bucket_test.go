@@ -97,6 +97,7 @@ func (e *e2e) makeVersioned(bucket string) {
 }
 
 func TestDeleteBucketEmpty(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("empty-one")
 	r := e.ok("delete-bucket", "empty-one")
@@ -109,6 +110,7 @@ func TestDeleteBucketEmpty(t *testing.T) {
 }
 
 func TestDeleteBucketRefusesNonEmpty(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("plain")
 	e.putObjects("plain", "one.txt", "two.txt")
@@ -146,6 +148,7 @@ func TestDeleteBucketRefusesNonEmpty(t *testing.T) {
 }
 
 func TestDeleteBucketForce(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		setup  func(e *e2e)
@@ -175,6 +178,7 @@ func TestDeleteBucketForce(t *testing.T) {
 			[]string{"--silent"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			tc.setup(e)
 			e.makeBucket("bystander")
@@ -194,6 +198,7 @@ func TestDeleteBucketForce(t *testing.T) {
 }
 
 func TestDeleteBucketDryRun(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		setup func(e *e2e)
@@ -206,6 +211,7 @@ func TestDeleteBucketDryRun(t *testing.T) {
 		{"empty force", func(e *e2e) { e.makeBucket("doomed") }, []string{"--dry-run", "--force", "-s"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			tc.setup(e)
 			before := e.versionCount("doomed")
@@ -258,6 +264,7 @@ func newDeleteRecorder(t *testing.T, target string) (*deleteRecorder, string) {
 
 // More than 1,000 entries: two DeleteObjects batches, run concurrently.
 func TestDeleteBucketForceBatches(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeVersioned("big")
 	keys := make([]string, 1200)
@@ -290,6 +297,7 @@ func TestDeleteBucketForceBatches(t *testing.T) {
 
 // On a terminal, a counter line is updated as batches finish.
 func TestDeleteBucketProgressOnTerminal(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("doomed")
 	e.putObjects("doomed", "one.txt", "two.txt")
@@ -305,8 +313,8 @@ func TestDeleteBucketProgressOnTerminal(t *testing.T) {
 			e.putObjects("doomed", "one.txt", "two.txt")
 		}
 		var out, errOut bytes.Buffer
-		code := Run(context.Background(), append([]string{"delete-bucket", "doomed", "--force"}, tc.args...),
-			&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, StderrTTY: true})
+		code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, StderrTTY: true},
+			append([]string{"delete-bucket", "doomed", "--force"}, tc.args...)...)
 		if code != 0 || out.String() != "" || errOut.String() != tc.stderr {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q, want %q", tc.args, code, out.String(), errOut.String(), tc.stderr)
 		}
@@ -315,6 +323,7 @@ func TestDeleteBucketProgressOnTerminal(t *testing.T) {
 
 // Objects S3 refuses to delete are listed; the bucket is kept.
 func TestDeleteBucketKeyErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	if _, err := e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{
 		Bucket: aws.String("locked"), ObjectLockEnabledForBucket: aws.Bool(true),
@@ -350,6 +359,7 @@ func TestDeleteBucketKeyErrors(t *testing.T) {
 }
 
 func TestDeleteBucketErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	usage := "Usage: s3-credentials delete-bucket [OPTIONS] BUCKET\nTry 's3-credentials delete-bucket --help' for help.\n\n"
 	for _, tc := range []struct {
@@ -375,6 +385,7 @@ func TestDeleteBucketErrors(t *testing.T) {
 }
 
 func TestDeleteBucketHelp(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "delete-bucket", "--help")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)

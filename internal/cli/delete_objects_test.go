@@ -12,6 +12,7 @@ import (
 
 // The reference's test_delete_objects cases.
 func TestDeleteObjects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		left []string
@@ -24,6 +25,7 @@ func TestDeleteObjects(t *testing.T) {
 		{[]string{"--prefix", "nothing/"}, []string{"one.txt", "directory/two.txt", "directory/three.json"}, "Deleting 0 objects from my-bucket\n"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.populate()
 			r := e.ok(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
@@ -36,9 +38,11 @@ func TestDeleteObjects(t *testing.T) {
 }
 
 func TestDeleteObjectsDryRun(t *testing.T) {
+	t.Parallel()
+	// A dry run deletes nothing: one setup serves both spellings.
+	e := newE2E(t)
+	e.populate()
 	for _, flag := range []string{"-d", "--dry-run"} {
-		e := newE2E(t)
-		e.populate()
 		r := e.ok("delete-objects", "my-bucket", "--prefix", "directory/", flag)
 		want := "The following keys would be deleted:\ndirectory/three.json\ndirectory/two.txt\n"
 		if r.Stdout != want || r.Stderr != "Deleting 2 objects from my-bucket\n" {
@@ -49,7 +53,8 @@ func TestDeleteObjectsDryRun(t *testing.T) {
 }
 
 func TestDeleteObjectsUsageErrors(t *testing.T) {
-	newE2E(t)
+	t.Parallel()
+	e := newE2E(t)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -59,12 +64,12 @@ func TestDeleteObjectsUsageErrors(t *testing.T) {
 		{[]string{"one.txt", "--prefix", "directory/"}, 1, "Error: Cannot pass both keys and --prefix\n"},
 		{[]string{"one.txt", "--concurrency", "x"}, 2, "Error: Invalid value for '--concurrency': 'x' is not a valid integer.\n"},
 	} {
-		r := run(t, "", append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
+		r := e.run(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
 		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) {
 			t.Errorf("%v: got %d %q", tc.args, r.Code, r.Stderr)
 		}
 	}
-	r := run(t, "", "delete-objects", "no-such-bucket", "--prefix", "x")
+	r := e.run("delete-objects", "no-such-bucket", "--prefix", "x")
 	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {
 		t.Errorf("got %d %q", r.Code, r.Stderr)
 	}
@@ -72,6 +77,7 @@ func TestDeleteObjectsUsageErrors(t *testing.T) {
 
 // More than one batch of 1,000, through several requests at once.
 func TestDeleteObjectsBatches(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("many")
 	var keys []string
@@ -92,6 +98,7 @@ func TestDeleteObjectsBatches(t *testing.T) {
 // answer to say AccessDenied for one key (as S3 does under a policy
 // that denies it).
 func TestDeleteObjectsPartialFailure(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	target, _ := url.Parse(e.moto.URL)
@@ -110,8 +117,8 @@ func TestDeleteObjectsPartialFailure(t *testing.T) {
 	}
 	srv := httptest.NewServer(proxy)
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-	r := run(t, "", "delete-objects", "my-bucket", "one.txt", "directory/two.txt", "-s")
+	e.endpoint = srv.URL
+	r := e.run("delete-objects", "my-bucket", "one.txt", "directory/two.txt", "-s")
 	want := "Could not delete one.txt: AccessDenied: Access Denied\nError: 1 object could not be deleted\n"
 	if r.Code != 1 || r.Stderr != want {
 		t.Errorf("got %d %q", r.Code, r.Stderr)

@@ -32,6 +32,7 @@ func (e *e2e) acctNewKey(user string) string {
 // TestDeleteUser deletes a user as create leaves it (inline policy and an
 // access key): output as the reference's, on stdout.
 func TestDeleteUser(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	n := &acctNormalizer{}
 	for _, u := range []string{"s3.read-write.bucket-one", "second"} {
@@ -82,6 +83,7 @@ func acctSortKeyLines(s string) string {
 
 // TestDeleteUserMatchesReference runs both tools on identical users.
 func TestDeleteUserMatchesReference(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("u1")})
 	e.acctPutUserPolicy("u1", "p", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
@@ -128,6 +130,7 @@ jIuN
 // a console password, an MFA device, an SSH key and a signing certificate,
 // none of which the reference removes (so IAM refuses its DeleteUser).
 func TestDeleteUserNotMadeByUs(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	ctx := acctCtx()
 	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("console-user")})
@@ -187,6 +190,7 @@ func TestDeleteUserNotMadeByUs(t *testing.T) {
 }
 
 func TestDeleteUserErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("delete-user")
 	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Missing argument 'USERNAMES...'.") {

@@ -20,6 +20,7 @@ import (
 // this test fails when a page is stale, and
 // `go test ./internal/cli -run TestCommandDocs -update` rewrites them.
 func TestCommandDocs(t *testing.T) {
+	t.Parallel()
 	root := NewRootCmd(NewFactory(&IOStreams{}))
 	pages := map[string]string{}
 	var index bytes.Buffer

@@ -41,6 +41,10 @@ type Factory struct {
 	IO *IOStreams
 	// AWS holds the common AWS flags of the command being run.
 	AWS awsclient.Options
+	// defaultEndpoint is the endpoint used when --endpoint-url is not
+	// given. Empty in the tool; tests set it for one run (see execute)
+	// where they would otherwise set AWS_ENDPOINT_URL for the whole process.
+	defaultEndpoint string
 
 	once    sync.Once
 	clients *awsclient.Clients
@@ -55,8 +59,12 @@ func NewFactory(streams *IOStreams) *Factory {
 // Clients returns the IAM, STS and S3 clients, building them on first use.
 func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 	f.once.Do(func() {
+		o := f.AWS
+		if o.EndpointURL == "" {
+			o.EndpointURL = f.defaultEndpoint
+		}
 		var cfg aws.Config
-		if cfg, f.err = awsclient.LoadConfig(ctx, f.AWS, f.IO.In); f.err == nil {
+		if cfg, f.err = awsclient.LoadConfig(ctx, o, f.IO.In); f.err == nil {
 			f.clients = awsclient.New(cfg)
 		}
 	})

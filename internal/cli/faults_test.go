@@ -52,14 +52,12 @@ func newFaultProxy(t *testing.T, e *e2e, plan func(op string, attempt int) fault
 		t.Fatal(err)
 	}
 	p := &faultProxy{t: t, target: target, plan: plan, attempts: map[string]int{}}
-	// Retry at once: the waits between attempts are not what is tested.
-	saved := awsclient.MaxBackoff
-	awsclient.MaxBackoff = 20 * time.Millisecond
-	t.Cleanup(func() { awsclient.MaxBackoff = saved })
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	// The tool goes through the proxy; e.Clients still reach moto directly.
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
+	// Retry at once: the waits between attempts are not what is tested.
+	e.maxBackoff = 20 * time.Millisecond
 	return p
 }
 
@@ -191,6 +189,7 @@ func (e *e2e) bucket(name string) {
 // Connections dropped before the request reaches the server: whoami tries
 // again and succeeds, within the tool's attempts (more than the SDK's 3).
 func TestFaultsWhoamiDroppedConnections(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	p := newFaultProxy(t, e, func(op string, n int) fault {
 		if n < awsclient.DefaultMaxAttempts-1 {
@@ -210,6 +209,7 @@ func TestFaultsWhoamiDroppedConnections(t *testing.T) {
 // Every call first meets throttling and 500s: create still finishes, with
 // the same output as without them.
 func TestFaultsCreateThroughThrottlingAnd500s(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	p := newFaultProxy(t, e, func(op string, n int) fault {
@@ -242,6 +242,7 @@ func TestFaultsCreateThroughThrottlingAnd500s(t *testing.T) {
 // An outage longer than the attempts, starting half-way: create fails
 // with a clear message and undoes what it did.
 func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -279,8 +280,10 @@ func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
 // key: a CreateUser that then finds the user it made carries on, and the
 // extra key of a repeated CreateAccessKey is deleted.
 func TestFaultsCreateLostReplies(t *testing.T) {
+	t.Parallel()
 	for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
 		t.Run(op, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.bucket("faulty")
 			newFaultProxy(t, e, func(o string, n int) fault {
@@ -308,6 +311,7 @@ func TestFaultsCreateLostReplies(t *testing.T) {
 // Temporary credentials through throttling: the role is created once and
 // AssumeRole retried.
 func TestFaultsCreateTemporary(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -323,6 +327,7 @@ func TestFaultsCreateTemporary(t *testing.T) {
 // The answer to CreateRole is lost: the SDK's second attempt finds the
 // role, which is then used.
 func TestFaultsCreateRoleLostReply(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	newFaultProxy(t, e, func(op string, n int) fault {
@@ -359,6 +364,7 @@ func checkOneRole(t *testing.T, e *e2e, r result) {
 // slot, so the repeated CreateAccessKey is refused. That key is deleted
 // and the key made again; the user ends with its old key and the new one.
 func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.bucket("faulty")
 	ctx := context.Background()

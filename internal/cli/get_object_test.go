@@ -19,6 +19,7 @@ import (
 )
 
 func TestGetObject(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	r := e.ok("get-object", "my-bucket", "directory/three.json")
@@ -33,6 +34,7 @@ func TestGetObject(t *testing.T) {
 }
 
 func TestGetObjectErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	dir := t.TempDir()
@@ -66,10 +68,11 @@ func TestGetObjectErrors(t *testing.T) {
 	}
 }
 
-// binaryEnv runs the real binary against moto.
+// binary runs the real binary against moto, named by AWS_ENDPOINT_URL in
+// the child's environment only.
 func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code int) {
 	e.t.Helper()
-	cmd := exec.Command(testenv.Binary(e.t), args...)
+	cmd := e.binaryCmd(args...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -85,6 +88,7 @@ func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code 
 // Through the real binary: bytes in on stdin, out on stdout, unchanged,
 // across a multipart upload (16 MiB parts).
 func TestObjectStreamingThroughBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("moves 20 MiB")
 	}
@@ -115,12 +119,13 @@ func TestObjectStreamingThroughBinary(t *testing.T) {
 // Ctrl-C during a streamed upload ends it with exit 1 and aborts the
 // multipart upload, leaving no parts behind.
 func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("streams 17 MiB")
 	}
 	e := newE2E(t)
 	e.makeBucket("intr")
-	cmd := exec.Command(testenv.Binary(t), "put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
+	cmd := e.binaryCmd("put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -164,4 +169,13 @@ func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
 		t.Errorf("%d multipart uploads left behind", n)
 	}
 	stdin.Close()
+}
+
+// binaryCmd is the real binary with args, pointed at e's endpoint through
+// its own environment (not the test process's).
+func (e *e2e) binaryCmd(args ...string) *exec.Cmd {
+	e.t.Helper()
+	cmd := exec.Command(testenv.Binary(e.t), args...)
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+e.endpoint)
+	return cmd
 }

@@ -31,6 +31,8 @@ func filesUnder(t *testing.T, dir string) []string {
 }
 
 // The reference's test_get_objects cases, with and without -o.
+//
+// Serial: the cases without -o download into the working directory (t.Chdir).
 func TestGetObjectsSelection(t *testing.T) {
 	// Downloads change nothing in the bucket: one setup serves every case.
 	e := newE2E(t)
@@ -85,6 +87,7 @@ func TestGetObjectsSelection(t *testing.T) {
 }
 
 func TestGetObjectsContentAndLabel(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	dir := filepath.Join(t.TempDir(), "new", "dir")
@@ -106,6 +109,7 @@ func TestGetObjectsContentAndLabel(t *testing.T) {
 // Keys that would land outside the output directory are refused, never
 // written; the rest are downloaded.
 func TestGetObjectsRefusesPathEscape(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("evil")
 	bad := []string{"../escape.txt", "a/../../escape2.txt", "/abs/escape3.txt"}
@@ -145,6 +149,7 @@ func TestGetObjectsRefusesPathEscape(t *testing.T) {
 }
 
 func TestGetObjectsErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, nil, 0o644)
@@ -161,6 +166,7 @@ func TestGetObjectsErrors(t *testing.T) {
 // Ctrl-C (the context from main) stops the downloads: exit 1, and no
 // partial files are left in the output directory.
 func TestGetObjectsInterrupted(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -180,11 +186,11 @@ func TestGetObjectsInterrupted(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := Run(ctx, []string{"get-objects", "my-bucket", "-o", out, "-s", "--concurrency", "1"},
-		&IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	code := e.exec(ctx, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr},
+		"get-objects", "my-bucket", "-o", out, "-s", "--concurrency", "1")
 	if code != 1 || stderr.String() != "Error: interrupted\n" {
 		t.Errorf("got %d %q", code, stderr.String())
 	}

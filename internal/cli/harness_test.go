@@ -10,11 +10,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
+// Tests call t.Parallel() unless they change what the whole process shares
+// (t.Setenv, t.Chdir); those say so with a "Serial:" comment. Go runs every
+// serial test of the package before it lets the parallel ones go, so the two
+// never overlap. An e2e test has a moto server of its own for as long as it
+// runs (testenv.StartMoto), and each run of the tool is pointed at it on its
+// own Factory (e2e.exec).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	testenv.IsolateAWSEnv("")
@@ -27,7 +34,9 @@ type result struct {
 	Code           int
 }
 
-// run executes the tool in-process, as main does, with stdin as input.
+// run executes the tool in-process, as main does, with stdin as input. It
+// names no endpoint: for runs that need no AWS (usage errors, --dry-run,
+// policy) or that pass --endpoint-url themselves.
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -36,36 +45,65 @@ func run(t *testing.T, stdin string, args ...string) result {
 	return result{out.String(), errOut.String(), code}
 }
 
-// e2e is a test against a fresh moto server.
+// e2e is a test against a moto server of its own.
 type e2e struct {
 	t    *testing.T
 	moto *testenv.Moto
 	// Clients talk to moto directly, to set up and check state.
 	Clients *awsclient.Clients
+	// endpoint is where the tool's runs go unless they pass --endpoint-url:
+	// moto, or a proxy in front of it. Each run gets it on its own Factory,
+	// not through AWS_ENDPOINT_URL, so e2e tests can run in parallel.
+	endpoint string
+	// maxBackoff caps the tool's waits between retries (zero: the tool's
+	// default); tests that inject failures shorten it.
+	maxBackoff time.Duration
 }
 
-// newE2E wipes moto and points the tool at it through AWS_ENDPOINT_URL.
+// newE2E takes a moto server for the test, wiped, and points the tool's
+// runs at it.
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
 	m := testenv.StartMoto(t)
-	t.Setenv("AWS_ENDPOINT_URL", m.URL)
 	cfg, err := awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: m.URL}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &e2e{t: t, moto: m, Clients: awsclient.New(cfg)}
+	return &e2e{t: t, moto: m, Clients: awsclient.New(cfg), endpoint: m.URL}
+}
+
+// factory is a Factory over streams whose clients go to e's endpoint.
+func (e *e2e) factory(streams *IOStreams) *Factory {
+	f := NewFactory(streams)
+	f.defaultEndpoint = e.endpoint
+	f.AWS.MaxBackoff = e.maxBackoff
+	return f
+}
+
+// exec executes the tool in-process against e's endpoint, as Run does.
+func (e *e2e) exec(ctx context.Context, streams *IOStreams, args ...string) int {
+	return execute(ctx, e.factory(streams), args)
+}
+
+// runStdin executes the tool against moto with stdin as input.
+func (e *e2e) runStdin(stdin string, args ...string) result {
+	e.t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut}
+	code := e.exec(context.Background(), streams, args...)
+	return result{out.String(), errOut.String(), code}
 }
 
 // run executes the tool against moto.
 func (e *e2e) run(args ...string) result {
 	e.t.Helper()
-	return run(e.t, "", args...)
+	return e.runStdin("", args...)
 }
 
 // ok runs the tool and fails the test unless it exits 0.
 func (e *e2e) ok(args ...string) result {
 	e.t.Helper()
-	r := run(e.t, "", args...)
+	r := e.run(args...)
 	if r.Code != 0 {
 		e.t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s\nmoto log tail: %s", args, r.Code, r.Stdout, r.Stderr, tail(e.moto.Log(), 2000))
 	}
@@ -112,4 +150,11 @@ func runReference(t *testing.T, args ...string) (r result, ok bool) {
 	}
 	r.Stdout, r.Stderr = out.String(), errOut.String()
 	return r, true
+}
+
+// serialEnv points AWS_ENDPOINT_URL at e's endpoint for the rest of the
+// test, for tests that run the tool with run() or as the real binary
+// rather than through e. Such a test cannot be parallel (t.Setenv).
+func (e *e2e) serialEnv() {
+	e.t.Setenv("AWS_ENDPOINT_URL", e.endpoint)
 }

@@ -17,6 +17,7 @@ import (
 
 func TestPutObjectStreamsWhatCannotSeek(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("in-bucket")
 	t.Run("FIFO", func(t *testing.T) {
 		fifo := mkfifo(t, filepath.Join(t.TempDir(), "fifo.json"))
@@ -102,6 +103,7 @@ func TestPutObjectStreamsWhatCannotSeek(t *testing.T) {
 // and the exit status is 0.
 func TestPutObjectsSkipsWhatIsNotAFile(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("in-bucket")
 	base := t.TempDir()
 	t.Chdir(base)
@@ -151,6 +153,7 @@ func TestPutObjectsSkipsWhatIsNotAFile(t *testing.T) {
 // What cannot be read is named by its own path, before anything is uploaded.
 func TestPutObjectsUnreadable(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("in-bucket")
 	rs := newRestricted(t)
 	dir := filepath.Join(rs.dir, "d")
@@ -183,6 +186,7 @@ func TestPutObjectsUnreadable(t *testing.T) {
 // --policy, --policy-file and -a read FIFOs and /dev/stdin.
 func TestPolicyAndAuthFromStreams(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	policy := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::from-a-stream/*"}]}`
 	fifo := mkfifo(t, filepath.Join(t.TempDir(), "policy"))
 	writeFIFO(t, fifo, policy)

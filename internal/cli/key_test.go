@@ -76,7 +76,7 @@ func TestKeyPolicies(t *testing.T) {
 	}
 
 	rec, proxyURL = newRecorder(t, e.moto.URL)
-	startLocalserver(t, "key-bucket", "--read-only", "--key", "data/one.csv", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--endpoint-url", proxyURL)
+	startLocalserver(t, e, "key-bucket", "--read-only", "--key", "data/one.csv", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--endpoint-url", proxyURL)
 	session, _ = rec.param("AssumeRole", "Policy")
 	ro := string(pyjson.EncodeCompact(policy.Wrap(policy.Statements(policy.ReadOnly, "key-bucket", policy.Scope{Keys: []string{"data/one.csv"}})...)))
 	if got := compactText(t, session); got != ro {

@@ -113,6 +113,7 @@ func stableTimes(s string) string { return reTimestamp.ReplaceAllString(s, "<TIM
 // The goldens were recorded from the reference against moto with the same
 // objects (timestamps replaced).
 func TestListBucketMatchesReference(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	for _, tc := range []struct {
@@ -136,6 +137,7 @@ func TestListBucketMatchesReference(t *testing.T) {
 // The reference crashes here (ChecksumAlgorithm is outside the header);
 // ours leaves members outside the header out.
 func TestListBucketCSVAndTSV(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.populate()
 	r := e.ok("list-bucket", "my-bucket", "--csv", "--urls")
@@ -167,6 +169,7 @@ func (w *firstWrite) Write(p []byte) (int, error) {
 // page is printed before the second is asked for: a proxy holds the second
 // ListObjectsV2 request until output has appeared (or 10 s have passed).
 func TestListBucketPaginatesAndStreams(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("big")
 	var keys []string
@@ -191,10 +194,10 @@ func TestListBucketPaginatesAndStreams(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL
 	var errOut bytes.Buffer
-	code := Run(context.Background(), []string{"list-bucket", "big", "--nl"},
-		&IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut})
+	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: &errOut},
+		"list-bucket", "big", "--nl")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
@@ -216,6 +219,7 @@ func TestListBucketPaginatesAndStreams(t *testing.T) {
 }
 
 func TestListBucketErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("list-bucket", "no-such-bucket")
 	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {

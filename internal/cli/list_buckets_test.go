@@ -45,6 +45,7 @@ func (e *e2e) acctSetUpBuckets() {
 }
 
 func TestListBuckets(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.ok("list-buckets")
 	if r.Stdout != "[]\n" {
@@ -92,6 +93,7 @@ func TestListBuckets(t *testing.T) {
 }
 
 func TestListBucketsErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("list-buckets", "--nl", "--endpoint-url", "http://127.0.0.1:1")
 	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: ") || r.Stdout != "" {

@@ -79,6 +79,7 @@ func (e *e2e) acctSetUpRoles() *acctNormalizer {
 }
 
 func TestListRoles(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.ok("list-roles")
 	if r.Stdout != "[]\n" {
@@ -121,6 +122,7 @@ func TestListRoles(t *testing.T) {
 // (moto honours MaxItems on these calls); --details keeps listing order
 // although several roles are fetched at once.
 func TestListRolesPaginates(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	for i := 0; i < 11; i++ {
 		e.acctCreateRole(nil, &iam.CreateRoleInput{RoleName: aws.String(fmt.Sprintf("role-%02d", i))})

@@ -8,6 +8,7 @@ import (
 // Tags that create --tag sets are shown by list-users --tags and
 // list-buckets --tags (ListUsers and ListBuckets leave them out).
 func TestListTags(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.ok("create", "tag-list-bucket", "-c", "--tag", "team=data")
 	e.ok("create", "plain-bucket", "-c")

@@ -19,6 +19,7 @@ func (e *e2e) acctPutUserPolicy(user, name, doc string) {
 }
 
 func TestListUserPolicies(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.ok("list-user-policies")
 	if r.Stdout != "" {

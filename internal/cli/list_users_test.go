@@ -85,6 +85,7 @@ func (e *e2e) acctCreateUser(n *acctNormalizer, in *iam.CreateUserInput) {
 }
 
 func TestListUsers(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.ok("list-users")
 	if r.Stdout != "[]\n" {
@@ -120,6 +121,7 @@ func TestListUsers(t *testing.T) {
 // TestListUsersPaginates lists more users than fit on a page. moto 5.2
 // ignores MaxItems on ListUsers, so a fake IAM serves the pages.
 func TestListUsersPaginates(t *testing.T) {
+	t.Parallel()
 	fake := &acctFakeIAM{total: 7, pageSize: 3}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -140,7 +142,7 @@ func TestListUsersPaginates(t *testing.T) {
 		t.Errorf("got users %v, want %s", got, want)
 	}
 	fake.mu.Lock()
-	pages := fake.pages
+	pages := len(fake.pages)
 	fake.mu.Unlock()
 	if pages != 3 {
 		t.Errorf("%d pages fetched, want 3", pages)
@@ -150,6 +152,7 @@ func TestListUsersPaginates(t *testing.T) {
 // TestListUsersFailsMidway: a page that fails after the first was printed
 // ends the command with the AWS error and exit 1, no crash.
 func TestListUsersFailsMidway(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(&acctFakeIAM{total: 500, pageSize: 100, failPage: 2})
 	defer srv.Close()
 	r := run(t, "", "list-users", "--csv", "--endpoint-url", srv.URL)
@@ -162,6 +165,7 @@ func TestListUsersFailsMidway(t *testing.T) {
 }
 
 func TestListUsersErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	r := e.run("list-users", "extra")
 	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Got unexpected extra argument (extra)") {
@@ -176,14 +180,19 @@ func TestListUsersErrors(t *testing.T) {
 
 // acctFakeIAM serves ListUsers pages of pageSize users out of total, the way
 // IAM does (Marker / IsTruncated). beforePage, when set, runs before page
-// n (counted from 0) is answered.
+// n (counted from 0, told by the request's Marker) is answered, each time
+// it is asked for.
 type acctFakeIAM struct {
 	total, pageSize int
-	beforePage      func(n int)
+	beforePage      func(page int)
 	// failPage, when above zero, is a page answered with an AccessDenied.
 	failPage int
 	mu       sync.Mutex
-	pages    int
+	// pages are the pages asked for, counted once each: the SDK may send a
+	// request again (it retries when its connection is closed as it drains
+	// an answer it has already read), so pages are told apart by Marker, not
+	// by the order of the requests.
+	pages map[int]bool
 }
 
 func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -194,9 +203,12 @@ func (f *acctFakeIAM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := 0
 	fmt.Sscan(r.Form.Get("Marker"), &start)
+	n := start / f.pageSize
 	f.mu.Lock()
-	n := f.pages
-	f.pages++
+	if f.pages == nil {
+		f.pages = map[int]bool{}
+	}
+	f.pages[n] = true
 	f.mu.Unlock()
 	if f.beforePage != nil {
 		f.beforePage(n)
@@ -248,11 +260,12 @@ func (s *acctSignalWriter) Write(p []byte) (int, error) {
 // TestListUsersStreams proves the first page is printed before the second
 // is fetched: the fake IAM holds page two back until user 0 is on stdout.
 func TestListUsersStreams(t *testing.T) {
+	t.Parallel()
 	for _, flag := range []string{"", "--nl", "--csv"} {
 		out := &acctSignalWriter{want: "user-000000", seen: make(chan struct{})}
 		fake := &acctFakeIAM{total: 250, pageSize: 100}
-		fake.beforePage = func(n int) {
-			if n == 1 {
+		fake.beforePage = func(page int) {
+			if page == 1 {
 				select {
 				case <-out.seen:
 				case <-time.After(10 * time.Second):

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,7 +16,7 @@ import (
 // The real binary stops cleanly on SIGINT and SIGTERM: exit 0, the
 // shutdown line, the port closed.
 func TestLocalserverBinarySignals(t *testing.T) {
-	bin := testenv.Binary(t)
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-signal")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
@@ -26,7 +25,7 @@ func TestLocalserverBinarySignals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(bin, "localserver", "ls-signal", "-d", "15m", "-p", fmt.Sprint(port), "--host", "127.0.0.1")
+			cmd := e.binaryCmd("localserver", "ls-signal", "-d", "15m", "-p", fmt.Sprint(port), "--host", "127.0.0.1")
 			stderr, _ := cmd.StderrPipe()
 			var stdout strings.Builder
 			cmd.Stdout = &stdout

@@ -64,13 +64,14 @@ type lsServer struct {
 
 var servingLine = regexp.MustCompile(`at (http://\S+):(\d+)/\n`)
 
-// startLocalserver runs the command with args and waits until it listens.
-func startLocalserver(t *testing.T, args ...string) *lsServer {
+// startLocalserver runs the command with args against e's moto and waits
+// until it listens.
+func startLocalserver(t *testing.T, e *e2e, args ...string) *lsServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &lsServer{t: t, stderr: &lsBuffer{}, stdout: &lsBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	streams := &IOStreams{In: strings.NewReader(""), Out: s.stdout, ErrOut: s.stderr}
-	go func() { s.done <- Run(ctx, append([]string{"localserver"}, args...), streams) }()
+	go func() { s.done <- e.exec(ctx, streams, append([]string{"localserver"}, args...)...) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(s.stderr.String(), "Press Ctrl+C to stop\n") {
 		select {
@@ -126,6 +127,7 @@ func (s *lsServer) get(path string, header ...string) (int, []byte) {
 }
 
 func TestLocalserverUsageErrors(t *testing.T) {
+	t.Parallel()
 	// Messages and exit codes as the reference gives them.
 	for _, tc := range []struct {
 		args []string
@@ -150,6 +152,7 @@ func TestLocalserverUsageErrors(t *testing.T) {
 }
 
 func TestLocalserverMissingBucket(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-present")
 	r := e.run("localserver", "ls-present", "ls-missing", "-d", "15m", "-p", "0")
@@ -160,10 +163,12 @@ func TestLocalserverMissingBucket(t *testing.T) {
 
 // The served credentials work for S3 calls, in both formats, and the
 // command prints the reference's start-up lines.
+//
+// Serial: the SDK part sets AWS_CONTAINER_CREDENTIALS_FULL_URI and the key variables (t.Setenv).
 func TestLocalserverServesWorkingCredentials(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("ls-bucket")
-	s := startLocalserver(t, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
+	s := startLocalserver(t, e, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
 	port := strings.TrimPrefix(s.URL, "http://127.0.0.1:")
 	wantStart := fmt.Sprintf(`Generating initial credentials...
 Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
@@ -283,10 +288,11 @@ Press Ctrl+C to stop
 }
 
 func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-one")
 	e.makeBucket("ls-two")
-	s := startLocalserver(t, "ls-one", "ls-two", "-d", "1h", "-p", "0", "--host", "127.0.0.1", "--read-only", "--generate-token")
+	s := startLocalserver(t, e, "ls-one", "ls-two", "-d", "1h", "-p", "0", "--host", "127.0.0.1", "--read-only", "--generate-token")
 	out := s.stderr.String()
 	if !strings.Contains(out, "Serving read-only credentials for buckets 'ls-one', 'ls-two' at ") {
 		t.Fatalf("start-up:\n%s", out)
@@ -321,14 +327,15 @@ func TestLocalserverSeveralBucketsAndToken(t *testing.T) {
 }
 
 func TestLocalserverWarnsWithoutTokenOnAllInterfaces(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-open")
-	s := startLocalserver(t, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0")
+	s := startLocalserver(t, e, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0")
 	if !strings.Contains(s.stderr.String(), "Warning: listening on 0.0.0.0:") {
 		t.Fatalf("no warning:\n%s", s.stderr.String())
 	}
 	s.stop()
-	s = startLocalserver(t, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0", "--token", "abc")
+	s = startLocalserver(t, e, "ls-open", "-d", "15m", "-p", "0", "--host", "0.0.0.0", "--token", "abc")
 	if strings.Contains(s.stderr.String(), "Warning") || strings.Contains(s.stderr.String(), "abc") {
 		t.Fatalf("warning or token shown:\n%s", s.stderr.String())
 	}
@@ -358,6 +365,7 @@ func stsFailingProxy(t *testing.T, target string, fail *bool, mu *sync.Mutex) st
 
 // A failure to get the first credentials ends the command with the AWS error.
 func TestLocalserverStartupFailure(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-fail")
 	fail, mu := true, &sync.Mutex{}
@@ -410,6 +418,7 @@ func runAWS(t *testing.T, env []string, args ...string) string {
 // The aws CLI reads the credentials through credential_process and through
 // AWS_CONTAINER_CREDENTIALS_FULL_URI (with the token).
 func TestLocalserverAWSCLI(t *testing.T) {
+	t.Parallel()
 	awsCLI(t)
 	curl, err := exec.LookPath("curl")
 	if err != nil {
@@ -420,7 +429,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 	if _, err := e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("ls-cli"), Key: aws.String("seen-by-cli.txt"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	s := startLocalserver(t, "ls-cli", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--token", "cli-secret-token")
+	s := startLocalserver(t, e, "ls-cli", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--token", "cli-secret-token")
 	assumed := "assumed-role/s3-credentials.AmazonS3FullAccess/s3.read-write.ls-cli"
 
 	t.Run("credential_process", func(t *testing.T) {
@@ -469,6 +478,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 // AssumeRole, with the server's clock moved by hand: the real source, cache
 // and handler, and the real AWS error text in the 500 body.
 func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-flaky")
 	fail, mu := false, &sync.Mutex{}
@@ -574,6 +584,7 @@ func (c countingSTS) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, op
 }
 
 func TestLocalserverPortInUse(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-busy")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -592,6 +603,7 @@ func TestLocalserverPortInUse(t *testing.T) {
 // 500 concurrent clients at a cold cache, then at an expiring one, against
 // moto: exactly one real AssumeRole each time.
 func TestLocalserverConcurrentAssumeRoleCount(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-crowd")
 	var calls atomic.Int64

@@ -170,6 +170,7 @@ func TestReservedBucketNamesRefusedForNewBuckets(t *testing.T) {
 // message, and creates nothing.
 func TestCreateRefusesReservedNameLikeItsDryRun(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	for _, name := range []string{"xn--bucket", "Legacy_Name"} {
 		dry := run(t, "", "create", name, "-c", "--dry-run")
 		real := e.run("create", name, "-c")

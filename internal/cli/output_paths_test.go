@@ -23,6 +23,7 @@ const payload = "the object's bytes"
 
 func TestGetObjectOutputThroughSymlinks(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("out")
 	e.putObj("out", "k", payload)
 	get := func(t *testing.T, path string) result {
@@ -115,6 +116,7 @@ func TestGetObjectOutputThroughSymlinks(t *testing.T) {
 
 func TestGetObjectOutputSpecialFiles(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("out")
 	e.putObj("out", "k", payload)
 	t.Run("FIFO with a reader", func(t *testing.T) {
@@ -193,6 +195,7 @@ func TestGetObjectOutputSpecialFiles(t *testing.T) {
 // replace it for the whole machine.
 func TestGetObjectOutputToOwnStdout(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("out")
 	e.putObj("out", "k", payload)
 	bin := testenv.Binary(t)
@@ -275,6 +278,7 @@ func TestGetObjectOutputPermissions(t *testing.T) {
 
 func TestGetObjectsOutputDirectory(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("out")
 	e.putObj("out", "a.txt", "A")
 	e.putObj("out", "d/b.txt", "B")
@@ -343,6 +347,7 @@ func TestGetObjectsOutputDirectory(t *testing.T) {
 // a symlink that leads out of the directory is refused.
 func TestGetObjectsOutputEntries(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("out")
 	for _, k := range []string{"to-file", "dangling", "fifo", "private", "isdir", "sub/under-file", "outside"} {
 		e.putObj("out", k, "body of "+k)
@@ -387,6 +392,7 @@ func TestGetObjectsOutputEntries(t *testing.T) {
 // said in words and the other keys are downloaded.
 func TestGetObjectsKeyConflicts(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("clash")
 	for _, k := range []string{"x", "x/y", "x/z", ".", "a/b", "a//b", "m/", "m", "fine"} {
 		e.putObj("clash", k, "body of "+k)
@@ -422,6 +428,7 @@ func TestGetObjectsKeyConflicts(t *testing.T) {
 // missing path, checked before anything is made in AWS, --force or not.
 func TestCredentialOutputRefusesSpecialFiles(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("cred-bucket")
 	e.makeUser("rotated", 1)
 	commands := map[string][]string{
@@ -509,6 +516,7 @@ func TestCredentialOutputRefusesSpecialFiles(t *testing.T) {
 // --output - is standard output, as when --output is not given.
 func TestCredentialOutputDash(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("cred-bucket")
 	e.makeUser("rotated", 1)
 	dir := t.TempDir()

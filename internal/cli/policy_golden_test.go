@@ -48,6 +48,7 @@ var referenceCases = []struct {
 	{"conflict", []string{"create", "bucket-a", "--dry-run", "--read-only", "--write-only"}},
 }
 
+// Serial: it sets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (t.Setenv).
 func TestMatchesReferenceWithoutAWS(t *testing.T) {
 	// No AWS configuration at all: these commands must not need any.
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
@@ -86,6 +87,7 @@ func TestMatchesReferenceWithoutAWS(t *testing.T) {
 }
 
 func TestPolicyFromStdin(t *testing.T) {
+	t.Parallel()
 	r := run(t, policyFileLiteral, "create", "bkt-x", "--dry-run", "--policy", "-")
 	if r.Code != 0 || !strings.Contains(r.Stdout, `"arn:aws:s3:::bkt-x/*"`) {
 		t.Fatalf("exit %d stdout %s stderr %s", r.Code, r.Stdout, r.Stderr)
@@ -110,6 +112,7 @@ func TestPolicyFromStdin(t *testing.T) {
 // The reference substituted only the last bucket's name into the session
 // policy; each bucket gets its own statements here.
 func TestDryRunDurationPolicySubstitutesEveryBucket(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "create", "bucket-a", "bucket-b", "--dry-run", "-d", "1h", "--policy", policyFileLiteral)
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
@@ -122,6 +125,7 @@ func TestDryRunDurationPolicySubstitutesEveryBucket(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		msg  string
@@ -145,6 +149,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestValidationBeforeAnyAWSCall(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("b", 30)
 	for _, tc := range []struct {
 		args []string
@@ -161,6 +166,7 @@ func TestValidationBeforeAnyAWSCall(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "--version")
 	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "s3-credentials, version ") {
 		t.Errorf("exit %d stdout %q", r.Code, r.Stdout)

@@ -209,6 +209,7 @@ func (f postForm) post(t *testing.T, name, content string) *http.Response {
 
 func TestPresignPost(t *testing.T) {
 	e := newE2E(t)
+	e.serialEnv()
 	e.makeBucket("share-bucket")
 	r := e.ok("presign-post", "share-bucket", "--prefix", "uploads/", "--max-size", "1KB", "--content-type", "text/plain", "--expires", "2h")
 	f := parseForm(t, r.Stdout)

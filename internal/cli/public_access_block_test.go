@@ -6,6 +6,7 @@ import (
 )
 
 func TestPublicAccessBlock(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("pab-bucket")
 
@@ -37,6 +38,7 @@ func TestPublicAccessBlock(t *testing.T) {
 }
 
 func TestPublicAccessBlockErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.acctBucket("pab-bucket")
 	for _, tc := range []struct {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestPutObjectFileAndContentType(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt")
 	dir := t.TempDir()
@@ -39,9 +40,10 @@ func TestPutObjectFileAndContentType(t *testing.T) {
 }
 
 func TestPutObjectStdin(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("bkt")
-	r := run(t, "Hello\n", "put-object", "bkt", "hello.txt", "-", "-s")
+	r := e.runStdin("Hello\n", "put-object", "bkt", "hello.txt", "-", "-s")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
@@ -49,14 +51,15 @@ func TestPutObjectStdin(t *testing.T) {
 	if body != "Hello\n" {
 		t.Errorf("got %q", body)
 	}
-	r = run(t, "<h1>Hi</h1>", "put-object", "bkt", "hello.html", "-", "--content-type", "text/html", "-s")
+	r = e.runStdin("<h1>Hi</h1>", "put-object", "bkt", "hello.html", "-", "--content-type", "text/html", "-s")
 	if _, ctype := e.objGet("bkt", "hello.html"); r.Code != 0 || ctype != "text/html" {
 		t.Errorf("exit %d, content type %q", r.Code, ctype)
 	}
 }
 
 func TestPutObjectErrors(t *testing.T) {
-	newE2E(t)
+	t.Parallel()
+	e := newE2E(t)
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		args []string
@@ -68,7 +71,7 @@ func TestPutObjectErrors(t *testing.T) {
 		{[]string{"bkt", "k"}, 2, "Error: Missing argument 'PATH'.\n"},
 		{[]string{"no-such-bucket", "k", "-", "-s"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
 	} {
-		r := run(t, "x", append([]string{"put-object"}, tc.args...)...)
+		r := e.runStdin("x", append([]string{"put-object"}, tc.args...)...)
 		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) {
 			t.Errorf("%v: got %d %q", tc.args, r.Code, r.Stderr)
 		}

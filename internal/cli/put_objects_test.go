@@ -29,6 +29,8 @@ func localTree(t *testing.T) string {
 }
 
 // The reference's test_put_objects cases, plus keys from an absolute path.
+//
+// Serial: localTree changes the working directory (t.Chdir), relative paths are the point.
 func TestPutObjectsKeys(t *testing.T) {
 	e := newE2E(t)
 	n := 0
@@ -59,6 +61,7 @@ func TestPutObjectsKeys(t *testing.T) {
 	}
 }
 
+// Serial: localTree changes the working directory (t.Chdir).
 func TestPutObjectsAbsoluteDirAndContent(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("my-bucket")
@@ -76,6 +79,7 @@ func TestPutObjectsAbsoluteDirAndContent(t *testing.T) {
 	}
 }
 
+// Serial: localTree changes the working directory (t.Chdir).
 func TestPutObjectsDryRun(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("my-bucket")
@@ -92,6 +96,7 @@ func TestPutObjectsDryRun(t *testing.T) {
 	}
 }
 
+// Serial: localTree changes the working directory (t.Chdir).
 func TestPutObjectsErrors(t *testing.T) {
 	e := newE2E(t)
 	localTree(t)

@@ -99,18 +99,24 @@ var commands []func(*Factory) *cobra.Command
 func register(newCmd func(*Factory) *cobra.Command) { commands = append(commands, newCmd) }
 
 // Run executes the tool with args and returns the process exit code.
-func Run(ctx context.Context, args []string, streams *IOStreams) (code int) {
+func Run(ctx context.Context, args []string, streams *IOStreams) int {
+	return execute(ctx, NewFactory(streams), args)
+}
+
+// execute is Run with a factory the caller made: tests give one run its own
+// settings on it (a default endpoint, a shorter retry backoff) instead of
+// changing the environment or package variables, so runs can go in parallel.
+func execute(ctx context.Context, f *Factory, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(streams.ErrOut, "Error: internal error: %v\n", r)
+			fmt.Fprintf(f.IO.ErrOut, "Error: internal error: %v\n", r)
 			code = 1
 		}
 	}()
-	f := NewFactory(streams)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
-	return ExitCode(err, cmd, streams.ErrOut)
+	return ExitCode(err, cmd, f.IO.ErrOut)
 }
 
 // ExitCode prints err as the user should see it and returns the exit code:

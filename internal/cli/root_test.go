@@ -8,6 +8,7 @@ import (
 // Every command that talks to AWS takes the common options, with the
 // reference's short form -a for --auth.
 func TestCommonAWSFlagsOnEveryAWSCommand(t *testing.T) {
+	t.Parallel()
 	root := NewRootCmd(NewFactory(&IOStreams{}))
 	offline := map[string]bool{"policy": true, "help": true, "completion": true}
 	for _, c := range root.Commands() {
@@ -26,6 +27,7 @@ func TestCommonAWSFlagsOnEveryAWSCommand(t *testing.T) {
 }
 
 func TestHelpListsAWSOptionsApart(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "create", "--help")
 	if r.Code != 0 {
 		t.Fatalf("exit %d", r.Code)
@@ -44,6 +46,7 @@ func TestHelpListsAWSOptionsApart(t *testing.T) {
 }
 
 func TestVersionNamesTheCommit(t *testing.T) {
+	t.Parallel()
 	old := commit
 	defer func() { commit = old }()
 	commit = "0123456789ab"

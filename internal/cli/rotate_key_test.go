@@ -85,6 +85,7 @@ func newKeyOf(t *testing.T, status map[string]string, old ...string) string {
 }
 
 func TestRotateKey(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		flags   []string
@@ -115,6 +116,7 @@ func TestRotateKey(t *testing.T) {
 			"Note: the old access key OLD0 still works; use --deactivate-old or --delete-old to retire it\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			old := e.makeUser("alice", tc.oldKeys)
 			if tc.inactive >= 0 {
@@ -152,6 +154,7 @@ func TestRotateKey(t *testing.T) {
 
 // The exact output, in both formats, keys and times normalised.
 func TestRotateKeyGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -161,6 +164,7 @@ func TestRotateKeyGolden(t *testing.T) {
 		{"rotate-ini-long", []string{"rotate-key", "alice", "--format", "ini"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			e.makeUser("alice", 1)
 			r := e.ok(tc.args...)
@@ -176,6 +180,7 @@ func normalizeKeyIDs(s string) string {
 }
 
 func TestRotateKeyTwoKeysRefused(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		flags    []string
@@ -188,6 +193,7 @@ func TestRotateKeyTwoKeysRefused(t *testing.T) {
 		{"delete, both active", []string{"--delete-old"}, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newE2E(t)
 			old := e.makeUser("alice", 2)
 			if tc.inactive >= 0 {
@@ -225,6 +231,7 @@ func TestRotateKeyTwoKeysRefused(t *testing.T) {
 }
 
 func TestRotateKeyErrors(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	e.makeUser("alice", 1)
 	for _, tc := range []struct {
@@ -264,11 +271,12 @@ func (failingWriter) Write([]byte) (int, error) {
 
 // A key that could not be printed is deleted again, and old keys are kept.
 func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
+	t.Parallel()
 	e := newE2E(t)
 	old := e.makeUser("alice", 1)
 	var errOut bytes.Buffer
-	code := Run(context.Background(), []string{"rotate-key", "alice", "--delete-old"},
-		&IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut})
+	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut},
+		"rotate-key", "alice", "--delete-old")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
@@ -285,6 +293,7 @@ func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 }
 
 func TestRotateKeyHelp(t *testing.T) {
+	t.Parallel()
 	r := run(t, "", "rotate-key", "--help")
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)

@@ -1,8 +1,10 @@
 // Package testenv starts the real AWS-compatible servers tests run against.
 // moto (python3 -m moto.server) serves IAM, STS and S3 on one loopback
-// port. One server is started per test binary, on first use, and stopped by
-// Run when the tests end. Where moto is missing, tests that need it skip
-// saying how to install it, except under CI (CI=true), where they fail.
+// port. Each test binary keeps a small pool of moto servers, started on
+// demand and stopped by Run when the tests end; a test takes one for itself,
+// so tests that each need a server can run in parallel. Where moto is
+// missing, tests that need it skip saying how to install it, except under CI
+// (CI=true), where they fail.
 package testenv
 
 import (
@@ -14,7 +16,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,13 +30,10 @@ import (
 type Moto struct {
 	URL string
 	cmd *exec.Cmd
-	log *bytes.Buffer
+	log *syncBuffer
 }
 
 var (
-	motoOnce sync.Once
-	motoSrv  *Moto
-	motoErr  error
 	cleanups []func()
 	cleanMu  sync.Mutex
 )
@@ -67,16 +68,88 @@ func Unavailable(t testing.TB, what, hint string) {
 	t.Skipf("%s not available (%s)", what, hint)
 }
 
-// StartMoto returns the shared moto server with its state wiped, starting
-// it on first use.
+// MotoServersEnv names the variable that sets how many moto servers a test
+// binary may run at once. A parallel test holds one while it runs, so more
+// servers than `go test -parallel` (GOMAXPROCS by default) never help.
+const MotoServersEnv = "S3C_MOTO_SERVERS"
+
+// motoPool hands out moto servers, one test at a time each. It starts a new
+// server only when every started one is taken, up to its size.
+var motoPool struct {
+	once  sync.Once
+	idle  chan *Moto    // started servers nobody holds
+	slots chan struct{} // one token per server that may still be started
+
+	mu   sync.Mutex
+	err  error               // why moto could not start; then no test tries again
+	held map[testing.TB]bool // the tests holding a server
+}
+
+// MotoServers is the size of the pool: $S3C_MOTO_SERVERS, else GOMAXPROCS
+// (the default -parallel) up to 4, which is 2 on a 2-core machine.
+func MotoServers() int {
+	if n, err := strconv.Atoi(os.Getenv(MotoServersEnv)); err == nil && n > 0 {
+		return n
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
+// StartMoto gives the test a moto server of its own, with all state wiped,
+// for as long as the test (and its subtests) run; it goes back to the pool
+// when the test ends. A test holds at most one: taking a second while
+// holding one could wait forever for a free server.
 func StartMoto(t testing.TB) *Moto {
 	t.Helper()
-	motoOnce.Do(func() { motoSrv, motoErr = startMoto() })
-	if motoErr != nil {
-		Unavailable(t, "moto", fmt.Sprintf("%v; install it with: pip install 'moto[server]'", motoErr))
+	p := &motoPool
+	p.mu.Lock()
+	twice := p.held[t]
+	p.mu.Unlock()
+	if twice {
+		t.Fatal("testenv: a test takes one moto server; call its Reset to wipe it")
 	}
-	motoSrv.Reset(t)
-	return motoSrv
+	p.once.Do(func() {
+		p.held = map[testing.TB]bool{}
+		n := MotoServers()
+		p.idle = make(chan *Moto, n)
+		p.slots = make(chan struct{}, n)
+		for range n {
+			p.slots <- struct{}{}
+		}
+	})
+	var m *Moto
+	select {
+	case m = <-p.idle:
+	default:
+		select {
+		case m = <-p.idle:
+		case <-p.slots:
+			p.mu.Lock()
+			err := p.err
+			p.mu.Unlock()
+			if err == nil {
+				if m, err = startMoto(); err != nil {
+					p.mu.Lock()
+					p.err = err
+					p.mu.Unlock()
+				}
+			}
+			if err != nil {
+				p.slots <- struct{}{}
+				Unavailable(t, "moto", fmt.Sprintf("%v; install it with: pip install 'moto[server]'", err))
+			}
+		}
+	}
+	p.mu.Lock()
+	p.held[t] = true
+	p.mu.Unlock()
+	t.Cleanup(func() {
+		p.mu.Lock()
+		delete(p.held, t)
+		p.mu.Unlock()
+		p.idle <- m
+	})
+	m.Reset(t)
+	return m
 }
 
 // Reset wipes all of moto's state.
@@ -87,11 +160,38 @@ func (m *Moto) Reset(t testing.TB) {
 		t.Fatalf("reset moto: %v", err)
 	}
 	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset moto: %s", resp.Status)
+	}
 }
 
 // Log is what the server printed so far, for failure messages.
 func (m *Moto) Log() string { return m.log.String() }
 
+// syncBuffer is a bytes.Buffer a server writes to while tests read it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// motoListening is the line werkzeug, moto's server, prints once it listens.
+var motoListening = regexp.MustCompile(`Running on (http://127\.0\.0\.1:[0-9]+)`)
+
+// startMoto starts a server on a port the system picks (port 0), so servers
+// started at once never race for a port, and reads the port from the line
+// the server prints when it listens.
 func startMoto() (*Moto, error) {
 	python := os.Getenv("PYTHON")
 	if python == "" {
@@ -103,27 +203,44 @@ func startMoto() (*Moto, error) {
 	if out, err := exec.Command(python, "-c", "import moto.server, flask").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("python module moto.server not importable: %s", strings.TrimSpace(lastLine(string(out))))
 	}
-	port, err := FreePort()
-	if err != nil {
-		return nil, err
-	}
-	var log bytes.Buffer
-	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	cmd.Stdout = &log
-	cmd.Stderr = &log
+	log := &syncBuffer{}
+	cmd := exec.Command(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0")
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "PYTHONUNBUFFERED=1")
+	cmd.Stdout = log
+	cmd.Stderr = log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, log: &log}
-	atExit(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	exited := make(chan struct{})
+	go func() {
 		_ = cmd.Wait()
-	})
+		close(exited)
+	}()
+	stop := func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		<-exited
+	}
 	// Importing moto takes seconds, and over 40 on a loaded 2-core machine.
-	if err := WaitHTTP(m.URL+"/moto-api/", 120*time.Second); err != nil {
-		return nil, fmt.Errorf("moto did not start: %v\n%s", err, log.String())
+	deadline := time.After(120 * time.Second)
+	var url string
+	for url == "" {
+		select {
+		case <-exited:
+			return nil, fmt.Errorf("moto did not start:\n%s", log.String())
+		case <-deadline:
+			stop()
+			return nil, fmt.Errorf("moto did not say where it listens within 120s:\n%s", log.String())
+		case <-time.After(50 * time.Millisecond):
+			if m := motoListening.FindStringSubmatch(log.String()); m != nil {
+				url = m[1]
+			}
+		}
+	}
+	m := &Moto{URL: url, cmd: cmd, log: log}
+	atExit(stop)
+	if err := WaitHTTP(m.URL+"/moto-api/", 30*time.Second); err != nil {
+		return nil, fmt.Errorf("moto did not answer: %v\n%s", err, log.String())
 	}
 	return m, nil
 }
