@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	awsmiddle "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -123,7 +124,10 @@ func notAWS(service, op, method string, resp *http.Response, br *bufio.Reader) s
 		}
 		return ""
 	}
-	head, _ := br.Peek(sniffLen)
+	head, err := br.Peek(sniffLen)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return "" // cut short or silent: reading it says so
+	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(text) == 0 {
 		if service != "S3" || s3Roots[op] != "" && resp.StatusCode < 300 {
@@ -263,8 +267,8 @@ func hasAmzHeader(h http.Header) bool {
 	return false
 }
 
-// watchedBody turns a silence in the middle of an answer into a
-// NetworkError that names the endpoint.
+// watchedBody turns a silence in the middle of an answer, or an answer
+// cut short, into a NetworkError that names the endpoint.
 type watchedBody struct {
 	io.Reader
 	closer   io.Closer
@@ -274,8 +278,12 @@ type watchedBody struct {
 func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.Reader.Read(p)
 	var te *timeoutError
-	if err != nil && errors.As(err, &te) {
+	switch {
+	case err == nil || err == io.EOF:
+	case errors.As(err, &te):
 		err = &NetworkError{Endpoint: b.endpoint, Timeout: te.after, phase: phaseBody, Err: err}
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		err = &NetworkError{Endpoint: b.endpoint, phase: phaseBroken, Err: err}
 	}
 	return n, err
 }

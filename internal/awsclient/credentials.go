@@ -61,7 +61,7 @@ func imdsReason(err error) string {
 	case strings.Contains(err.Error(), "AWS_EC2_METADATA_DISABLED"):
 		return "turned off by AWS_EC2_METADATA_DISABLED"
 	case errors.As(err, &ne) || errors.As(err, &send):
-		return "no answer: not on EC2"
+		return "no answer, so not on EC2"
 	}
 	return "no instance role"
 }

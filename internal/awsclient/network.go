@@ -169,6 +169,7 @@ const (
 	phaseRead          // waiting for an answer
 	phaseWrite         // sending the request
 	phaseBody          // in the middle of an answer
+	phaseBroken        // the answer was cut short
 )
 
 // timeoutError is a timeout on a connection, before the endpoint is known.
@@ -218,6 +219,8 @@ func (e *NetworkError) Error() string {
 		msg = e.Endpoint + " went silent for " + Seconds(e.Timeout) + " in the middle of an answer (--read-timeout)"
 	case e.Timeout > 0:
 		msg = "no answer from " + e.Endpoint + " within " + Seconds(e.Timeout) + " (--read-timeout)"
+	case e.phase == phaseBroken:
+		msg = "the answer from " + e.Endpoint + " broke off half-way: " + rootCause(e.Err)
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
 		msg = "could not connect to " + e.Endpoint + ": connection refused"
 	default:

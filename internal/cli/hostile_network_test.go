@@ -205,7 +205,7 @@ func portal(w http.ResponseWriter, r *http.Request) {
 // errorLine is the pattern of an error line saying core, after what a
 // command may put before it: the file it was uploading, the attempts.
 func errorLine(core string) *regexp.Regexp {
-	return regexp.MustCompile(`^Error: (uploading [^:]+: )?(gave up after \d+ attempts: )?` + core)
+	return regexp.MustCompile(`^Error: (Failed to start server: )?(uploading [^:]+: )?(gave up after \d+ attempts: )?` + core)
 }
 
 // checkFailure checks what every failing run must look like: exit 1, one
@@ -798,6 +798,31 @@ func TestHostileForbiddenBucketWithBadKey(t *testing.T) {
 			if n := p.count("CreateBucket") + p.count("PUT /nonexist"); n != 0 {
 				t.Errorf("tried to create the bucket")
 			}
+		})
+	}
+}
+
+// An answer cut short by a closed connection: every command says so (after
+// retrying), instead of the SDK's decoding error. The uploads are left out:
+// their answer is complete once its 200 has come, and get-object has
+// already passed on the bytes that came.
+func TestHostileEveryCommandCutShort(t *testing.T) {
+	ep := cutShortURL(t)
+	want := errorLine(`the answer from ` + regexp.QuoteMeta(ep) + ` broke off half-way: (unexpected EOF|connection reset by peer)$`)
+	for _, c := range awsCommands(t) {
+		if strings.HasPrefix(c.name, "put-object") {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			r, _ := runTimed(t, append(append(c.args, "--endpoint-url", ep), fast...)...)
+			stdout := c.stdout
+			if c.name == "get-object" {
+				stdout = r.Stdout
+				if !strings.HasPrefix(cutShortBody, stdout) {
+					t.Errorf("stdout %q", stdout)
+				}
+			}
+			checkFailureOut(t, r, want, stdout)
 		})
 	}
 }
