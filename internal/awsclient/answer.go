@@ -112,15 +112,34 @@ var s3Roots = map[string]string{
 	"UploadPartCopy":        "CopyPartResult",
 }
 
+// s3NoDocument are S3 calls whose answer has no document: an empty body
+// (moto's PutBucketPolicy says "True"), or an <Error> in a 200.
+var s3NoDocument = map[string]bool{
+	"PutObject": true, "UploadPart": true, "DeleteObject": true, "AbortMultipartUpload": true,
+	"CreateBucket": true, "DeleteBucket": true, "PutBucketPolicy": true, "DeleteBucketPolicy": true,
+	"PutBucketCors": true, "DeleteBucketCors": true, "PutBucketTagging": true, "PutBucketWebsite": true,
+	"PutBucketVersioning": true, "PutPublicAccessBlock": true, "PutBucketAcl": true,
+}
+
 // notAWS says what the answer is when it is not one of service's, or "".
 func notAWS(service, op, method string, resp *http.Response, br *bufio.Reader) string {
 	htmlType := strings.HasPrefix(strings.ToLower(resp.Header.Get("Content-Type")), "text/html")
-	if method == http.MethodHead || (service == "S3" && op == "GetObject" && resp.StatusCode < 300) {
-		// No body to look at, or the object's own bytes (which may well
-		// be an HTML page). An AWS answer always has x-amz(n) headers, an
-		// object's also an ETag.
-		if htmlType && resp.Header.Get("ETag") == "" && !hasAmzHeader(resp.Header) {
+	noS3Headers := resp.Header.Get("ETag") == "" && !hasAmzHeader(resp.Header)
+	if method == http.MethodHead {
+		// No body to look at. An AWS answer always has x-amz(n) headers.
+		if htmlType && noS3Headers {
 			return "an HTML page"
+		}
+		return ""
+	}
+	if service == "S3" && op == "GetObject" && resp.StatusCode < 300 {
+		// The object's own bytes, which may well be an HTML page: judged
+		// by the headers. S3 sends an object with its ETag, always.
+		switch {
+		case noS3Headers && htmlType:
+			return "an HTML page"
+		case noS3Headers:
+			return "a body without an ETag or any x-amz- header"
 		}
 		return ""
 	}
@@ -136,16 +155,22 @@ func notAWS(service, op, method string, resp *http.Response, br *bufio.Reader) s
 		return ""
 	}
 	if service == "S3" && op == "GetBucketPolicy" && resp.StatusCode < 300 {
-		if text[0] == '<' {
-			return describeMarkup(text)
+		if text[0] != '<' {
+			return "" // the policy's JSON
 		}
-		return "" // the policy's JSON
+		if root, isHTML := rootElement(text); root != "" && !isHTML {
+			return "XML whose root element is <" + root + ">, where S3 answers GetBucketPolicy with the policy's JSON"
+		}
+		return describeMarkup(text)
 	}
 	root, isHTML := rootElement(text)
 	if isHTML {
 		return describeMarkup(text)
 	}
 	want := expectedRoots(service, op, resp.StatusCode)
+	if want == nil && service == "S3" && s3NoDocument[op] && root != "" && root != "Error" {
+		return "XML whose root element is <" + root + ">, where S3 answers " + op + " with no document"
+	}
 	if want == nil {
 		return "" // any body but a page will do
 	}

@@ -826,3 +826,22 @@ func TestHostileEveryCommandCutShort(t *testing.T) {
 		})
 	}
 }
+
+// XML of another shape, 200 to every request: no command takes it for an
+// answer (an empty listing, a success).
+func TestHostileEveryCommandGarbageXML(t *testing.T) {
+	ep := answeringURL(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		if r.Method != http.MethodHead {
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Nonsense><Key>x</Key></Nonsense>`)
+		}
+	})
+	want := errorLine(regexp.QuoteMeta(ep) + ` did not answer like AWS (S3|IAM|STS): [A-Za-z0-9]+ got HTTP 200 with ` +
+		`(XML whose root element is <Nonsense>, (not <[A-Za-z]+>( or <[A-Za-z]+>)?|where S3 answers [A-Za-z]+ with (no document|the policy's JSON))|a body without an ETag or any x-amz- header); check --endpoint-url`)
+	for _, c := range awsCommands(t) {
+		t.Run(c.name, func(t *testing.T) {
+			r, _ := runTimed(t, append(append(c.args, "--endpoint-url", ep), fast...)...)
+			checkFailureOut(t, r, want, c.stdout)
+		})
+	}
+}
