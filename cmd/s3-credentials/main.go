@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -13,6 +15,10 @@ import (
 )
 
 func main() {
+	// net/http reports protocol oddities of a misbehaving server through
+	// the standard logger ("Unsolicited response received on idle HTTP
+	// channel"); the tool says what went wrong as its error instead.
+	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// After the first Ctrl-C cancels the work, a second one ends the

@@ -61,7 +61,7 @@ func TestBinaryExitCodes(t *testing.T) {
 		{[]string{"policy", "bkt-a", "bkt-b", "--public-bucket"}, 1},
 		{[]string{"create", "bkt", "--statement", "\xff\xfe{"}, 2},
 		{[]string{"create", strings.Repeat("x", 300), "--dry-run"}, 2},
-		{[]string{"whoami", "--auth", "/nonexistent/file"}, 1},
+		{[]string{"whoami", "--auth", "/nonexistent/file"}, 2}, // as click.File: a usage error
 	} {
 		r := runBin(t, "", nil, tc.args...)
 		if r.code != tc.code {

@@ -11,15 +11,20 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
@@ -39,6 +44,10 @@ type Options struct {
 	// DefaultMaxBackoff. No flag sets it: tests that inject failures
 	// shorten it for their own runs.
 	MaxBackoff time.Duration
+	// ConnectTimeout and ReadTimeout bound every call (see network.go):
+	// zero means the default, NoTimeout none.
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
 }
 
 // Clients are the three services the tool talks to, sharing one configuration.
@@ -67,30 +76,40 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 		if o.AccessKey != "" || o.SecretKey != "" || o.SessionToken != "" {
 			return aws.Config{}, ErrAuthConflict
 		}
-		var data []byte
-		var err error
-		if o.AuthFile == "-" {
-			data, err = io.ReadAll(stdin)
-		} else {
-			data, err = os.ReadFile(o.AuthFile)
-		}
+		data, err := input.ReadFile(o.AuthFile, stdin)
 		if err != nil {
-			return aws.Config{}, fmt.Errorf("could not read --auth file: %w", unwrapPathError(err))
+			return aws.Config{}, &AuthFileError{Path: o.AuthFile, Err: err}
 		}
 		creds, err = ParseAuth(data)
+		if creds == (StaticCredentials{}) && (err == nil || errors.Is(err, ErrNoKeysInAuth)) {
+			name := "'" + o.AuthFile + "'"
+			if o.AuthFile == "-" {
+				name = "on standard input"
+			}
+			return aws.Config{}, errors.New("--auth file " + name + " holds no credentials: " + noKeysWhy)
+		}
 		if err != nil {
 			return aws.Config{}, err
 		}
 	}
 
-	var loadOpts []func(*config.LoadOptions) error
+	t := resolveTimeouts(o)
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(loadHTTPClient(t)),
+		// Nothing of the SDK's own reaches standard error: what goes wrong
+		// comes back as an error, and is said once.
+		config.WithLogger(logging.Nop{}),
+		config.WithClientLogMode(0),
+		config.WithAPIOptions([]func(*middleware.Stack) error{addNetworkMiddleware}),
+	}
 	if o.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(o.Profile))
 	}
 	if o.Region != "" {
 		loadOpts = append(loadOpts, config.WithRegion(o.Region))
 	}
-	if creds.AccessKeyID != "" || creds.SecretAccessKey != "" || creds.SessionToken != "" {
+	explicit := creds.AccessKeyID != "" || creds.SecretAccessKey != "" || creds.SessionToken != ""
+	if explicit {
 		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
 			return aws.Config{}, errors.New("both an access key and a secret key are needed (--access-key and --secret-key, or both in the --auth file)")
 		}
@@ -98,11 +117,23 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 			credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		return aws.Config{}, fmt.Errorf("profile %q not found in %s or %s", noProfile.Profile,
+			shortPath(envOr("AWS_SHARED_CREDENTIALS_FILE", config.DefaultSharedCredentialsFilename())),
+			shortPath(envOr("AWS_CONFIG_FILE", config.DefaultSharedConfigFilename())))
+	}
 	if err != nil {
 		return aws.Config{}, err
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
+	}
+	if !explicit {
+		cfg = withNoCredentialsCheck(cfg, o)
+	}
+	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		cfg.HTTPClient = newHTTPClient(b, t, 0)
 	}
 	if o.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(o.EndpointURL)
@@ -124,13 +155,36 @@ func New(cfg aws.Config) *Clients {
 	}
 }
 
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
-	}
-	return err
+// AuthFileError is an --auth file that cannot be read: missing,
+// unreadable, a directory, or too large to be one.
+type AuthFileError struct {
+	Path string
+	Err  error
 }
+
+func (e *AuthFileError) Error() string { return "'" + e.Path + "': " + e.Reason() }
+func (e *AuthFileError) Unwrap() error { return e.Err }
+
+// Reason words the failure as Python's strerror does ("No such file or
+// directory"), which is how the reference's click.File said it.
+func (e *AuthFileError) Reason() string {
+	var errno syscall.Errno
+	if errors.As(e.Err, &errno) {
+		s := errno.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	var pe *os.PathError
+	if errors.As(e.Err, &pe) {
+		return pe.Err.Error()
+	}
+	return e.Err.Error()
+}
+
+// ErrNoKeysInAuth is an --auth file that is readable but holds no keys:
+// falling back to other credentials would act as someone else.
+var ErrNoKeysInAuth = errors.New("--auth file holds no credentials: " + noKeysWhy)
+
+const noKeysWhy = "it needs JSON with AccessKeyId and SecretAccessKey, or an INI section with aws_access_key_id and aws_secret_access_key"
 
 // ParseAuth reads credentials from an --auth file: JSON with AccessKeyId,
 // SecretAccessKey and SessionToken, or INI where the first section holding
@@ -159,7 +213,13 @@ func ParseAuth(data []byte) (StaticCredentials, error) {
 		c.AccessKeyID, err1 = get("AccessKeyId")
 		c.SecretAccessKey, err2 = get("SecretAccessKey")
 		c.SessionToken, err3 = get("SessionToken")
-		return c, errors.Join(err1, err2, err3)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return c, err
+		}
+		if c == (StaticCredentials{}) {
+			return c, ErrNoKeysInAuth
+		}
+		return c, nil
 	}
 	sections, err := parseINI(text)
 	if err != nil {
@@ -174,7 +234,7 @@ func ParseAuth(data []byte) (StaticCredentials, error) {
 			}, nil
 		}
 	}
-	return StaticCredentials{}, nil
+	return StaticCredentials{}, ErrNoKeysInAuth
 }
 
 type iniSection struct {

@@ -21,6 +21,21 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &retryErr) {
 		return "gave up after " + strconv.Itoa(retryErr.Attempt) + " attempts: " + ErrorMessage(retryErr.Err)
 	}
+	// The tool's own errors from inside the SDK's stack say it best.
+	var noCreds *NoCredentialsError
+	var invalid *InvalidCredentialsError
+	var notAWS *NotAWSError
+	var network *NetworkError
+	switch {
+	case errors.As(err, &noCreds):
+		return noCreds.Error()
+	case errors.As(err, &invalid):
+		return invalid.Error()
+	case errors.As(err, &notAWS):
+		return notAWS.Error()
+	case errors.As(err, &network):
+		return network.Error()
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		code, msg := apiErr.ErrorCode(), apiErr.ErrorMessage()
@@ -54,8 +69,13 @@ func ErrorCode(err error) string {
 	return ""
 }
 
-// HTTPStatus is the HTTP status of the response that produced err, or 0.
+// HTTPStatus is the HTTP status of the response that produced err, or 0:
+// also 0 for an answer that was not AWS's or broke off half-way, whose
+// status says nothing.
 func HTTPStatus(err error) int {
+	if IsNotAWS(err) || IsNetworkError(err) {
+		return 0
+	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		return re.HTTPStatusCode()

@@ -3,13 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -76,17 +76,16 @@ is echoed on standard error.
 			var data []byte
 			if cmd.Flags().Changed("policy-file") {
 				var err error
-				if policyFile == "-" {
-					data, err = io.ReadAll(f.IO.In)
-				} else {
-					data, err = os.ReadFile(policyFile)
-				}
+				data, err = input.ReadFile(policyFile, f.IO.In)
 				if err != nil {
 					msg := err.Error()
+					var tooLarge *input.TooLargeError
 					if errors.Is(err, os.ErrNotExist) {
 						msg = "No such file or directory"
 					} else if errors.Is(err, os.ErrPermission) {
 						msg = "Permission denied"
+					} else if errors.As(err, &tooLarge) {
+						msg = tooLarge.Error()
 					}
 					return badParam(cmd, "policy-file", fmt.Sprintf("'%s': %s", policyFile, msg))
 				}

@@ -475,11 +475,17 @@ func TestAuthErrors(t *testing.T) {
 	}{
 		{[]string{"whoami", "-a", bad, "--access-key", "x"}, "Error: --auth cannot be used with --access-key, --secret-key or --session-token\n"},
 		{[]string{"whoami", "-a", bad}, "Error: --auth file contained invalid JSON\n"},
-		{[]string{"whoami", "-a", filepath.Join(dir, "missing")}, "Error: could not read --auth file: "},
+		// As click.File: a usage error.
+		{[]string{"whoami", "-a", filepath.Join(dir, "missing")}, "Usage: s3-credentials whoami [OPTIONS]\nTry 's3-credentials whoami --help' for help.\n\n" +
+			"Error: Invalid value for '-a' / '--auth': '" + filepath.Join(dir, "missing") + "': No such file or directory\n"},
 		{[]string{"whoami", "--access-key", "x"}, "Error: both an access key and a secret key are needed"},
 	} {
 		r := run(t, "", tc.args...)
-		if r.Code != 1 || !strings.HasPrefix(r.Stderr, tc.msg) {
+		code := 1
+		if strings.HasPrefix(tc.msg, "Usage:") {
+			code = 2
+		}
+		if r.Code != code || !strings.HasPrefix(r.Stderr, tc.msg) {
 			t.Errorf("%v: exit %d stderr %q, want %q", tc.args, r.Code, r.Stderr, tc.msg)
 		}
 	}

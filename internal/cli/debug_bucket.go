@@ -38,6 +38,9 @@ result and the next one still runs.
 			out := f.IO.Out
 			check := func(title, what string, get func() (pyjson.Map, error)) error {
 				m, err := get()
+				if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+					return err // the endpoint, not the bucket: the other checks would meet it too
+				}
 				if err != nil {
 					_, werr := fmt.Fprintf(out, "Error checking %s: %s\n", what, awsclient.BotoError(err))
 					return werr

@@ -68,6 +68,8 @@ func flagError(cmd *cobra.Command, err error) error {
 				kind = "integer"
 			case "bool":
 				kind = "boolean"
+			case "seconds":
+				kind = "number of seconds"
 			}
 		}
 		return badParam(cmd, m[3], fmt.Sprintf("'%s' is not a valid %s.", m[1], kind))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,6 +68,11 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 		if cfg, f.err = awsclient.LoadConfig(ctx, o, f.IO.In); f.err == nil {
 			f.clients = awsclient.New(cfg)
 		}
+		var afe *awsclient.AuthFileError
+		if errors.As(f.err, &afe) {
+			// As click.File said it, a usage error.
+			f.err = &UsageError{Msg: "Invalid value for '-a' / '--auth': " + afe.Error()}
+		}
 	})
 	return f.clients, f.err
 }
@@ -97,9 +103,10 @@ func (f *Factory) AddAWSFlags(cmd *cobra.Command) {
 	fl.StringVarP(&f.AWS.AuthFile, "auth", "a", "", "Path to JSON/INI file containing credentials, or - for standard input")
 	fl.StringVar(&f.AWS.Profile, "profile", "", "Named profile from the AWS config and credentials files")
 	fl.StringVar(&f.AWS.Region, "region", "", "AWS region (default: from the environment or profile, else us-east-1)")
+	f.addTimeoutFlags(cmd)
 	for _, name := range awsFlagNames {
 		_ = fl.SetAnnotation(name, flagGroupAnnotation, []string{"aws"})
 	}
 }
 
-var awsFlagNames = []string{"access-key", "secret-key", "session-token", "endpoint-url", "auth", "profile", "region"}
+var awsFlagNames = []string{"access-key", "secret-key", "session-token", "endpoint-url", "auth", "profile", "region", "connect-timeout", "read-timeout"}

@@ -30,6 +30,11 @@ func (c *Creator) bucketExists(ctx context.Context, bucket string) (bool, error)
 		return false, nil
 	}
 	if awsclient.HTTPStatus(err) == 403 {
+		// A HEAD answer has no body to say why: the bucket may be
+		// someone else's, or the key may be bad.
+		if err := awsclient.CheckCredentials(ctx, c.STS); err != nil {
+			return false, err
+		}
 		return false, fmt.Errorf("Bucket %s exists but these credentials may not access it (403 Forbidden)", bucket)
 	}
 	return false, err

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 )
 
 // lostAnswers counts the attempts of one call that were sent but got no
@@ -26,7 +28,7 @@ func (l *lostAnswers) option() func(*iam.Options) {
 				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 					out, md, err := next.HandleFinalize(ctx, in)
 					var sendErr *smithyhttp.RequestSendError
-					if errors.As(err, &sendErr) {
+					if errors.As(err, &sendErr) || awsclient.IsNetworkError(err) {
 						l.n.Add(1)
 					}
 					return out, md, err

@@ -19,10 +19,58 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
+// MaxSize caps a policy, a statement or a credentials file: far above any
+// real one (IAM allows a few kilobytes of policy), small enough that
+// /dev/zero or a wrong file fails at once instead of filling memory.
+const MaxSize = 1 << 20
+
+// TooLargeError is input over MaxSize.
+type TooLargeError struct{}
+
+func (*TooLargeError) Error() string {
+	return "larger than 1 MiB, far beyond any policy or credentials file"
+}
+
+// ReadLimited reads r to its end, failing as soon as it has read more than
+// MaxSize bytes.
+func ReadLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, &TooLargeError{}
+	}
+	return data, nil
+}
+
+// ReadFile reads the file at path, or stdin for "-", with ReadLimited.
+func ReadFile(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return ReadLimited(stdin)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := ReadLimited(f)
+	if err != nil {
+		var pe *os.PathError
+		if !errors.As(err, &pe) && !errors.As(err, new(*TooLargeError)) {
+			err = &os.PathError{Op: "read", Path: path, Err: err}
+		}
+	}
+	return data, err
+}
+
 // ParseStatement validates a --statement value: a JSON object holding at
 // least Effect, Action and Resource. It returns the object with its member
 // order kept.
 func ParseStatement(text string) (pyjson.Map, error) {
+	if len(text) > MaxSize {
+		return nil, errors.New("Statement is " + (&TooLargeError{}).Error())
+	}
 	v, err := pyjson.Decode([]byte(text))
 	if err != nil {
 		return nil, errors.New("Invalid JSON string")
@@ -49,21 +97,25 @@ func ParseStatement(text string) (pyjson.Map, error) {
 // to parse.
 func ReadPolicy(value string, stdin io.Reader) (string, error) {
 	if strings.HasPrefix(strings.TrimSpace(value), "{") {
+		if len(value) > MaxSize {
+			return "", errors.New("JSON string is " + (&TooLargeError{}).Error())
+		}
 		if _, err := pyjson.Decode([]byte(value)); err != nil {
 			return "", errors.New("Invalid JSON string")
 		}
 		return value, nil
 	}
-	var data []byte
-	var err error
-	if value == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(value)
-	}
+	data, err := ReadFile(value, stdin)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return "", errors.New("File not found")
+		}
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			if value == "-" {
+				return "", errors.New("Input is " + tl.Error())
+			}
+			return "", errors.New("File is " + tl.Error())
 		}
 		return "", err
 	}

@@ -36,6 +36,10 @@ func (c *Client) downloader(parts int) *manager.Downloader {
 	return manager.NewDownloader(c.S3, func(d *manager.Downloader) {
 		d.PartSize = c.PartSize
 		d.Concurrency = parts
+		// A part whose body breaks off is asked for once more (the SDK's
+		// default is three times): a silent endpoint costs two read
+		// timeouts, not four.
+		d.PartBodyMaxRetries = 1
 	})
 }
 
@@ -203,6 +207,11 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 			if err != nil && gctx.Err() != nil {
 				return gctx.Err()
 			}
+			if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+				// The endpoint, not the key: the other keys would
+				// meet the same, one timeout after another.
+				return err
+			}
 			mu.Lock()
 			status[i] = err
 			mu.Unlock()
@@ -279,7 +288,8 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// HeadSizes returns the size of each key (0 when it cannot be read), with
+// HeadSizes returns the size of each key (0 when it cannot be read; an
+// endpoint that does not answer stops it), with
 // up to Concurrency requests in flight.
 func (c *Client) HeadSizes(ctx context.Context, bucket string, keys []string) ([]int64, error) {
 	sizes := make([]int64, len(keys))
@@ -291,9 +301,14 @@ func (c *Client) HeadSizes(ctx context.Context, bucket string, keys []string) ([
 			if err == nil {
 				sizes[i] = aws.ToInt64(out.ContentLength)
 			}
+			if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+				return err // no use asking about the other keys
+			}
 			return nil
 		})
 	}
-	g.Wait()
+	if err := g.Wait(); err != nil && ctx.Err() == nil {
+		return nil, err
+	}
 	return sizes, ctx.Err()
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -41,11 +42,17 @@ func New(base *s3.Client, concurrency int) *Client {
 		concurrency = 1
 	}
 	idle := 2*concurrency + 8
-	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConns = idle
-		t.MaxIdleConnsPerHost = idle
-		t.IdleConnTimeout = 90 * time.Second
-	})
+	var httpClient s3.HTTPClient
+	if p, ok := base.Options().HTTPClient.(interface{ WithIdleConns(int) aws.HTTPClient }); ok {
+		// The tool's own client: same timeouts, a bigger pool.
+		httpClient = p.WithIdleConns(idle)
+	} else {
+		httpClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConns = idle
+			t.MaxIdleConnsPerHost = idle
+			t.IdleConnTimeout = 90 * time.Second
+		})
+	}
 	s3c := s3.New(base.Options(), func(o *s3.Options) {
 		o.HTTPClient = progressClient{httpClient}
 		// Objects uploaded in parts carry no whole-object checksum to check;
