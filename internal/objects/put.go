@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -38,29 +40,46 @@ func (u uploadClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMu
 	return u.Client.CreateMultipartUpload(cctx, in, opts...)
 }
 
+// uploadFailure says what a failed upload may have left in the bucket.
+type uploadFailure struct {
+	// maybeStored: the object may be in the bucket all the same (a request
+	// that would have stored it went out, and its answer never came).
+	maybeStored bool
+	// leftUpload names an incomplete multipart upload that could not be
+	// aborted.
+	leftUpload string
+}
+
 // upload sends body to bucket/key and aborts a failed multipart upload, so
 // an interrupted upload leaves no parts behind to pay for.
-func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) error {
+func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) (uploadFailure, error) {
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body}
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
 	_, err := up.Upload(ctx, in)
 	if err == nil {
-		return nil
+		return uploadFailure{}, nil
 	}
 	var mf manager.MultiUploadFailure
-	if errors.As(err, &mf) && mf.UploadID() != "" {
-		actx, cancel := cleanupContext(ctx)
-		defer cancel()
-		_, aerr := c.S3.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(mf.UploadID()),
-		})
-		if aerr != nil {
-			return fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", err, mf.UploadID(), aerr)
-		}
+	if !errors.As(err, &mf) || mf.UploadID() == "" {
+		return uploadFailure{maybeStored: !awsclient.IsServiceError(err)}, err
 	}
-	return err
+	actx, cancel := cleanupContext(ctx)
+	defer cancel()
+	_, aerr := c.S3.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(mf.UploadID()),
+	})
+	switch {
+	case aerr == nil:
+		return uploadFailure{}, err
+	case awsclient.ErrorCode(aerr) == "NoSuchUpload":
+		// Already gone: completed by a CompleteMultipartUpload whose
+		// answer was lost, or aborted.
+		return uploadFailure{maybeStored: true}, err
+	}
+	return uploadFailure{leftUpload: fmt.Sprintf("incomplete multipart upload %s of %s (aborting it failed: %s)", mf.UploadID(), key, awsclient.ErrorMessage(aerr))},
+		fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", err, mf.UploadID(), aerr)
 }
 
 // PutFile uploads the file at path.
@@ -70,7 +89,8 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	_, err = c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	return err
 }
 
 // Streams are sent in parts held in memory while they are in flight, so
@@ -85,7 +105,8 @@ const (
 // PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
 	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize))
-	return c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	return err
 }
 
 // ctxReader makes reads from a stream that may block forever (a terminal,
@@ -154,8 +175,27 @@ func (cr *ctxReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// UploadStopped is how PutFiles fails once it has put something in the
+// bucket, or may have: what did, what may have, and what was left.
+type UploadStopped struct {
+	Err error
+	// Total is the number of files there were to upload.
+	Total int
+	// Uploaded are the keys stored, in order.
+	Uploaded []string
+	// Perhaps are the keys whose upload was cut off in flight (by Ctrl-C,
+	// a dropped connection): they may or may not be in the bucket.
+	Perhaps []string
+	// Left names incomplete multipart uploads that could not be aborted.
+	Left []string
+}
+
+func (e *UploadStopped) Error() string { return e.Err.Error() }
+func (e *UploadStopped) Unwrap() error { return e.Err }
+
 // PutFiles uploads files with up to Concurrency uploads in flight. It stops
-// at the first failure and returns it.
+// at the first failure and returns it; when anything reached the bucket by
+// then, or may have, as an *UploadStopped.
 func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile, bar *progress.Bar) error {
 	parts := 4
 	if len(files) == 1 {
@@ -164,17 +204,35 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	up := c.uploader(min(parts, c.Concurrency), c.PartSize)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
+	var (
+		mu      sync.Mutex
+		stopped = &UploadStopped{Total: len(files)}
+	)
 	for _, lf := range files {
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // stopped before it began
+			}
 			f, err := os.Open(lf.Path)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			if err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
+			failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f)
+			mu.Lock()
+			switch {
+			case err == nil:
+				stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+			case failure.maybeStored:
+				stopped.Perhaps = append(stopped.Perhaps, lf.Key)
+			case failure.leftUpload != "":
+				stopped.Left = append(stopped.Left, failure.leftUpload)
+			}
+			mu.Unlock()
+			if err != nil {
 				if gctx.Err() != nil && ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -187,7 +245,14 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	}
 	err := g.Wait()
 	if ctx.Err() != nil {
-		return ctx.Err()
+		err = ctx.Err()
 	}
-	return err
+	if err == nil || len(stopped.Uploaded)+len(stopped.Perhaps)+len(stopped.Left) == 0 {
+		return err
+	}
+	stopped.Err = err
+	sort.Strings(stopped.Uploaded)
+	sort.Strings(stopped.Perhaps)
+	sort.Strings(stopped.Left)
+	return stopped
 }
