@@ -87,6 +87,8 @@ type interruptProxy struct {
 	ops      []string  // "Op#n" in arrival order
 	fired    int       // interrupts sent
 	signaled time.Time // when the last one was
+	// chosenPath is the URL path of the chosen request.
+	chosenPath string
 }
 
 func newInterruptProxy(t *testing.T, e *e2e, at *interruptAt) (*interruptProxy, string) {
@@ -176,6 +178,9 @@ func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.ops = append(p.ops, fmt.Sprintf("%s#%d", op, n))
 	chosen := p.at != nil && p.at.op == op && p.at.n == n && p.fired == 0
 	second := p.again && p.fired == 1 && !chosen
+	if chosen {
+		p.chosenPath = r.URL.Path
+	}
 	p.mu.Unlock()
 
 	time.Sleep(interruptDelay)
@@ -250,6 +255,10 @@ type toolRun struct {
 	// SinceSignal is how long it ran on after the last SIGINT.
 	SinceSignal time.Duration
 	Ops         []string
+	// At is where it was interrupted (nil: it was not), at the request
+	// for ChosenPath.
+	At         *interruptAt
+	ChosenPath string
 }
 
 func (r toolRun) String() string {
@@ -283,8 +292,9 @@ func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again boo
 		<-done
 		t.Fatalf("%v still running after 90 s\nrequests: %v\nstderr: %s", args, p.log(), errOut.String())
 	}
-	r := toolRun{Stdout: out.String(), Stderr: errOut.String(), Took: time.Since(start), Ops: p.log()}
+	r := toolRun{Stdout: out.String(), Stderr: errOut.String(), Took: time.Since(start), Ops: p.log(), At: at}
 	p.mu.Lock()
+	r.ChosenPath = p.chosenPath
 	if p.fired > 0 {
 		r.SinceSignal = time.Since(p.signaled)
 	}
@@ -738,6 +748,14 @@ func putObjectsVariant(name string, files map[string]int, serial bool) interrupt
 			for _, key := range uploaded {
 				if _, ok := got[key]; !ok {
 					t.Errorf("%s said to be uploaded, but is not in the bucket\n%s", key, r)
+				}
+			}
+			// An upload carried out without an answer is looked up, and
+			// found.
+			if r.At.ph == answerLost && (r.At.op == "PutObject" || r.At.op == "CompleteMultipartUpload") {
+				key := strings.TrimPrefix(r.ChosenPath, "/"+bucket+"/")
+				if !slices.Contains(uploaded, key) {
+					t.Errorf("%s was stored, but is not said to be uploaded\n%s", key, r)
 				}
 			}
 		}

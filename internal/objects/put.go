@@ -2,11 +2,15 @@ package objects
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -181,7 +185,9 @@ type UploadStopped struct {
 	Err error
 	// Total is the number of files there were to upload.
 	Total int
-	// Uploaded are the keys stored, in order.
+	// Uploaded are the keys stored, in order: those whose upload was
+	// answered, and those cut off in flight but then found in the bucket,
+	// whole.
 	Uploaded []string
 	// Perhaps are the keys whose upload was cut off in flight (by Ctrl-C,
 	// a dropped connection): they may or may not be in the bucket.
@@ -207,6 +213,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	var (
 		mu      sync.Mutex
 		stopped = &UploadStopped{Total: len(files)}
+		perhaps []LocalFile
 	)
 	for _, lf := range files {
 		if gctx.Err() != nil {
@@ -227,7 +234,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			case err == nil:
 				stopped.Uploaded = append(stopped.Uploaded, lf.Key)
 			case failure.maybeStored:
-				stopped.Perhaps = append(stopped.Perhaps, lf.Key)
+				perhaps = append(perhaps, lf)
 			case failure.leftUpload != "":
 				stopped.Left = append(stopped.Left, failure.leftUpload)
 			}
@@ -247,12 +254,78 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	if err == nil || len(stopped.Uploaded)+len(stopped.Perhaps)+len(stopped.Left) == 0 {
+	if err == nil || len(stopped.Uploaded)+len(perhaps)+len(stopped.Left) == 0 {
 		return err
+	}
+	// One context for every look-up: they all give up together when S3
+	// no longer answers.
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	for _, lf := range perhaps {
+		if c.stored(cctx, bucket, lf) {
+			stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+		} else {
+			stopped.Perhaps = append(stopped.Perhaps, lf.Key)
+		}
 	}
 	stopped.Err = err
 	sort.Strings(stopped.Uploaded)
 	sort.Strings(stopped.Perhaps)
 	sort.Strings(stopped.Left)
 	return stopped
+}
+
+// stored looks up whether an upload cut off in flight reached the bucket
+// after all (ctx must outlive an interrupt): it did, whole, when the
+// object's ETag is the one S3 gives the file's content, sent as this tool
+// sends it: the MD5 of the file, or for a multipart upload the MD5 of its
+// parts' MD5s and the number of parts (unless the bucket encrypts with
+// KMS). false means it cannot be told: an object that differs, or one not
+// there yet.
+func (c *Client) stored(ctx context.Context, bucket string, lf LocalFile) bool {
+	head, err := c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(lf.Key)})
+	if err != nil || aws.ToInt64(head.ContentLength) != lf.Size {
+		return false
+	}
+	etag, err := fileETag(lf.Path, lf.Size, c.PartSize)
+	return err == nil && strings.Trim(aws.ToString(head.ETag), `"`) == etag
+}
+
+// fileETag is the ETag S3 gives the file when it is uploaded in parts of
+// partSize, or in one request when it fits in one part, as the upload
+// manager does (with larger parts when there would be too many).
+func fileETag(path string, size, partSize int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if size <= partSize {
+		h := md5.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	if maxParts := int64(manager.MaxUploadParts); size/partSize >= maxParts {
+		partSize = size/maxParts + 1
+	}
+	var sums []byte
+	parts := 0
+	for {
+		h := md5.New()
+		n, err := io.CopyN(h, f, partSize)
+		if n > 0 {
+			sums = h.Sum(sums)
+			parts++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	all := md5.Sum(sums)
+	return hex.EncodeToString(all[:]) + "-" + strconv.Itoa(parts), nil
 }
