@@ -251,7 +251,7 @@ func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []ia
 				id, awsclient.ErrorMessage(err), user, id)
 			continue
 		}
-		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown; the old keys are unchanged", id)
+		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown", id)
 	}
 }
 
