@@ -15,7 +15,7 @@ import (
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 2) // two presses in quick succession both count
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first Ctrl-C (or SIGTERM) cancels the work: the command
