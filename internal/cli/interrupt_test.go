@@ -48,7 +48,7 @@ const interruptDelay = 60 * time.Millisecond
 // holdFor bounds how long the proxy holds the chosen request waiting for the
 // tool to give up on it; a request the tool deliberately lets finish (one
 // that must not be lost, such as CreateMultipartUpload) is answered then.
-const holdFor = 1500 * time.Millisecond
+const holdFor = 3 * time.Second
 
 type phase int
 
