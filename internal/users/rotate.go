@@ -100,9 +100,12 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 		err = errors.New("CreateAccessKey returned no access key")
 	}
 	if err != nil {
-		// A key made by a request whose answer never came (an interrupt,
-		// a dropped connection) would be valid and unknown to anyone.
-		r.deleteUnseenKeys(ctx, user, keys)
+		if !awsclient.IsServiceError(err) {
+			// A key made by a request whose answer never came (an
+			// interrupt, a dropped connection) would be valid and unknown
+			// to anyone.
+			r.deleteUnseenKeys(ctx, user, keys)
+		}
 		return nil, err
 	}
 	key := out.AccessKey
@@ -143,16 +146,16 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			if _, err := r.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{
 				UserName: aws.String(user), AccessKeyId: k.AccessKeyId, Status: iamtypes.StatusTypeInactive,
 			}); err != nil {
-				if done, _ := r.retired(ctx, err, user, id, old); !done {
-					failed = append(failed, fmt.Sprintf("could not deactivate %s: %s", id, awsclient.ErrorMessage(err)))
+				if done, known := r.retired(ctx, err, user, id, old); !done {
+					failed = append(failed, notRetired("deactivate", id, known, err))
 					continue
 				}
 			}
 			r.Logf("Deactivated access key %s", id)
 		case DeleteOld:
 			if err := r.deleteKey(ctx, user, id); err != nil {
-				if done, _ := r.retired(ctx, err, user, id, old); !done {
-					failed = append(failed, fmt.Sprintf("could not delete %s: %s", id, awsclient.ErrorMessage(err)))
+				if done, known := r.retired(ctx, err, user, id, old); !done {
+					failed = append(failed, notRetired("delete", id, known, err))
 					continue
 				}
 			}
@@ -229,9 +232,19 @@ func (r *Rotator) retired(ctx context.Context, err error, user, id string, how O
 	return true, true // gone: deleted, or, when deactivating, as good as
 }
 
+// notRetired words an old key that was not retired (verb: deactivate or
+// delete), or may not have been (known false: the request got no answer,
+// and looking the key up failed).
+func notRetired(verb, id string, known bool, err error) string {
+	if !known {
+		return fmt.Sprintf("%s may or may not be %sd (%s, and looking it up failed)", id, verb, awsclient.ErrorMessage(err))
+	}
+	return fmt.Sprintf("could not %s %s: %s", verb, id, awsclient.ErrorMessage(err))
+}
+
 // deleteUnseenKeys deletes the keys of user that are not among before:
-// after CreateAccessKey failed, they were made by a request whose answer
-// was lost, and nobody has seen them.
+// after CreateAccessKey got no answer, they were made by that request, and
+// nobody has seen them.
 func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []iamtypes.AccessKeyMetadata) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()

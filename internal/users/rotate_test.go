@@ -243,3 +243,29 @@ func TestLostAnswers(t *testing.T) {
 		})
 	}
 }
+
+// When the answer to retiring an old key was lost and looking the key up
+// fails too, the error says it may or may not have been retired.
+func TestLostAnswerUnknown(t *testing.T) {
+	f := &fakeIAM{userFound: true, keys: []iamtypes.AccessKeyMetadata{key("AKIAOLD0000000000001", iamtypes.StatusTypeActive, nil)},
+		lostOn: map[string]int{"UpdateAccessKey": 0}}
+	r := &Rotator{IAM: &listFailsLater{fakeIAM: f}}
+	_, err := r.Rotate(context.Background(), "bob", DeactivateOld)
+	want := "the new access key AKIANEW0000000000001 was created and printed, but AKIAOLD0000000000001 may or may not be deactivated (operation error IAM: UpdateAccessKey: read tcp: i/o timeout, and looking it up failed)"
+	if err == nil || err.Error() != want {
+		t.Errorf("err %v\nwant %s", err, want)
+	}
+}
+
+// listFailsLater answers the first ListAccessKeys and fails the others.
+type listFailsLater struct {
+	*fakeIAM
+	n int
+}
+
+func (l *listFailsLater) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput, o ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
+	if l.n++; l.n > 1 {
+		return nil, errors.New("dial tcp: connection refused")
+	}
+	return l.fakeIAM.ListAccessKeys(ctx, in, o...)
+}
