@@ -185,12 +185,12 @@ type UploadStopped struct {
 	Err error
 	// Total is the number of files there were to upload.
 	Total int
-	// Uploaded are the keys stored, in order: those whose upload was
+	// Uploaded are the keys stored, sorted: those whose upload was
 	// answered, and those cut off in flight but then found in the bucket,
 	// whole.
 	Uploaded []string
-	// Perhaps are the keys whose upload was cut off in flight (by Ctrl-C,
-	// a dropped connection): they may or may not be in the bucket.
+	// Perhaps are the keys, sorted, whose upload was cut off in flight (by
+	// Ctrl-C, a dropped connection): they may or may not be in the bucket.
 	Perhaps []string
 	// Left names incomplete multipart uploads that could not be aborted.
 	Left []string
