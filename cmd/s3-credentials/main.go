@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"os"
@@ -19,14 +20,24 @@ func main() {
 	// the standard logger ("Unsolicited response received on idle HTTP
 	// channel"); the tool says what went wrong as its error instead.
 	log.SetOutput(io.Discard)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2) // two presses in quick succession both count
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		// After the first Ctrl-C cancels the work, a second one ends the
-		// process at once.
-		<-ctx.Done()
-		stop()
+		// The first Ctrl-C (or SIGTERM) cancels the work: the command
+		// undoes or names what it made, and ends with exit code 1.
+		<-sigs
+		cancel()
+		// A second one ends the process at once, by the signal itself, so
+		// that a calling shell sees it was interrupted (status 130).
+		sig := <-sigs
+		fmt.Fprintln(os.Stderr, "Stopped at once by a second interrupt, without finishing the clean-up")
+		signal.Reset(sig)
+		_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+		select {}
 	}()
 	code := cli.Run(ctx, os.Args[1:], cli.SystemIO())
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -350,6 +351,21 @@ func stopped(err error, deleted int) error {
 		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), english.Count(deleted, "object"))
 	}
 	return err
+}
+
+// Remains looks at what is left of bucket after a run stopped early, on a
+// context of its own (the run's may have been cancelled by Ctrl-C): gone
+// says the bucket no longer exists (its deletion may have been carried out
+// though its answer was lost), and otherwise c counts what it holds, from
+// one listing page.
+func (d *Deleter) Remains(ctx context.Context, bucket string) (gone bool, c Contents, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	c, err = d.Survey(ctx, bucket, false)
+	if awsclient.ErrorCode(err) == "NoSuchBucket" {
+		return true, Contents{}, nil
+	}
+	return false, c, err
 }
 
 // DeleteBucket deletes the (empty) bucket.

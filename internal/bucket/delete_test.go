@@ -57,9 +57,15 @@ type fakeS3 struct {
 	uploadsDenied bool
 }
 
-func (f *fakeS3) ListMultipartUploads(_ context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+func (f *fakeS3) ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if f.bucketGone {
+		return nil, &smithy.GenericAPIError{Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
+	}
 	if f.noUploadAPI {
 		return nil, &smithy.GenericAPIError{Code: "NotImplemented", Message: "A header you provided implies functionality that is not implemented"}
 	}
@@ -262,5 +268,23 @@ func TestAbortUploads(t *testing.T) {
 	f.noUploadAPI = true
 	if n, err := d.AbortUploads(context.Background(), "b"); err != nil || n != 0 {
 		t.Errorf("server without ListMultipartUploads: %d, %v", n, err)
+	}
+}
+
+// After an interrupt, Remains looks, on a context of its own, at what is
+// left: one page's worth, or that the bucket is gone.
+func TestRemains(t *testing.T) {
+	f := newFake(5, 2)
+	f.uploads = []string{"u1"}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	d := &Deleter{S3: f}
+	gone, c, err := d.Remains(ctx, "b")
+	if err != nil || gone || c.String() != "at least 2 objects and 1 incomplete multipart upload" {
+		t.Errorf("gone %v, %q, %v", gone, c, err)
+	}
+	f.bucketGone = true
+	if gone, _, err := d.Remains(ctx, "b"); err != nil || !gone {
+		t.Errorf("gone %v, %v", gone, err)
 	}
 }

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
@@ -59,7 +61,7 @@ that is not empty it shows what --force would delete.`,
 	return cmd
 }
 
-func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, name string) error {
+func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, name string) (err error) {
 	ctx := cmd.Context()
 	c, err := f.Clients(ctx)
 	if err != nil {
@@ -71,6 +73,11 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
 		}
 	}
+	defer func() {
+		if err != nil && ctx.Err() != nil && !opts.DryRun {
+			reportRemains(ctx, f, d, name, logf)
+		}
+	}()
 
 	if !opts.Force || opts.DryRun {
 		// Without --force one page tells whether the bucket is empty; a dry
@@ -119,4 +126,19 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 	}
 	logf("Deleted bucket: %s", name)
 	return nil
+}
+
+// reportRemains says, after an interrupt, what is left of the bucket.
+func reportRemains(ctx context.Context, f *Factory, d *bucket.Deleter, name string, logf func(string, ...any)) {
+	gone, contents, err := d.Remains(ctx, name)
+	switch {
+	case err != nil:
+		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s (what it still holds could not be checked: %s)\n", name, awsclient.ErrorMessage(err))
+	case gone:
+		logf("Deleted bucket: %s", name) // its answer was lost, but it was done
+	case contents.Total() == 0:
+		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s, empty\n", name)
+	default:
+		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s, holding %s\n", name, contents)
+	}
 }

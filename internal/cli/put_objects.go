@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
@@ -67,6 +71,10 @@ standard error; the rest is uploaded.
 			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Uploading", total, len(files)), total)
 			if err := objects.New(c.S3, concurrency).PutFiles(ctx, bucket, files, bar); err != nil {
 				bar.Stop()
+				var stopped *objects.UploadStopped
+				if errors.As(err, &stopped) {
+					reportStoppedUpload(f.IO.ErrOut, stopped)
+				}
 				return err
 			}
 			bar.Finish()
@@ -80,4 +88,29 @@ standard error; the rest is uploaded.
 	addConcurrencyFlag(cmd, &concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// shownKeys bounds how many keys one line of reportStoppedUpload lists.
+const shownKeys = 20
+
+// reportStoppedUpload says what an upload that stopped early put in the
+// bucket, or may have, and what it could not clean up.
+func reportStoppedUpload(w io.Writer, s *objects.UploadStopped) {
+	if len(s.Uploaded) > 0 {
+		fmt.Fprintf(w, "Uploaded: %s (%d of %s)\n", keyList(s.Uploaded), len(s.Uploaded), english.Count(s.Total, "file"))
+	}
+	if len(s.Perhaps) > 0 {
+		fmt.Fprintf(w, "Perhaps uploaded: %s (cut off in flight: %s may or may not be in the bucket)\n",
+			keyList(s.Perhaps), english.Noun(len(s.Perhaps), "it", "they"))
+	}
+	if len(s.Left) > 0 {
+		fmt.Fprintf(w, "Left in place: %s\n", strings.Join(s.Left, "; "))
+	}
+}
+
+func keyList(keys []string) string {
+	if len(keys) <= shownKeys {
+		return strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(keys[:shownKeys], ", "), len(keys)-shownKeys)
 }

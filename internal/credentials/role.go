@@ -104,8 +104,10 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 		return "", false, err
 	}
 	// Complete now, the role stays whatever happens next: it is the tool's
-	// own, which every later run reuses.
+	// own, which every later run reuses. Like a new bucket, it is named
+	// when the run fails.
 	forget()
+	u.keep("role " + RoleName + ", created by this run (the tool's own, which later runs reuse)")
 	return aws.ToString(role.Arn), true, nil
 }
 

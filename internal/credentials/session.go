@@ -53,6 +53,9 @@ func (c *Creator) AssumeSession(ctx context.Context, r *Request) (*Session, erro
 	u := &undoer{steps: &c.Steps}
 	cr, err := c.assume(ctx, r, false, u)
 	if err != nil {
+		// A role made complete is kept without being listed: the local
+		// server runs on it, and says only what the reference says.
+		u.kept = nil
 		u.run(ctx)
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package credentials
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +68,11 @@ func (u *undoer) keepIfExists(what string, exists func(context.Context) (bool, e
 func (u *undoer) run(ctx context.Context) {
 	if len(u.undo) == 0 && len(u.kept) == 0 {
 		return
+	}
+	if errors.Is(ctx.Err(), context.Canceled) && slices.ContainsFunc(u.undo, func(s undoStep) bool { return s.fn != nil }) {
+		// The undo takes a request or more per step; say why the tool has
+		// not stopped yet, and how to make it.
+		u.steps.Warnf("Interrupted: undoing what this run changed (press Ctrl-C again to stop at once)")
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
 	defer cancel()

@@ -160,6 +160,12 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	if userExists {
 		restore, unreadable = c.previousPolicy(ctx, name, policyName)
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted before the change was sent: there is nothing to
+		// take back, and a policy whose previous version is unknown must
+		// not be reported as possibly changed.
+		return err
+	}
 	_, err = c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
 		UserName:       aws.String(name),
 		PolicyName:     aws.String(policyName),

@@ -2,10 +2,16 @@ package objects
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
@@ -39,29 +45,46 @@ func (u uploadClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMu
 	return u.Client.CreateMultipartUpload(cctx, in, opts...)
 }
 
+// uploadFailure says what a failed upload may have left in the bucket.
+type uploadFailure struct {
+	// maybeStored: the object may be in the bucket all the same (a request
+	// that would have stored it went out, and its answer never came).
+	maybeStored bool
+	// leftUpload names an incomplete multipart upload that could not be
+	// aborted.
+	leftUpload string
+}
+
 // upload sends body to bucket/key and aborts a failed multipart upload, so
 // an interrupted upload leaves no parts behind to pay for.
-func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) error {
+func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) (uploadFailure, error) {
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body}
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
 	_, err := up.Upload(ctx, in)
 	if err == nil {
-		return nil
+		return uploadFailure{}, nil
 	}
 	var mf manager.MultiUploadFailure
-	if errors.As(err, &mf) && mf.UploadID() != "" {
-		actx, cancel := cleanupContext(ctx)
-		defer cancel()
-		_, aerr := c.S3.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(mf.UploadID()),
-		})
-		if aerr != nil {
-			return fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", err, mf.UploadID(), aerr)
-		}
+	if !errors.As(err, &mf) || mf.UploadID() == "" {
+		return uploadFailure{maybeStored: !awsclient.IsServiceError(err)}, err
 	}
-	return err
+	actx, cancel := cleanupContext(ctx)
+	defer cancel()
+	_, aerr := c.S3.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(mf.UploadID()),
+	})
+	switch {
+	case aerr == nil:
+		return uploadFailure{}, err
+	case awsclient.ErrorCode(aerr) == "NoSuchUpload":
+		// Already gone: completed by a CompleteMultipartUpload whose
+		// answer was lost, or aborted.
+		return uploadFailure{maybeStored: true}, err
+	}
+	return uploadFailure{leftUpload: fmt.Sprintf("incomplete multipart upload %s of %s (aborting it failed: %s)", mf.UploadID(), key, awsclient.ErrorMessage(aerr))},
+		fmt.Errorf("%w (and aborting multipart upload %s failed: %v)", err, mf.UploadID(), aerr)
 }
 
 // PutFile uploads the file at path. What is not a regular file (a FIFO,
@@ -77,7 +100,8 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
 		return c.PutStream(ctx, bucket, key, f, contentType, bar)
 	}
-	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	_, err = c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	return err
 }
 
 // Streams are sent in parts held in memory while they are in flight, so
@@ -92,7 +116,8 @@ const (
 // PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
 	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize))
-	return c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	return err
 }
 
 // ctxReader makes reads from a stream that may block forever (a terminal,
@@ -161,8 +186,29 @@ func (cr *ctxReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// UploadStopped is how PutFiles fails once it has put something in the
+// bucket, or may have: what did, what may have, and what was left.
+type UploadStopped struct {
+	Err error
+	// Total is the number of files there were to upload.
+	Total int
+	// Uploaded are the keys stored, sorted: those whose upload was
+	// answered, and those cut off in flight but then found in the bucket,
+	// whole.
+	Uploaded []string
+	// Perhaps are the keys, sorted, whose upload was cut off in flight (by
+	// Ctrl-C, a dropped connection): they may or may not be in the bucket.
+	Perhaps []string
+	// Left names incomplete multipart uploads that could not be aborted.
+	Left []string
+}
+
+func (e *UploadStopped) Error() string { return e.Err.Error() }
+func (e *UploadStopped) Unwrap() error { return e.Err }
+
 // PutFiles uploads files with up to Concurrency uploads in flight. It stops
-// at the first failure and returns it.
+// at the first failure and returns it; when anything reached the bucket by
+// then, or may have, as an *UploadStopped.
 func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile, bar *progress.Bar) error {
 	parts := 4
 	if len(files) == 1 {
@@ -171,11 +217,19 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	up := c.uploader(min(parts, c.Concurrency), c.PartSize)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
+	var (
+		mu      sync.Mutex
+		stopped = &UploadStopped{Total: len(files)}
+		perhaps []LocalFile
+	)
 	for _, lf := range files {
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err // stopped before it began
+			}
 			// Planned as a regular file; if something else took its place
 			// meanwhile, a FIFO must not hold the upload up forever.
 			f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
@@ -186,7 +240,18 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
 				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
 			}
-			if err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
+			failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f)
+			mu.Lock()
+			switch {
+			case err == nil:
+				stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+			case failure.maybeStored:
+				perhaps = append(perhaps, lf)
+			case failure.leftUpload != "":
+				stopped.Left = append(stopped.Left, failure.leftUpload)
+			}
+			mu.Unlock()
+			if err != nil {
 				if gctx.Err() != nil && ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -199,7 +264,80 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	}
 	err := g.Wait()
 	if ctx.Err() != nil {
-		return ctx.Err()
+		err = ctx.Err()
 	}
-	return err
+	if err == nil || len(stopped.Uploaded)+len(perhaps)+len(stopped.Left) == 0 {
+		return err
+	}
+	// One context for every look-up: they all give up together when S3
+	// no longer answers.
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	for _, lf := range perhaps {
+		if c.stored(cctx, bucket, lf) {
+			stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+		} else {
+			stopped.Perhaps = append(stopped.Perhaps, lf.Key)
+		}
+	}
+	stopped.Err = err
+	sort.Strings(stopped.Uploaded)
+	sort.Strings(stopped.Perhaps)
+	sort.Strings(stopped.Left)
+	return stopped
+}
+
+// stored looks up whether an upload cut off in flight reached the bucket
+// after all (ctx must outlive an interrupt): it did, whole, when the
+// object's ETag is the one S3 gives the file's content, sent as this tool
+// sends it: the MD5 of the file, or for a multipart upload the MD5 of its
+// parts' MD5s and the number of parts (unless the bucket encrypts with
+// KMS). false means it cannot be told: an object that differs, or one not
+// there yet.
+func (c *Client) stored(ctx context.Context, bucket string, lf LocalFile) bool {
+	head, err := c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(lf.Key)})
+	if err != nil || aws.ToInt64(head.ContentLength) != lf.Size {
+		return false
+	}
+	etag, err := fileETag(lf.Path, lf.Size, c.PartSize)
+	return err == nil && strings.Trim(aws.ToString(head.ETag), `"`) == etag
+}
+
+// fileETag is the ETag S3 gives the file when it is uploaded in parts of
+// partSize, or in one request when it fits in one part, as the upload
+// manager does (with larger parts when there would be too many).
+func fileETag(path string, size, partSize int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if size <= partSize {
+		h := md5.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	if maxParts := int64(manager.MaxUploadParts); size/partSize >= maxParts {
+		partSize = size/maxParts + 1
+	}
+	var sums []byte
+	parts := 0
+	for {
+		h := md5.New()
+		n, err := io.CopyN(h, f, partSize)
+		if n > 0 {
+			sums = h.Sum(sums)
+			parts++
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	all := md5.Sum(sums)
+	return hex.EncodeToString(all[:]) + "-" + strconv.Itoa(parts), nil
 }

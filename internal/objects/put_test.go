@@ -3,8 +3,12 @@ package objects
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -53,5 +57,27 @@ func TestCtxReaderGivesWayToCancel(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("read still blocked after cancel")
+	}
+}
+
+// fileETag is S3's ETag of the file as uploaded: the MD5 of a file sent in
+// one request; for one sent in parts, the MD5 of the parts' MD5s and the
+// number of parts.
+func TestFileETag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, []byte("abcdefghij"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fileETag(path, 10, 10); err != nil || got != "a925576942e94b2ef57a066101b48876" {
+		t.Errorf("one part: %q, %v", got, err)
+	}
+	var sums []byte
+	for _, part := range []string{"abcd", "efgh", "ij"} {
+		s := md5.Sum([]byte(part))
+		sums = append(sums, s[:]...)
+	}
+	all := md5.Sum(sums)
+	if got, err := fileETag(path, 10, 4); err != nil || got != hex.EncodeToString(all[:])+"-3" {
+		t.Errorf("three parts: %q, %v", got, err)
 	}
 }

@@ -6,9 +6,12 @@ package users
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -81,21 +84,37 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 		// it first makes room for the new key without touching a working one.
 		id := aws.ToString(keys[victim].AccessKeyId)
 		if err := r.deleteKey(ctx, user, id); err != nil {
-			return nil, err
+			if done, _ := r.retired(ctx, err, user, id, DeleteOld); !done {
+				return nil, err
+			}
 		}
 		r.Logf("Deleted inactive access key %s first, to make room for the new one", id)
 		keys = append(keys[:victim:victim], keys[victim+1:]...)
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	out, err := r.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	if err == nil && (out.AccessKey == nil || out.AccessKey.AccessKeyId == nil) {
+		err = errors.New("CreateAccessKey returned no access key")
+	}
 	if err != nil {
+		if !awsclient.IsServiceError(err) {
+			// A key made by a request whose answer never came (an
+			// interrupt, a dropped connection) would be valid and unknown
+			// to anyone.
+			r.deleteUnseenKeys(ctx, user, keys)
+		}
 		return nil, err
 	}
 	key := out.AccessKey
 	newID := aws.ToString(key.AccessKeyId)
 	rollback := func(cause error) error {
-		// A fresh context: the run's own may be the reason we are here.
-		if _, err := r.IAM.DeleteAccessKey(context.WithoutCancel(ctx), &iam.DeleteAccessKeyInput{
+		// A context of its own: the run's may be the reason we are here.
+		cctx, cancel := cleanupContext(ctx)
+		defer cancel()
+		if _, err := r.IAM.DeleteAccessKey(cctx, &iam.DeleteAccessKeyInput{
 			UserName: aws.String(user), AccessKeyId: key.AccessKeyId,
 		}); err != nil {
 			r.Warnf("Could not delete the new access key %s, which was never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
@@ -127,14 +146,18 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			if _, err := r.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{
 				UserName: aws.String(user), AccessKeyId: k.AccessKeyId, Status: iamtypes.StatusTypeInactive,
 			}); err != nil {
-				failed = append(failed, fmt.Sprintf("could not deactivate %s: %s", id, awsclient.ErrorMessage(err)))
-				continue
+				if done, known := r.retired(ctx, err, user, id, old); !done {
+					failed = append(failed, notRetired("deactivate", id, known, err))
+					continue
+				}
 			}
 			r.Logf("Deactivated access key %s", id)
 		case DeleteOld:
 			if err := r.deleteKey(ctx, user, id); err != nil {
-				failed = append(failed, fmt.Sprintf("could not delete %s: %s", id, awsclient.ErrorMessage(err)))
-				continue
+				if done, known := r.retired(ctx, err, user, id, old); !done {
+					failed = append(failed, notRetired("delete", id, known, err))
+					continue
+				}
 			}
 			r.Logf("Deleted access key %s", id)
 		}
@@ -177,6 +200,72 @@ func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessK
 func (r *Rotator) deleteKey(ctx context.Context, user, id string) error {
 	_, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
 	return err
+}
+
+// cleanupContext is for the requests that find out, after an interrupt,
+// what an unanswered request did: they go out even though the run's own
+// context is cancelled, and give up after a while.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// retired tells, after the request retiring key id failed with err,
+// whether the key is deactivated (how DeactivateOld) or deleted (DeleteOld)
+// all the same: the request may have been carried out when its answer was
+// lost (an interrupt, a dropped connection), and a key that is already gone
+// counts as deleted. known is false when that could not be found out.
+func (r *Rotator) retired(ctx context.Context, err error, user, id string, how OldKeys) (done, known bool) {
+	if awsclient.IsServiceError(err) {
+		return how == DeleteOld && awsclient.IsNotFound(err), true
+	}
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	keys, lerr := r.listKeys(cctx, user)
+	if lerr != nil {
+		return false, false
+	}
+	for _, k := range keys {
+		if aws.ToString(k.AccessKeyId) == id {
+			return how == DeactivateOld && k.Status == iamtypes.StatusTypeInactive, true
+		}
+	}
+	return true, true // gone: deleted, or, when deactivating, as good as
+}
+
+// notRetired words an old key that was not retired (verb: deactivate or
+// delete), or may not have been (known false: the request got no answer,
+// and looking the key up failed).
+func notRetired(verb, id string, known bool, err error) string {
+	if !known {
+		return fmt.Sprintf("%s may or may not be %sd (%s, and looking it up failed)", id, verb, awsclient.ErrorMessage(err))
+	}
+	return fmt.Sprintf("could not %s %s: %s", verb, id, awsclient.ErrorMessage(err))
+}
+
+// deleteUnseenKeys deletes the keys of user that are not among before:
+// after CreateAccessKey got no answer, they were made by that request, and
+// nobody has seen them.
+func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []iamtypes.AccessKeyMetadata) {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	keys, err := r.listKeys(cctx, user)
+	if err != nil {
+		r.Warnf("Could not check whether the failed request made an access key anyway (%s); look with: aws iam list-access-keys --user-name %s",
+			awsclient.ErrorMessage(err), user)
+		return
+	}
+	for _, k := range keys {
+		id := aws.ToString(k.AccessKeyId)
+		if slices.ContainsFunc(before, func(b iamtypes.AccessKeyMetadata) bool { return aws.ToString(b.AccessKeyId) == id }) {
+			continue
+		}
+		if err := r.deleteKey(cctx, user, id); err != nil && !awsclient.IsNotFound(err) {
+			r.Warnf("Could not delete access key %s, made by a request whose answer was lost and never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
+				id, awsclient.ErrorMessage(err), user, id)
+			continue
+		}
+		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown", id)
+	}
 }
 
 func firstInactive(keys []iamtypes.AccessKeyMetadata) int {

@@ -3,6 +3,8 @@ package users
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +25,31 @@ type fakeIAM struct {
 	calls     []string
 	noDates   bool
 	userFound bool
+	// lostOn loses the answer of the n-th call (from 0) of an operation,
+	// after carrying it out.
+	lostOn map[string]int
 }
 
 func (f *fakeIAM) fail(op string) error {
 	f.calls = append(f.calls, op)
 	return f.failOn[op]
+}
+
+// lost says whether the answer to this call of op, carried out, is lost.
+func (f *fakeIAM) lost(op string) error {
+	n, ok := f.lostOn[op]
+	if !ok {
+		return nil
+	}
+	for _, c := range f.calls[:len(f.calls)-1] {
+		if c == op {
+			n--
+		}
+	}
+	if n != 0 {
+		return nil
+	}
+	return errors.New("operation error IAM: " + op + ": read tcp: i/o timeout")
 }
 
 func (f *fakeIAM) GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error) {
@@ -50,7 +72,7 @@ func (f *fakeIAM) CreateAccessKey(_ context.Context, in *iam.CreateAccessKeyInpu
 	f.keys = append(f.keys, iamtypes.AccessKeyMetadata{AccessKeyId: aws.String(id), Status: iamtypes.StatusTypeActive})
 	return &iam.CreateAccessKeyOutput{AccessKey: &iamtypes.AccessKey{
 		UserName: in.UserName, AccessKeyId: aws.String(id), Status: iamtypes.StatusTypeActive, SecretAccessKey: aws.String("secret"),
-	}}, nil
+	}}, f.lost("CreateAccessKey")
 }
 
 func (f *fakeIAM) UpdateAccessKey(_ context.Context, in *iam.UpdateAccessKeyInput, _ ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error) {
@@ -62,7 +84,7 @@ func (f *fakeIAM) UpdateAccessKey(_ context.Context, in *iam.UpdateAccessKeyInpu
 			f.keys[i].Status = in.Status
 		}
 	}
-	return &iam.UpdateAccessKeyOutput{}, nil
+	return &iam.UpdateAccessKeyOutput{}, f.lost("UpdateAccessKey")
 }
 
 func (f *fakeIAM) DeleteAccessKey(_ context.Context, in *iam.DeleteAccessKeyInput, _ ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error) {
@@ -75,7 +97,7 @@ func (f *fakeIAM) DeleteAccessKey(_ context.Context, in *iam.DeleteAccessKeyInpu
 			break
 		}
 	}
-	return &iam.DeleteAccessKeyOutput{}, nil
+	return &iam.DeleteAccessKeyOutput{}, f.lost("DeleteAccessKey")
 }
 
 func key(id string, status iamtypes.StatusType, created *time.Time) iamtypes.AccessKeyMetadata {
@@ -163,4 +185,87 @@ func (c *cancelOnCreate) CreateAccessKey(ctx context.Context, in *iam.CreateAcce
 	out, err := c.fakeIAM.CreateAccessKey(ctx, in, o...)
 	c.cancel()
 	return out, err
+}
+
+// A request carried out but whose answer was lost (to an interrupt, a
+// dropped connection) is looked up: a key it made, never shown, is deleted;
+// an old key it retired counts as retired.
+func TestLostAnswers(t *testing.T) {
+	const oldID, inactiveID, newID = "AKIAOLD0000000000001", "AKIAOLD0000000000000", "AKIANEW0000000000001"
+	cases := []struct {
+		name    string
+		keys    []iamtypes.AccessKeyMetadata
+		how     OldKeys
+		lostOn  map[string]int
+		fails   bool
+		left    map[string]iamtypes.StatusType
+		log     []string
+		warning string
+	}{
+		{"new key", []iamtypes.AccessKeyMetadata{key(oldID, iamtypes.StatusTypeActive, nil)}, DeactivateOld,
+			map[string]int{"CreateAccessKey": 0}, true, map[string]iamtypes.StatusType{oldID: "Active"}, nil,
+			"Deleted access key " + newID + ": the request that made it got no answer, so it was never shown"},
+		{"deactivating", []iamtypes.AccessKeyMetadata{key(oldID, iamtypes.StatusTypeActive, nil)}, DeactivateOld,
+			map[string]int{"UpdateAccessKey": 0}, false, map[string]iamtypes.StatusType{oldID: "Inactive", newID: "Active"},
+			[]string{"Created access key for user: bob", "Deactivated access key " + oldID}, ""},
+		{"deleting", []iamtypes.AccessKeyMetadata{key(oldID, iamtypes.StatusTypeActive, nil)}, DeleteOld,
+			map[string]int{"DeleteAccessKey": 0}, false, map[string]iamtypes.StatusType{newID: "Active"},
+			[]string{"Created access key for user: bob", "Deleted access key " + oldID}, ""},
+		{"making room", []iamtypes.AccessKeyMetadata{key(inactiveID, iamtypes.StatusTypeInactive, nil), key(oldID, iamtypes.StatusTypeActive, nil)}, DeleteOld,
+			map[string]int{"DeleteAccessKey": 0}, false, map[string]iamtypes.StatusType{newID: "Active"},
+			[]string{"Deleted inactive access key " + inactiveID + " first, to make room for the new one", "Created access key for user: bob", "Deleted access key " + oldID}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := &fakeIAM{userFound: true, keys: c.keys, lostOn: c.lostOn}
+			var log, warn []string
+			r := &Rotator{IAM: f, Steps: report.Steps{
+				Log:  func(s string) { log = append(log, s) },
+				Warn: func(s string) { warn = append(warn, s) },
+			}}
+			_, err := r.Rotate(context.Background(), "bob", c.how)
+			if (err != nil) != c.fails {
+				t.Errorf("err %v", err)
+			}
+			left := map[string]iamtypes.StatusType{}
+			for _, k := range f.keys {
+				left[aws.ToString(k.AccessKeyId)] = k.Status
+			}
+			if fmt.Sprint(left) != fmt.Sprint(c.left) {
+				t.Errorf("keys %v, want %v", left, c.left)
+			}
+			if fmt.Sprint(log) != fmt.Sprint(c.log) {
+				t.Errorf("log %q, want %q", log, c.log)
+			}
+			if c.warning != "" && !slices.Contains(warn, c.warning) {
+				t.Errorf("warnings %q lack %q", warn, c.warning)
+			}
+		})
+	}
+}
+
+// When the answer to retiring an old key was lost and looking the key up
+// fails too, the error says it may or may not have been retired.
+func TestLostAnswerUnknown(t *testing.T) {
+	f := &fakeIAM{userFound: true, keys: []iamtypes.AccessKeyMetadata{key("AKIAOLD0000000000001", iamtypes.StatusTypeActive, nil)},
+		lostOn: map[string]int{"UpdateAccessKey": 0}}
+	r := &Rotator{IAM: &listFailsLater{fakeIAM: f}}
+	_, err := r.Rotate(context.Background(), "bob", DeactivateOld)
+	want := "the new access key AKIANEW0000000000001 was created and printed, but AKIAOLD0000000000001 may or may not be deactivated (operation error IAM: UpdateAccessKey: read tcp: i/o timeout, and looking it up failed)"
+	if err == nil || err.Error() != want {
+		t.Errorf("err %v\nwant %s", err, want)
+	}
+}
+
+// listFailsLater answers the first ListAccessKeys and fails the others.
+type listFailsLater struct {
+	*fakeIAM
+	n int
+}
+
+func (l *listFailsLater) ListAccessKeys(ctx context.Context, in *iam.ListAccessKeysInput, o ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
+	if l.n++; l.n > 1 {
+		return nil, errors.New("dial tcp: connection refused")
+	}
+	return l.fakeIAM.ListAccessKeys(ctx, in, o...)
 }
