@@ -1,15 +1,15 @@
 package main
 
 import (
-	"fmt"
 	"net"
 	"sync"
 )
 
 // listenLoopback accepts connections and holds them open without answering.
 // accepted is closed once the first connection is in.
-func listenLoopback(port int) (l net.Listener, accepted <-chan struct{}, err error) {
-	l, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+// It listens on a port the system picks, so no other process can hold it.
+func listenLoopback() (l net.Listener, accepted <-chan struct{}, err error) {
+	l, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, err
 	}

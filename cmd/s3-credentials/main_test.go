@@ -114,11 +114,7 @@ func TestBinaryAgainstMoto(t *testing.T) {
 func TestBinaryInterrupt(t *testing.T) {
 	t.Parallel()
 	// A listener that accepts and never answers.
-	port, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, accepted, err := listenLoopback(port)
+	l, accepted, err := listenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
