@@ -72,17 +72,8 @@ func TestGetObjectErrors(t *testing.T) {
 // the child's environment only.
 func (e *e2e) binary(stdin []byte, args ...string) (stdout, stderr []byte, code int) {
 	e.t.Helper()
-	cmd := e.binaryCmd(args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		e.t.Fatal(err)
-	}
-	return out.Bytes(), errOut.Bytes(), code
+	r, _ := runCmd(e.t, e.binaryCmd(args...), bytes.NewReader(stdin))
+	return []byte(r.Stdout), []byte(r.Stderr), r.Code
 }
 
 // Through the real binary: bytes in on stdin, out on stdout, unchanged,

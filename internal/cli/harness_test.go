@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,4 +158,25 @@ func runReference(t *testing.T, args ...string) (r result, ok bool) {
 // rather than through e. Such a test cannot be parallel (t.Setenv).
 func (e *e2e) serialEnv() {
 	e.t.Setenv("AWS_ENDPOINT_URL", e.endpoint)
+}
+
+// runCmd runs a prepared command of the real binary with stdin, and
+// returns what it wrote, its exit code and how long it took. Every test
+// that runs the binary goes through it.
+func runCmd(t *testing.T, cmd *exec.Cmd, stdin io.Reader) (result, time.Duration) {
+	t.Helper()
+	cmd.Stdin = stdin
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errOut.String(), code}, took
 }

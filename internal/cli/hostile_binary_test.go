@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,20 +29,7 @@ func runBinary(t *testing.T, env []string, stdin string, args ...string) (result
 	t.Helper()
 	cmd := exec.Command(testenv.Binary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errOut.String(), code}, took
+	return runCmd(t, cmd, strings.NewReader(stdin))
 }
 
 // onlyErrorLine fails unless stderr is the one line "Error: ..." matching want.
