@@ -37,11 +37,11 @@ func TestListUserPoliciesFormats(t *testing.T) {
 		t.Errorf("--json --csv: %d %q", r.Code, r.Stderr)
 	}
 	// No users: an empty listing, still well-formed.
-	e2 := newE2E(t)
-	if r := e2.ok("list-user-policies", "--json"); r.Stdout != "[]\n" {
+	e.moto.Reset(t)
+	if r := e.ok("list-user-policies", "--json"); r.Stdout != "[]\n" {
 		t.Errorf("empty --json: %q", r.Stdout)
 	}
-	if r := e2.ok("list-user-policies", "--csv"); r.Stdout != "UserName,PolicyName,PolicyDocument\r\n" {
+	if r := e.ok("list-user-policies", "--csv"); r.Stdout != "UserName,PolicyName,PolicyDocument\r\n" {
 		t.Errorf("empty --csv: %q", r.Stdout)
 	}
 }

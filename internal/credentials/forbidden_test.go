@@ -19,8 +19,8 @@ func TestForbiddenBucketAsksWhoTheCallerIs(t *testing.T) {
 		{"unknown key", "InvalidClientTokenId", "the access key is invalid: AWS does not know it (STS GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.)"},
 		{"wrong secret", "SignatureDoesNotMatch", "the access key is invalid: the secret key does not match it (STS GetCallerIdentity: SignatureDoesNotMatch: The security token included in the request is invalid.)"},
 		{"expired session", "ExpiredToken", "the credentials have expired (STS GetCallerIdentity: ExpiredToken: The security token included in the request is invalid.)"},
-		{"valid key", "", "Bucket b2 exists but these credentials may not access it (403 Forbidden)"},
-		{"STS refuses the call, not the key", "AccessDenied", "Bucket b2 exists but these credentials may not access it (403 Forbidden)"},
+		{"valid key", "", "Bucket bk2 exists but these credentials may not access it (403 Forbidden)"},
+		{"STS refuses the call, not the key", "AccessDenied", "Bucket bk2 exists but these credentials may not access it (403 Forbidden)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake()
