@@ -270,7 +270,9 @@ func (r toolRun) String() string {
 func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again bool, args ...string) toolRun {
 	t.Helper()
 	p, endpoint := newInterruptProxy(t, e, at)
+	p.mu.Lock() // the proxy is already serving
 	p.again = again
+	p.mu.Unlock()
 	cmd := exec.Command(testenv.Binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint)
