@@ -417,7 +417,8 @@ type DownloadStep struct {
 	Path string
 	Verdict
 	// Problem is why the key cannot be downloaded, as GetFiles reports it:
-	// ErrUnsafeKey, outfile.ErrOutside or a clash with another key.
+	// ErrUnsafeKey, outfile.ErrOutside, a clash with another key, or a
+	// directory standing at its path.
 	Problem error
 }
 
@@ -454,6 +455,11 @@ func (c *Client) PlanDownloads(ctx context.Context, bucket, dir string, keys []s
 			fi, err := root.Stat(st.Path)
 			if outfile.Escapes(err) {
 				st.Problem, st.Path = outfile.ErrOutside, ""
+				return nil
+			}
+			if err == nil && fi.IsDir() {
+				// Not written over, as GetFiles reports it.
+				st.Problem = fmt.Errorf("%s is a directory", filepath.Join(dir, st.Path))
 				return nil
 			}
 			if err != nil || !fi.Mode().IsRegular() {
