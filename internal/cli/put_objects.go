@@ -39,8 +39,8 @@ size; --skip-hash those whose object has the same MD5 (S3's ETag, or for
 an object uploaded in parts the ETag the file would get in parts of the
 same size). Where the ETag is no MD5 (objects encrypted with KMS or a
 customer key) or the part size cannot be found, --skip-hash compares sizes
-and says so. The bucket is listed once for this, which needs permission to
-list it. With --dry-run, the files that would be uploaded are shown as
+and says so. What the bucket holds is found by listing it, which needs
+permission to list it. With --dry-run, the files that would be uploaded are shown as
 PATH => s3://BUCKET/KEY and those left out as PATH == s3://BUCKET/KEY.
 
   s3-credentials put-objects my-bucket one.txt two.txt --prefix my-folder
