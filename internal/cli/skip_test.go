@@ -402,9 +402,32 @@ func TestSkipHashMultipart(t *testing.T) {
 	}
 }
 
-// A server that does not describe single parts: the part size is found
-// among those that give as many parts, or said not to be found.
+// A server that does not describe single parts, ignoring the part number
+// asked for or refusing it: the part size is found among those that give
+// as many parts, or said not to be found.
 func TestSkipHashMultipartPartSizeDerived(t *testing.T) {
+	t.Run("ignored", func(t *testing.T) {
+		testPartSizeDerived(t, func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method == http.MethodHead {
+				q := r.URL.Query()
+				q.Del("partNumber")
+				r.URL.RawQuery = q.Encode()
+			}
+			return false
+		}, 0)
+	})
+	t.Run("refused", func(t *testing.T) {
+		testPartSizeDerived(t, func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method == http.MethodHead && r.URL.Query().Has("partNumber") {
+				w.WriteHeader(http.StatusBadRequest)
+				return true
+			}
+			return false
+		}, 4) // each asked again without the part number
+	})
+}
+
+func testPartSizeDerived(t *testing.T, hook func(w http.ResponseWriter, r *http.Request) bool, heads int) {
 	e := newE2E(t)
 	e.makeBucket("bkt")
 	t.Chdir(t.TempDir())
@@ -423,14 +446,7 @@ func TestSkipHashMultipartPartSizeDerived(t *testing.T) {
 	e.putParts("bkt", "eight.bin", body["eight.bin"], 8*mib, 8*mib)
 	e.putParts("bkt", "seven.bin", body["seven.bin"], 7*mib)
 	e.putParts("bkt", "odd.bin", body["odd.bin"], 6*mib, 5*mib)
-	rq := e.countRequests(func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method == http.MethodHead {
-			q := r.URL.Query()
-			q.Del("partNumber")
-			r.URL.RawQuery = q.Encode()
-		}
-		return false
-	})
+	rq := e.countRequests(hook)
 	r := e.ok("put-objects", "bkt", "ours.bin", "eight.bin", "seven.bin", "odd.bin", "--skip-hash")
 	want := "Compared by size only: s3://bkt/seven.bin (the size of its 2 parts cannot be found)\n" +
 		"Skipped 3 files that are already there (same MD5; 1 compared by size only)\n" +
@@ -442,7 +458,7 @@ func TestSkipHashMultipartPartSizeDerived(t *testing.T) {
 	if etag, sum := e.etag("bkt", "odd.bin"), md5.Sum(body["odd.bin"]); etag != `"`+hex.EncodeToString(sum[:])+`"` {
 		t.Errorf("odd.bin: ETag %s, not that of this tool's single PutObject", etag)
 	}
-	if n := rq.take(); n["HEAD part"] != 4 {
+	if n := rq.take(); n["HEAD part"] != 4 || n["HEAD"] != heads {
 		t.Errorf("requests: %v", n)
 	}
 }

@@ -265,6 +265,12 @@ func (k *comparer) verdict(ctx context.Context, key string, r *Remote, localSize
 	// for, is exact; servers that do not answer that get the sizes that
 	// would give as many parts tried.
 	out, err := k.c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(key), PartNumber: aws.Int32(1)})
+	if err != nil && ctx.Err() == nil && !awsclient.IsNotFound(err) {
+		// Servers that know no part numbers refuse them: asked again
+		// without. An object S3 will not describe at all (encrypted with a
+		// customer key) is refused again.
+		out, err = k.c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(k.bucket), Key: aws.String(key)})
+	}
 	if err != nil {
 		return headFailed(ctx, err)
 	}
