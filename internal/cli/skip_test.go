@@ -791,3 +791,40 @@ func TestPutObjectsSkipSources(t *testing.T) {
 		t.Errorf("requests: %v", n)
 	}
 }
+
+// Names that need escaping in a URL or in XML are found in listings, as
+// a folder of many and one key at a time, both ways.
+func TestSkipOddKeyNames(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("bkt")
+	t.Chdir(t.TempDir())
+	names := []string{"sp ace.txt", "plus+.txt", "pct%20.txt", "ünï.txt", "q?x", "h#x", "a<b&c>.txt", "~t", "star*", `back\slash`, "tab\tx", "semi;colon"}
+	files := map[string]string{}
+	for _, n := range names {
+		files["odd/"+n] = "body of " + n
+	}
+	writeFiles(t, files)
+	e.ok("put-objects", "bkt", "odd", "-s")
+	e.ok("put-objects", "bkt", "odd/q?x", "odd/ünï.txt", "odd/a<b&c>.txt", "-s")
+	rq := e.countRequests(nil)
+	r := e.ok("put-objects", "bkt", "odd", "--skip-hash")
+	if r.Stderr != "Skipped 12 files that are already there (same MD5)\nUploading 0.0 bytes (0 files)\n" {
+		t.Errorf("a folder: got %q", r.Stderr)
+	}
+	r = e.ok("put-objects", "bkt", "odd/q?x", "odd/ünï.txt", "odd/a<b&c>.txt", "--skip-hash")
+	if r.Stderr != "Skipped 3 files that are already there (same MD5)\nUploading 0.0 bytes (0 files)\n" {
+		t.Errorf("one by one: got %q", r.Stderr)
+	}
+	if n := rq.take(); n["PUT"] != 0 || n["LIST"] != 4 {
+		t.Errorf("requests: %v", n)
+	}
+	e.ok("get-objects", "bkt", "-o", "back", "-s")
+	r = e.ok("get-objects", "bkt", "-o", "back", "--skip-hash")
+	if r.Stderr != "Skipped 15 files that are already there (same MD5)\nDownloading 0.0 bytes (0 files)\n" {
+		t.Errorf("get-objects: got %q", r.Stderr)
+	}
+	r = e.ok("get-objects", "bkt", "odd/h#x", "a<b&c>.txt", "-o", "back", "--skip")
+	if r.Stderr != "Skipped 2 files that are already there (same size)\nDownloading 0.0 bytes (0 files)\n" {
+		t.Errorf("get-objects by key: got %q", r.Stderr)
+	}
+}
