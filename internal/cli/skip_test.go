@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
@@ -826,5 +827,43 @@ func TestSkipOddKeyNames(t *testing.T) {
 	r = e.ok("get-objects", "bkt", "odd/h#x", "a<b&c>.txt", "-o", "back", "--skip")
 	if r.Stderr != "Skipped 2 files that are already there (same size)\nDownloading 0.0 bytes (0 files)\n" {
 		t.Errorf("get-objects by key: got %q", r.Stderr)
+	}
+}
+
+// Ctrl-C while comparing stops everything: exit 1, nothing transferred.
+func TestSkipInterrupted(t *testing.T) {
+	e := newE2E(t)
+	e.makeBucket("bkt")
+	e.putObj("bkt", "a.txt", "hello")
+	t.Chdir(t.TempDir())
+	writeFiles(t, map[string]string{"a.txt": "HELLO"})
+	for _, args := range [][]string{
+		{"put-objects", "bkt", "a.txt", "--skip-hash"},
+		{"get-objects", "bkt", "--skip-hash"},
+		{"get-objects", "bkt", "a.txt", "--skip-hash", "--dry-run"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		rq := e.countRequests(func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method == http.MethodHead {
+				// The comparison asks about a.txt: interrupted then.
+				cancel()
+				<-r.Context().Done()
+				return true
+			}
+			return false
+		})
+		var stdout, stderr bytes.Buffer
+		code := Run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+		cancel()
+		if code != 1 || stdout.String() != "" || stderr.String() != "Error: interrupted\n" {
+			t.Errorf("%v: got %d %q %q", args, code, stdout.String(), stderr.String())
+		}
+		if n := rq.take(); n["HEAD"] != 1 || n["PUT"] != 0 || n["GET"] != 0 {
+			t.Errorf("%v: requests: %v", args, n)
+		}
+	}
+	e.checkObjects("bkt", map[string]string{"a.txt": "hello"})
+	if got := readFile(t, "a.txt"); got != "HELLO" {
+		t.Errorf("a.txt: %q", got)
 	}
 }
