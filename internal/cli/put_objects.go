@@ -22,6 +22,7 @@ func NewCmdPutObjects(f *Factory) *cobra.Command {
 		silent      bool
 		dryRun      bool
 		concurrency int
+		skip        skipFlags
 	)
 	cmd := &cobra.Command{
 		Use:               "put-objects BUCKET OBJECTS...",
@@ -37,13 +38,27 @@ extension. Inside a directory, what is not a regular file (a FIFO, a
 socket, a device, a symlink to a directory) is skipped and named on
 standard error; the rest is uploaded.
 
+--skip leaves out files whose key already holds an object of the same
+size; --skip-hash those whose object has the same MD5 (S3's ETag, or for
+an object uploaded in parts the ETag the file would get in parts of the
+same size). Where the ETag is no MD5 (objects encrypted with KMS or a
+customer key) or the part size cannot be found, --skip-hash compares sizes
+and says so. What the bucket holds is found by listing it, which needs
+permission to list it. With --dry-run, the files that would be uploaded are shown as
+PATH => s3://BUCKET/KEY and those left out as PATH == s3://BUCKET/KEY.
+
   s3-credentials put-objects my-bucket one.txt two.txt --prefix my-folder
   s3-credentials put-objects my-bucket my-folder
-  s3-credentials put-objects my-bucket . --dry-run`,
+  s3-credentials put-objects my-bucket . --dry-run
+  s3-credentials put-objects my-bucket photos --skip-hash`,
 		Args: minArgs("BUCKET", "OBJECTS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bucket := args[0]
 			if err := checkConcurrency(cmd, concurrency); err != nil {
+				return err
+			}
+			mode, err := skip.mode(cmd)
+			if err != nil {
 				return err
 			}
 			files, skipped, err := objects.UploadPlan(args[1:], prefix)
@@ -53,7 +68,7 @@ standard error; the rest is uploaded.
 			for _, s := range skipped {
 				fmt.Fprintf(f.IO.ErrOut, "Skipped: %s (%s)\n", s.Path, s.Why)
 			}
-			if dryRun {
+			if dryRun && mode == objects.SkipNone {
 				for _, lf := range files {
 					fmt.Fprintf(f.IO.Out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
 				}
@@ -64,12 +79,36 @@ standard error; the rest is uploaded.
 			if err != nil {
 				return err
 			}
+			oc := objects.New(c.S3, concurrency)
+			verdicts, err := oc.CompareUploads(ctx, bucket, files, mode)
+			if err != nil {
+				return err
+			}
+			tally := &skipTally{mode: mode, bucket: bucket}
+			var send []objects.LocalFile
+			for i, lf := range files {
+				tally.add(lf.Key, verdicts[i])
+				if dryRun {
+					if verdicts[i].Skip {
+						fmt.Fprintf(f.IO.Out, "%s == s3://%s/%s (skipped: %s)\n", lf.Path, bucket, lf.Key, tally.why(verdicts[i]))
+					} else {
+						fmt.Fprintf(f.IO.Out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
+					}
+				}
+				if !verdicts[i].Skip {
+					send = append(send, lf)
+				}
+			}
+			tally.report(f.IO.ErrOut, silent, dryRun)
+			if dryRun {
+				return nil
+			}
 			var total int64
-			for _, lf := range files {
+			for _, lf := range send {
 				total += lf.Size
 			}
-			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Uploading", total, len(files)), total)
-			if err := objects.New(c.S3, concurrency).PutFiles(ctx, bucket, files, bar); err != nil {
+			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Uploading", total, len(send)), total)
+			if err := oc.PutFiles(ctx, bucket, send, bar); err != nil {
 				bar.Stop()
 				var stopped *objects.UploadStopped
 				if errors.As(err, &stopped) {
@@ -85,6 +124,7 @@ standard error; the rest is uploaded.
 	fl.StringVar(&prefix, "prefix", "", "Prefix to add to the keys in the bucket")
 	fl.BoolVarP(&silent, "silent", "s", false, "Don't show progress bar")
 	fl.BoolVar(&dryRun, "dry-run", false, "Show what would be uploaded where, without uploading")
+	skip.add(cmd, "files", "object in the bucket")
 	addConcurrencyFlag(cmd, &concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd

@@ -173,9 +173,11 @@ func planPaths(keys []string) (rels []string, status []error) {
 // GetFiles downloads keys into dir, keeping their folder structure, with up
 // to Concurrency downloads in flight. Keys that would land outside dir are
 // refused without a request, and keys that clash with others are skipped.
-// A missing key does not stop the others; the error returned is for what
-// stops everything (cancellation, a bad dir).
-func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir string, bar *progress.Bar) (*GetResult, error) {
+// Keys in same are left alone (their files are already there); they still
+// count when keys are checked for clashes. A missing key does not stop the
+// others; the error returned is for what stops everything (cancellation,
+// a bad dir).
+func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, same map[string]bool, dir string, bar *progress.Bar) (*GetResult, error) {
 	// Every write goes through an os.Root, which refuses any path,
 	// symlinks included, that resolves outside dir.
 	root, err := outfile.OpenDir(dir)
@@ -191,7 +193,7 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
 	for i, key := range keys {
-		if rels[i] == "" {
+		if rels[i] == "" || same[key] {
 			continue
 		}
 		if strings.HasSuffix(key, "/") {
@@ -225,20 +227,25 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, dir
 		return nil, err
 	}
 	for i, err := range status {
-		var cl *clash
-		switch {
-		case err == nil:
-		case errors.Is(err, ErrUnsafeKey), errors.Is(err, outfile.ErrOutside):
-			res.Refused = append(res.Refused, keys[i])
-		case errors.As(err, &cl):
-			res.Skipped = append(res.Skipped, KeyError{keys[i], err})
-		case awsclient.IsNotFound(err) && awsclient.ErrorCode(err) != "NoSuchBucket":
-			res.Missing = append(res.Missing, keys[i])
-		default:
-			res.Failed = append(res.Failed, KeyError{keys[i], err})
-		}
+		res.Record(keys[i], err)
 	}
 	return res, nil
+}
+
+// Record files what became of key: nothing when err is nil.
+func (r *GetResult) Record(key string, err error) {
+	var cl *clash
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrUnsafeKey), errors.Is(err, outfile.ErrOutside):
+		r.Refused = append(r.Refused, key)
+	case errors.As(err, &cl):
+		r.Skipped = append(r.Skipped, KeyError{key, err})
+	case awsclient.IsNotFound(err) && awsclient.ErrorCode(err) != "NoSuchBucket":
+		r.Missing = append(r.Missing, key)
+	default:
+		r.Failed = append(r.Failed, KeyError{key, err})
+	}
 }
 
 // getInto downloads one key to rel inside root.
@@ -286,29 +293,4 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.w.Write(b)
 	c.bar.Add(int64(n))
 	return n, err
-}
-
-// HeadSizes returns the size of each key (0 when it cannot be read; an
-// endpoint that does not answer stops it), with
-// up to Concurrency requests in flight.
-func (c *Client) HeadSizes(ctx context.Context, bucket string, keys []string) ([]int64, error) {
-	sizes := make([]int64, len(keys))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
-	for i, key := range keys {
-		g.Go(func() error {
-			out, err := c.S3.HeadObject(gctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-			if err == nil {
-				sizes[i] = aws.ToInt64(out.ContentLength)
-			}
-			if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
-				return err // no use asking about the other keys
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil && ctx.Err() == nil {
-		return nil, err
-	}
-	return sizes, ctx.Err()
 }

@@ -41,17 +41,18 @@ func (c *Client) ListPages(ctx context.Context, bucket, prefix string, fn func([
 	return nil
 }
 
-// RemoteObject is a key and its size.
+// RemoteObject is a key, its size and its ETag.
 type RemoteObject struct {
 	Key  string
 	Size int64
+	ETag string
 }
 
-// ListAll collects the keys and sizes under prefix.
+// ListAll collects the keys, sizes and ETags under prefix.
 func (c *Client) ListAll(ctx context.Context, bucket, prefix string) ([]RemoteObject, error) {
 	var all []RemoteObject
 	err := c.List(ctx, bucket, prefix, func(o types.Object) error {
-		all = append(all, RemoteObject{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)})
+		all = append(all, RemoteObject{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag)})
 		return nil
 	})
 	return all, err

@@ -98,6 +98,10 @@ func (d *Dir) Create(ctx context.Context, rel string) (*File, error) {
 	return f, err
 }
 
+// Escapes reports whether err is an os.Root's refusal of a path that
+// leads out of it (through ".." or a symlink).
+func Escapes(err error) bool { return escapes(err) }
+
 // escapes recognises os.Root's refusal of a path that leaves the root; it
 // has no exported error.
 func escapes(err error) bool {
