@@ -97,21 +97,11 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.String()+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		hangUp(w)
-		return
-	}
-	out.Header = r.Header.Clone()
-	out.ContentLength = int64(len(body))
-	resp, err := http.DefaultTransport.RoundTrip(out)
+	resp, data, err := relay(r, p.target.String(), body)
 	if err != nil {
 		hangUp(w)
 		return
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
 	if f == lostReply {
 		hangUp(w) // done on the server, but the answer never arrives
 		return
@@ -394,4 +384,22 @@ func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
 	if !strings.Contains(r.Stderr, "Deleted access key ") {
 		t.Errorf("stderr:\n%s", r.Stderr)
 	}
+}
+
+// relay sends r, with body, to target (scheme and host) as the test
+// proxies do, and returns the answer with its body read.
+func relay(r *http.Request, target string, body []byte) (*http.Response, []byte, error) {
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Header = r.Header.Clone()
+	out.ContentLength = int64(len(body))
+	resp, err := http.DefaultTransport.RoundTrip(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp, data, err
 }

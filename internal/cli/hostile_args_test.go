@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -326,17 +325,8 @@ func TestHostileArgumentsBinary(t *testing.T) {
 				defer cancel()
 				cmd := exec.CommandContext(ctx, bin, args...)
 				cmd.Dir = dir
-				var out, errOut bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &errOut
-				err := cmd.Run()
-				code := 0
-				var ee *exec.ExitError
-				if errors.As(err, &ee) {
-					code = ee.ExitCode()
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				checkNoCrash(t, code, out.String(), errOut.String())
+				r, _ := runCmd(t, cmd, nil)
+				checkNoCrash(t, r.Code, r.Stdout, r.Stderr)
 				if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 					t.Errorf("the run created %s", entries[0].Name())
 				}

@@ -506,20 +506,11 @@ func (p *hostileProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		body = buf.Bytes()
 	}
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.String()+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		p.t.Errorf("proxy: %v", err)
-		return
-	}
-	out.Header = r.Header.Clone()
-	out.ContentLength = int64(len(body))
-	resp, err := http.DefaultTransport.RoundTrip(out)
+	resp, data, err := relay(r, p.target.String(), body)
 	if err != nil {
 		hangUp(w)
 		return
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
 	switch a.kind {
 	case hangAfter:
 		p.hang(r)

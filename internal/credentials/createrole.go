@@ -225,13 +225,9 @@ func (r *RoleRequest) Validate() error {
 	if len(r.Tags) > MaxRoleTags {
 		return fmt.Errorf("%d tags given; IAM allows at most %d per role", len(r.Tags), MaxRoleTags)
 	}
-	total := 0
-	for _, b := range r.Buckets {
-		doc, err := r.UserPolicy(b)
-		if err != nil {
-			return err
-		}
-		total += len(pyjson.EncodeCompact(doc))
+	total, err := r.inlinePolicyChars()
+	if err != nil {
+		return err
 	}
 	if total > MaxRoleInlinePolicyChars {
 		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, MaxRoleInlinePolicyChars)

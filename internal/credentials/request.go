@@ -335,16 +335,26 @@ func (r *Request) Validate() error {
 	if !iamName.MatchString(name) {
 		return fmt.Errorf("Invalid user name %q: IAM user names use letters, digits and +=,.@_-", name)
 	}
-	total := 0
-	for _, b := range r.Buckets {
-		doc, err := r.UserPolicy(b)
-		if err != nil {
-			return err
-		}
-		total += len(pyjson.EncodeCompact(doc))
+	total, err := r.inlinePolicyChars()
+	if err != nil {
+		return err
 	}
 	if total > MaxUserInlinePolicyChars {
 		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)
 	}
 	return nil
+}
+
+// inlinePolicyChars is how many characters IAM counts for the inline
+// policies, one per bucket, that a user or role gets for r.
+func (r *Request) inlinePolicyChars() (int, error) {
+	total := 0
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return 0, err
+		}
+		total += len(pyjson.EncodeCompact(doc))
+	}
+	return total, nil
 }
