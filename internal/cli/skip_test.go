@@ -63,7 +63,7 @@ func (e *e2e) countRequests(hook func(w http.ResponseWriter, r *http.Request) bo
 		proxy.ServeHTTP(w, r)
 	}))
 	e.t.Cleanup(srv.Close)
-	e.t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	e.endpoint = srv.URL // the tool's runs through e go through the proxy
 	return rq
 }
 
@@ -673,7 +673,7 @@ func TestGetObjectsSkipDestinations(t *testing.T) {
 
 	// The dry run opens no FIFO: it would wait for a writer.
 	done := make(chan result, 1)
-	go func() { done <- run(t, "", "get-objects", "bkt", "-o", "out", "--skip-hash", "--dry-run") }()
+	go func() { done <- e.run("get-objects", "bkt", "-o", "out", "--skip-hash", "--dry-run") }()
 	r := wait(t, "get-objects --dry-run with a FIFO in the way", done)
 	golden(t, "objects/get-objects-skip-destinations-dry-run.out", r.Stdout)
 	if r.Code != 1 || r.Stderr != "Would skip 3 files that are already there (same MD5)\nError: Failed: dir: out/dir is a directory\n" {
@@ -755,7 +755,7 @@ func TestPutObjectsSkipSources(t *testing.T) {
 	rq := e.countRequests(nil)
 
 	done := make(chan result, 1)
-	go func() { done <- run(t, "", "put-objects", "bkt", "src", "--skip") }()
+	go func() { done <- e.run("put-objects", "bkt", "src", "--skip") }()
 	r := wait(t, "put-objects --skip with a FIFO in the directory", done)
 	want := "Skipped: src/fifo (a FIFO, not a regular file)\n" +
 		"Skipped 4 files that are already there (same size)\n" +
@@ -770,7 +770,7 @@ func TestPutObjectsSkipSources(t *testing.T) {
 		t.Errorf("requests: %v", n)
 	}
 
-	go func() { done <- run(t, "", "put-objects", "bkt", "src", "--skip-hash") }()
+	go func() { done <- e.run("put-objects", "bkt", "src", "--skip-hash") }()
 	r = wait(t, "put-objects --skip-hash with a FIFO in the directory", done)
 	want = "Skipped: src/fifo (a FIFO, not a regular file)\n" +
 		"Skipped 6 files that are already there (same MD5)\n" +
@@ -853,7 +853,7 @@ func TestSkipInterrupted(t *testing.T) {
 			return false
 		})
 		var stdout, stderr bytes.Buffer
-		code := Run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+		code := e.exec(ctx, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}, args...)
 		cancel()
 		if code != 1 || stdout.String() != "" || stderr.String() != "Error: interrupted\n" {
 			t.Errorf("%v: got %d %q %q", args, code, stdout.String(), stderr.String())
