@@ -46,6 +46,11 @@ var (
 	skipSeq     = flag.Bool("no-sequential", false, "skip the sequential client")
 	quick       = flag.Bool("quick", false, "small sizes (100 files, 32 MiB, 1,000 deletes, 10,000 listed)")
 	timeout     = flag.Duration("timeout", 5*time.Minute, "limit for any one run")
+	target      = flag.String("target", "latency", "latency: in-process server with injected latency; seaweedfs: SeaweedFS on loopback, with aws-cli v1 and v2")
+	sweep       = flag.Bool("sweep", false, "sweep part size x parts in flight against SeaweedFS instead of the comparison")
+	swEndpoint  = flag.String("seaweedfs-endpoint", "", "a running SeaweedFS S3 endpoint (default: start one with scripts/seaweedfs)")
+	swAuth      = flag.String("seaweedfs-auth", "", "the admin key file (admin.json) of the running SeaweedFS")
+	swPID       = flag.Int("seaweedfs-pid", 0, "the process id of the running SeaweedFS, for its CPU time")
 )
 
 type bench struct {
@@ -76,6 +81,12 @@ func main() {
 	b.work, err = os.MkdirTemp("", "s3c-bench")
 	check(err)
 	defer os.RemoveAll(b.work)
+	if *sweep {
+		sw := b.seaweed()
+		defer sw.stop()
+		runSweep(b.work, sw)
+		return
+	}
 
 	log.Printf("building the binary")
 	b.bin = filepath.Join(b.work, "s3-credentials")
@@ -83,6 +94,14 @@ func main() {
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	check(build.Run())
 
+	switch *target {
+	case "latency":
+	case "seaweedfs":
+		b.realServer()
+		return
+	default:
+		log.Fatalf("-target: %q is neither latency nor seaweedfs", *target)
+	}
 	b.backend = s3mem.New()
 	faker := gofakes3.New(b.backend, gofakes3.WithLogger(gofakes3.DiscardLog()))
 	handler := faker.Server()
@@ -428,4 +447,11 @@ func (b *bench) report() {
 	ideal := float64(*nFiles) * latency.Seconds() / float64(*concurrency)
 	fmt.Printf("\nFloor for %d small files at --concurrency %d: %d x %v / %d = %.2fs per direction.\n",
 		*nFiles, *concurrency, *nFiles, *latency, *concurrency, ideal)
+}
+
+func (b *bench) seaweed() *seaweed {
+	if *swEndpoint != "" {
+		return runningSeaweed(*swEndpoint, *swAuth, *swPID)
+	}
+	return startSeaweed(b.work)
 }
