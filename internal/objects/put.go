@@ -77,7 +77,22 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
 		return c.PutStream(ctx, bucket, key, f, contentType, bar)
 	}
-	return c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	return c.upload(withProgress(ctx, bar), c.fileUploader(size, c.Concurrency), bucket, key, contentType, f)
+}
+
+// fileUploader is the uploader for a file of size bytes with at most
+// concurrency parts in flight: PartPlan's choice unless UploadPartSize
+// fixes the part size.
+func (c *Client) fileUploader(size int64, concurrency int) *manager.Uploader {
+	if c.UploadPartSize > 0 {
+		return c.uploader(concurrency, c.UploadPartSize)
+	}
+	partSize, parts := PartPlan(size, concurrency)
+	return c.uploader(parts, partSize)
 }
 
 // Streams are sent in parts held in memory while they are in flight, so
@@ -168,7 +183,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	if len(files) == 1 {
 		parts = c.Concurrency
 	}
-	up := c.uploader(min(parts, c.Concurrency), c.PartSize)
+	parts = min(parts, c.Concurrency)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
 	for _, lf := range files {
@@ -186,7 +201,11 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
 				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
 			}
-			if err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
+			size := lf.Size
+			if fi, err := f.Stat(); err == nil {
+				size = fi.Size()
+			}
+			if err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
 				if gctx.Err() != nil && ctx.Err() != nil {
 					return ctx.Err()
 				}
