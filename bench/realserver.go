@@ -108,6 +108,8 @@ type realBench struct {
 	sw    *seaweed
 	s3    *s3.Client
 	times map[[2]string][]float64 // scenario, tool -> seconds per round
+	ccpu  map[[2]string][]float64 // the tool's CPU seconds (user + system)
+	scpu  map[[2]string][]float64 // the server's CPU seconds meanwhile
 	order [][2]string
 	seq   int
 	warm  map[string]string // scenario -> its bucket
@@ -127,7 +129,7 @@ func (b *bench) realServer() {
 		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
-	rb := &realBench{bench: b, sw: sw, s3: sweepClient(sw, "default", nil), times: map[[2]string][]float64{}, warm: map[string]string{}}
+	rb := &realBench{bench: b, sw: sw, s3: sweepClient(sw, "default", nil), times: map[[2]string][]float64{}, ccpu: map[[2]string][]float64{}, scpu: map[[2]string][]float64{}, warm: map[string]string{}}
 	peers := []peer{b.oursDefault()}
 	var clis []string
 	if !*skipAWS {
@@ -194,13 +196,44 @@ func (rb *realBench) bucket(scenario string) string {
 	return name
 }
 
-func (rb *realBench) record(scenario, tool string, d time.Duration, note string) {
+// run times argv and reads its CPU time (user + system, from /usr/bin/time)
+// and the server's CPU time meanwhile.
+func (rb *realBench) run(argv []string) measure {
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	out := filepath.Join(rb.work, "cpu")
+	os.Remove(out)
+	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%U %S", "-o", out}, argv...)...)
+	cmd.Env = rb.env
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	s0 := rb.sw.cpu()
+	start := time.Now()
+	err := cmd.Run()
+	m := measure{wall: time.Since(start)}
+	m.server = rb.sw.cpu() - s0
+	if err != nil {
+		log.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, errOut.String())
+	}
+	if data, err := os.ReadFile(out); err == nil {
+		var u, s float64
+		fmt.Sscan(string(data), &u, &s)
+		m.client = time.Duration((u + s) * float64(time.Second))
+	}
+	return m
+}
+
+type measure struct{ wall, client, server time.Duration }
+
+func (rb *realBench) record(scenario, tool string, m measure, note string) {
 	k := [2]string{scenario, tool}
 	if _, ok := rb.times[k]; !ok {
 		rb.order = append(rb.order, k)
 	}
-	rb.times[k] = append(rb.times[k], d.Seconds())
-	log.Printf("%-28s %-34s %8.2fs  %s", scenario, tool, d.Seconds(), note)
+	rb.times[k] = append(rb.times[k], m.wall.Seconds())
+	rb.ccpu[k] = append(rb.ccpu[k], m.client.Seconds())
+	rb.scpu[k] = append(rb.scpu[k], m.server.Seconds())
+	log.Printf("%-20s %-26s %7.2fs  CPU: tool %5.2fs server %5.2fs  %s", scenario, tool, m.wall.Seconds(), m.client.Seconds(), m.server.Seconds(), note)
 }
 
 // objects lists bucket: key -> size.
@@ -238,7 +271,7 @@ func (rb *realBench) empty(bucket string, andBucket bool) {
 
 func (rb *realBench) small(p peer, src string) {
 	bucket := rb.bucket("small")
-	d, _ := rb.run(p.cmd("upload-dir", src, bucket))
+	d := rb.run(p.cmd("upload-dir", src, bucket))
 	objs := rb.objects(bucket)
 	if len(objs) != *nFiles {
 		log.Fatalf("%s uploaded %d files, want %d", p.name, len(objs), *nFiles)
@@ -250,7 +283,7 @@ func (rb *realBench) small(p peer, src string) {
 	}
 	rb.record(fmt.Sprintf("%d x %d KiB up", *nFiles, *fileSize/1024), p.name, d, "")
 	dst := filepath.Join(rb.work, "down-"+bucket)
-	d, _ = rb.run(p.cmd("download-all", bucket, dst))
+	d = rb.run(p.cmd("download-all", bucket, dst))
 	if n := countFiles(dst); n != *nFiles {
 		log.Fatalf("%s downloaded %d files, want %d", p.name, n, *nFiles)
 	}
@@ -262,19 +295,19 @@ func (rb *realBench) small(p peer, src string) {
 func (rb *realBench) big(p peer, src string, mib int) {
 	bucket := rb.bucket(fmt.Sprint(mib))
 	size := int64(mib) << 20
-	d, _ := rb.run(p.cmd("upload-file", src, bucket, "big.bin"))
+	d := rb.run(p.cmd("upload-file", src, bucket, "big.bin"))
 	if objs := rb.objects(bucket); len(objs) != 1 || objs["big.bin"] != size {
 		log.Fatalf("%s upload of %d MiB: %v", p.name, mib, objs)
 	}
-	rb.record(fmt.Sprintf("%d MiB up", mib), p.name, d, fmt.Sprintf("%.0f MiB/s", float64(mib)/d.Seconds()))
+	rb.record(fmt.Sprintf("%d MiB up", mib), p.name, d, fmt.Sprintf("%.0f MiB/s", float64(mib)/d.wall.Seconds()))
 	dst := filepath.Join(rb.work, "big-down.bin")
-	d, _ = rb.run(p.cmd("download-file", bucket, "big.bin", dst))
+	d = rb.run(p.cmd("download-file", bucket, "big.bin", dst))
 	st, err := os.Stat(dst)
 	check(err)
 	if st.Size() != size {
 		log.Fatalf("%s downloaded %d bytes, want %d", p.name, st.Size(), size)
 	}
-	rb.record(fmt.Sprintf("%d MiB down", mib), p.name, d, fmt.Sprintf("%.0f MiB/s", float64(mib)/d.Seconds()))
+	rb.record(fmt.Sprintf("%d MiB down", mib), p.name, d, fmt.Sprintf("%.0f MiB/s", float64(mib)/d.wall.Seconds()))
 	os.Remove(dst)
 	rb.empty(bucket, false)
 }
@@ -285,8 +318,8 @@ func (rb *realBench) report(sw *seaweed, clis []string) {
 	if len(clis) > 0 {
 		fmt.Printf("Peers: %s.\n", strings.Join(clis, "; "))
 	}
-	fmt.Println("\n| work | tool | median s | runs (s) | ours is |")
-	fmt.Println("|---|---|---:|---|---:|")
+	fmt.Println("\n| work | tool | median s | runs (s) | ours is | tool CPU s | server CPU s |")
+	fmt.Println("|---|---|---:|---|---:|---:|---:|")
 	ours := map[string]float64{}
 	for _, k := range rb.order {
 		if strings.HasPrefix(k[1], "ours") {
@@ -304,7 +337,7 @@ func (rb *realBench) report(sw *seaweed, clis []string) {
 		if o := ours[k[0]]; o > 0 && !strings.HasPrefix(k[1], "ours") {
 			ratio = fmt.Sprintf("%.1fx faster", m/o)
 		}
-		fmt.Printf("| %s | %s | %.2f | %s | %s |\n", k[0], k[1], m, strings.Join(runs, " "), ratio)
+		fmt.Printf("| %s | %s | %.2f | %s | %s | %.2f | %.2f |\n", k[0], k[1], m, strings.Join(runs, " "), ratio, median(rb.ccpu[k]), median(rb.scpu[k]))
 	}
 }
 
