@@ -1,13 +1,23 @@
-// Command bench measures the object commands against an in-process S3
-// (gofakes3, in memory) that adds a fixed latency to every request, next to
-// the peers a user would reach for: aws-cli's `aws s3 cp --recursive` /
-// `aws s3 rm --recursive`, and a sequential client (our own binary with
-// --concurrency 1, one request at a time as the Python reference works).
+// Command bench measures the object commands next to the peers a user
+// would reach for: aws-cli v1 and v2 (`aws s3 cp --recursive` / `aws s3 rm
+// --recursive`, whichever are installed) and a sequential client (our own
+// binary with --concurrency 1, one request at a time as the Python
+// reference works). Two targets:
+//
+//   - latency (default): an in-process S3 (gofakes3, in memory) that adds a
+//     fixed latency to every request;
+//   - seaweedfs: a real server, SeaweedFS on loopback, started with the
+//     project's scripts, every tool over several rounds (medians).
+//
+// -sweep uploads one file through internal/objects against SeaweedFS with
+// every part size x parts in flight asked for.
 //
 // Run from the module root:
 //
-//	go run ./bench              # everything, a few minutes
-//	go run ./bench -quick       # smaller sizes, for a smoke test
+//	go run ./bench                     # latency target, a few minutes
+//	go run ./bench -quick              # smaller sizes, for a smoke test
+//	go run ./bench -target seaweedfs   # the real server
+//	go run ./bench -sweep              # part size x parts in flight
 //
 // Everything stays on loopback; the results table goes to stdout.
 package main
@@ -173,22 +183,9 @@ func (b *bench) peers() []peer {
 	}
 	ps := []peer{{fmt.Sprintf("ours (--concurrency %d)", *concurrency), ours(*concurrency)}}
 	if b.hasAWS {
-		ps = append(ps, peer{"aws s3 (aws-cli v1)", func(op string, a ...string) []string {
-			cmd := []string{"aws", "--endpoint-url", b.url, "s3"}
-			switch op {
-			case "upload-dir":
-				cmd = append(cmd, "cp", "--recursive", a[0], "s3://"+a[1]+"/"+filepath.Base(a[0])+"/")
-			case "download-all":
-				cmd = append(cmd, "cp", "--recursive", "s3://"+a[0]+"/", a[1])
-			case "upload-file":
-				cmd = append(cmd, "cp", a[0], "s3://"+a[1]+"/"+a[2])
-			case "download-file":
-				cmd = append(cmd, "cp", "s3://"+a[0]+"/"+a[1], a[2])
-			case "delete-prefix":
-				cmd = append(cmd, "rm", "--recursive", "s3://"+a[0]+"/"+a[1])
-			}
-			return append(cmd, "--only-show-errors")
-		}})
+		for _, a := range findAWSCLIs() {
+			ps = append(ps, b.awsPeer(a))
+		}
 	}
 	if !*skipSeq {
 		ps = append(ps, peer{"sequential (ours, --concurrency 1)", ours(1)})

@@ -80,6 +80,8 @@ func (b *bench) awsPeer(a awsCLI) peer {
 			cmd = append(cmd, "cp", x[0], "s3://"+x[1]+"/"+x[2])
 		case "download-file":
 			cmd = append(cmd, "cp", "s3://"+x[0]+"/"+x[1], x[2])
+		case "delete-prefix":
+			cmd = append(cmd, "rm", "--recursive", "s3://"+x[0]+"/"+x[1])
 		}
 		return append(cmd, "--only-show-errors")
 	}}
@@ -318,7 +320,7 @@ func (rb *realBench) report(sw *seaweed, clis []string) {
 	if len(clis) > 0 {
 		fmt.Printf("Peers: %s.\n", strings.Join(clis, "; "))
 	}
-	fmt.Println("\n| work | tool | median s | runs (s) | ours is | tool CPU s | server CPU s |")
+	fmt.Println("\n| work | tool | median s | runs (s) | its time / ours | tool CPU s | server CPU s |")
 	fmt.Println("|---|---|---:|---|---:|---:|---:|")
 	ours := map[string]float64{}
 	for _, k := range rb.order {
@@ -335,7 +337,7 @@ func (rb *realBench) report(sw *seaweed, clis []string) {
 		}
 		ratio := ""
 		if o := ours[k[0]]; o > 0 && !strings.HasPrefix(k[1], "ours") {
-			ratio = fmt.Sprintf("%.1fx faster", m/o)
+			ratio = fmt.Sprintf("%.1fx", m/o)
 		}
 		fmt.Printf("| %s | %s | %.2f | %s | %s | %.2f | %.2f |\n", k[0], k[1], m, strings.Join(runs, " "), ratio, median(rb.ccpu[k]), median(rb.scpu[k]))
 	}
