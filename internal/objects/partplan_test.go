@@ -1,6 +1,20 @@
 package objects
 
-import "testing"
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
+)
 
 func TestPartPlan(t *testing.T) {
 	const mib, gib = int64(1 << 20), int64(1 << 30)
@@ -68,5 +82,49 @@ func TestFileUploader(t *testing.T) {
 	up = c.fileUploader(256<<20, 16)
 	if up.PartSize != 8<<20 || up.Concurrency != 16 {
 		t.Errorf("fixed: %d x %d", up.PartSize, up.Concurrency)
+	}
+}
+
+// Against a real S3 API: a file is uploaded in the planned parts and comes
+// back unchanged. 20 MiB + 3 bytes: quarters would be under 8 MiB, so three
+// parts (8, 8 and 4 MiB + 3 bytes), which S3 counts in the ETag ("-3").
+func TestPutFileInPlannedParts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 20 MiB")
+	}
+	moto := testenv.StartMoto(t)
+	ctx := context.Background()
+	base := s3.New(s3.Options{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+		BaseEndpoint: aws.String(moto.URL),
+		UsePathStyle: true,
+	})
+	c := New(base, DefaultConcurrency)
+	if _, err := c.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("planned")}); err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 20<<20+3)
+	rand.Read(data)
+	path := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PutFile(ctx, "planned", "big.bin", path, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	head, err := c.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("planned"), Key: aws.String("big.bin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if etag := aws.ToString(head.ETag); !strings.HasSuffix(etag, `-3"`) {
+		t.Errorf("ETag %s: want a multipart upload of 3 parts", etag)
+	}
+	var got bytes.Buffer
+	if err := c.GetTo(ctx, "planned", "big.bin", &got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), data) {
+		t.Errorf("got %d bytes back, want the %d sent", got.Len(), len(data))
 	}
 }

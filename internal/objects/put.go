@@ -74,11 +74,11 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-		return c.PutStream(ctx, bucket, key, f, contentType, bar)
-	}
 	var size int64
 	if fi, err := f.Stat(); err == nil {
+		if !fi.Mode().IsRegular() {
+			return c.PutStream(ctx, bucket, key, f, contentType, bar)
+		}
 		size = fi.Size()
 	}
 	return c.upload(withProgress(ctx, bar), c.fileUploader(size, c.Concurrency), bucket, key, contentType, f)
@@ -198,11 +198,11 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 				return err
 			}
 			defer f.Close()
-			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
-			}
 			size := lf.Size
 			if fi, err := f.Stat(); err == nil {
+				if !fi.Mode().IsRegular() {
+					return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
+				}
 				size = fi.Size()
 			}
 			if err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, GuessContentType(lf.Path), f); err != nil {
