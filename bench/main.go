@@ -1,13 +1,23 @@
-// Command bench measures the object commands against an in-process S3
-// (gofakes3, in memory) that adds a fixed latency to every request, next to
-// the peers a user would reach for: aws-cli's `aws s3 cp --recursive` /
-// `aws s3 rm --recursive`, and a sequential client (our own binary with
-// --concurrency 1, one request at a time as the Python reference works).
+// Command bench measures the object commands next to the peers a user
+// would reach for: aws-cli v1 and v2 (`aws s3 cp --recursive` / `aws s3 rm
+// --recursive`, whichever are installed) and a sequential client (our own
+// binary with --concurrency 1, one request at a time as the Python
+// reference works). Two targets:
+//
+//   - latency (default): an in-process S3 (gofakes3, in memory) that adds a
+//     fixed latency to every request;
+//   - seaweedfs: a real server, SeaweedFS on loopback, started with the
+//     project's scripts, every tool over several rounds (medians).
+//
+// -sweep uploads one file through internal/objects against SeaweedFS with
+// every part size x parts in flight asked for.
 //
 // Run from the module root:
 //
-//	go run ./bench              # everything, a few minutes
-//	go run ./bench -quick       # smaller sizes, for a smoke test
+//	go run ./bench                     # latency target, a few minutes
+//	go run ./bench -quick              # smaller sizes, for a smoke test
+//	go run ./bench -target seaweedfs   # the real server
+//	go run ./bench -sweep              # part size x parts in flight
 //
 // Everything stays on loopback; the results table goes to stdout.
 package main
@@ -46,6 +56,11 @@ var (
 	skipSeq     = flag.Bool("no-sequential", false, "skip the sequential client")
 	quick       = flag.Bool("quick", false, "small sizes (100 files, 32 MiB, 1,000 deletes, 10,000 listed)")
 	timeout     = flag.Duration("timeout", 5*time.Minute, "limit for any one run")
+	target      = flag.String("target", "latency", "latency: in-process server with injected latency; seaweedfs: SeaweedFS on loopback, with aws-cli v1 and v2")
+	sweep       = flag.Bool("sweep", false, "sweep part size x parts in flight against SeaweedFS instead of the comparison")
+	swEndpoint  = flag.String("seaweedfs-endpoint", "", "a running SeaweedFS S3 endpoint (default: start one with scripts/seaweedfs)")
+	swAuth      = flag.String("seaweedfs-auth", "", "the admin key file (admin.json) of the running SeaweedFS")
+	swPID       = flag.Int("seaweedfs-pid", 0, "the process id of the running SeaweedFS, for its CPU time")
 )
 
 type bench struct {
@@ -76,6 +91,12 @@ func main() {
 	b.work, err = os.MkdirTemp("", "s3c-bench")
 	check(err)
 	defer os.RemoveAll(b.work)
+	if *sweep {
+		sw := b.seaweed()
+		defer sw.stop()
+		runSweep(b.work, sw)
+		return
+	}
 
 	log.Printf("building the binary")
 	b.bin = filepath.Join(b.work, "s3-credentials")
@@ -83,6 +104,14 @@ func main() {
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	check(build.Run())
 
+	switch *target {
+	case "latency":
+	case "seaweedfs":
+		b.realServer()
+		return
+	default:
+		log.Fatalf("-target: %q is neither latency nor seaweedfs", *target)
+	}
 	b.backend = s3mem.New()
 	faker := gofakes3.New(b.backend, gofakes3.WithLogger(gofakes3.DiscardLog()))
 	handler := faker.Server()
@@ -154,22 +183,9 @@ func (b *bench) peers() []peer {
 	}
 	ps := []peer{{fmt.Sprintf("ours (--concurrency %d)", *concurrency), ours(*concurrency)}}
 	if b.hasAWS {
-		ps = append(ps, peer{"aws s3 (aws-cli v1)", func(op string, a ...string) []string {
-			cmd := []string{"aws", "--endpoint-url", b.url, "s3"}
-			switch op {
-			case "upload-dir":
-				cmd = append(cmd, "cp", "--recursive", a[0], "s3://"+a[1]+"/"+filepath.Base(a[0])+"/")
-			case "download-all":
-				cmd = append(cmd, "cp", "--recursive", "s3://"+a[0]+"/", a[1])
-			case "upload-file":
-				cmd = append(cmd, "cp", a[0], "s3://"+a[1]+"/"+a[2])
-			case "download-file":
-				cmd = append(cmd, "cp", "s3://"+a[0]+"/"+a[1], a[2])
-			case "delete-prefix":
-				cmd = append(cmd, "rm", "--recursive", "s3://"+a[0]+"/"+a[1])
-			}
-			return append(cmd, "--only-show-errors")
-		}})
+		for _, a := range findAWSCLIs() {
+			ps = append(ps, b.awsPeer(a))
+		}
 	}
 	if !*skipSeq {
 		ps = append(ps, peer{"sequential (ours, --concurrency 1)", ours(1)})
@@ -428,4 +444,11 @@ func (b *bench) report() {
 	ideal := float64(*nFiles) * latency.Seconds() / float64(*concurrency)
 	fmt.Printf("\nFloor for %d small files at --concurrency %d: %d x %v / %d = %.2fs per direction.\n",
 		*nFiles, *concurrency, *nFiles, *latency, *concurrency, ideal)
+}
+
+func (b *bench) seaweed() *seaweed {
+	if *swEndpoint != "" {
+		return runningSeaweed(*swEndpoint, *swAuth, *swPID)
+	}
+	return startSeaweed(b.work)
 }

@@ -30,8 +30,13 @@ type Client struct {
 	S3 *s3.Client
 	// Concurrency bounds the requests in flight for one command.
 	Concurrency int
-	// PartSize is the multipart part size.
+	// PartSize is the part size of ranged downloads and of streamed
+	// uploads (at most StreamPartSize).
 	PartSize int64
+	// UploadPartSize, when set, is the part size of file uploads, with
+	// Concurrency parts in flight; when 0, PartPlan chooses both from
+	// the file's size.
+	UploadPartSize int64
 }
 
 // New returns a Client whose S3 client is base with an HTTP connection pool

@@ -97,11 +97,36 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-		return c.PutStream(ctx, bucket, key, f, contentType, bar)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		if !fi.Mode().IsRegular() {
+			return c.PutStream(ctx, bucket, key, f, contentType, bar)
+		}
+		size = fi.Size()
 	}
-	_, err = c.upload(withProgress(ctx, bar), c.uploader(c.Concurrency, c.PartSize), bucket, key, contentType, f)
+	_, err = c.upload(withProgress(ctx, bar), c.fileUploader(size, c.Concurrency), bucket, key, contentType, f)
 	return err
+}
+
+// fileUploader is the uploader for a file of size bytes with at most
+// concurrency parts in flight: PartPlan's choice unless UploadPartSize
+// fixes the part size.
+func (c *Client) fileUploader(size int64, concurrency int) *manager.Uploader {
+	if c.UploadPartSize > 0 {
+		return c.uploader(concurrency, c.UploadPartSize)
+	}
+	partSize, parts := PartPlan(size, concurrency)
+	return c.uploader(parts, partSize)
+}
+
+// filePartSize is the part size fileUploader uploads a file of size
+// bytes with (the part size does not depend on the parts in flight).
+func (c *Client) filePartSize(size int64) int64 {
+	if c.UploadPartSize > 0 {
+		return c.UploadPartSize
+	}
+	partSize, _ := PartPlan(size, 1)
+	return partSize
 }
 
 // Streams are sent in parts held in memory while they are in flight, so
@@ -214,7 +239,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	if len(files) == 1 {
 		parts = c.Concurrency
 	}
-	up := c.uploader(min(parts, c.Concurrency), c.PartSize)
+	parts = min(parts, c.Concurrency)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.Concurrency)
 	var (
@@ -237,10 +262,14 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 				return err
 			}
 			defer f.Close()
-			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
-				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
+			size := lf.Size
+			if fi, err := f.Stat(); err == nil {
+				if !fi.Mode().IsRegular() {
+					return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
+				}
+				size = fi.Size()
 			}
-			failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f)
+			failure, err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, GuessContentType(lf.Path), f)
 			mu.Lock()
 			switch {
 			case err == nil:
@@ -299,7 +328,7 @@ func (c *Client) stored(ctx context.Context, bucket string, lf LocalFile) bool {
 	if err != nil || aws.ToInt64(head.ContentLength) != lf.Size {
 		return false
 	}
-	etag, err := fileETag(lf.Path, lf.Size, c.PartSize)
+	etag, err := fileETag(lf.Path, lf.Size, c.filePartSize(lf.Size))
 	return err == nil && strings.Trim(aws.ToString(head.ETag), `"`) == etag
 }
 
