@@ -437,7 +437,11 @@ func (b *bench) report() {
 	for _, r := range b.results {
 		ratio := ""
 		if o := base[r.scenario]; o > 0 && !strings.HasPrefix(r.tool, "ours") {
-			ratio = fmt.Sprintf("%.1fx slower", r.secs/o)
+			if r.secs >= o {
+				ratio = fmt.Sprintf("%.1fx slower", r.secs/o)
+			} else {
+				ratio = fmt.Sprintf("%.1fx faster", o/r.secs)
+			}
 		}
 		fmt.Printf("| %s | %s | %.2f | %s | %.1f | %s |\n", r.scenario, r.tool, r.secs, ratio, r.rssMiB, r.note)
 	}
