@@ -2,15 +2,12 @@ package cli
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
 // The real binary stops cleanly on SIGINT and SIGTERM: exit 0, the
@@ -21,11 +18,8 @@ func TestLocalserverBinarySignals(t *testing.T) {
 	e.makeBucket("ls-signal")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
-			port, err := testenv.FreePort()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := e.binaryCmd("localserver", "ls-signal", "-d", "15m", "-p", fmt.Sprint(port), "--host", "127.0.0.1")
+			// Port 0: the system picks a free one, and the Serving line names it.
+			cmd := e.binaryCmd("localserver", "ls-signal", "-d", "15m", "-p", "0", "--host", "127.0.0.1")
 			stderr, _ := cmd.StderrPipe()
 			var stdout strings.Builder
 			cmd.Stdout = &stdout
@@ -54,7 +48,15 @@ func TestLocalserverBinarySignals(t *testing.T) {
 					t.Fatalf("did not start: %v", got)
 				}
 			}
-			url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+			var url string
+			for _, l := range got {
+				if strings.HasPrefix(l, "Serving ") {
+					url = l[strings.LastIndex(l, " at ")+len(" at "):]
+				}
+			}
+			if !strings.HasPrefix(url, "http://127.0.0.1:") {
+				t.Fatalf("no Serving line with the address: %v", got)
+			}
 			resp, err := http.Get(url)
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("GET: %v", err)
