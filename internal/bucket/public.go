@@ -73,17 +73,27 @@ type bucketPolicy struct {
 	stmts []any
 }
 
+// current reads the bucket's public access block and its policy, what
+// SetPublic and SetPrivate start from.
+func (p *Publicity) current(ctx context.Context, bucket string) (*s3types.PublicAccessBlockConfiguration, bucketPolicy, error) {
+	block, err := p.block(ctx, bucket)
+	if err != nil {
+		return nil, bucketPolicy{}, err
+	}
+	pol, err := p.policy(ctx, bucket)
+	if err != nil {
+		return nil, bucketPolicy{}, err
+	}
+	return block, pol, nil
+}
+
 // SetPublic lets anyone GET the bucket's objects: BlockPublicPolicy and
 // RestrictPublicBuckets are turned off (the two ACL settings keep their
 // values), and the public-read statement is added to the bucket policy,
 // keeping its other statements. What is already so is left alone. When
 // the policy cannot be written, the block settings are put back.
 func (p *Publicity) SetPublic(ctx context.Context, bucket string) (*PublicState, error) {
-	block, err := p.block(ctx, bucket)
-	if err != nil {
-		return nil, err
-	}
-	pol, err := p.policy(ctx, bucket)
+	block, pol, err := p.current(ctx, bucket)
 	if err != nil {
 		return nil, err
 	}
@@ -156,11 +166,7 @@ func (p *Publicity) SetPublic(ctx context.Context, bucket string) (*PublicState,
 // (deleting the policy when nothing else is left in it) and turns all four
 // public access block settings on. What is already so is left alone.
 func (p *Publicity) SetPrivate(ctx context.Context, bucket string) (*PublicState, error) {
-	block, err := p.block(ctx, bucket)
-	if err != nil {
-		return nil, err
-	}
-	pol, err := p.policy(ctx, bucket)
+	block, pol, err := p.current(ctx, bucket)
 	if err != nil {
 		return nil, err
 	}
