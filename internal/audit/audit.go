@@ -16,6 +16,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // ExpiresTag is the tag `create --expires` puts on users: when their
@@ -65,14 +66,14 @@ type Auditor struct {
 // principals it is attached to.
 type managedPolicy struct {
 	once   sync.Once
-	grants []Grant
+	grants []policy.Grant
 	err    error
 }
 
 // policyGrants is one policy of a principal and what it grants.
 type policyGrants struct {
 	name   string // inline:NAME, ARN, or group:GROUP/...
-	grants []Grant
+	grants []policy.Grant
 }
 
 // Run calls emit with one row per principal, bucket and policy: users
@@ -227,7 +228,7 @@ func (a *Auditor) groupPolicies(ctx context.Context, group *string, all *[]polic
 // inline analyses an inline policy; one that is not JSON is skipped with a
 // warning (IAM would not have accepted it, but a fake server might).
 func (a *Auditor) inline(name, owner string, document *string) policyGrants {
-	grants, err := Analyze([]byte(decodeDocument(aws.ToString(document))))
+	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(document))))
 	if err != nil {
 		a.Warnf("Warning: policy %s of %s is not JSON (%v); left out", name, owner, err)
 	}
@@ -248,7 +249,7 @@ func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtyp
 	return nil
 }
 
-func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error) {
+func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]policy.Grant, error) {
 	pol, err := a.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	if err != nil {
 		return nil, err
@@ -263,7 +264,7 @@ func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error)
 	if ver.PolicyVersion == nil {
 		return nil, nil
 	}
-	grants, err := Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
+	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
 	if err != nil {
 		a.Warnf("Warning: managed policy %s is not JSON (%v); left out", arn, err)
 	}
@@ -282,7 +283,7 @@ func (a *Auditor) reaches(all []policyGrants) bool {
 	return false
 }
 
-func (a *Auditor) wanted(g Grant) bool {
+func (a *Auditor) wanted(g policy.Grant) bool {
 	if len(a.Buckets) == 0 {
 		return true
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // Positional arguments are checked by their names, as each command's Use
@@ -85,13 +86,19 @@ func invalidArg(cmd *cobra.Command, name string, err error) error {
 	return usageErrorf(cmd, "Invalid value for '%s': %s.", name, err)
 }
 
-// bucketNameUsage turns a bucket name the work refused (one that cannot be
-// a new bucket's) into the usage error the argument check gives: the dry
-// run and the real run of create word it alike.
-func bucketNameUsage(cmd *cobra.Command, err error) error {
+// requestUsage turns what the work refused before any change into usage
+// errors (exit 2): a bucket name that cannot be a new bucket's, worded as
+// the argument check words it, so that the dry run and the real run of
+// create word it alike; a limit (--source-ip, --expires) that cannot be
+// added to a statement.
+func requestUsage(cmd *cobra.Command, err error) error {
 	var bad *input.BucketNameError
 	if errors.As(err, &bad) {
 		return invalidArg(cmd, argNames(cmd)[0], bad)
+	}
+	var limit *policy.LimitError
+	if errors.As(err, &limit) {
+		return usageErrorf(cmd, "%s.", limit)
 	}
 	return err
 }

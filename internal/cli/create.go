@@ -108,7 +108,7 @@ as the real run does for the buckets it finds missing.`,
 					return badParam(cmd, "username", err.Error()+".")
 				}
 			}
-			return bucketNameUsage(cmd, runCreate(cmd, f, opts, req))
+			return requestUsage(cmd, runCreate(cmd, f, opts, req))
 		},
 	}
 	fl := cmd.Flags()

@@ -42,7 +42,7 @@ func TestCreateExpiresAndSourceIP(t *testing.T) {
 		t.Fatalf("expiry tag %q (%v)", tag, err)
 	}
 	want := policy.Wrap(policy.ReadOnlyStatements("life-one", policy.Scope{
-		Prefixes: []string{"in/"}, SourceIPs: []string{"203.0.113.9/32", "2001:db8::/32"}, Expires: when,
+		Prefixes: []string{"in/"}, Limits: policy.Limits{SourceIPs: []string{"203.0.113.9/32", "2001:db8::/32"}, Expires: when},
 	})...)
 	if got := e.inlinePolicies("temp-reader")["s3.read-only.life-one"]; got != compactPolicy(want) {
 		t.Errorf("policy\n got  %s\n want %s", got, compactPolicy(want))

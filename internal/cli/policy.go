@@ -48,7 +48,7 @@ Takes the same permission options as create.`,
 			if err != nil {
 				return err
 			}
-			return runPolicy(f, opts, scope, stmts)
+			return requestUsage(cmd, runPolicy(f, opts, scope, stmts))
 		},
 	}
 	fl := cmd.Flags()
@@ -71,5 +71,9 @@ func runPolicy(f *Factory, opts *PolicyOptions, scope policy.Scope, stmts []poli
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, scope, stmts...))
+	doc, err := policy.ForBuckets(perm, opts.Buckets, scope, stmts...)
+	if err != nil {
+		return err
+	}
+	return pyjson.WriteJSON(f.IO.Out, doc)
 }

@@ -227,23 +227,42 @@ func (r *Request) Boundary() string {
 	}
 }
 
-// UserPolicy is the inline policy document for one bucket.
+// UserPolicy is the inline policy document for one bucket. The scope's
+// limits (--source-ip, --expires) are on every Allow statement in it,
+// --statement and --policy ones included.
 func (r *Request) UserPolicy(bucket string) (any, error) {
 	if r.PolicyText != "" {
-		return substitute(r.PolicyText, bucket)
+		doc, err := substitute(r.PolicyText, bucket)
+		if err != nil {
+			return nil, err
+		}
+		return r.Scope.Limits.ApplyToDocument(doc)
 	}
-	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Scope), r.Statements...)...), nil
+	doc, err := policy.ForBuckets(r.Permission, []string{bucket}, r.Scope, r.Statements...)
+	if err != nil {
+		return nil, err
+	}
+	return doc, nil
 }
 
 // SessionPolicy is the one document covering every bucket for AssumeRole.
 // A custom --policy is substituted once per bucket and the statements of
 // every copy are joined (the reference substituted only the last bucket).
+// The scope's limits are on every Allow statement.
 func (r *Request) SessionPolicy() (any, error) {
 	if r.PolicyText == "" {
-		return policy.ForBuckets(r.Permission, r.Buckets, r.Scope, r.Statements...), nil
+		doc, err := policy.ForBuckets(r.Permission, r.Buckets, r.Scope, r.Statements...)
+		if err != nil {
+			return nil, err
+		}
+		return doc, nil
 	}
 	if len(r.Buckets) == 1 {
-		return substitute(r.PolicyText, r.Buckets[0])
+		doc, err := substitute(r.PolicyText, r.Buckets[0])
+		if err != nil {
+			return nil, err
+		}
+		return r.Scope.Limits.ApplyToDocument(doc)
 	}
 	var merged pyjson.Map
 	var stmts []any
@@ -268,7 +287,7 @@ func (r *Request) SessionPolicy() (any, error) {
 		}
 	}
 	merged.Set("Statement", dedupe(stmts))
-	return merged, nil
+	return r.Scope.Limits.ApplyToDocument(merged)
 }
 
 // dedupe drops statements that are byte-for-byte repeats (a --policy without

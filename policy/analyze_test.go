@@ -1,15 +1,13 @@
-package audit
+package policy
 
 import (
 	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
-
-	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-func doc(t *testing.T, d policy.Document) []byte {
+func docBytes(t *testing.T, d Document) []byte {
 	t.Helper()
 	b, err := json.Marshal(d)
 	if err != nil {
@@ -22,15 +20,15 @@ func doc(t *testing.T, d policy.Document) []byte {
 // the network and time conditions do not hide it.
 func TestAnalyzeRecognisesTheToolsShapes(t *testing.T) {
 	expires := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, perm := range []policy.Permission{policy.ReadWrite, policy.ReadOnly, policy.WriteOnly} {
-		for _, scope := range []policy.Scope{
+	for _, perm := range []Permission{ReadWrite, ReadOnly, WriteOnly} {
+		for _, scope := range []Scope{
 			{},
 			{Prefixes: []string{"uploads/"}},
 			{Prefixes: []string{"a/", "b/"}},
-			{Prefixes: []string{"in/"}, SourceIPs: []string{"10.0.0.0/8"}, Expires: expires},
+			{Prefixes: []string{"in/"}, Limits: Limits{SourceIPs: []string{"10.0.0.0/8"}, Expires: expires}},
 			{Keys: []string{"exact.txt", "odd*name?.csv"}},
 		} {
-			grants, err := Analyze(doc(t, policy.Wrap(policy.Statements(perm, "bkt", scope)...)))
+			grants, err := Analyze(docBytes(t, Wrap(Statements(perm, "bkt", scope)...)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,19 +51,19 @@ func TestAnalyzeOtherPolicies(t *testing.T) {
 		want      []Grant
 	}{
 		{"AmazonS3FullAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}`,
-			[]Grant{{"*", Full, []string{}, []string{}}}},
+			[]Grant{{"*", FullAccess, []string{}, []string{}}}},
 		{"AmazonS3ReadOnlyAccess", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*"],"Resource":"*"}]}`,
-			[]Grant{{"*", Custom, []string{}, []string{}}}},
+			[]Grant{{"*", string(Custom), []string{}, []string{}}}},
 		{"s3:* on one bucket is custom", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}}`,
-			[]Grant{{"b", Custom, []string{}, []string{}}}},
+			[]Grant{{"b", string(Custom), []string{}, []string{}}}},
 		{"one statement of the tool's three", `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/x/*"]}]}`,
-			[]Grant{{"b", Custom, []string{"x/"}, []string{}}}},
+			[]Grant{{"b", string(Custom), []string{"x/"}, []string{}}}},
 		{"patterns and two buckets", `{"Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":["arn:aws:s3:::logs-*/*","arn:aws:s3:::other/k"]}]}`,
-			[]Grant{{"logs-*", Custom, []string{}, []string{}}, {"other", "write-only", []string{}, []string{"k"}}}},
+			[]Grant{{"logs-*", string(Custom), []string{}, []string{}}, {"other", "write-only", []string{}, []string{"k"}}}},
 		{"Deny and non-S3 grant nothing", `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"ec2:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:sqs:us-east-1:1:q"}]}`,
 			[]Grant{}},
 		{"NotAction", `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`,
-			[]Grant{{"*", Full, []string{}, []string{}}}},
+			[]Grant{{"*", FullAccess, []string{}, []string{}}}},
 	} {
 		got, err := Analyze([]byte(tc.doc))
 		if err != nil {

@@ -1,7 +1,8 @@
-// Package audit answers "who can reach this bucket?": it reads the policies
-// of every IAM user and role and reports, per principal, bucket and policy,
-// the access granted, recognising the shapes s3-credentials writes.
-package audit
+package policy
+
+// Reading policies back: what a document grants on each bucket, named by
+// the shapes this package writes (audit reports it; create compares an
+// existing user's policy with the one it would write).
 
 import (
 	"encoding/json"
@@ -9,17 +10,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/s3-credentials/s3-credentials/policy"
+	"time"
 )
 
-// Access values beyond the policy package's permissions.
-const (
-	// Full is s3:* on every bucket, as AmazonS3FullAccess grants.
-	Full = "full"
-	// Custom is any other grant that names the bucket.
-	Custom = "custom"
-)
+// FullAccess is the Access of s3:* on every bucket, as AmazonS3FullAccess
+// grants; any other grant that is not a shape this package writes is
+// Custom.
+const FullAccess = "full"
 
 // Grant is what one policy document gives on one bucket.
 type Grant struct {
@@ -27,7 +24,7 @@ type Grant struct {
 	// every bucket, or a pattern such as "logs-*".
 	Bucket string
 	// Access is read-write, read-only or write-only for the shapes
-	// s3-credentials writes, Full, or Custom.
+	// s3-credentials writes, FullAccess, or custom.
 	Access string
 	// Prefixes are the key prefixes the grant is limited to (without their
 	// trailing *); Keys the exact keys. Both empty: the whole bucket.
@@ -65,23 +62,9 @@ type bucketAccess struct {
 // grant; Deny statements are not subtracted. A document that is not JSON
 // grants nothing and is reported as an error.
 func Analyze(document []byte) ([]Grant, error) {
-	var doc struct {
-		Statement json.RawMessage
-	}
-	if err := json.Unmarshal(document, &doc); err != nil {
+	stmts, err := statementsOf(document)
+	if err != nil {
 		return nil, err
-	}
-	var stmts []map[string]json.RawMessage
-	if len(doc.Statement) > 0 && doc.Statement[0] == '{' {
-		var one map[string]json.RawMessage
-		if err := json.Unmarshal(doc.Statement, &one); err != nil {
-			return nil, err
-		}
-		stmts = append(stmts, one)
-	} else if len(doc.Statement) > 0 {
-		if err := json.Unmarshal(doc.Statement, &stmts); err != nil {
-			return nil, err
-		}
 	}
 
 	var order []string
@@ -144,40 +127,67 @@ func Analyze(document []byte) ([]Grant, error) {
 	return grants, nil
 }
 
+// statementsOf reads the statements of a document: its Statement object,
+// or each of its list.
+func statementsOf(document []byte) ([]map[string]json.RawMessage, error) {
+	var doc struct {
+		Statement json.RawMessage
+	}
+	if err := json.Unmarshal(document, &doc); err != nil {
+		return nil, err
+	}
+	var stmts []map[string]json.RawMessage
+	if len(doc.Statement) > 0 && doc.Statement[0] == '{' {
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal(doc.Statement, &one); err != nil {
+			return nil, err
+		}
+		stmts = append(stmts, one)
+	} else if len(doc.Statement) > 0 {
+		if err := json.Unmarshal(doc.Statement, &stmts); err != nil {
+			return nil, err
+		}
+	}
+	return stmts, nil
+}
+
 // classify names the shape of what a document grants on one bucket.
 func classify(bucket string, ba *bucketAccess) Grant {
-	g := Grant{Bucket: bucket, Access: Custom, Prefixes: []string{}, Keys: []string{}}
-	var keys []string
+	g := Grant{Bucket: bucket, Access: string(Custom), Prefixes: []string{}, Keys: []string{}}
+	var prefixes, keys []string
 	for _, p := range ba.patterns {
 		switch {
 		case p == "*":
 		case strings.HasSuffix(p, "*"):
-			g.Prefixes = append(g.Prefixes, strings.TrimSuffix(p, "*"))
+			prefixes = append(prefixes, strings.TrimSuffix(p, "*"))
 		default:
 			keys = append(keys, p)
 		}
 	}
 	if slices.Contains(ba.patterns, "*") {
-		g.Prefixes = []string{}
-		keys = nil
+		prefixes, keys = nil, nil
 	}
-	if literalKeys(keys) {
-		g.Keys = append(g.Keys, unescapeKeys(keys)...)
-	} else {
-		g.Keys = append(g.Keys, keys...)
+	// Prefixes and keys are shown as the keys they match: unescaped when
+	// they use wildcards only in IAM's literal form, as written otherwise
+	// (a shape this package does not write).
+	literal := literalKeys(prefixes) && literalKeys(keys)
+	if literal {
+		prefixes, keys = unescapeKeys(prefixes), unescapeKeys(keys)
 	}
+	g.Prefixes = append(g.Prefixes, prefixes...)
+	g.Keys = append(g.Keys, keys...)
 	if bucket == "*" {
 		if ba.anything {
-			g.Access = Full
+			g.Access = FullAccess
 		}
 		return g
 	}
-	if ba.odd || strings.ContainsAny(bucket, "*?") || !literalKeys(keys) {
+	if ba.odd || strings.ContainsAny(bucket, "*?") || !literal {
 		return g
 	}
-	scope := policy.Scope{Prefixes: g.Prefixes, Keys: g.Keys}
-	for _, p := range []policy.Permission{policy.ReadWrite, policy.ReadOnly, policy.WriteOnly} {
-		if sameSet(ba.set, accesses(policy.Statements(p, bucket, scope))) {
+	scope := Scope{Prefixes: g.Prefixes, Keys: g.Keys}
+	for _, p := range []Permission{ReadWrite, ReadOnly, WriteOnly} {
+		if sameSet(ba.set, accesses(Statements(p, bucket, scope))) {
 			g.Access = string(p)
 			return g
 		}
@@ -187,7 +197,7 @@ func classify(bucket string, ba *bucketAccess) Grant {
 
 // accesses flattens the statements s3-credentials writes into the same
 // form Analyze reads documents into.
-func accesses(stmts []policy.Statement) map[access]bool {
+func accesses(stmts []Statement) map[access]bool {
 	set := map[access]bool{}
 	for _, st := range stmts {
 		raw, _ := json.Marshal(st.Condition)
@@ -306,8 +316,8 @@ func firstString(raw json.RawMessage) string {
 	return ""
 }
 
-// literalKeys says whether object patterns that are not prefixes use
-// wildcards only in IAM's literal form (${*}, ${?}, ${$}).
+// literalKeys says whether object patterns (keys, or prefixes without their
+// final *) use wildcards only in IAM's literal form (${*}, ${?}, ${$}).
 func literalKeys(keys []string) bool {
 	for _, k := range keys {
 		rest := strings.NewReplacer("${*}", "", "${?}", "", "${$}", "").Replace(k)
@@ -323,6 +333,77 @@ func unescapeKeys(keys []string) []string {
 	r := strings.NewReplacer("${*}", "*", "${?}", "?", "${$}", "$")
 	for i, k := range keys {
 		out[i] = r.Replace(k)
+	}
+	return out
+}
+
+// LimitsOf reads back the limits a document holds for everything it
+// allows: the source networks and the expiry time that every Allow
+// statement carries (IpAddress on aws:SourceIp, DateLessThan on
+// aws:CurrentTime, as Limits writes them). Networks are those of all the
+// statements together, the time the latest; a limit that some Allow
+// statement lacks is no limit, so it is left out. A document that allows
+// nothing has no limits.
+func LimitsOf(document []byte) (Limits, error) {
+	stmts, err := statementsOf(document)
+	if err != nil {
+		return Limits{}, err
+	}
+	var l Limits
+	allIPs, allExpire, allows := true, true, false
+	for _, st := range stmts {
+		if firstString(st["Effect"]) != "Allow" {
+			continue
+		}
+		allows = true
+		ips := conditionValues(st["Condition"], SourceIPOperator, SourceIPKey)
+		if len(ips) == 0 {
+			allIPs = false
+		}
+		for _, ip := range ips {
+			if !slices.Contains(l.SourceIPs, ip) {
+				l.SourceIPs = append(l.SourceIPs, ip)
+			}
+		}
+		times := conditionValues(st["Condition"], ExpiresOperator, ExpiresKey)
+		var latest time.Time
+		for _, v := range times {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				latest = time.Time{}
+				break
+			}
+			if t.After(latest) {
+				latest = t
+			}
+		}
+		if latest.IsZero() {
+			allExpire = false
+		} else if latest.After(l.Expires) {
+			l.Expires = latest
+		}
+	}
+	if !allows || !allIPs {
+		l.SourceIPs = nil
+	}
+	if !allows || !allExpire {
+		l.Expires = time.Time{}
+	}
+	return l, nil
+}
+
+// conditionValues are the values a statement's Condition tests key with
+// operator (the key's case ignored, as IAM ignores it).
+func conditionValues(raw json.RawMessage, operator, key string) []string {
+	var c map[string]map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &c) != nil {
+		return nil
+	}
+	var out []string
+	for k, v := range c[operator] {
+		if strings.EqualFold(k, key) {
+			out = append(out, stringsOf(v)...)
+		}
 	}
 	return out
 }
