@@ -49,14 +49,14 @@ type condition struct {
 }
 
 // conditions are the conditions the limits add, in the order they are
-// written.
+// written: by operator, as encoding/json writes a generated statement's.
 func (l Limits) conditions() []condition {
 	var cs []condition
-	if len(l.SourceIPs) > 0 {
-		cs = append(cs, condition{SourceIPOperator, SourceIPKey, slices.Clone(l.SourceIPs), "--source-ip"})
-	}
 	if !l.Expires.IsZero() {
 		cs = append(cs, condition{ExpiresOperator, ExpiresKey, l.Expires.UTC().Format(TimeFormat), "--expires"})
+	}
+	if len(l.SourceIPs) > 0 {
+		cs = append(cs, condition{SourceIPOperator, SourceIPKey, slices.Clone(l.SourceIPs), "--source-ip"})
 	}
 	return cs
 }

@@ -17,17 +17,17 @@ var testLimits = Limits{SourceIPs: []string{"10.0.0.0/8"}, Expires: time.Date(20
 func TestApplyKeepsTheStatementAndAddsTheLimits(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
-			`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}`},
+			`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}`},
 		{`{"Sid":"x","Condition":{"StringEquals":{"s3:x-amz-acl":"private"}},"Effect":"Allow","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}`,
-			`{"Sid":"x","Condition":{"StringEquals":{"s3:x-amz-acl":"private"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}},"Effect":"Allow","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}`},
+			`{"Sid":"x","Condition":{"StringEquals":{"s3:x-amz-acl":"private"},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}},"Effect":"Allow","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}`},
 		// Another key under the same operator: both must hold.
 		{`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:VpcSourceIp":"10.1.0.0/16"}}}`,
 			`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:VpcSourceIp":"10.1.0.0/16","aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}`},
 		// Anything that is not a Deny gets the limits.
 		{`{"Effect":"allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*"}`,
-			`{"Effect":"allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}`},
+			`{"Effect":"allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}`},
 		{`{"Action":"s3:GetObject","Resource":"*"}`,
-			`{"Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}`},
+			`{"Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}`},
 		{`{"Effect":"Deny","Action":"s3:*","Resource":"*"}`, `{"Effect":"Deny","Action":"s3:*","Resource":"*"}`},
 	} {
 		got, err := testLimits.Apply(RawStatement(json.RawMessage(tc.in)), "--statement 1")
@@ -65,9 +65,9 @@ func TestApplyRefusesWhatItCannotAdd(t *testing.T) {
 func TestApplyToDocument(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`,
-			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}}`},
+			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}}`},
 		{`{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}],"Version":"2012-10-17"}`,
-			`{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]},"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"}}}],"Version":"2012-10-17"}`},
+			`{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-05-06T07:08:09Z"},"IpAddress":{"aws:SourceIp":["10.0.0.0/8"]}}}],"Version":"2012-10-17"}`},
 	} {
 		doc, err := pyjson.Decode([]byte(tc.in))
 		if err != nil {

@@ -138,7 +138,7 @@ func TestSourceIPsAndExpires(t *testing.T) {
 	if got := compact(doc.Statement[1]); !strings.Contains(got, cond+`,"StringLike":{"s3:prefix":["p/*"]}}`) {
 		t.Errorf("the ListBucket statement lost its own condition: %s", got)
 	}
-	want := `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]},"DateLessThan":{"aws:CurrentTime":"2027-01-02T02:04:05Z"}}}`
+	want := `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-01-02T02:04:05Z"},"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}}`
 	if got := compact(doc.Statement[4]); got != want {
 		t.Errorf("extra statement:\ngot  %s\nwant %s", got, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/input"
@@ -76,9 +77,45 @@ func checkArgs(root *cobra.Command) {
 					}
 				}
 			}
-			return nil
+			return checkStdinReaders(cmd, args)
 		}
 	}
+}
+
+// stdinAnnotation marks a flag whose value "-" reads standard input, or,
+// on a command, the name of the argument for which "-" does.
+const stdinAnnotation = "s3-credentials/reads-stdin"
+
+// readsStdin marks flag as one whose value "-" reads standard input.
+func readsStdin(cmd *cobra.Command, flag string) {
+	_ = cmd.Flags().SetAnnotation(flag, stdinAnnotation, []string{"true"})
+}
+
+// checkStdinReaders refuses two options that both read standard input
+// ("-a - --policy -"): the first would read it all, leaving the second
+// nothing, or its text where the other's belongs.
+func checkStdinReaders(cmd *cobra.Command, args []string) error {
+	var readers []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		if _, ok := fl.Annotations[stdinAnnotation]; ok && fl.Value.String() == "-" {
+			readers = append(readers, "--"+fl.Name)
+		}
+	})
+	if arg := cmd.Annotations[stdinAnnotation]; arg != "" {
+		names := argNames(cmd)
+		for i, a := range args {
+			if a == "-" && argNameAt(names, i) == arg {
+				readers = append(readers, arg)
+			}
+		}
+	}
+	switch {
+	case len(readers) == 2:
+		return usageErrorf(cmd, "%s and %s both read standard input, which can be read only once; give one of them a file", readers[0], readers[1])
+	case len(readers) > 2:
+		return usageErrorf(cmd, "%s all read standard input, which can be read only once; give all but one of them a file", strings.Join(readers, ", "))
+	}
+	return nil
 }
 
 // invalidArg is click's usage error for a bad argument value.

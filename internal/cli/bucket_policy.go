@@ -123,6 +123,7 @@ is echoed on standard error.
 		},
 	}
 	cmd.Flags().StringVar(&policyFile, "policy-file", "", "JSON file holding the policy (- for standard input)")
+	readsStdin(cmd, "policy-file")
 	cmd.Flags().BoolVar(&allowAllGet, "allow-all-get", false, "Let anyone GET the bucket's objects")
 	f.AddAWSFlags(cmd)
 	return cmd

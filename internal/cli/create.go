@@ -123,6 +123,7 @@ as the real run does for the buckets it finds missing.`,
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
 	fl.StringVar(&opts.Policy, "policy", "", "Path to a policy.json file, - for standard input, or literal JSON; $!BUCKET_NAME!$ is replaced by each bucket's name")
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
+	readsStdin(cmd, "policy")
 	fl.StringVar(&opts.BucketRegion, "bucket-region", "", "Region in which to create buckets")
 	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")

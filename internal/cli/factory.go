@@ -104,6 +104,7 @@ func (f *Factory) AddAWSFlags(cmd *cobra.Command) {
 	fl.StringVar(&f.AWS.Profile, "profile", "", "Named profile from the AWS config and credentials files")
 	fl.StringVar(&f.AWS.Region, "region", "", "AWS region (default: from the environment or profile, else us-east-1)")
 	f.addTimeoutFlags(cmd)
+	readsStdin(cmd, "auth")
 	for _, name := range awsFlagNames {
 		_ = fl.SetAnnotation(name, flagGroupAnnotation, []string{"aws"})
 	}

@@ -36,7 +36,8 @@ The Content-Type is guessed from the file's extension unless
 
   s3-credentials put-object my-bucket my-key.txt /path/to/file.txt
   echo "Hello" | s3-credentials put-object my-bucket hello.txt -`,
-		Args: exactArgs("BUCKET", "KEY", "PATH"),
+		Args:        exactArgs("BUCKET", "KEY", "PATH"),
+		Annotations: map[string]string{stdinAnnotation: "PATH"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bucket, key, path := args[0], args[1], args[2]
 			if err := checkConcurrency(cmd, concurrency); err != nil {

@@ -358,6 +358,9 @@ func (r *Request) Validate() error {
 	if err != nil {
 		return err
 	}
+	if err := r.checkUserLimits(); err != nil {
+		return err
+	}
 	if total > MaxUserInlinePolicyChars {
 		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)
 	}
@@ -376,4 +379,94 @@ func (r *Request) inlinePolicyChars() (int, error) {
 		total += len(pyjson.EncodeCompact(doc))
 	}
 	return total, nil
+}
+
+// checkUserLimits refuses limits on a user policy that grants every S3
+// action on every bucket (s3:* on * or arn:aws:s3:::*). AWS would apply the
+// conditions to it, but some S3-compatible servers (SeaweedFS) take such a
+// grant to a user as an administrator's and ignore its conditions, so the
+// limit could not be promised. Session policies (--duration) are not
+// affected.
+func (r *Request) checkUserLimits() error {
+	if r.Scope.Limits.IsZero() {
+		return nil
+	}
+	flag := "--source-ip"
+	if len(r.Scope.SourceIPs) == 0 {
+		flag = "--expires"
+	}
+	check := func(st pyjson.Map, where string) error {
+		if effect, _ := st.Get("Effect"); effect == "Deny" {
+			return nil
+		}
+		if anyString(st, "Action", func(a string) bool { return strings.EqualFold(a, "s3:*") }) &&
+			anyString(st, "Resource", func(r string) bool { return r == "*" || r == "arn:aws:s3:::*" }) {
+			return &policy.LimitError{Statement: where, Flag: flag,
+				Reason: "it grants s3:* on every bucket, which some S3-compatible servers give an IAM user whatever its conditions say; " +
+					"name the buckets in its Resource, or use --duration, whose session policies keep them"}
+		}
+		return nil
+	}
+	for i, raw := range r.Statements {
+		for _, st := range statementMaps(policy.Wrap(raw)) {
+			if err := check(st, fmt.Sprintf("--statement %d", i+1)); err != nil {
+				return err
+			}
+		}
+	}
+	if r.PolicyText == "" {
+		return nil
+	}
+	for _, b := range r.Buckets {
+		doc, err := substitute(r.PolicyText, b)
+		if err != nil {
+			return err
+		}
+		for i, st := range statementMaps(doc) {
+			if err := check(st, fmt.Sprintf("statement %d of --policy", i+1)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// statementMaps are the statements of a policy document, each as an
+// ordered map; members that are not objects are left out.
+func statementMaps(doc any) []pyjson.Map {
+	m, ok := doc.(pyjson.Map)
+	if !ok {
+		if d, err := pyjson.Decode(pyjson.EncodeCompact(doc)); err == nil {
+			m, _ = d.(pyjson.Map)
+		}
+	}
+	var out []pyjson.Map
+	switch s, _ := m.Get("Statement"); x := s.(type) {
+	case pyjson.Map:
+		out = append(out, x)
+	case []any:
+		for _, st := range x {
+			if sm, ok := st.(pyjson.Map); ok {
+				out = append(out, sm)
+			}
+		}
+	}
+	return out
+}
+
+// anyString says whether member (a string or a list) holds a string
+// for which match is true.
+func anyString(st pyjson.Map, member string, match func(string) bool) bool {
+	v, _ := st.Get(member)
+	switch x := v.(type) {
+	case string:
+		return match(x)
+	case []any:
+		for _, e := range x {
+			if s, ok := e.(string); ok && match(s) {
+				return true
+			}
+		}
+	}
+	return false
 }

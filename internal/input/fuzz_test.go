@@ -91,7 +91,7 @@ func FuzzParseStatement(f *testing.F) {
 
 func FuzzReadPolicy(f *testing.F) {
 	for _, s := range []string{
-		`{"Version": "2012-10-17", "Statement": []}`,
+		`{"Version": "2012-10-17", "Statement": []}`, `[]`, `{"Statement": [1]}`,
 		`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::$!BUCKET_NAME!$/*"}]}`,
 		`  {`, `{}`, `{"a": [1, 2, {"b": null}]}`, `{} x`, "{\"\\u0000\": 1}", `{"a":"$!BUCKET_NAME!$"}`,
 	} {
@@ -102,7 +102,7 @@ func FuzzReadPolicy(f *testing.F) {
 		if strings.HasPrefix(strings.TrimSpace(s), "{") {
 			got, err := ReadPolicy(s, nil)
 			if err != nil {
-				if err.Error() != "Invalid JSON string" {
+				if err.Error() != "Invalid JSON string" && !shapeRefused(s, err) {
 					t.Fatalf("ReadPolicy(%q): unexpected message %q", s, err)
 				}
 			} else {
@@ -115,7 +115,7 @@ func FuzzReadPolicy(f *testing.F) {
 		// The same text on standard input.
 		got, err := ReadPolicy("-", strings.NewReader(s))
 		if err != nil {
-			if err.Error() != "Input contained invalid JSON" {
+			if err.Error() != "Input contained invalid JSON" && !shapeRefused(s, err) {
 				t.Fatalf("ReadPolicy(-) of %q: unexpected message %q", s, err)
 			}
 			return
@@ -125,6 +125,13 @@ func FuzzReadPolicy(f *testing.F) {
 		}
 		checkSubstitutes(t, got)
 	})
+}
+
+// shapeRefused says err is the refusal of JSON that is no policy document.
+func shapeRefused(s string, err error) bool {
+	v, derr := pyjson.Decode([]byte(s))
+	serr := checkPolicyShape(v)
+	return derr == nil && serr != nil && serr.Error() == err.Error()
 }
 
 // checkSubstitutes: an accepted policy with any bucket name substituted is

@@ -100,10 +100,11 @@ func ReadPolicy(value string, stdin io.Reader) (string, error) {
 		if len(value) > MaxSize {
 			return "", errors.New("JSON string is " + (&TooLargeError{}).Error())
 		}
-		if _, err := pyjson.Decode([]byte(value)); err != nil {
+		doc, err := pyjson.Decode([]byte(value))
+		if err != nil {
 			return "", errors.New("Invalid JSON string")
 		}
-		return value, nil
+		return value, checkPolicyShape(doc)
 	}
 	data, err := ReadFile(value, stdin)
 	if err != nil {
@@ -119,13 +120,40 @@ func ReadPolicy(value string, stdin io.Reader) (string, error) {
 		}
 		return "", err
 	}
-	if _, err := pyjson.Decode(data); err != nil {
+	doc, err := pyjson.Decode(data)
+	if err != nil {
 		if value == "-" {
 			return "", errors.New("Input contained invalid JSON")
 		}
 		return "", errors.New("File contained invalid JSON")
 	}
-	return string(data), nil
+	return string(data), checkPolicyShape(doc)
+}
+
+// checkPolicyShape refuses what IAM would refuse as a policy document
+// whatever it holds: anything but an object whose Statement is an object
+// or a list of objects. Checked before any change, it saves making a user
+// only to undo it.
+func checkPolicyShape(doc any) error {
+	m, ok := doc.(pyjson.Map)
+	if !ok {
+		return errors.New("JSON must be an object")
+	}
+	switch st, _ := m.Get("Statement"); x := st.(type) {
+	case pyjson.Map:
+		return nil
+	case []any:
+		for i, s := range x {
+			if _, ok := s.(pyjson.Map); !ok {
+				return fmt.Errorf("statement %d of the policy is not a JSON object", i+1)
+			}
+		}
+		return nil
+	case nil:
+		return errors.New("the policy has no Statement: it needs an object or a list of objects there")
+	default:
+		return errors.New("the policy's Statement must be an object or a list of objects")
+	}
 }
 
 var durationPattern = regexp.MustCompile(`^(\d+)(m|h|s)?$`)
