@@ -5,8 +5,10 @@ package policy
 // existing user's policy with the one it would write).
 
 import (
+	"bytes"
 	"encoding/json"
 	"path"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -406,4 +408,40 @@ func conditionValues(raw json.RawMessage, operator, key string) []string {
 		}
 	}
 	return out
+}
+
+// Equivalent says whether two policy documents say the same: member order,
+// layout, and a single value written alone or as a list of one (which IAM
+// reads alike) do not count.
+func Equivalent(a, b []byte) bool {
+	var va, vb any
+	da, db := json.NewDecoder(bytes.NewReader(a)), json.NewDecoder(bytes.NewReader(b))
+	da.UseNumber()
+	db.UseNumber()
+	if da.Decode(&va) != nil || db.Decode(&vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(normalize(va), normalize(vb))
+}
+
+// normalize writes a list of one value as that value, throughout.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 1 {
+			return normalize(x[0])
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = normalize(e)
+		}
+		return out
+	}
+	return v
 }

@@ -28,6 +28,7 @@ type CreateOptions struct {
 	DryRun              bool
 	PermissionsBoundary string
 	Tags                []string
+	ReplacePolicy       bool
 	Out                 credentialOutput
 }
 
@@ -73,6 +74,7 @@ as the real run does for the buckets it finds missing.`,
 				Website:             opts.Website,
 				BucketRegion:        opts.BucketRegion,
 				PermissionsBoundary: opts.PermissionsBoundary,
+				ReplacePolicy:       opts.ReplacePolicy,
 			}
 			if err := opts.Out.validate(cmd); err != nil {
 				return err
@@ -128,7 +130,8 @@ as the real run does for the buckets it finds missing.`,
 	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")
 	fl.StringVar(&opts.PermissionsBoundary, "user-permissions-boundary", "", "Permissions boundary for created users, or 'none'; default follows --read-only/--write-only")
-	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session) with KEY=VALUE (repeatable)")
+	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session), or the existing user, with KEY=VALUE (repeatable)")
+	fl.BoolVar(&opts.ReplacePolicy, "replace-policy", false, "Let an existing user's policy for a bucket be replaced by one that says something else, changing what its earlier keys may do")
 	f.AddAWSFlags(cmd)
 	return cmd
 }

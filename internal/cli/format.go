@@ -127,7 +127,8 @@ func (o *credentialOutput) open(f *Factory, log func(string)) (deliver func(*cre
 
 // envExports are export NAME='VALUE' lines that sh, bash and zsh can
 // eval: every value single-quoted (a quote inside closes the quoting, is
-// escaped with a backslash, and opens it again).
+// escaped with a backslash, and opens it again). Permanent credentials
+// unset AWS_SESSION_TOKEN.
 func envExports(res *credentials.Result) []byte {
 	var b strings.Builder
 	line := func(name, value string) {
@@ -137,6 +138,10 @@ func envExports(res *credentials.Result) []byte {
 	line("AWS_SECRET_ACCESS_KEY", res.SecretAccessKey)
 	if res.SessionToken != "" {
 		line("AWS_SESSION_TOKEN", res.SessionToken)
+	} else {
+		// A token left from earlier temporary credentials would be sent
+		// with the new key, and AWS would refuse the pair.
+		b.WriteString("unset AWS_SESSION_TOKEN\n")
 	}
 	return []byte(b.String())
 }

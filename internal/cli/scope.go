@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,6 +51,9 @@ func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, err
 		}
 		sc.SourceIPs = append(sc.SourceIPs, cidr)
 	}
+	if w := everyAddressWarning(sc.SourceIPs); w != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), w)
+	}
 	if cmd.Flags().Changed("expires") {
 		t, err := input.ParseExpires(s.expires, now)
 		if err != nil {
@@ -57,4 +62,20 @@ func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, err
 		sc.Expires = t
 	}
 	return sc, nil
+}
+
+// everyAddressWarning warns of --source-ip values that limit nothing, or
+// only shut out the other address family: 0.0.0.0/0 is every IPv4
+// address and no IPv6 one, ::/0 the reverse.
+func everyAddressWarning(cidrs []string) string {
+	v4, v6 := slices.Contains(cidrs, "0.0.0.0/0"), slices.Contains(cidrs, "::/0")
+	switch {
+	case v4 && v6:
+		return "Warning: --source-ip 0.0.0.0/0 and ::/0 together allow every address: they limit nothing"
+	case v4:
+		return "Warning: --source-ip 0.0.0.0/0 allows every IPv4 address and no IPv6 one: it limits nothing but the address family"
+	case v6:
+		return "Warning: --source-ip ::/0 allows every IPv6 address and no IPv4 one: it limits nothing but the address family"
+	}
+	return ""
 }

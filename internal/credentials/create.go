@@ -35,6 +35,9 @@ type IAMAPI interface {
 	PutUserPolicy(context.Context, *iam.PutUserPolicyInput, ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error)
 	DeleteUserPolicy(context.Context, *iam.DeleteUserPolicyInput, ...func(*iam.Options)) (*iam.DeleteUserPolicyOutput, error)
 	ListUserPolicies(context.Context, *iam.ListUserPoliciesInput, ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error)
+	ListUserTags(context.Context, *iam.ListUserTagsInput, ...func(*iam.Options)) (*iam.ListUserTagsOutput, error)
+	TagUser(context.Context, *iam.TagUserInput, ...func(*iam.Options)) (*iam.TagUserOutput, error)
+	UntagUser(context.Context, *iam.UntagUserInput, ...func(*iam.Options)) (*iam.UntagUserOutput, error)
 	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
 	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
 	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
@@ -115,11 +118,8 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 	}
 	var user userState
 	if r.DurationSeconds == 0 {
-		if user, err = c.checkUser(ctx, r.UserName()); err != nil {
+		if user, err = c.checkUser(ctx, r); err != nil {
 			return nil, err
-		}
-		if user.exists && !r.Scope.Expires.IsZero() {
-			return nil, fmt.Errorf("User %s already exists: --expires only goes on users create makes, since prune deletes an expired user with everything it holds; choose a new --username", r.UserName())
 		}
 	}
 

@@ -432,6 +432,64 @@ func (f *fakeAWS) ListUserPolicies(ctx context.Context, in *iam.ListUserPolicies
 	return out, nil
 }
 
+func (f *fakeAWS) ListUserTags(ctx context.Context, in *iam.ListUserTagsInput, _ ...func(*iam.Options)) (*iam.ListUserTagsOutput, error) {
+	if err := f.enter(ctx, "ListUserTags"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &iam.ListUserTagsOutput{Tags: slices.Clone(u.tags)}, nil
+}
+
+func (f *fakeAWS) TagUser(ctx context.Context, in *iam.TagUserInput, _ ...func(*iam.Options)) (_ *iam.TagUserOutput, err error) {
+	if err := f.enter(ctx, "TagUser"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "TagUser", &err)
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+next:
+	for _, t := range in.Tags {
+		for i, have := range u.tags {
+			if *have.Key == *t.Key {
+				u.tags[i] = t
+				continue next
+			}
+		}
+		u.tags = append(u.tags, t)
+	}
+	return &iam.TagUserOutput{}, nil
+}
+
+func (f *fakeAWS) UntagUser(ctx context.Context, in *iam.UntagUserInput, _ ...func(*iam.Options)) (_ *iam.UntagUserOutput, err error) {
+	if err := f.enter(ctx, "UntagUser"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "UntagUser", &err)
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var kept []iamtypes.Tag
+	for _, t := range u.tags {
+		if !slices.Contains(in.TagKeys, *t.Key) {
+			kept = append(kept, t)
+		}
+	}
+	u.tags = kept
+	return &iam.UntagUserOutput{}, nil
+}
+
 func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.AttachRolePolicyOutput, err error) {
 	if err := f.enter(ctx, "AttachRolePolicy"); err != nil {
 		return nil, err
@@ -683,7 +741,7 @@ func (f *fakeAWS) snapshot() fakeState {
 	defer f.mu.Unlock()
 	s := fakeState{users: map[string]fakeUser{}, buckets: map[string]bool{}, role: f.role != nil}
 	for n, u := range f.users {
-		c := fakeUser{policies: map[string]string{}, keys: append([]string(nil), u.keys...), tags: u.tags, boundary: u.boundary}
+		c := fakeUser{policies: map[string]string{}, keys: append([]string(nil), u.keys...), tags: slices.Clone(u.tags), boundary: u.boundary}
 		for k, v := range u.policies {
 			c.policies[k] = v
 		}

@@ -55,8 +55,13 @@ type Request struct {
 	// PermissionsBoundary is --user-permissions-boundary: an ARN, "none", or
 	// "" for the default that follows the permission.
 	PermissionsBoundary string
-	// Tags go on what create makes: the user, new buckets, the STS session.
+	// Tags go on what create makes: the user, new buckets, the STS session;
+	// and on an existing user.
 	Tags []Tag
+	// ReplacePolicy lets create rewrite an existing user's inline policy of
+	// the same name with a document that says something else, changing
+	// what the user's earlier keys may do.
+	ReplacePolicy bool
 }
 
 // Tag is one --tag KEY=VALUE.
@@ -89,6 +94,8 @@ func ParseTag(s string) (Tag, error) {
 		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, input.Quote(k))
 	case strings.HasPrefix(strings.ToLower(k), "aws:"):
 		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", input.Quote(k))
+	case strings.HasPrefix(strings.ToLower(k), toolTagPrefix):
+		return Tag{}, fmt.Errorf("tag keys starting with '%s' are the tool's own marks, set only by its options (%s)", toolTagPrefix, input.Quote(k))
 	case utf8.RuneCountInString(v) > MaxTagValueLength:
 		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", input.Quote(k), MaxTagValueLength)
 	case !tagText.MatchString(v):
@@ -195,7 +202,11 @@ func (r *Request) userDescription() string {
 // ExpiresTag is the tag create --expires puts on the users it makes: when
 // their credentials stop working, in policy.TimeFormat. prune deletes
 // users whose time has passed; audit shows it.
-const ExpiresTag = "s3-credentials:expires"
+const ExpiresTag = toolTagPrefix + "expires"
+
+// toolTagPrefix starts the keys of the tags the tool sets itself: prune
+// and audit trust them, so --tag may not set them.
+const toolTagPrefix = "s3-credentials:"
 
 // userTags are the tags of a user this run creates: --tag, and the expiry.
 func (r *Request) userTags() []Tag {
@@ -203,6 +214,20 @@ func (r *Request) userTags() []Tag {
 		return r.Tags
 	}
 	return append(append([]Tag{}, r.Tags...), Tag{ExpiresTag, r.Scope.Expires.UTC().Format(policy.TimeFormat)})
+}
+
+// LimitLines are what create says of the limits on the credentials, each
+// true of every Allow statement of every policy it attaches (the policy
+// package puts them there, or refuses).
+func (r *Request) LimitLines() []string {
+	var lines []string
+	if ips := r.Scope.SourceIPs; len(ips) > 0 {
+		lines = append(lines, "The credentials work only from "+strings.Join(ips, ", "))
+	}
+	if t := r.Scope.Expires; !t.IsZero() {
+		lines = append(lines, fmt.Sprintf("The credentials stop working at %s; prune deletes the user after that", t.UTC().Format(policy.TimeFormat)))
+	}
+	return lines
 }
 
 // PolicyName is the name of the inline policy for one bucket.

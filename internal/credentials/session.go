@@ -82,6 +82,9 @@ func (c *Creator) createSession(ctx context.Context, r *Request, u *undoer) (*Re
 		SessionToken:    aws.ToString(cr.SessionToken),
 		Document:        awsview.Credentials(cr),
 	}
+	for _, line := range r.LimitLines() {
+		c.Logf("%s", line)
+	}
 	if c.Deliver != nil {
 		// Session credentials cannot be revoked one by one; they expire.
 		if err := c.Deliver(res); err != nil {

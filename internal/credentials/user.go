@@ -15,37 +15,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/awsview"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/policy"
 )
-
-// userState is what the checks before any change found of the user.
-type userState struct {
-	exists bool
-	keys   []string // its access keys before this run
-}
-
-// checkUser says whether the user exists and which access keys it has, and
-// refuses, before anything is changed, a user that already holds the two
-// access keys IAM allows.
-func (c *Creator) checkUser(ctx context.Context, name string) (userState, error) {
-	_, err := c.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
-	if err != nil {
-		if awsclient.IsNotFound(err) {
-			return userState{}, nil
-		}
-		return userState{}, err
-	}
-	ids, err := c.accessKeys(ctx, name)
-	if err != nil {
-		return userState{}, err
-	}
-	if len(ids) >= MaxAccessKeysPerUser {
-		return userState{}, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
-			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
-			name, len(ids), strings.Join(ids, ", "), name)
-	}
-	return userState{exists: true, keys: ids}, nil
-}
 
 func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error) {
 	out, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
@@ -67,9 +37,13 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 		if err := c.createUser(ctx, r, name, u); err != nil {
 			return nil, err
 		}
+	} else if len(r.Tags) > 0 {
+		if err := c.tagUser(ctx, name, r.Tags, user.tags, u); err != nil {
+			return nil, err
+		}
 	}
 	for _, b := range r.Buckets {
-		if err := c.putUserPolicy(ctx, r, name, b, user.exists, u); err != nil {
+		if err := c.putUserPolicy(ctx, r, name, b, user, u); err != nil {
 			return nil, err
 		}
 	}
@@ -81,6 +55,9 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 		AccessKeyID:     aws.ToString(key.AccessKeyId),
 		SecretAccessKey: aws.ToString(key.SecretAccessKey),
 		Document:        awsview.AccessKey(key),
+	}
+	for _, line := range r.LimitLines() {
+		c.Logf("%s", line)
 	}
 	if c.Deliver != nil {
 		if err := c.Deliver(res); err != nil {
@@ -113,9 +90,6 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		return err
 	}
 	c.Logf("Created %s", r.userDescription())
-	if !r.Scope.Expires.IsZero() {
-		c.Logf("The credentials stop working at %s; prune deletes the user after that", r.Scope.Expires.UTC().Format(policy.TimeFormat))
-	}
 	return nil
 }
 
@@ -149,7 +123,7 @@ func (c *Creator) deleteNewUser(ctx context.Context, name string) (string, error
 
 // putUserPolicy attaches the inline policy for one bucket. On an existing
 // user a policy of the same name is restored when the run is undone.
-func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, userExists bool, u *undoer) error {
+func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, user userState, u *undoer) error {
 	doc, err := r.UserPolicy(bucket)
 	if err != nil {
 		return err
@@ -157,7 +131,7 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	policyName := r.PolicyName(bucket)
 	var restore func(context.Context) error
 	var unreadable error
-	if userExists {
+	if user.exists {
 		restore, unreadable = c.previousPolicy(ctx, name, policyName)
 	}
 	if err := ctx.Err(); err != nil {
@@ -196,7 +170,25 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 		return err
 	}
 	c.Logf("Attached policy %s to user %s", policyName, name)
+	switch changes, replaced := user.replaced[policyName]; {
+	case replaced:
+		c.Warnf("Replaced the earlier policy %s of user %s (%s)%s", policyName, name, strings.Join(changes, "; "), keysNote(user.keys))
+	case restore == nil && len(user.keys) > 0 && unreadable == nil:
+		c.Logf("The policy applies to the user's earlier access %s %s too", keyWord(len(user.keys)), strings.Join(user.keys, ", "))
+	}
 	return nil
+}
+
+// keysNote is ": its access key K now has it" (or keys ... have), or ""
+// without keys.
+func keysNote(keys []string) string {
+	switch len(keys) {
+	case 0:
+		return ""
+	case 1:
+		return ": its access key " + keys[0] + " now has it"
+	}
+	return ": its access keys " + strings.Join(keys, ", ") + " now have it"
 }
 
 // previousPolicy returns a function restoring the inline policy an existing
