@@ -1,14 +1,14 @@
 package cli
 
 import (
-	"strings"
+	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 func init() { register(NewCmdCreateRole) }
@@ -117,12 +117,13 @@ undone.`,
 // parseMaxSessionDuration reads --max-session-duration in the forms
 // --duration takes, within IAM's bounds for a role (1 to 12 hours).
 func parseMaxSessionDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := input.ParseDuration(raw)
-	if err != nil && !strings.HasPrefix(err.Error(), "Duration must be between") {
+	n, err := timespec.Seconds(raw, time.Duration(credentials.MinRoleSessionDuration)*time.Second, maxSessionLength)
+	var bounds *timespec.RangeError
+	switch {
+	case errors.As(err, &bounds):
+		return 0, badParam(cmd, "max-session-duration", "A role's MaxSessionDuration "+err.Error())
+	case err != nil:
 		return 0, badParam(cmd, "max-session-duration", err.Error())
-	}
-	if err != nil || n < credentials.MinRoleSessionDuration {
-		return 0, badParam(cmd, "max-session-duration", "A role's MaxSessionDuration must be between 1 hour and 12 hours")
 	}
 	return n, nil
 }

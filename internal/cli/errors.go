@@ -69,7 +69,10 @@ func flagError(cmd *cobra.Command, err error) error {
 			case "bool":
 				kind = "boolean"
 			case "seconds":
-				kind = "number of seconds"
+				// A length of time says itself what is wrong with it.
+				if _, reason, ok := strings.Cut(msg, `" flag: `); ok {
+					return badParam(cmd, m[3], reason+".")
+				}
 			}
 		}
 		return badParam(cmd, m[3], fmt.Sprintf("'%s' is not a valid %s.", m[1], kind))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,8 +27,14 @@ func NewCmdPrune(f *Factory) *cobra.Command {
 		GroupID: groupAccount,
 		Short:   "Delete the users whose credentials have expired",
 		Long: `Delete every IAM user tagged ` + credentials.ExpiresTag + ` (as create --expires
-tags the users it makes) with a time in the past, as delete-user does:
-with its access keys, inline and attached policies and group memberships.
+tags the users it makes) with a time in the past, with its access keys and
+inline policies.
+
+Only users that hold nothing but what create makes are deleted: one that
+also has a console password, group memberships, attached managed
+policies, MFA devices, SSH keys, signing certificates or inline policies
+named otherwise is named on standard error and left alone, since tagging
+a user takes less permission than deleting it.
 
 The names of the users deleted go to standard output, one per line; the
 steps to standard error. With --dry-run nothing is deleted and the names
@@ -48,6 +55,20 @@ are those that would be.`,
 			var failed []string
 			now := time.Now()
 			err = users.Expired(ctx, c.IAM, pageSize, now, &steps, func(name string, expired time.Time) error {
+				foreign, err := users.Foreign(ctx, c.IAM, name)
+				if err != nil {
+					if ctx.Err() != nil {
+						return err
+					}
+					steps.Warnf("Could not tell what user %s holds, so it was left alone: %s", name, awsclient.ErrorMessage(err))
+					failed = append(failed, name)
+					return nil
+				}
+				if len(foreign) > 0 {
+					steps.Warnf("Skipped user %s: it expired at %s, but it also has %s, which create never makes; prune deletes only users that hold what create made (delete-user deletes any user)",
+						name, expired.UTC().Format(policy.TimeFormat), strings.Join(foreign, "; "))
+					return nil
+				}
 				if dryRun {
 					steps.Logf("Would delete user %s: expired at %s", name, expired.UTC().Format(policy.TimeFormat))
 					_, err := fmt.Fprintln(f.IO.Out, name)
@@ -62,7 +83,7 @@ are those that would be.`,
 					failed = append(failed, name)
 					return nil
 				}
-				_, err := fmt.Fprintln(f.IO.Out, name)
+				_, err = fmt.Fprintln(f.IO.Out, name)
 				return err
 			})
 			if err != nil {

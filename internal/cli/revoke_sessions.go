@@ -7,11 +7,16 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 func init() { register(NewCmdRevokeSessions) }
 
 // NewCmdRevokeSessions stops the temporary credentials already handed out.
+// clockSkewNoted is how far this machine's clock may be off IAM's before
+// revoke-sessions says so.
+const clockSkewNoted = 5 * time.Second
+
 func NewCmdRevokeSessions(f *Factory) *cobra.Command {
 	var role string
 	cmd := &cobra.Command{
@@ -41,12 +46,21 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			if err != nil {
 				return err
 			}
-			cutoff, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
+			rev, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
 			if err != nil {
 				return err
 			}
+			cutoff := rev.Cutoff
 			steps := f.steps(false)
 			steps.Logf("Revoked the sessions of role %s issued before %s (inline policy %s)", role, cutoff, credentials.RevokePolicyName)
+			switch {
+			case !rev.FromServer:
+				steps.Warnf("Warning: IAM's answer carried no time, so the cutoff is this machine's clock, which may be off AWS's")
+			case rev.Skew > clockSkewNoted:
+				steps.Warnf("Note: this machine's clock is %s ahead of IAM's; the cutoff is IAM's time", timespec.Words(rev.Skew))
+			case rev.Skew < -clockSkewNoted:
+				steps.Warnf("Note: this machine's clock is %s behind IAM's; the cutoff is IAM's time", timespec.Words(-rev.Skew))
+			}
 			steps.Logf("Credentials issued from now on are unaffected; a running localserver hands out fresh ones at its next refresh")
 			return pyjson.WriteJSON(f.IO.Out, pyjson.Map{
 				{Key: "RoleName", Value: role},

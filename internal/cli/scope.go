@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -55,7 +56,7 @@ func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, err
 		fmt.Fprintln(cmd.ErrOrStderr(), w)
 	}
 	if cmd.Flags().Changed("expires") {
-		t, err := input.ParseExpires(s.expires, now)
+		t, err := timespec.ParseMoment(s.expires, now)
 		if err != nil {
 			return sc, badParam(cmd, "expires", err.Error())
 		}

@@ -1,5 +1,6 @@
 // Package input reads and checks the values users give on the command
-// line: policy statements, policy files, durations. Its messages are the
+// line: policy statements, policy files, source networks, names. Lengths
+// of time are timespec's. Its messages are the
 // reference's, word for word, where the reference had them: scripts match
 // them.
 package input
@@ -10,11 +11,8 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
@@ -156,38 +154,6 @@ func checkPolicyShape(doc any) error {
 	}
 }
 
-var durationPattern = regexp.MustCompile(`^(\d+)(m|h|s)?$`)
-
-// Duration bounds of AssumeRole as the tool allows them.
-const (
-	MinDurationSeconds = 15 * 60
-	MaxDurationSeconds = 12 * 60 * 60
-)
-
-// ParseDuration reads a --duration value: N or Ns seconds, Nm minutes, Nh
-// hours, between 15 minutes and 12 hours. It returns seconds.
-func ParseDuration(value string) (int, error) {
-	m := durationPattern.FindStringSubmatch(value)
-	if m == nil {
-		return 0, errors.New("Duration must be of form 3600s or 15m or 2h")
-	}
-	outOfRange := errors.New("Duration must be between 15 minutes and 12 hours")
-	n, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil || n > MaxDurationSeconds {
-		return 0, outOfRange // too many digits is out of range too
-	}
-	switch m[2] {
-	case "m":
-		n *= 60
-	case "h":
-		n *= 3600
-	}
-	if n < MinDurationSeconds || n > MaxDurationSeconds {
-		return 0, outOfRange
-	}
-	return int(n), nil
-}
-
 // ParseSourceIP reads a --source-ip value: a CIDR block, or a bare address
 // meaning that address alone (/32, or /128 for IPv6). Host bits are
 // cleared ("10.1.2.3/8" is "10.0.0.0/8"), as IAM compares networks.
@@ -199,29 +165,4 @@ func ParseSourceIP(value string) (string, error) {
 		return netip.PrefixFrom(a, a.BitLen()).String(), nil
 	}
 	return "", fmt.Errorf("%q is not an IP address or a CIDR block such as 203.0.113.0/24", value)
-}
-
-var expiresPattern = regexp.MustCompile(`^(\d{1,6})(m|h|d|w)$`)
-
-// ParseExpires reads an --expires value: a duration from now (90m, 12h,
-// 30d, 2w) or a time in RFC 3339 (2027-01-31T18:00:00Z, or with an
-// offset). The time must lie in the future. It is returned in UTC,
-// whole seconds (as policies hold it).
-func ParseExpires(value string, now time.Time) (time.Time, error) {
-	var t time.Time
-	if m := expiresPattern.FindStringSubmatch(value); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		unit := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}[m[2]]
-		t = now.Add(time.Duration(n) * unit)
-	} else {
-		var err error
-		if t, err = time.Parse(time.RFC3339, value); err != nil {
-			return time.Time{}, fmt.Errorf("%q is neither a duration (90m, 12h, 30d, 2w) nor a time such as 2027-01-31T18:00:00Z", value)
-		}
-	}
-	t = t.UTC().Truncate(time.Second)
-	if !t.After(now) {
-		return time.Time{}, fmt.Errorf("%s is not in the future", t.Format(time.RFC3339))
-	}
-	return t, nil
 }

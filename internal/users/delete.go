@@ -95,6 +95,10 @@ type attachment struct {
 	list   func(context.Context) ([]string, error)
 	remove func(ctx context.Context, id string) error
 	line   string // the report line, with %s for the id
+	// what names the kind in prose ("group"); made says create makes
+	// things of this kind (inline policies are checked by name).
+	what string
+	made bool
 	// optional kinds go beyond what the reference removed; an endpoint that
 	// does not implement their listing (an IAM stand-in) simply has none.
 	optional bool
@@ -112,6 +116,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line: "  Deleted policy: %s\n",
+			what: "inline policy",
+			made: true,
 		},
 		{
 			list: func(ctx context.Context) ([]string, error) {
@@ -128,6 +134,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line: "  Deleted access key: %s\n",
+			what: "access key",
+			made: true,
 		},
 		{
 			list: func(ctx context.Context) ([]string, error) {
@@ -144,6 +152,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Detached policy: %s\n",
+			what:     "attached managed policy",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -161,6 +171,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Removed from group: %s\n",
+			what:     "group",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -178,6 +190,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deactivated MFA device: %s\n",
+			what:     "MFA device",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -195,6 +209,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deleted SSH public key: %s\n",
+			what:     "SSH public key",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -212,6 +228,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deleted signing certificate: %s\n",
+			what:     "signing certificate",
+			made:     false,
 			optional: true,
 		},
 	}
