@@ -96,7 +96,7 @@ undone.`,
 			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
 				return err
 			}
-			return runCreateRole(cmd, f, opts, req)
+			return requestUsage(cmd, runCreateRole(cmd, f, opts, req))
 		},
 	}
 	fl := cmd.Flags()

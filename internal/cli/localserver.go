@@ -88,7 +88,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
 				return err
 			}
-			return runLocalserver(cmd.Context(), f, opts, req)
+			return requestUsage(cmd, runLocalserver(cmd.Context(), f, opts, req))
 		},
 	}
 	fl := cmd.Flags()
