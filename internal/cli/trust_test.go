@@ -521,3 +521,102 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// The tool's own marks cannot be set with --tag: prune trusts them.
+func TestToolTagsCannotBeForged(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"s3-credentials:expires", "S3-Credentials:Expires", "s3-credentials:anything"} {
+		for _, cmd := range [][]string{{"create", "tag-bucket"}, {"create", "tag-bucket", "-d", "1h"}, {"create-role", "tag-role", "tag-bucket"}} {
+			args := append(cmd, "--tag", key+"=2020-01-01T00:00:00Z", "--dry-run")
+			r := run(t, "", args...)
+			if r.Code != 2 || !strings.Contains(r.Stderr, "tag keys starting with 's3-credentials:' are the tool's own marks") || r.Stdout != "" {
+				t.Errorf("%v: exit %d\n%s", args, r.Code, r.Stderr)
+			}
+		}
+	}
+}
+
+// Two options that read standard input are refused before anything is
+// read or sent; a --policy that is no policy document is refused before
+// any change.
+func TestStandardInputIsReadOnce(t *testing.T) {
+	t.Parallel()
+	auth := `{"AccessKeyId": "AKIAX", "SecretAccessKey": "secret-that-must-not-show"}`
+	for _, args := range [][]string{
+		{"create", "stdin-bucket", "-a", "-", "--policy", "-", "--dry-run"},
+		{"create", "stdin-bucket", "--auth", "-", "--policy", "-"},
+		{"put-object", "stdin-bucket", "k", "-", "-a", "-"},
+		{"set-bucket-policy", "stdin-bucket", "--policy-file", "-", "-a", "-"},
+	} {
+		r := run(t, auth, append(args, "--endpoint-url", "http://127.0.0.1:1")...)
+		if r.Code != 2 || !strings.Contains(r.Stderr, "both read standard input, which can be read only once") ||
+			strings.Contains(r.Stdout+r.Stderr, "secret-that-must-not-show") {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", args, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	for stdin, want := range map[string]string{
+		`[]`:                            "Invalid value for '--policy': JSON must be an object",
+		`{"Version": "2012-10-17"}`:     "the policy has no Statement",
+		`{"Statement": "s3:GetObject"}`: "the policy's Statement must be an object or a list of objects",
+		`{"Statement": [{}, 7]}`:        "statement 2 of the policy is not a JSON object",
+	} {
+		for _, extra := range [][]string{{"--dry-run"}, {"--endpoint-url", "http://127.0.0.1:1", "--access-key", "a", "--secret-key", "b"}} {
+			r := run(t, stdin, append([]string{"create", "stdin-bucket", "--policy", "-"}, extra...)...)
+			if r.Code != 2 || !strings.Contains(r.Stderr, want) {
+				t.Errorf("--policy %s %v: exit %d\n%s", stdin, extra, r.Code, r.Stderr)
+			}
+		}
+	}
+}
+
+// A network that limits nothing is warned about, wherever --source-ip is
+// taken.
+func TestEveryAddressIsWarnedAbout(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		ips  []string
+		want string
+	}{
+		{[]string{"0.0.0.0/0"}, "Warning: --source-ip 0.0.0.0/0 allows every IPv4 address and no IPv6 one"},
+		{[]string{"::/0"}, "Warning: --source-ip ::/0 allows every IPv6 address and no IPv4 one"},
+		{[]string{"0.0.0.0/0", "::/0"}, "they limit nothing"},
+		{[]string{"10.9.8.7/0"}, "Warning: --source-ip 0.0.0.0/0 allows every IPv4 address"},
+	} {
+		for _, cmd := range [][]string{{"policy", "ip-bucket"}, {"create", "ip-bucket", "--dry-run"}, {"create", "ip-bucket", "-d", "1h", "--dry-run"}, {"create-role", "ip-role", "ip-bucket", "--dry-run"}} {
+			args := append([]string{}, cmd...)
+			for _, ip := range tc.ips {
+				args = append(args, "--source-ip", ip)
+			}
+			r := run(t, "", args...)
+			if r.Code != 0 || !strings.Contains(r.Stderr, tc.want) {
+				t.Errorf("%v: exit %d\n%s", args, r.Code, r.Stderr)
+			}
+		}
+	}
+	if r := run(t, "", "policy", "ip-bucket", "--source-ip", "10.0.0.0/8"); strings.Contains(r.Stderr, "Warning") {
+		t.Errorf("a real network warned about: %s", r.Stderr)
+	}
+}
+
+// Making the tool's role is a change to the account, and said, by every
+// command that may make it.
+func TestMakingTheRoleIsSaid(t *testing.T) {
+	t.Parallel()
+	const said = "Created role s3-credentials.AmazonS3FullAccess, the tool's role for temporary credentials: it holds AmazonS3FullAccess"
+	e := newE2E(t)
+	for _, args := range [][]string{
+		{"create", "role-bucket", "-d", "15m"},
+		{"presign", "role-bucket", "k.txt", "--scoped"},
+		{"presign-post", "role-bucket", "--prefix", "in/", "--scoped"},
+	} {
+		e.moto.Reset(t)
+		e.makeBucket("role-bucket")
+		r := e.ok(args...)
+		if strings.Count(r.Stderr, said) != 1 {
+			t.Errorf("%v: stderr\n%s", args, r.Stderr)
+		}
+		if r = e.ok(args...); strings.Contains(r.Stderr, "Created role") {
+			t.Errorf("%v: the role was said to be made again:\n%s", args, r.Stderr)
+		}
+	}
+}
