@@ -520,7 +520,7 @@ func createExistingUserVariant() interruptVariant {
 		policyName := "s3.read-write." + bucket
 		e.acctPutUserPolicy(user, policyName, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::old"}]}`)
 		before := e.inlinePolicies(user)
-		return []string{"create", bucket, "--username", user}, func(t *testing.T, r toolRun, clean bool) {
+		return []string{"create", bucket, "--username", user, "--replace-policy"}, func(t *testing.T, r toolRun, clean bool) {
 			keys, policies := e.accessKeys(user), e.inlinePolicies(user)
 			if clean {
 				if r.Code != 0 || len(keys) != 2 || !slices.Contains(keys, createdKey(r.Stdout)) || policies[policyName] == before[policyName] {

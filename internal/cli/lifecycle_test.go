@@ -121,7 +121,7 @@ func TestPrune(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Skipped user person-1: it expired at " + past + ", but it also has a console password, which create never makes",
-		"Skipped user person-2: it expired at " + past + ", but it also has group admins; inline policy hand-written, which create never makes",
+		"Skipped user person-2: it expired at " + past + ", but it also has inline policy hand-written; group admins, which create never makes",
 	} {
 		if !strings.Contains(r.Stderr, want) {
 			t.Errorf("the dry run does not say %q:\n%s", want, r.Stderr)
@@ -133,7 +133,7 @@ func TestPrune(t *testing.T) {
 		}
 	}
 	r = e.ok("prune")
-	if r.Stdout != "expired-1\nexpired-2\n" || !strings.Contains(r.Stderr, "User: expired-1\n  Deleted policy: p\n  Deleted access key: ") {
+	if r.Stdout != "expired-1\nexpired-2\n" || !strings.Contains(r.Stderr, "User: expired-1\n  Deleted policy: s3.read-only.life\n  Deleted access key: ") {
 		t.Fatalf("prune: %q\n%s", r.Stdout, r.Stderr)
 	}
 	for u, exists := range map[string]bool{"expired-1": false, "expired-2": false, "not-yet": true, "no-tag": true, "odd-tag": true, "person-1": true, "person-2": true} {

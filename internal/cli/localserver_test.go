@@ -171,7 +171,7 @@ func TestLocalserverServesWorkingCredentials(t *testing.T) {
 	s := startLocalserver(t, e, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
 	port := strings.TrimPrefix(s.URL, "http://127.0.0.1:")
 	wantStart := fmt.Sprintf(`Generating initial credentials...
-Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
+`+createdRoleSaid+`Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
 Duration: 900 seconds
 For AWS SDKs and the aws CLI: AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%s/container-credentials
 Press Ctrl+C to stop

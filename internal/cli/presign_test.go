@@ -37,8 +37,9 @@ func TestPresignUsageErrors(t *testing.T) {
 		{[]string{"presign", "my-bucket", "k", "--expires", "8d"}, "Invalid value for '--expires': '8d' is longer than 7 days, the most a SigV4 signature allows."},
 		{[]string{"presign", "my-bucket", "k", "--expires", "604801"}, "Invalid value for '--expires': '604801' is longer than 7 days"},
 		{[]string{"presign", "my-bucket", "k", "--expires", "0"}, "Invalid value for '--expires': a link must last at least 1 second."},
-		{[]string{"presign", "my-bucket", "k", "--expires", "-1h"}, "Invalid value for '--expires': '-1h' is not a duration"},
-		{[]string{"presign", "my-bucket", "k", "--expires", "soon"}, "Invalid value for '--expires': 'soon' is not a duration: use a whole number with s, m, h or d, such as 30s, 15m, 1h or 7d."},
+		{[]string{"presign", "my-bucket", "k", "--expires", "-1h"}, "Invalid value for '--expires': '-1h' is not a length of time"},
+		{[]string{"presign", "my-bucket", "k", "--expires", "soon"}, "Invalid value for '--expires': 'soon' is not a length of time: use seconds (3600, 2.5), or a number with a unit s, m, h, d or w (90m, 1.5h, 1h30m, 30d, 2w)."},
+		{[]string{"presign", "my-bucket", "k", "--expires", "2.5s"}, "Invalid value for '--expires': '2.5s' is not a whole number of seconds."},
 		{[]string{"presign", "my-bucket", "k", "--expires", "13h", "--scoped"}, "Invalid value for '--expires': '13h' is longer than 12 hours, the longest session that can sign a --scoped link."},
 		{[]string{"presign", "my-bucket", "k", "--content-type", "text/plain"}, "--content-type is signed only into upload URLs: add --method PUT"},
 		{[]string{"presign", "my-bucket", "k", "--method", "put", "--content-type", "text/plain\r\nX-Amz-Acl: public-read"}, "Invalid value for '--content-type'"},
@@ -135,7 +136,7 @@ func TestPresignScoped(t *testing.T) {
 	}
 	want := "Signed by session s3.custom.share-bucket of role " + credentials.RoleName + " (access key " + strings.Split(q.Get("X-Amz-Credential"), "/")[0] +
 		"), which may only s3:GetObject on arn:aws:s3:::share-bucket/r${*}port${?}.pdf\n"
-	if !strings.HasPrefix(r.Stderr, want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
+	if !strings.HasPrefix(r.Stderr, createdRoleSaid) || !strings.Contains(r.Stderr, "\n"+want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
 		t.Errorf("stderr %q\nwant prefix %q", r.Stderr, want)
 	}
 	resp, err := http.Get(u.String())

@@ -598,6 +598,11 @@ func TestEveryAddressIsWarnedAbout(t *testing.T) {
 	}
 }
 
+// createdRoleSaid is the line that says the tool's role was made (in the
+// test account).
+const createdRoleSaid = "Created role s3-credentials.AmazonS3FullAccess, the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
+	"each session is narrowed by its session policy, and identities of account 123456789012 allowed sts:AssumeRole may assume it\n"
+
 // Making the tool's role is a change to the account, and said, by every
 // command that may make it.
 func TestMakingTheRoleIsSaid(t *testing.T) {
