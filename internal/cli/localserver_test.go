@@ -371,7 +371,7 @@ func TestLocalserverStartupFailure(t *testing.T) {
 	fail, mu := true, &sync.Mutex{}
 	proxy := stsFailingProxy(t, e.moto.URL, &fail, mu)
 	r := e.run("localserver", "ls-fail", "-d", "15m", "-p", "0", "--endpoint-url", proxy)
-	want := "Generating initial credentials...\nError: Failed to start server: InvalidClientTokenId: The security token included in the request is invalid.\n"
+	want := "Generating initial credentials...\n" + createdRoleSaid + "Error: Failed to start server: InvalidClientTokenId: The security token included in the request is invalid.\n"
 	if r.Code != 1 || r.Stderr != want {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
@@ -594,7 +594,7 @@ func TestLocalserverPortInUse(t *testing.T) {
 	defer ln.Close()
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	r := e.run("localserver", "ls-busy", "-d", "15m", "--host", "127.0.0.1", "-p", port)
-	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Generating initial credentials...\nError: Failed to start server: ") ||
+	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Generating initial credentials...\n"+createdRoleSaid+"Error: Failed to start server: ") ||
 		!strings.Contains(r.Stderr, "address already in use") {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
