@@ -18,6 +18,7 @@
 package policycheck
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -182,7 +183,7 @@ func check(doc any, opts Options) []Finding {
 	if opts.Kind == "" {
 		opts.Kind = UserPolicy
 	}
-	c := &checker{opts: opts, t: s3(), sids: map[string]bool{}}
+	c := &checker{opts: opts, t: s3(), sids: map[string]bool{}, matched: map[string][]*action{}}
 	c.document(doc)
 	sort.SliceStable(c.findings, func(i, j int) bool { return c.findings[i].Statement < c.findings[j].Statement })
 	return c.findings
@@ -193,15 +194,11 @@ func jsonError(err error, text []byte) string {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		line, col := 1, 1
-		for _, b := range text[:min(int(se.Offset), len(text))] {
-			if b == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
-		return fmt.Sprintf("not valid JSON: %s (line %d, column %d)", se.Error(), line, max(col-1, 1))
+		// The decoder's offset is that of the character it stopped at.
+		before := text[:min(max(int(se.Offset), 0), len(text))]
+		line := bytes.Count(before, []byte("\n")) + 1
+		col := len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+		return fmt.Sprintf("not valid JSON: %s (line %d, column %d)", se.Error(), line, col)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return "not valid JSON: the text ends before the policy does"
 	default:
@@ -215,6 +212,7 @@ type checker struct {
 	t        *s3Table
 	findings []Finding
 	sids     map[string]bool
+	matched  map[string][]*action // lower-case action pattern: the actions it names
 }
 
 func (c *checker) add(sev Severity, check string, stmt int, text, why string, args ...any) {

@@ -29,15 +29,32 @@ func (c *checker) names(r *resourcePattern) (types map[string]bool, star bool) {
 	return r.types, r.star
 }
 
-// applies reports whether action a can act on something the Resource
-// value names.
-func (c *checker) applies(a *action, r *resourcePattern) bool {
-	types, star := c.names(r)
+// reach is what a statement's resources can name together: the resource
+// types of the table, and the "*" of actions without one.
+type reach struct {
+	types map[string]bool
+	star  bool
+}
+
+func (c *checker) reach(s *statement) reach {
+	r := reach{types: map[string]bool{}}
+	for i := range s.resources {
+		types, star := c.names(&s.resources[i])
+		for n, ok := range types {
+			r.types[n] = r.types[n] || ok
+		}
+		r.star = r.star || star
+	}
+	return r
+}
+
+// applies reports whether action a can act on something within reach.
+func (r reach) applies(a *action) bool {
 	if len(a.Types) == 0 {
-		return star
+		return r.star
 	}
 	for _, n := range a.typeNames() {
-		if types[n] {
+		if r.types[n] {
 			return true
 		}
 	}
@@ -58,19 +75,15 @@ func (c *checker) actionsResources(s *statement) {
 	if s.notAction || s.notRes || s.resources == nil {
 		return
 	}
+	r := c.reach(s)
 	for _, p := range s.actions {
 		if p.service != "s3" || len(p.matches) == 0 {
 			continue
 		}
 		applies := false
 		for _, a := range p.matches {
-			for i := range s.resources {
-				if c.applies(a, &s.resources[i]) {
-					applies = true
-					break
-				}
-			}
-			if applies {
+			if r.applies(a) {
+				applies = true
 				break
 			}
 		}

@@ -286,7 +286,7 @@ func (c *checker) actionList(s *statement, m pyjson.Map) ([]actionPattern, bool)
 		}
 		p := actionPattern{text: v, service: strings.ToLower(service)}
 		if p.service == "s3" {
-			p.matches = c.t.matching(v)
+			p.matches = c.matching(v)
 			if len(p.matches) == 0 {
 				if strings.ContainsAny(name, "*?") {
 					c.add(Error, "unknown-action", s.index, v, "no S3 action matches %s", v)
@@ -298,6 +298,18 @@ func (c *checker) actionList(s *statement, m pyjson.Map) ([]actionPattern, bool)
 		pats = append(pats, p)
 	}
 	return pats, not
+}
+
+// matching is the table's matching, remembered for the policy: a policy
+// may repeat a pattern many times.
+func (c *checker) matching(pattern string) []*action {
+	k := strings.ToLower(pattern)
+	m, ok := c.matched[k]
+	if !ok {
+		m = c.t.matching(pattern)
+		c.matched[k] = m
+	}
+	return m
 }
 
 // resourceList reads Resource or NotResource: each "*" or an ARN.
