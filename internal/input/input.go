@@ -96,12 +96,34 @@ func ParseStatement(text string) (pyjson.Map, error) {
 // otherwise a file path, or "-" for stdin. It returns the JSON text, checked
 // to parse.
 func ReadPolicy(value string, stdin io.Reader) (string, error) {
-	if strings.HasPrefix(strings.TrimSpace(value), "{") {
+	text, err := ReadPolicyText(value, stdin)
+	if err != nil {
+		return "", err
+	}
+	if _, err := pyjson.Decode([]byte(text)); err != nil {
+		switch {
+		case IsLiteralJSON(value):
+			return "", errors.New("Invalid JSON string")
+		case value == "-":
+			return "", errors.New("Input contained invalid JSON")
+		default:
+			return "", errors.New("File contained invalid JSON")
+		}
+	}
+	return text, nil
+}
+
+// IsLiteralJSON reports whether a --policy value is the policy itself
+// rather than where to read it: text starting with "{".
+func IsLiteralJSON(value string) bool { return strings.HasPrefix(strings.TrimSpace(value), "{") }
+
+// ReadPolicyText resolves a --policy value as ReadPolicy does, without
+// checking that the text is JSON: for callers that report what is wrong
+// with it themselves.
+func ReadPolicyText(value string, stdin io.Reader) (string, error) {
+	if IsLiteralJSON(value) {
 		if len(value) > MaxSize {
 			return "", errors.New("JSON string is " + (&TooLargeError{}).Error())
-		}
-		if _, err := pyjson.Decode([]byte(value)); err != nil {
-			return "", errors.New("Invalid JSON string")
 		}
 		return value, nil
 	}
@@ -118,12 +140,6 @@ func ReadPolicy(value string, stdin io.Reader) (string, error) {
 			return "", errors.New("File is " + tl.Error())
 		}
 		return "", err
-	}
-	if _, err := pyjson.Decode(data); err != nil {
-		if value == "-" {
-			return "", errors.New("Input contained invalid JSON")
-		}
-		return "", errors.New("File contained invalid JSON")
 	}
 	return string(data), nil
 }

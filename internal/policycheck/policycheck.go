@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 )
 
@@ -266,20 +267,20 @@ func (c *checker) document(doc any) {
 	}
 	c.listing(stmts)
 	if n, limit := Size(doc), Limit(c.opts.Kind); n > limit {
-		c.add(Error, "size", Whole, "", "%s characters without whitespace; %s", thousands(n), limitWords(c.opts.Kind))
+		c.add(Error, "size", Whole, "", "%s characters without whitespace; %s", english.Thousands(n), limitWords(c.opts.Kind))
 	}
 }
 
 func limitWords(k Kind) string {
 	switch k {
 	case RolePolicy:
-		return "IAM allows " + thousands(MaxRoleInlinePolicyChars) + " for all of a role's inline policies together"
+		return "IAM allows " + english.Thousands(MaxRoleInlinePolicyChars) + " for all of a role's inline policies together"
 	case SessionPolicy:
-		return "STS allows " + thousands(MaxSessionPolicyChars) + " for a session policy"
+		return "STS allows " + english.Thousands(MaxSessionPolicyChars) + " for a session policy"
 	case BucketPolicy:
-		return "S3 allows " + thousands(MaxBucketPolicyChars) + " (20 KB) for a bucket policy"
+		return "S3 allows " + english.Thousands(MaxBucketPolicyChars) + " (20 KB) for a bucket policy"
 	default:
-		return "IAM allows " + thousands(MaxUserInlinePolicyChars) + " for all of a user's inline policies together"
+		return "IAM allows " + english.Thousands(MaxUserInlinePolicyChars) + " for all of a user's inline policies together"
 	}
 }
 
@@ -365,15 +366,6 @@ func cut(s string) string {
 	const most = 80
 	if r := []rune(s); len(r) > most {
 		return string(r[:most-3]) + "..."
-	}
-	return s
-}
-
-// thousands writes n with commas: 10,240.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
 	}
 	return s
 }
