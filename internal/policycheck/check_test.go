@@ -128,6 +128,7 @@ func TestVersion(t *testing.T) {
 func TestActions(t *testing.T) {
 	runCases(t, []checkCase{
 		{name: "unknown", policy: doc(`{"Effect": "Allow", "Action": ["s3:GetObjekt", "s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}`), want: []string{"error unknown-action 0 s3:GetObjekt"}},
+		{name: "newline in a name", policy: doc(`{"Effect": "Allow", "Action": "s3:Get\nObject", "Resource": "arn:aws:s3:::b/*"}`), want: []string{"error unknown-action 0 s3:Get\nObject"}},
 		{name: "pattern matching nothing", policy: doc(`{"Effect": "Allow", "Action": "s3:Fetch*", "Resource": "arn:aws:s3:::b/*"}`), want: []string{"error unknown-action 0 s3:Fetch*"}},
 		{name: "every S3 action", policy: doc(`{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}`), want: []string{"warning broad-action 0 s3:*"}},
 		{name: "every action", policy: doc(`{"Effect": "Allow", "Action": "*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}`), want: []string{"warning broad-action 0 *"}},
@@ -191,6 +192,8 @@ func TestConditions(t *testing.T) {
 		{name: "key of another service", policy: doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}}`), want: []string{"error unknown-condition-key 0 kms:ViaService"}},
 		{name: "key without a service", policy: doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"SourceIp": "203.0.113.0/24"}}}`), want: []string{"error unknown-condition-key 0 SourceIp"}},
 		{name: "prefix on objects", policy: doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLike": {"s3:prefix": "a/*"}}}`), want: []string{"warning condition-never-holds 0 s3:prefix"}},
+		{name: "prefix on listing and objects", policy: doc(`{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/a/*"], "Condition": {"StringLike": {"s3:prefix": "a/*"}}}`), want: []string{"warning condition-never-holds 0 s3:prefix"}},
+		{name: "negated prefix on objects", policy: doc(getObject, `{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotLike": {"s3:prefix": "a/*"}}}`)},
 		{name: "prefix on objects if it exists", policy: doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringLikeIfExists": {"s3:prefix": "a/*"}}}`)},
 		{name: "prefix on listing, any case", policy: doc(`{"Effect": "Allow", "Action": "s3:listbucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringLike": {"S3:Prefix": "a/*"}}}`)},
 		{name: "tag keys", policy: doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/team": "data", "aws:PrincipalTag/team": "data"}}}`)},
@@ -260,6 +263,19 @@ func TestFindingString(t *testing.T) {
 	}
 	f = CheckText([]byte("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}"), Options{})
 	if want := `error: policy: not valid JSON: invalid character '}' looking for beginning of value (line 3, column 17) (invalid-json)`; len(f) != 1 || f[0].String() != want {
+		t.Errorf("got %v, want %s", f, want)
+	}
+}
+
+func TestConditionNeverHoldsNamesTheActions(t *testing.T) {
+	f := CheckText([]byte(doc(`{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/a/*"], "Condition": {"StringLike": {"s3:prefix": "a/*"}}}`)), Options{})
+	want := "s3:GetObject, s3:PutObject are never asked with s3:prefix, so its StringLike condition never holds for them: the statement never grants them"
+	if len(f) != 1 || f[0].Why != want {
+		t.Errorf("got %v, want %s", f, want)
+	}
+	f = CheckText([]byte(doc(getObject, `{"Effect": "Deny", "Action": ["s3:ListBucket", "s3:DeleteObject"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"StringLike": {"s3:prefix": "a/*"}}}`)), Options{})
+	want = "s3:DeleteObject is never asked with s3:prefix, so its StringLike condition never holds for it: the statement never denies it"
+	if len(f) != 1 || f[0].Why != want {
 		t.Errorf("got %v, want %s", f, want)
 	}
 }

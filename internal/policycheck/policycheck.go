@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/s3-credentials/s3-credentials/internal/english"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
@@ -220,7 +221,43 @@ func (c *checker) add(sev Severity, check string, stmt int, text, why string, ar
 	if len(args) > 0 {
 		why = fmt.Sprintf(why, args...)
 	}
-	c.findings = append(c.findings, Finding{Severity: sev, Check: check, Statement: stmt, Text: text, Why: why})
+	c.findings = append(c.findings, Finding{Severity: sev, Check: check, Statement: stmt, Text: shorten(text, maxText), Why: shorten(oneLine(why), maxWhy)})
+}
+
+// The most runes of a finding's text at fault and of its why: a policy's
+// values can be as long as the policy.
+const (
+	maxText = 256
+	maxWhy  = 512
+)
+
+// oneLine escapes the control characters a policy's values may bring into
+// a why (a newline in an action's name), so that it stays one line.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// shorten cuts s to at most n runes, marking the cut with "...".
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-3]) + "..."
+	}
+	return s
 }
 
 // identity reports whether the policy is attached to an identity (a user,
@@ -362,10 +399,4 @@ func excerpt(v any) string {
 	return cut(string(pyjson.Encode(v, -1)))
 }
 
-func cut(s string) string {
-	const most = 80
-	if r := []rune(s); len(r) > most {
-		return string(r[:most-3]) + "..."
-	}
-	return s
-}
+func cut(s string) string { return shorten(s, 80) }

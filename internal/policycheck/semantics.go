@@ -3,7 +3,7 @@ package policycheck
 import (
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/english"
 )
 
 // The checks of what a statement means, on its parsed elements.
@@ -122,7 +122,7 @@ func describeTypes(a *action) string {
 // worth: every action (*, s3:*), every resource (*), every bucket
 // (arn:aws:s3:::*, bucket names with wildcards), or everything but what
 // is listed (NotAction, NotResource).
-func (c *checker) broadGrants(s *statement, _ pyjson.Map) {
+func (c *checker) broadGrants(s *statement) {
 	if s.effect != "Allow" {
 		return
 	}
@@ -187,10 +187,12 @@ func s3Bucket(arn string) ([]patTok, bool) {
 }
 
 // lenient reports whether a condition operator holds when the request
-// lacks the key: ...IfExists, Null, and ForAllValues: (true of no value).
+// lacks the key: ...IfExists, Null, the negated operators (StringNotLike,
+// NotIpAddress: a missing key matches none of the values), and
+// ForAllValues: (true of no value).
 func lenient(op string) bool {
 	lower := strings.ToLower(op)
-	return strings.HasSuffix(lower, "ifexists") || lower == "null" || strings.HasPrefix(lower, "forallvalues:")
+	return strings.HasSuffix(lower, "ifexists") || lower == "null" || strings.Contains(lower, "not") || strings.HasPrefix(lower, "forallvalues:")
 }
 
 // conditionKeys reports condition keys S3 does not know, and keys that
@@ -224,26 +226,44 @@ func (c *checker) conditionKeys(s *statement) {
 		case service == "s3":
 			if !c.t.knownKey(cond.key) {
 				c.add(Error, "unknown-condition-key", s.index, cond.key, "S3 has no condition key %s", cond.key)
-			} else if s3Only && allKnown && !lenient(cond.op) && !carried(s, cond.key) {
-				c.add(Warning, "condition-never-holds", s.index, cond.key, "none of this statement's actions is asked with %s, so its %s condition never holds: the statement %s nothing", cond.key, cond.op, verb(s))
+			} else if s3Only && allKnown && !lenient(cond.op) {
+				c.neverAsked(s, cond)
 			}
 		case s3Only:
-			c.add(Error, "unknown-condition-key", s.index, cond.key, "this statement has only S3 actions, and S3 requests carry no %s: the condition never holds", cond.key)
+			effect := "the condition never holds"
+			if lenient(cond.op) {
+				effect = "the " + cond.op + " condition always holds"
+			}
+			c.add(Error, "unknown-condition-key", s.index, cond.key, "this statement has only S3 actions, and S3 requests carry no %s: %s", cond.key, effect)
 		}
 	}
 }
 
-// carried reports whether some S3 action of the statement is asked with
-// the condition key.
-func carried(s *statement, key string) bool {
+// neverAsked reports the actions of a statement that are never asked with
+// the key its condition tests: the condition never holds for them, so the
+// statement never applies to them (all of it, when none is).
+func (c *checker) neverAsked(s *statement, cond condition) {
+	var never []string
 	for _, p := range s.actions {
+		carried := false
 		for _, a := range p.matches {
-			if a.carries(key) {
-				return true
+			if a.carries(cond.key) {
+				carried = true
+				break
 			}
 		}
+		if !carried {
+			never = append(never, p.text)
+		}
 	}
-	return false
+	switch {
+	case len(never) == 0:
+	case len(never) == len(s.actions):
+		c.add(Warning, "condition-never-holds", s.index, cond.key, "none of this statement's actions is asked with %s, so its %s condition never holds: the statement %s nothing", cond.key, cond.op, verb(s))
+	default:
+		them := english.Noun(len(never), "it", "them")
+		c.add(Warning, "condition-never-holds", s.index, cond.key, "%s %s never asked with %s, so its %s condition never holds for %s: the statement never %s %s", strings.Join(never, ", "), english.Noun(len(never), "is", "are"), cond.key, cond.op, them, verb(s), them)
+	}
 }
 
 // hasKey reports whether the statement tests the condition key.

@@ -68,7 +68,7 @@ func (c *checker) statement(i int, raw any) *statement {
 	s.resources, s.notRes = c.resourceList(s, m)
 	s.conds = c.conditions(s, m)
 	c.actionsResources(s)
-	c.broadGrants(s, m)
+	c.broadGrants(s)
 	c.conditionKeys(s)
 	return s
 }
