@@ -17,6 +17,7 @@ func FuzzCheckText(f *testing.F) {
 		`{"Version": "2008-10-17", "Statement": [1, null, "x", [], {"Effect": 1, "Action": {}, "Resource": [2]}]}`,
 		`{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${", "Condition": {"Null": {"": true}, "x": []}}]}`,
 		`[`, `{}`, `null`, `"policy"`, `{"Version": "2012-10-17", "Statement": []}`,
+		doc(`{"Effect": "Allow", "Action": "s3:Get\u0000\nObject", "Resource": "arn:aws:s3:::b\r/*", "Condition": {"StringLike\t": {"s3:pre\nfix": "a"}}}`),
 		doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::` + strings.Repeat("*?", 40) + `"}`),
 	} {
 		f.Add([]byte(s), uint8(0))

@@ -290,7 +290,7 @@ func (c *checker) document(doc any) {
 		stmts = append(stmts, c.statement(0, x))
 	case []any:
 		if len(x) == 0 {
-			c.add(Error, "missing", Whole, "Statement", "Statement is empty: the policy grants nothing, and IAM refuses it")
+			c.add(Error, "missing", Whole, "Statement", "Statement is empty: the policy grants nothing")
 		}
 		for i, s := range x {
 			stmts = append(stmts, c.statement(i, s))
