@@ -30,6 +30,7 @@ var argChecks = map[string]func(string) error{
 	"ROLE_NAME": input.CheckRoleName,
 	"PATH":      nil,
 	"OBJECT":    nil,
+	"POLICY":    nil, // a file, - or the JSON itself; check-policy reports what is wrong with it
 }
 
 // argBase is an argument's name without brackets, dots or plural S:

@@ -111,6 +111,7 @@ var validArg = map[string]struct {
 	"ROLE_NAME": {"hostile-role", true, nil},
 	"PATH":      {"", false, nil}, // an existing file, filled in by the test
 	"OBJECT":    {"", false, nil},
+	"POLICY":    {"", false, nil},       // the file, which holds no JSON
 	"COMMAND":   {"create", false, nil}, // help [command]
 }
 

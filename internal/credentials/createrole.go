@@ -16,16 +16,15 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// Limits of IAM roles checked before any call is made.
+// Limits of IAM roles checked before any call is made (the size of its
+// inline policies: policycheck.MaxRoleInlinePolicyChars).
 const (
 	MaxRoleNameLength = 64
-	// MaxRoleInlinePolicyChars is the aggregate size of a role's inline
-	// policies, whitespace not counted.
-	MaxRoleInlinePolicyChars = 10240
 	// MaxTrustPolicyChars is the default quota for a role's trust policy.
 	MaxTrustPolicyChars = 2048
 	// MinRoleSessionDuration and RoleMaxSessionDuration bound what a role
@@ -229,8 +228,8 @@ func (r *RoleRequest) Validate() error {
 	if err != nil {
 		return err
 	}
-	if total > MaxRoleInlinePolicyChars {
-		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, MaxRoleInlinePolicyChars)
+	if total > policycheck.MaxRoleInlinePolicyChars {
+		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, policycheck.MaxRoleInlinePolicyChars)
 	}
 	if n := len(pyjson.EncodeCompact(r.TrustPolicy("123456789012"))); n > MaxTrustPolicyChars {
 		return fmt.Errorf("The trust policy would be %d characters long; IAM allows %d by default. Trust fewer principals", n, MaxTrustPolicyChars)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -25,15 +26,12 @@ const (
 	S3ReadOnlyAccessARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 )
 
-// AWS limits checked before any call is made.
+// AWS limits checked before any call is made. Those of policy sizes are
+// policycheck's (MaxUserInlinePolicyChars, MaxSessionPolicyChars), with the
+// count IAM makes (policycheck.Size).
 const (
 	MaxUserNameLength    = 64
 	MaxSessionNameLength = 64
-	// MaxUserInlinePolicyChars is the aggregate size of a user's inline
-	// policies, whitespace not counted.
-	MaxUserInlinePolicyChars = 2048
-	// MaxSessionPolicyChars is the size of an AssumeRole session policy.
-	MaxSessionPolicyChars = 2048
 	// MaxAccessKeysPerUser is how many access keys IAM lets one user hold.
 	MaxAccessKeysPerUser = 2
 )
@@ -363,8 +361,8 @@ func (r *Request) Validate() error {
 		if err != nil {
 			return err
 		}
-		if n := len(pyjson.EncodeCompact(doc)); n > MaxSessionPolicyChars {
-			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, MaxSessionPolicyChars)
+		if n := policycheck.Size(doc); n > policycheck.MaxSessionPolicyChars {
+			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, policycheck.MaxSessionPolicyChars)
 		}
 		return nil
 	}
@@ -386,8 +384,8 @@ func (r *Request) Validate() error {
 	if err := r.checkUserLimits(); err != nil {
 		return err
 	}
-	if total > MaxUserInlinePolicyChars {
-		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)
+	if total > policycheck.MaxUserInlinePolicyChars {
+		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, policycheck.MaxUserInlinePolicyChars)
 	}
 	return nil
 }
@@ -401,7 +399,7 @@ func (r *Request) inlinePolicyChars() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		total += len(pyjson.EncodeCompact(doc))
+		total += policycheck.Size(doc)
 	}
 	return total, nil
 }

@@ -1,4 +1,5 @@
-// Package english words counts in messages: "1 object", "3 objects".
+// Package english words counts in messages: "1 object", "3 objects",
+// "10,240".
 package english
 
 import "strconv"
@@ -22,3 +23,13 @@ func Noun(n int, noun string, plural ...string) string {
 
 // S is the "s" of a plural noun: "" when n is 1.
 func S(n int) string { return Noun(n, "", "s") }
+
+// Thousands writes n with a comma between groups of three digits, as
+// AWS's documentation writes its limits: 10,240.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

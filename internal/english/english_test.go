@@ -19,6 +19,11 @@ func TestCount(t *testing.T) {
 		{Noun(1, "it", "them"), "it"},
 		{"argument" + S(1), "argument"},
 		{"argument" + S(2), "arguments"},
+		{Thousands(0), "0"},
+		{Thousands(999), "999"},
+		{Thousands(2048), "2,048"},
+		{Thousands(1234567), "1,234,567"},
+		{Thousands(-10240), "-10,240"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

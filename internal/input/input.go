@@ -94,15 +94,37 @@ func ParseStatement(text string) (pyjson.Map, error) {
 // otherwise a file path, or "-" for stdin. It returns the JSON text, checked
 // to parse.
 func ReadPolicy(value string, stdin io.Reader) (string, error) {
-	if strings.HasPrefix(strings.TrimSpace(value), "{") {
+	text, err := ReadPolicyText(value, stdin)
+	if err != nil {
+		return "", err
+	}
+	doc, err := pyjson.Decode([]byte(text))
+	if err != nil {
+		switch {
+		case IsLiteralJSON(value):
+			return "", errors.New("Invalid JSON string")
+		case value == "-":
+			return "", errors.New("Input contained invalid JSON")
+		default:
+			return "", errors.New("File contained invalid JSON")
+		}
+	}
+	return text, checkPolicyShape(doc)
+}
+
+// IsLiteralJSON reports whether a --policy value is the policy itself
+// rather than where to read it: text starting with "{".
+func IsLiteralJSON(value string) bool { return strings.HasPrefix(strings.TrimSpace(value), "{") }
+
+// ReadPolicyText resolves a --policy value as ReadPolicy does, without
+// checking that the text is JSON: for callers that report what is wrong
+// with it themselves.
+func ReadPolicyText(value string, stdin io.Reader) (string, error) {
+	if IsLiteralJSON(value) {
 		if len(value) > MaxSize {
 			return "", errors.New("JSON string is " + (&TooLargeError{}).Error())
 		}
-		doc, err := pyjson.Decode([]byte(value))
-		if err != nil {
-			return "", errors.New("Invalid JSON string")
-		}
-		return value, checkPolicyShape(doc)
+		return value, nil
 	}
 	data, err := ReadFile(value, stdin)
 	if err != nil {
@@ -118,14 +140,7 @@ func ReadPolicy(value string, stdin io.Reader) (string, error) {
 		}
 		return "", err
 	}
-	doc, err := pyjson.Decode(data)
-	if err != nil {
-		if value == "-" {
-			return "", errors.New("Input contained invalid JSON")
-		}
-		return "", errors.New("File contained invalid JSON")
-	}
-	return string(data), checkPolicyShape(doc)
+	return string(data), nil
 }
 
 // checkPolicyShape refuses what IAM would refuse as a policy document
