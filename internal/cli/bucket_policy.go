@@ -9,7 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -105,6 +107,10 @@ is echoed on standard error.
 						return errors.New("Input contained invalid JSON")
 					}
 					return errors.New("File contained invalid JSON")
+				}
+				docs := []credentials.Document{{Name: "bucket policy", Doc: doc}}
+				if err := checkDocuments(cmd, docs, policycheck.Options{Kind: policycheck.BucketPolicy}); err != nil {
+					return err
 				}
 			}
 			ctx := cmd.Context()

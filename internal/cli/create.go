@@ -7,6 +7,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 )
 
 func init() { register(NewCmdCreate) }
@@ -109,6 +110,9 @@ as the real run does for the buckets it finds missing.`,
 				if err := input.CheckUserName(opts.Username); err != nil {
 					return badParam(cmd, "username", err.Error()+".")
 				}
+			}
+			if err := checkRequest(cmd, req, policycheck.UserPolicy); err != nil {
+				return err
 			}
 			return requestUsage(cmd, runCreate(cmd, f, opts, req))
 		},

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
@@ -94,6 +95,9 @@ undone.`,
 				}
 			}
 			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
+				return err
+			}
+			if err := checkRequest(cmd, &req.Request, policycheck.RolePolicy); err != nil {
 				return err
 			}
 			return requestUsage(cmd, runCreateRole(cmd, f, opts, req))

@@ -625,3 +625,61 @@ func TestMakingTheRoleIsSaid(t *testing.T) {
 		}
 	}
 }
+
+// create, create-role and set-bucket-policy run check-policy's checks on
+// the user's own statements before any change: an error refuses with exit
+// 2 and no request; a warning goes to standard error and the run goes on.
+func TestOwnStatementsAreChecked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	typo := `{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::chk-bucket/*"}`
+	nothing := `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::chk-bucket/*"}`
+	file := filepath.Join(dir, "bucket-policy.json")
+	if err := os.WriteFile(file, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::chk-bucket/*"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	policyFile := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(policyFile, []byte(`{"Version":"2012-10-17","Statement":[`+nothing+`]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"create", "chk-bucket", "--statement", typo}, `s3.custom.chk-bucket: Statement[3]: "s3:GetObjekt": S3 has no action GetObjekt (unknown-action)`},
+		{[]string{"create", "chk-bucket", "--statement", nothing, "-d", "1h"}, "session policy: Statement[3]: \"s3:ListBucket\": s3:ListBucket acts on buckets"},
+		{[]string{"create", "chk-bucket", "--policy", policyFile}, "s3.custom.chk-bucket: Statement[0]: \"s3:ListBucket\""},
+		{[]string{"create-role", "chk-role", "chk-bucket", "--statement", typo}, "(unknown-action)"},
+		{[]string{"set-bucket-policy", "chk-bucket", "--policy-file", file}, `bucket policy: Statement[0]: "s3:GetObjekt"`},
+	} {
+		for _, dryRun := range []bool{false, true} {
+			args := append(append([]string{}, tc.args...), "--endpoint-url", "http://127.0.0.1:1", "--access-key", "a", "--secret-key", "b")
+			if dryRun {
+				if tc.args[0] == "set-bucket-policy" {
+					continue
+				}
+				args = append(args, "--dry-run")
+			}
+			r := run(t, "", args...)
+			if r.Code != 2 || r.Stdout != "" || !strings.Contains(r.Stderr, "the policy would be refused by AWS or grant nothing where it means to; nothing was changed:\n  ") ||
+				!strings.Contains(r.Stderr, tc.want) {
+				t.Errorf("%v: exit %d, stdout %q\n%s", args, r.Code, r.Stdout, r.Stderr)
+			}
+		}
+	}
+	// Warnings: said, and the run goes on.
+	e := newE2E(t)
+	e.makeBucket("chk-bucket")
+	r := e.ok("create", "chk-bucket", "--statement", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, "--username", "chk-user")
+	if !strings.Contains(r.Stderr, `Warning: s3.custom.chk-bucket: Statement[3]: "*": every bucket and every object, not one bucket (broad-resource)`) {
+		t.Errorf("stderr:\n%s", r.Stderr)
+	}
+	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::chk-bucket/*"}]}`
+	r = e.runStdin(public, "set-bucket-policy", "chk-bucket", "--policy-file", "-")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Warning: bucket policy: Statement[0]: ") || !strings.Contains(r.Stderr, "(public)") {
+		t.Errorf("exit %d\n%s", r.Code, r.Stderr)
+	}
+	if got := e.bucketPolicy("chk-bucket"); !strings.Contains(got, "s3:GetObject") {
+		t.Errorf("the policy was not set: %s", got)
+	}
+}

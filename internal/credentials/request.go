@@ -268,6 +268,34 @@ func (r *Request) UserPolicy(bucket string) (any, error) {
 	return doc, nil
 }
 
+// Document is a policy document a run would attach, with its name: the
+// inline policy's, or "session policy".
+type Document struct {
+	Name string
+	Doc  any
+}
+
+// Documents are the policy documents this request would attach: one
+// inline policy per bucket for a user or role, or the session policy.
+func (r *Request) Documents() ([]Document, error) {
+	if r.DurationSeconds > 0 {
+		doc, err := r.SessionPolicy()
+		if err != nil {
+			return nil, err
+		}
+		return []Document{{"session policy", doc}}, nil
+	}
+	var docs []Document
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, Document{r.PolicyName(b), doc})
+	}
+	return docs, nil
+}
+
 // SessionPolicy is the one document covering every bucket for AssumeRole.
 // A custom --policy is substituted once per bucket and the statements of
 // every copy are joined (the reference substituted only the last bucket).
