@@ -10,6 +10,7 @@ import (
 	"path"
 	"reflect"
 	"slices"
+	"strconv"
 	"sort"
 	"strings"
 	"time"
@@ -340,9 +341,9 @@ func unescapeKeys(keys []string) []string {
 }
 
 // LimitsOf reads back the limits a document holds for everything it
-// allows: the source networks and the expiry time that every Allow
+// allows: the source networks, the expiry time and TLS that every Allow
 // statement carries (IpAddress on aws:SourceIp, DateLessThan on
-// aws:CurrentTime, as Limits writes them). Networks are those of all the
+// aws:CurrentTime, Bool aws:SecureTransport true, as Limits writes them). Networks are those of all the
 // statements together, the time the latest; a limit that some Allow
 // statement lacks is no limit, so it is left out. A document that allows
 // nothing has no limits.
@@ -352,12 +353,15 @@ func LimitsOf(document []byte) (Limits, error) {
 		return Limits{}, err
 	}
 	var l Limits
-	allIPs, allExpire, allows := true, true, false
+	allIPs, allExpire, allTLS, allows := true, true, true, false
 	for _, st := range stmts {
 		if firstString(st["Effect"]) != "Allow" {
 			continue
 		}
 		allows = true
+		if !slices.Contains(conditionValues(st["Condition"], TLSOperator, TLSKey), "true") {
+			allTLS = false
+		}
 		ips := conditionValues(st["Condition"], SourceIPOperator, SourceIPKey)
 		if len(ips) == 0 {
 			allIPs = false
@@ -391,6 +395,7 @@ func LimitsOf(document []byte) (Limits, error) {
 	if !allows || !allExpire {
 		l.Expires = time.Time{}
 	}
+	l.RequireTLS = allows && allTLS
 	return l, nil
 }
 
@@ -403,8 +408,13 @@ func conditionValues(raw json.RawMessage, operator, key string) []string {
 	}
 	var out []string
 	for k, v := range c[operator] {
-		if strings.EqualFold(k, key) {
-			out = append(out, stringsOf(v)...)
+		if !strings.EqualFold(k, key) {
+			continue
+		}
+		out = append(out, stringsOf(v)...)
+		var b bool // Bool conditions may be written as true rather than "true"
+		if json.Unmarshal(v, &b) == nil {
+			out = append(out, strconv.FormatBool(b))
 		}
 	}
 	return out

@@ -27,10 +27,13 @@ type Limits struct {
 	// Expires, when set, makes every Allow statement stop granting at that
 	// time (aws:CurrentTime, to the second, in UTC).
 	Expires time.Time
+	// RequireTLS limits every Allow statement to requests sent over TLS
+	// (aws:SecureTransport): plain HTTP is refused.
+	RequireTLS bool
 }
 
 // IsZero says there is no limit.
-func (l Limits) IsZero() bool { return len(l.SourceIPs) == 0 && l.Expires.IsZero() }
+func (l Limits) IsZero() bool { return len(l.SourceIPs) == 0 && l.Expires.IsZero() && !l.RequireTLS }
 
 // Condition operators and keys the limits are written with.
 const (
@@ -38,6 +41,8 @@ const (
 	SourceIPKey      = "aws:SourceIp"
 	ExpiresOperator  = "DateLessThan"
 	ExpiresKey       = "aws:CurrentTime"
+	TLSOperator      = "Bool"
+	TLSKey           = "aws:SecureTransport"
 )
 
 // condition is one condition a limit adds: Operator {Key: Value}. Flag
@@ -52,6 +57,9 @@ type condition struct {
 // written: by operator, as encoding/json writes a generated statement's.
 func (l Limits) conditions() []condition {
 	var cs []condition
+	if l.RequireTLS {
+		cs = append(cs, condition{TLSOperator, TLSKey, "true", "--require-tls"})
+	}
 	if !l.Expires.IsZero() {
 		cs = append(cs, condition{ExpiresOperator, ExpiresKey, l.Expires.UTC().Format(TimeFormat), "--expires"})
 	}

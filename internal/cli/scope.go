@@ -19,8 +19,9 @@ import (
 type scopeFlags struct {
 	prefixes  []string
 	keys      []string
-	sourceIPs []string
-	expires   string
+	sourceIPs  []string
+	expires    string
+	requireTLS bool
 }
 
 // add declares the flags; withExpires adds --expires.
@@ -29,6 +30,7 @@ func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 	fl.StringArrayVar(&s.prefixes, "prefix", nil, "Restrict to keys starting with this prefix, e.g. foo/ (no leading /; repeatable; default: the whole bucket)")
 	fl.StringArrayVar(&s.keys, "key", nil, keyFlagHelp)
 	fl.StringArrayVar(&s.sourceIPs, "source-ip", nil, "Only allow requests from this network: a CIDR block like 203.0.113.0/24, or one address (repeatable)")
+	fl.BoolVar(&s.requireTLS, "require-tls", false, "Only allow requests sent over TLS (HTTPS): plain HTTP is refused")
 	if withExpires {
 		fl.StringVar(&s.expires, "expires", "", "Stop working at this time: in 90m, 12h, 30d, 2w, or at an RFC 3339 time like 2027-01-31T18:00:00Z")
 	}
@@ -37,7 +39,7 @@ func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 // scope checks the flags and returns the scope they ask for; a bad value
 // is a usage error.
 func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, error) {
-	sc := policy.Scope{Prefixes: s.prefixes}
+	sc := policy.Scope{Prefixes: s.prefixes, Limits: policy.Limits{RequireTLS: s.requireTLS}}
 	if err := checkPrefixes(cmd, s.prefixes); err != nil {
 		return sc, err
 	}

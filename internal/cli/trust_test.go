@@ -36,6 +36,7 @@ type combo struct {
 	custom    string // "", "statement", "deny", "policy"
 	sourceIP  string
 	expires   bool
+	tls       bool
 }
 
 func (c combo) args(t *testing.T, dir string) []string {
@@ -69,6 +70,9 @@ func (c combo) args(t *testing.T, dir string) []string {
 	if c.expires {
 		args = append(args, "--expires", "30d")
 	}
+	if c.tls {
+		args = append(args, "--require-tls")
+	}
 	if c.temporary {
 		args = append(args, "-d", "1h")
 	}
@@ -90,7 +94,9 @@ func combos() []combo {
 									if expires && temporary {
 										continue
 									}
-									all = append(all, combo{temporary, perm, buckets, prefix, key, custom, ip, expires})
+									for _, tls := range []bool{false, true} {
+										all = append(all, combo{temporary, perm, buckets, prefix, key, custom, ip, expires, tls})
+									}
 								}
 							}
 						}
@@ -150,6 +156,11 @@ func checkDocument(t *testing.T, c combo, said limitsSaid, name, text string) {
 				t.Errorf("%s: works until %s, said %s", where, when, said.expires)
 			}
 		}
+		if c.tls || said.tls {
+			if v := fmt.Sprint(cond["Bool"]["aws:SecureTransport"]); v != "true" {
+				t.Errorf("%s: no aws:SecureTransport limit", where)
+			}
+		}
 		if c.custom == "" && c.prefix != "" {
 			for _, r := range stringList(jsonValue(st["Resource"])) {
 				inKey := c.key != "" && strings.HasSuffix(r, "/"+policy.LiteralKey(c.key))
@@ -175,6 +186,7 @@ func checkDocument(t *testing.T, c combo, said limitsSaid, name, text string) {
 type limitsSaid struct {
 	sourceIPs []string
 	expires   time.Time
+	tls       bool
 }
 
 var (
@@ -188,6 +200,7 @@ func readLimitsSaid(t *testing.T, stderr string) limitsSaid {
 	if m := saidFrom.FindStringSubmatch(stderr); m != nil {
 		s.sourceIPs = strings.Split(m[1], ", ")
 	}
+	s.tls = strings.Contains(stderr, "\nThe credentials work only over TLS (HTTPS); plain HTTP is refused\n")
 	if m := saidExpires.FindStringSubmatch(stderr); m != nil {
 		var err error
 		if s.expires, err = time.Parse(time.RFC3339, m[1]); err != nil {
@@ -297,10 +310,16 @@ func TestLimitsStatedHoldForWhatIsAttached(t *testing.T) {
 	rng := rand.New(rand.NewSource(18))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	var sample []combo
+	dir := t.TempDir()
 	for _, c := range all {
-		if c.sourceIP != "" || c.expires {
-			sample = append(sample, c)
+		if c.sourceIP == "" && !c.expires && !c.tls {
+			continue
 		}
+		// Within IAM's size limits, as the dry run tells.
+		if r := run(t, "", append(c.args(t, dir), "--dry-run")...); r.Code != 0 {
+			continue
+		}
+		sample = append(sample, c)
 		if len(sample) == 24 {
 			break
 		}
@@ -330,7 +349,7 @@ func TestLimitsStatedHoldForWhatIsAttached(t *testing.T) {
 			}
 			r := e.ok(args...)
 			said := readLimitsSaid(t, r.Stderr)
-			if (c.sourceIP != "") != (len(said.sourceIPs) > 0) || c.expires == said.expires.IsZero() {
+			if (c.sourceIP != "") != (len(said.sourceIPs) > 0) || c.expires == said.expires.IsZero() || c.tls != said.tls {
 				t.Errorf("%v: the limits asked and those said differ:\n%s", args, r.Stderr)
 			}
 			docs := map[string]string{}

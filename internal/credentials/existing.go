@@ -218,6 +218,9 @@ func describeChange(bucket string, old, next []byte) []string {
 	if !lw.Expires.Equal(ln.Expires) {
 		out = append(out, fmt.Sprintf("expiry %s -> %s", expiry(lw.Expires), expiry(ln.Expires)))
 	}
+	if lw.RequireTLS != ln.RequireTLS {
+		out = append(out, fmt.Sprintf("TLS required %s -> %s", yesNo(lw.RequireTLS), yesNo(ln.RequireTLS)))
+	}
 	if len(out) == 0 {
 		out = append(out, "its statements differ")
 	}
@@ -257,6 +260,13 @@ func networks(l policy.Limits) string {
 		return "anywhere"
 	}
 	return strings.Join(l.SourceIPs, ", ")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func expiry(t time.Time) string {

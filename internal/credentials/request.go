@@ -222,6 +222,9 @@ func (r *Request) LimitLines() []string {
 	if ips := r.Scope.SourceIPs; len(ips) > 0 {
 		lines = append(lines, "The credentials work only from "+strings.Join(ips, ", "))
 	}
+	if r.Scope.RequireTLS {
+		lines = append(lines, "The credentials work only over TLS (HTTPS); plain HTTP is refused")
+	}
 	if t := r.Scope.Expires; !t.IsZero() {
 		lines = append(lines, fmt.Sprintf("The credentials stop working at %s; prune deletes the user after that", t.UTC().Format(policy.TimeFormat)))
 	}
@@ -443,7 +446,11 @@ func (r *Request) checkUserLimits() error {
 		return nil
 	}
 	flag := "--source-ip"
-	if len(r.Scope.SourceIPs) == 0 {
+	switch {
+	case len(r.Scope.SourceIPs) > 0:
+	case r.Scope.RequireTLS:
+		flag = "--require-tls"
+	default:
 		flag = "--expires"
 	}
 	check := func(st pyjson.Map, where string) error {
