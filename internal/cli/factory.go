@@ -47,6 +47,11 @@ type Factory struct {
 	// where they would otherwise set AWS_ENDPOINT_URL for the whole process.
 	defaultEndpoint string
 
+	// stderrLost tells whether standard error has stopped taking writes
+	// (set by watchStreams): what a command would name there is then
+	// unseen.
+	stderrLost func() bool
+
 	once    sync.Once
 	clients *awsclient.Clients
 	err     error
@@ -87,10 +92,11 @@ func (f *Factory) steps(silent bool) report.Steps {
 		defer mu.Unlock()
 		fmt.Fprintln(f.IO.ErrOut, s)
 	}
+	steps := report.Steps{Log: line, Warn: line, Unheard: f.stderrLost}
 	if silent {
-		return report.Steps{Warn: line}
+		steps.Log = nil
 	}
-	return report.Steps{Log: line, Warn: line}
+	return steps
 }
 
 // AddAWSFlags adds the common AWS options to cmd.

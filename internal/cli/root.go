@@ -113,9 +113,19 @@ func execute(ctx context.Context, f *Factory, args []string) (code int) {
 			code = 1
 		}
 	}()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	watch := watchStreams(f, stop)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
+	if c, _, err := root.Find(args); err == nil {
+		watch.commandIs(c)
+	}
 	cmd, err := root.ExecuteContextC(ctx)
+	quiet, err := watch.outcome(ctx, err)
+	if quiet {
+		return exitOutputClosed
+	}
 	return ExitCode(err, cmd, f.IO.ErrOut)
 }
 

@@ -178,7 +178,7 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	switch {
 	case unreadable != nil:
 		// Deleting it could destroy a policy the user had before.
-		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)))
+		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)), nil)
 	case restore != nil:
 		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
 			return "restored the previous inline policy " + policyName + " of user " + name, restore(ctx)
