@@ -135,3 +135,15 @@ func IsNotImplemented(err error) bool {
 	}
 	return HTTPStatus(err) == http.StatusNotImplemented
 }
+
+// IsRefusal reports whether AWS answered that this request cannot be done
+// (a 4xx answer such as AccessDenied or NoSuchEntity), as opposed to a
+// request that did not get through or might succeed if tried again
+// (throttling, a 5xx answer, no answer at all).
+func IsRefusal(err error) bool {
+	if _, throttled := retry.DefaultThrottleErrorCodes[ErrorCode(err)]; throttled || !IsServiceError(err) {
+		return false
+	}
+	status := HTTPStatus(err)
+	return status == 0 || status >= 400 && status < 500
+}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/users"
@@ -29,7 +31,7 @@ is printed per step.
 				return err
 			}
 			for _, name := range args {
-				if err := users.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil {
+				if err := users.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil && !errors.Is(err, users.ErrDeletedMeanwhile) {
 					return err
 				}
 			}

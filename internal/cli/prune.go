@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,6 +58,15 @@ are those that would be.`,
 				if err := users.DeleteUser(ctx, c.IAM, f.IO.ErrOut, name); err != nil {
 					if ctx.Err() != nil {
 						return err
+					}
+					// Deleted by another run (overlapping cron jobs) since it
+					// was listed: done, but not by this run.
+					if errors.Is(err, users.ErrDeletedMeanwhile) {
+						return nil
+					}
+					if awsclient.IsNotFound(err) {
+						fmt.Fprintln(f.IO.ErrOut, "  Deleted by someone else meanwhile")
+						return nil
 					}
 					steps.Warnf("Could not delete user %s: %s", name, awsclient.ErrorMessage(err))
 					failed = append(failed, name)
