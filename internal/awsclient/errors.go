@@ -23,12 +23,15 @@ func ErrorMessage(err error) string {
 	}
 	// The tool's own errors from inside the SDK's stack say it best.
 	var noCreds *NoCredentialsError
+	var process *CredentialProcessError
 	var invalid *InvalidCredentialsError
 	var notAWS *NotAWSError
 	var network *NetworkError
 	switch {
 	case errors.As(err, &noCreds):
 		return noCreds.Error()
+	case errors.As(err, &process):
+		return process.Error()
 	case errors.As(err, &invalid):
 		return invalid.Error()
 	case errors.As(err, &notAWS):

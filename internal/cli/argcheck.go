@@ -25,7 +25,7 @@ var argChecks = map[string]func(string) error{
 	"BUCKET":    input.CheckBucketName,
 	"KEY":       input.CheckKey,
 	"USERNAME":  input.CheckUserName,
-	"ROLE_NAME": input.CheckRoleName,
+	"ROLE_NAME": input.CheckRoleNameOrARN,
 	"PATH":      nil,
 	"OBJECT":    nil,
 }

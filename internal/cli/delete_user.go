@@ -19,8 +19,10 @@ func NewCmdDeleteUser(f *Factory) *cobra.Command {
 		Short:             "Delete IAM users with their keys, policies and memberships",
 		Long: `Delete the named IAM users. First their inline policies and access keys go,
 then attached managed policies are detached, group memberships and a console
-password removed, so users made by other tools can be deleted too. One line
-is printed per step.
+password (login profile) removed, MFA devices deactivated, SSH public keys
+and signing certificates deleted, so users made by other tools can be
+deleted too. One line is printed per step. A user deleted by someone else
+while this runs is reported as such, and is not an error.
 
   s3-credentials delete-user s3.read-write.my-bucket`,
 		Args: requireArgs("USERNAMES..."),

@@ -74,9 +74,15 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 			f.clients = awsclient.New(cfg)
 		}
 		var afe *awsclient.AuthFileError
-		if errors.As(f.err, &afe) {
+		var ee *awsclient.EndpointError
+		switch {
+		case errors.As(f.err, &afe):
 			// As click.File said it, a usage error.
 			f.err = &UsageError{Msg: "Invalid value for '-a' / '--auth': " + afe.Error()}
+		case errors.As(f.err, &ee):
+			// Found before any request: a usage error, not five attempts
+			// at an address that cannot work.
+			f.err = &UsageError{Msg: ee.Error()}
 		}
 	})
 	return f.clients, f.err

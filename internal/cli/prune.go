@@ -28,11 +28,14 @@ func NewCmdPrune(f *Factory) *cobra.Command {
 		Short:   "Delete the users whose credentials have expired",
 		Long: `Delete every IAM user tagged ` + credentials.ExpiresTag + ` (as create --expires
 tags the users it makes) with a time in the past, as delete-user does:
-with its access keys, inline and attached policies and group memberships.
+with its inline policies and access keys, attached managed policies, group
+memberships, console password (login profile), MFA devices (deactivated),
+SSH public keys and signing certificates.
 
 The names of the users deleted go to standard output, one per line; the
 steps to standard error. With --dry-run nothing is deleted and the names
-are those that would be.`,
+are those that would be. A user that another run (an overlapping prune)
+deletes meanwhile is reported as such, and is not an error.`,
 		Example: `  s3-credentials prune --dry-run
   s3-credentials prune`,
 		Args: noArgs,

@@ -4,7 +4,9 @@ package enforcement
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,4 +49,19 @@ func TestAudit(t *testing.T) {
 		res = "FAILED"
 	}
 	record(row{"audit A", "admin", "ListAttachedUserPolicies", "NoSuchEntity (static identity)", res})
+}
+
+// TestDocsTableHasEveryScenario: docs/enforcement.md holds a copy of the
+// table this suite writes (TestZReport); every credentials scenario has its
+// rows there, so the prose that cites them cites rows that exist.
+func TestDocsTableHasEveryScenario(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "docs", "enforcement.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range scenarios {
+		if !strings.Contains(string(doc), "\n|  "+sc.Name+" | ") {
+			t.Errorf("docs/enforcement.md has no row for %q", sc.Name)
+		}
+	}
 }
