@@ -46,6 +46,11 @@ type IAMAPI interface {
 	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	GetAccessKeyLastUsed(context.Context, *iam.GetAccessKeyLastUsedInput, ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+	// Whether a principal or group that could not be read was deleted
+	// while the audit ran.
+	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
+	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	GetGroup(context.Context, *iam.GetGroupInput, ...func(*iam.Options)) (*iam.GetGroupOutput, error)
 }
 
 // Auditor lists who can reach which buckets.
@@ -74,6 +79,9 @@ type managedPolicy struct {
 type policyGrants struct {
 	name   string // inline:NAME, ARN, or group:GROUP/...
 	grants []policy.Grant
+	// unreadable: the policies could not be read (name says which and
+	// why); they may reach any bucket.
+	unreadable bool
 }
 
 // Run calls emit with one row per principal, bucket and policy: users
@@ -119,51 +127,103 @@ func (a *Auditor) maxItems() *int32 {
 	return nil
 }
 
+// part is one kind of detail of a principal, read with one listing.
+type part struct {
+	what string // as the report names it: "inline policies"
+	read func() error
+	// field, for a part that is not policies, is the column left empty
+	// (null) when it cannot be read.
+	field string
+}
+
+// readParts reads each part of a principal. A part the service refuses to
+// give (AccessDenied, or NoSuchEntity from a server that lists an identity
+// it has no details for, as SeaweedFS does its static admin) becomes a
+// policyGrants that says so, and the audit goes on; gone reports a
+// principal deleted since it was listed, which is left out. Other errors
+// (the network, an interrupt) end the audit.
+func (a *Auditor) readParts(kind, name string, exists func() bool, parts []part, all *[]policyGrants) (gone bool, err error) {
+	for _, p := range parts {
+		err := p.read()
+		if err == nil || awsclient.IsNotImplemented(err) {
+			continue // an endpoint without this kind of thing: the principal has none
+		}
+		if !awsclient.IsRefusal(err) {
+			return false, err
+		}
+		if awsclient.IsNotFound(err) && !exists() {
+			return true, nil
+		}
+		if p.field != "" {
+			a.Warnf("Warning: the %s of %s %s could not be read (%s); %s left empty", p.what, kind, name, awsclient.ErrorMessage(err), p.field)
+			continue
+		}
+		a.Warnf("Warning: the %s of %s %s could not be read (%s); shown with Access unknown", p.what, kind, name, awsclient.ErrorMessage(err))
+		*all = append(*all, policyGrants{name: "(" + p.what + " could not be read: " + awsclient.ErrorMessage(err) + ")", unreadable: true})
+	}
+	return false, nil
+}
+
 func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, error) {
 	name := u.UserName
+	exists := func() bool {
+		_, err := a.IAM.GetUser(ctx, &iam.GetUserInput{UserName: name})
+		return !awsclient.IsNotFound(err)
+	}
 	var all []policyGrants
-	err := pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListUserPoliciesOutput) error {
-			for _, p := range o.PolicyNames {
-				out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
-				if err != nil {
-					return err
-				}
-				all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
+	gone, err := a.readParts("user", aws.ToString(name), exists, []part{
+		{"inline policies", func() error {
+			return pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListUserPoliciesOutput) error {
+					for _, p := range o.PolicyNames {
+						out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
+						if awsclient.IsNotFound(err) && exists() {
+							continue // deleted since it was listed
+						}
+						if err != nil {
+							return err
+						}
+						all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
+					}
+					return nil
+				})
+		}, ""},
+		{"attached policies", func() error {
+			return pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListAttachedUserPoliciesOutput) error {
+					return a.attached(ctx, "", o.AttachedPolicies, &all)
+				})
+		}, ""},
+		{"groups", func() error {
+			return pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListGroupsForUserOutput) error {
+					for _, g := range o.Groups {
+						if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+		}, ""},
+	}, &all)
+	if gone || err != nil || !a.reaches(all) {
+		return nil, err
+	}
+	var expires any
+	keys := []any{}
+	gone, err = a.readParts("user", aws.ToString(name), exists, []part{
+		{"tags", func() (err error) {
+			expires, err = a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
+			return err
+		}, "Expires"},
+		{"access keys", func() (err error) {
+			if keys, err = a.accessKeys(ctx, name); err != nil {
+				keys = nil
 			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListAttachedUserPoliciesOutput) error {
-			return a.attached(ctx, "", o.AttachedPolicies, &all)
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListGroupsForUserOutput) error {
-			for _, g := range o.Groups {
-				if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if err != nil && !awsclient.IsNotImplemented(err) {
-		return nil, err
-	}
-	if !a.reaches(all) {
-		return nil, nil
-	}
-	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
-	if err != nil {
-		return nil, err
-	}
-	keys, err := a.accessKeys(ctx, name)
-	if err != nil {
+			return err
+		}, "AccessKeys"},
+	}, &all)
+	if gone || err != nil {
 		return nil, err
 	}
 	return a.rows("user", aws.ToString(name), all, expires, keys), nil
@@ -171,39 +231,64 @@ func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, 
 
 func (a *Auditor) roleRows(ctx context.Context, r iamtypes.Role) ([]pyjson.Map, error) {
 	name := r.RoleName
+	exists := func() bool {
+		_, err := a.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
+		return !awsclient.IsNotFound(err)
+	}
 	var all []policyGrants
-	err := pages(ctx, iam.NewListRolePoliciesPaginator(a.IAM, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListRolePoliciesOutput) error {
-			for _, p := range o.PolicyNames {
-				out, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(p)})
-				if err != nil {
-					return err
-				}
-				all = append(all, a.inline("inline:"+p, "role "+aws.ToString(name), out.PolicyDocument))
-			}
-			return nil
-		})
-	if err != nil {
+	gone, err := a.readParts("role", aws.ToString(name), exists, []part{
+		{"inline policies", func() error {
+			return pages(ctx, iam.NewListRolePoliciesPaginator(a.IAM, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListRolePoliciesOutput) error {
+					for _, p := range o.PolicyNames {
+						out, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(p)})
+						if awsclient.IsNotFound(err) && exists() {
+							continue // deleted since it was listed
+						}
+						if err != nil {
+							return err
+						}
+						all = append(all, a.inline("inline:"+p, "role "+aws.ToString(name), out.PolicyDocument))
+					}
+					return nil
+				})
+		}, ""},
+		{"attached policies", func() error {
+			return pages(ctx, iam.NewListAttachedRolePoliciesPaginator(a.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListAttachedRolePoliciesOutput) error {
+					return a.attached(ctx, "", o.AttachedPolicies, &all)
+				})
+		}, ""},
+	}, &all)
+	if gone || err != nil || !a.reaches(all) {
 		return nil, err
 	}
-	err = pages(ctx, iam.NewListAttachedRolePoliciesPaginator(a.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListAttachedRolePoliciesOutput) error {
-			return a.attached(ctx, "", o.AttachedPolicies, &all)
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !a.reaches(all) {
-		return nil, nil
-	}
-	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListRoleTagsPaginator(a.IAM, &iam.ListRoleTagsInput{RoleName: name, MaxItems: a.maxItems()})))
-	if err != nil && !awsclient.IsNotImplemented(err) {
+	var expires any
+	gone, err = a.readParts("role", aws.ToString(name), exists, []part{
+		{"tags", func() (err error) {
+			expires, err = a.expiresTag(ctx, pagesOfTags(iam.NewListRoleTagsPaginator(a.IAM, &iam.ListRoleTagsInput{RoleName: name, MaxItems: a.maxItems()})))
+			return err
+		}, "Expires"},
+	}, &all)
+	if gone || err != nil {
 		return nil, err
 	}
 	return a.rows("role", aws.ToString(name), all, expires, nil), nil
 }
 
+// groupPolicies adds the policies of one of a user's groups. A group
+// deleted since the user's groups were listed gives nothing.
 func (a *Auditor) groupPolicies(ctx context.Context, group *string, all *[]policyGrants) error {
+	err := a.groupPoliciesOf(ctx, group, all)
+	if awsclient.IsNotFound(err) {
+		if _, gerr := a.IAM.GetGroup(ctx, &iam.GetGroupInput{GroupName: group, MaxItems: aws.Int32(1)}); awsclient.IsNotFound(gerr) {
+			return nil
+		}
+	}
+	return err
+}
+
+func (a *Auditor) groupPoliciesOf(ctx context.Context, group *string, all *[]policyGrants) error {
 	prefix := "group:" + aws.ToString(group) + "/"
 	err := pages(ctx, iam.NewListGroupPoliciesPaginator(a.IAM, &iam.ListGroupPoliciesInput{GroupName: group, MaxItems: a.maxItems()}),
 		func(o *iam.ListGroupPoliciesOutput) error {
@@ -232,7 +317,7 @@ func (a *Auditor) inline(name, owner string, document *string) policyGrants {
 	if err != nil {
 		a.Warnf("Warning: policy %s of %s is not JSON (%v); left out", name, owner, err)
 	}
-	return policyGrants{name, grants}
+	return policyGrants{name: name, grants: grants}
 }
 
 func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtypes.AttachedPolicy, all *[]policyGrants) error {
@@ -241,10 +326,13 @@ func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtyp
 		v, _ := a.managed.LoadOrStore(arn, &managedPolicy{})
 		m := v.(*managedPolicy)
 		m.once.Do(func() { m.grants, m.err = a.fetchManaged(ctx, arn) })
+		if awsclient.IsNotFound(m.err) {
+			continue // deleted since it was listed: it grants nothing
+		}
 		if m.err != nil {
 			return m.err
 		}
-		*all = append(*all, policyGrants{prefix + arn, m.grants})
+		*all = append(*all, policyGrants{name: prefix + arn, grants: m.grants})
 	}
 	return nil
 }
@@ -274,6 +362,9 @@ func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]policy.Grant,
 // reaches says whether any grant reaches the buckets asked about.
 func (a *Auditor) reaches(all []policyGrants) bool {
 	for _, p := range all {
+		if p.unreadable {
+			return true
+		}
 		for _, g := range p.grants {
 			if a.wanted(g) {
 				return true
@@ -298,14 +389,20 @@ func (a *Auditor) wanted(g policy.Grant) bool {
 func (a *Auditor) rows(kind, name string, all []policyGrants, expires any, keys []any) []pyjson.Map {
 	var rows []pyjson.Map
 	for _, p := range all {
+		if p.unreadable {
+			p.grants = []policy.Grant{{Access: "unknown", Prefixes: []string{}, Keys: []string{}}}
+		}
 		for _, g := range p.grants {
-			if !a.wanted(g) {
+			var bucket any = g.Bucket
+			if p.unreadable {
+				bucket = nil
+			} else if !a.wanted(g) {
 				continue
 			}
 			row := pyjson.Map{
 				{Key: "Type", Value: kind},
 				{Key: "Name", Value: name},
-				{Key: "Bucket", Value: g.Bucket},
+				{Key: "Bucket", Value: bucket},
 				{Key: "Access", Value: g.Access},
 				{Key: "Prefixes", Value: g.Prefixes},
 				{Key: "Keys", Value: g.Keys},

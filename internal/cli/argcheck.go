@@ -27,7 +27,7 @@ var argChecks = map[string]func(string) error{
 	"BUCKET":    input.CheckBucketName,
 	"KEY":       input.CheckKey,
 	"USERNAME":  input.CheckUserName,
-	"ROLE_NAME": input.CheckRoleName,
+	"ROLE_NAME": input.CheckRoleNameOrARN,
 	"PATH":      nil,
 	"OBJECT":    nil,
 	"POLICY":    nil, // a file, - or the JSON itself; check-policy reports what is wrong with it

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
@@ -26,6 +27,8 @@ type CreateRoleOptions struct {
 	DryRun             bool
 	Update             bool
 	Silent             bool
+	// roleARN is ROLE_NAME when it was given as an ARN.
+	roleARN string
 }
 
 // NewCmdCreateRole makes an IAM role scoped to buckets.
@@ -51,6 +54,9 @@ s3.PERMISSION.BUCKET policies are deleted; other inline policies stay. Its
 trust policy and MaxSessionDuration change only when --trust or
 --max-session-duration is given; --tag adds or changes tags.
 
+ROLE_NAME may also be given as the role's ARN (at the path /, in the
+account of the credentials in use).
+
 The role's name and ARN are printed as JSON; the steps go to standard
 error. If a step fails, or the run is interrupted, every change made is
 undone.`,
@@ -68,8 +74,15 @@ undone.`,
   s3-credentials create-role reader my-bucket --trust ec2 --dry-run`,
 		Args: minArgs("ROLE_NAME", "BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			if arn, ok := input.ParseRoleARN(name); ok {
+				if arn.Path != "/" {
+					return usageErrorf(cmd, "Invalid value for 'ROLE_NAME': create-role makes roles at the path /, and %s has the path %s.", name, arn.Path)
+				}
+				name, opts.roleARN = arn.Name, args[0]
+			}
 			req := &credentials.RoleRequest{
-				Request: credentials.Request{Buckets: args[1:], Username: args[0]},
+				Request: credentials.Request{Buckets: args[1:], Username: name},
 				Update:  opts.Update,
 			}
 			var err error
@@ -143,6 +156,11 @@ func runCreateRole(cmd *cobra.Command, f *Factory, opts *CreateRoleOptions, req 
 	c, err := f.Clients(ctx)
 	if err != nil {
 		return err
+	}
+	if opts.roleARN != "" {
+		if _, err := roleName(ctx, c, opts.roleARN); err != nil {
+			return err // an ARN of another account
+		}
 	}
 	creator := &credentials.Creator{IAM: c.IAM, STS: c.STS, S3: c.S3, Region: c.Config.Region, Steps: f.steps(opts.Silent)}
 	res, err := creator.CreateRole(ctx, req)

@@ -73,9 +73,21 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
 		}
 	}
+	// existed: a request about the bucket succeeded, so it existed when
+	// this run began. If it is gone when a later request fails, someone
+	// else (another delete-bucket at the same time) deleted it: what was
+	// asked is done.
+	existed := false
 	defer func() {
-		if err != nil && ctx.Err() != nil && !opts.DryRun {
+		switch {
+		case err == nil || opts.DryRun:
+		case ctx.Err() != nil:
 			reportRemains(ctx, f, d, name, logf)
+		case existed:
+			if gone, _, rerr := d.Remains(ctx, name); rerr == nil && gone {
+				logf("Bucket %s was deleted by someone else meanwhile", name)
+				err = nil
+			}
 		}
 	}()
 
@@ -86,6 +98,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if err != nil {
 			return err
 		}
+		existed = true
 		if contents.Total() > 0 && !opts.Force {
 			if !opts.DryRun {
 				return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
@@ -107,6 +120,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if err != nil {
 			return err
 		}
+		existed = true
 		if aborted > 0 {
 			logf("Aborted %s in %s", english.Count(aborted, "incomplete multipart upload"), name)
 		}

@@ -23,8 +23,8 @@ func NewCmdListRoles(f *Factory) *cobra.Command {
 		Use:     "list-roles [ROLE_NAMES]...",
 		GroupID: groupAccount,
 		Short:   "List IAM roles, optionally with their policies",
-		Long: `List the account's IAM roles (only the named ones, when names are given) as a
-JSON array, or with --nl, --csv or --tsv one per line.
+		Long: `List the account's IAM roles (only the named ones, when names or ARNs are
+given) as a JSON array, or with --nl, --csv or --tsv one per line.
 
 --details adds each role's inline policies and attached managed policies
 (with the default version's document); that takes a few more calls per role.
@@ -38,6 +38,9 @@ JSON array, or with --nl, --csv or --tsv one per line.
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
+				return err
+			}
+			if args, err = roleNames(ctx, c, args); err != nil {
 				return err
 			}
 			headers := listRolesHeaders

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,7 +39,8 @@ a user takes less permission than deleting it.
 
 The names of the users deleted go to standard output, one per line; the
 steps to standard error. With --dry-run nothing is deleted and the names
-are those that would be.`,
+are those that would be. A user that another run (an overlapping prune)
+deletes meanwhile is reported as such, and is not an error.`,
 		Example: `  s3-credentials prune --dry-run
   s3-credentials prune`,
 		Args: noArgs,
@@ -60,6 +62,14 @@ are those that would be.`,
 					if ctx.Err() != nil {
 						return err
 					}
+					if awsclient.IsNotFound(err) {
+						// Deleted by another run (overlapping cron jobs)
+						// since it was listed: done, but not by this run.
+						if !dryRun {
+							fmt.Fprintf(f.IO.ErrOut, "User: %s\n  Deleted by someone else meanwhile\n", name)
+						}
+						return nil
+					}
 					steps.Warnf("Could not tell what user %s holds, so it was left alone: %s", name, awsclient.ErrorMessage(err))
 					failed = append(failed, name)
 					return nil
@@ -78,6 +88,15 @@ are those that would be.`,
 				if err := users.DeleteUser(ctx, c.IAM, f.IO.ErrOut, name); err != nil {
 					if ctx.Err() != nil {
 						return err
+					}
+					// Deleted by another run (overlapping cron jobs) since it
+					// was listed: done, but not by this run.
+					if errors.Is(err, users.ErrDeletedMeanwhile) {
+						return nil
+					}
+					if awsclient.IsNotFound(err) {
+						fmt.Fprintln(f.IO.ErrOut, "  Deleted by someone else meanwhile")
+						return nil
 					}
 					steps.Warnf("Could not delete user %s: %s", name, awsclient.ErrorMessage(err))
 					failed = append(failed, name)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // Checks that the README and docs say what the project does.
@@ -132,4 +134,59 @@ func jsonKeys(t *testing.T, text string) []string {
 		}
 	}
 	return keys
+}
+
+// What delete-user removes (and so prune, which deletes users as it does)
+// is named in full in both commands' help and in docs/lifecycle.md: users
+// made by other tools lose more than keys, policies and groups.
+func TestDeleteUserDocsNameEverythingItRemoves(t *testing.T) {
+	kinds := []string{"inline policies", "access keys", "attached", "group memberships", "login profile", "MFA devices", "SSH public keys", "signing certificates"}
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	texts := map[string]string{"docs/lifecycle.md": readDoc(t, filepath.Join(moduleRoot(t), "docs", "lifecycle.md"))}
+	for _, name := range []string{"prune", "delete-user"} {
+		c, _, err := root.Find([]string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[name+" --help"] = strings.Join(strings.Fields(c.Long), " ")
+	}
+	texts["docs/lifecycle.md"] = strings.Join(strings.Fields(texts["docs/lifecycle.md"]), " ")
+	for where, text := range texts {
+		for _, k := range kinds {
+			if !strings.Contains(text, k) {
+				t.Errorf("%s does not name %s", where, k)
+			}
+		}
+	}
+}
+
+// The synopsis at the top of docs/rotate-key.md names every option of
+// rotate-key but the common AWS ones, and every --format.
+func TestRotateKeySynopsisNamesEveryOption(t *testing.T) {
+	doc := readDoc(t, filepath.Join(moduleRoot(t), "docs", "rotate-key.md"))
+	var synopsis []string
+	for _, l := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(l, "    s3-credentials rotate-key") || len(synopsis) > 0 && strings.HasPrefix(l, "        ") {
+			synopsis = append(synopsis, l)
+		} else if len(synopsis) > 0 {
+			break
+		}
+	}
+	text := strings.Join(synopsis, " ")
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	c, _, err := root.Find([]string{"rotate-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Flags().VisitAll(func(fl *pflag.Flag) {
+		if _, aws := fl.Annotations[flagGroupAnnotation]; aws || fl.Name == "help" {
+			return
+		}
+		if !strings.Contains(text, "--"+fl.Name) && !(fl.Shorthand != "" && strings.Contains(text, "-"+fl.Shorthand+" ")) {
+			t.Errorf("the synopsis lacks --%s: %s", fl.Name, text)
+		}
+	})
+	if !strings.Contains(text, strings.Join(credentialFormats, "|")) {
+		t.Errorf("the synopsis lacks the formats %v: %s", credentialFormats, text)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/input"
 	"github.com/s3-credentials/s3-credentials/internal/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
@@ -41,9 +42,15 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			if role == "" {
 				return badParam(cmd, "role", "the role name must not be empty.")
 			}
+			if err := input.CheckRoleNameOrARN(role); err != nil {
+				return badParam(cmd, "role", err.Error()+".")
+			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
+				return err
+			}
+			if role, err = roleName(ctx, c, role); err != nil {
 				return err
 			}
 			rev, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
@@ -69,7 +76,7 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&role, "role", credentials.RoleName, "The role whose sessions to revoke")
+	cmd.Flags().StringVar(&role, "role", credentials.RoleName, "The role whose sessions to revoke, by name or ARN")
 	f.AddAWSFlags(cmd)
 	return cmd
 }

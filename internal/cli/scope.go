@@ -17,8 +17,8 @@ import (
 // --key, --source-ip and, where permanent credentials or plain policies
 // are made, --expires.
 type scopeFlags struct {
-	prefixes  []string
-	keys      []string
+	prefixes   []string
+	keys       []string
 	sourceIPs  []string
 	expires    string
 	requireTLS bool

@@ -544,3 +544,72 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// When the report no longer reaches anyone (standard error was closed),
+// what would have been named as left in place is taken back instead: a
+// bucket this run created (S3 deletes only an empty one) and the tool's
+// role it created. Nothing is left that nobody saw.
+func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
+	lost := func(h *harness) { h.c.Unheard = func() bool { return true } }
+	t.Run("bucket", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		h := newHarness(t, f)
+		lost(h)
+		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true})
+		if awsclient.ErrorCode(err) != "AccessDenied" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Undone: deleted bucket new1"})
+		if f.buckets["new1"] {
+			t.Error("the new bucket was left")
+		}
+	})
+	t.Run("bucket that cannot be deleted", func(t *testing.T) {
+		f := newFake()
+		f.hook = func(_ context.Context, op string, n int) error {
+			switch op {
+			case "PutUserPolicy":
+				return denied(op)
+			case "DeleteBucket":
+				return apiErr("BucketNotEmpty", "The bucket you tried to delete is not empty")
+			}
+			return nil
+		}
+		h := newHarness(t, f)
+		lost(h)
+		if _, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true}); err == nil {
+			t.Fatal("no error")
+		}
+		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted user s3.read-write.new1",
+			"Could not undo: bucket new1, created by this run: BucketNotEmpty: The bucket you tried to delete is not empty",
+			"Left in place: bucket new1, created by this run",
+		})
+	})
+	t.Run("role", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("AssumeRole", 0, apiErr("PackedPolicyTooLarge", "too large"))
+		h := newHarness(t, f)
+		lost(h)
+		if _, err := h.create(context.Background(), tempRequest(f)); err == nil {
+			t.Fatal("no error")
+		}
+		if f.role != nil {
+			t.Error("the role this run made was left, unnamed")
+		}
+		if last := h.warn[len(h.warn)-1]; last != "Undone: deleted role "+RoleName {
+			t.Errorf("warnings %q", h.warn)
+		}
+	})
+	t.Run("heard: named, not taken back", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		h := newHarness(t, f)
+		h.c.Unheard = func() bool { return false }
+		if _, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true}); err == nil {
+			t.Fatal("no error")
+		}
+		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Left in place: bucket new1, created by this run"})
+	})
+}

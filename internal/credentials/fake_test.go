@@ -696,6 +696,20 @@ func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ 
 	return &s3.CreateBucketOutput{}, nil
 }
 
+func (f *fakeAWS) DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, _ ...func(*s3.Options)) (_ *s3.DeleteBucketOutput, err error) {
+	if err := f.enter(ctx, "DeleteBucket"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "DeleteBucket", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.buckets[*in.Bucket] {
+		return nil, apiErr("NoSuchBucket", "The specified bucket does not exist")
+	}
+	delete(f.buckets, *in.Bucket)
+	return &s3.DeleteBucketOutput{}, nil
+}
+
 func (f *fakeAWS) PutPublicAccessBlock(ctx context.Context, _ *s3.PutPublicAccessBlockInput, _ ...func(*s3.Options)) (_ *s3.PutPublicAccessBlockOutput, err error) {
 	if err := f.enter(ctx, "PutPublicAccessBlock"); err != nil {
 		return nil, err

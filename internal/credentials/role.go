@@ -107,7 +107,7 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 	// own, which every later run reuses. Like a new bucket, it is named
 	// when the run fails.
 	forget()
-	u.keep("role " + RoleName + ", created by this run (the tool's own, which later runs reuse)")
+	u.keep("role "+RoleName+", created by this run (the tool's own, which later runs reuse)", c.deleteRole)
 	c.Warnf("%s", createdRoleLine(aws.ToString(ident.Account)))
 	return aws.ToString(role.Arn), true, nil
 }

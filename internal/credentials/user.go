@@ -83,6 +83,11 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		err = nil
 	}
 	if err != nil && !unknownOutcome(err) {
+		if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+			// Made since checkUser found it missing, by someone else:
+			// another create at the same time, most likely.
+			return fmt.Errorf("User %s was created by someone else (another run at the same time?) after this run found it missing, so this run left it alone; run the command again to use that user", name)
+		}
 		return err // refused: nothing was made
 	}
 	u.push("user "+name, func(ctx context.Context) (string, error) { return c.deleteNewUser(ctx, name) })
@@ -152,7 +157,7 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	switch {
 	case unreadable != nil:
 		// Deleting it could destroy a policy the user had before.
-		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)))
+		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)), nil)
 	case restore != nil:
 		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
 			return "restored the previous inline policy " + policyName + " of user " + name, restore(ctx)

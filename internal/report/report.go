@@ -13,7 +13,14 @@ type Steps struct {
 	// Warn receives warnings and rollback reports, shown even when steps
 	// are not (nil: dropped).
 	Warn func(string)
+	// Unheard, when set, tells whether the lines no longer reach anyone
+	// (standard error was closed). What a command would have named as
+	// left in place is then unseen, and must be taken back if it can be.
+	Unheard func() bool
 }
+
+// Lost reports whether the lines no longer reach anyone.
+func (s *Steps) Lost() bool { return s.Unheard != nil && s.Unheard() }
 
 // Logf reports a step.
 func (s *Steps) Logf(format string, args ...any) {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/inventory"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
@@ -39,6 +40,9 @@ func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, s
 		p := iam.NewListUserTagsPaginator(api, &iam.ListUserTagsInput{UserName: u.UserName})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
+			if awsclient.IsNotFound(err) {
+				return found{}, nil // deleted since it was listed (another prune): nothing to do
+			}
 			if err != nil {
 				return found{}, err
 			}

@@ -106,6 +106,9 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			// to anyone.
 			r.deleteUnseenKeys(ctx, user, keys)
 		}
+		if awsclient.ErrorCode(err) == "LimitExceeded" {
+			return nil, r.limitReachedMeanwhile(ctx, user)
+		}
 		return nil, err
 	}
 	key := out.AccessKey
@@ -266,6 +269,23 @@ func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []ia
 		}
 		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown", id)
 	}
+}
+
+// limitReachedMeanwhile explains a CreateAccessKey refused for IAM's
+// two-key limit although the user had room when its keys were listed:
+// another run (rotate-key or create at the same time) made a key meanwhile.
+func (r *Rotator) limitReachedMeanwhile(ctx context.Context, user string) error {
+	msg := fmt.Sprintf("User %s reached the %d access keys IAM allows while this run was at work (another rotate-key or create at the same time?), so no new key was made", user, MaxKeysPerUser)
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if keys, err := r.listKeys(cctx, user); err == nil {
+		var ids []string
+		for _, k := range keys {
+			ids = append(ids, aws.ToString(k.AccessKeyId)+" ("+string(k.Status)+")")
+		}
+		msg += "; it now holds " + strings.Join(ids, ", ")
+	}
+	return errors.New(msg + ". Run the command again once the other run has ended")
 }
 
 func firstInactive(keys []iamtypes.AccessKeyMetadata) int {
