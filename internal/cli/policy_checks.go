@@ -15,13 +15,13 @@ import (
 // user's own (--statement, --policy, a policy file): warnings go to
 // standard error; an error-level finding refuses the run (exit 2). What
 // the tool generates passes with no finding (policycheck's tests), so
-// generated policies are not checked again. Sizes are left to the
-// commands' own checks, which count a user's policies together.
+// generated policies are not checked again. Some checks are left to
+// check-policy (restates).
 func checkDocuments(cmd *cobra.Command, docs []credentials.Document, opts policycheck.Options) error {
 	var errs []string
 	for _, d := range docs {
 		for _, f := range policycheck.Check(d.Doc, opts) {
-			if f.Check == "size" {
+			if restates[f.Check] {
 				continue
 			}
 			line := fmt.Sprintf("%s: %s", d.Name, strings.TrimPrefix(f.String(), string(f.Severity)+": "))
@@ -37,6 +37,12 @@ func checkDocuments(cmd *cobra.Command, docs []credentials.Document, opts policy
 	}
 	return usageErrorf(cmd, "the policy would be refused by AWS or grant nothing where it means to; nothing was changed:\n%s\n(s3-credentials check-policy explains each check)", strings.Join(errs, "\n"))
 }
+
+// restates are the checks create and set-bucket-policy leave to
+// check-policy: sizes, which they check themselves for all of a user's
+// policies together, and warnings that only restate what a statement
+// plainly asks for (s3:*, every bucket), which its author chose.
+var restates = map[string]bool{"size": true, "broad-action": true, "broad-resource": true}
 
 // checkRequest checks the documents of a create or create-role request
 // that holds statements of the user's own.

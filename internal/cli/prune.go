@@ -31,11 +31,12 @@ func NewCmdPrune(f *Factory) *cobra.Command {
 tags the users it makes) with a time in the past, with its access keys and
 inline policies.
 
-Only users that hold nothing but what create makes are deleted: one that
-also has a console password, group memberships, attached managed
-policies, MFA devices, SSH keys, signing certificates or inline policies
-named otherwise is named on standard error and left alone, since tagging
-a user takes less permission than deleting it.
+Only users that hold nothing but what create makes (inline policies and
+access keys) are deleted: one that also has a console password (login
+profile), group memberships, attached managed policies, MFA devices, SSH
+public keys, signing certificates or inline policies named otherwise is
+named on standard error and left alone, since tagging a user takes less
+permission than deleting it.
 
 The names of the users deleted go to standard output, one per line; the
 steps to standard error. With --dry-run nothing is deleted and the names

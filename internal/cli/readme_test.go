@@ -136,9 +136,9 @@ func jsonKeys(t *testing.T, text string) []string {
 	return keys
 }
 
-// What delete-user removes (and so prune, which deletes users as it does)
-// is named in full in both commands' help and in docs/lifecycle.md: users
-// made by other tools lose more than keys, policies and groups.
+// What delete-user removes is named in full in its help; prune's help and
+// docs/lifecycle.md name the same kinds, as what makes prune leave a user
+// alone: users made by other tools hold more than keys and policies.
 func TestDeleteUserDocsNameEverythingItRemoves(t *testing.T) {
 	kinds := []string{"inline policies", "access keys", "attached", "group memberships", "login profile", "MFA devices", "SSH public keys", "signing certificates"}
 	root := NewRootCmd(NewFactory(&IOStreams{}))

@@ -686,12 +686,17 @@ func TestOwnStatementsAreChecked(t *testing.T) {
 			}
 		}
 	}
-	// Warnings: said, and the run goes on.
+	// Warnings: said, and the run goes on. (What a statement plainly asks
+	// for, s3:* or every bucket, is not warned about: its author chose it.)
 	e := newE2E(t)
 	e.makeBucket("chk-bucket")
-	r := e.ok("create", "chk-bucket", "--statement", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, "--username", "chk-user")
-	if !strings.Contains(r.Stderr, `Warning: s3.custom.chk-bucket: Statement[3]: "*": every bucket and every object, not one bucket (broad-resource)`) {
+	r := e.ok("create", "chk-bucket", "--statement", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::chk-bucket/*","Condition":{"StringEquals":{"s3:prefix":"x/"}}}`, "--username", "chk-user")
+	if !strings.Contains(r.Stderr, `Warning: s3.custom.chk-bucket: Statement[3]: "s3:prefix": `) || !strings.Contains(r.Stderr, "(condition-never-holds)") {
 		t.Errorf("stderr:\n%s", r.Stderr)
+	}
+	r = e.ok("create", "chk-bucket", "--statement", `{"Effect":"Allow","Action":"s3:*","Resource":"*"}`, "--username", "chk-user-2")
+	if strings.Contains(r.Stderr, "Warning") {
+		t.Errorf("a deliberate grant warned about:\n%s", r.Stderr)
 	}
 	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::chk-bucket/*"}]}`
 	r = e.runStdin(public, "set-bucket-policy", "chk-bucket", "--policy-file", "-")
