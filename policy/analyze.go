@@ -10,8 +10,8 @@ import (
 	"path"
 	"reflect"
 	"slices"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )

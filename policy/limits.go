@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // Limits narrow when and from where credentials work, on top of what their

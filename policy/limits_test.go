@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 var testLimits = Limits{SourceIPs: []string{"10.0.0.0/8"}, Expires: time.Date(2027, 5, 6, 7, 8, 9, 0, time.UTC)}

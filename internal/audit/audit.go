@@ -12,10 +12,10 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -62,7 +62,7 @@ type Auditor struct {
 	// PageSize is asked of every listing call (0: the service's default).
 	PageSize int32
 	// Steps receives warnings (a policy that is not JSON).
-	report.Steps
+	message.Steps
 
 	managed sync.Map // policy ARN -> *managedPolicy
 }
@@ -97,9 +97,9 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		return nil
 	}
 	users := func(ctx context.Context, yield func(iamtypes.User) error) error {
-		return inventory.Users(ctx, a.IAM, a.PageSize, yield, nil)
+		return listing.Users(ctx, a.IAM, a.PageSize, yield, nil)
 	}
-	if err := ordered.Run(ctx, inventory.DetailWorkers, users, a.userRows, emitAll); err != nil {
+	if err := ordered.Run(ctx, listing.DetailWorkers, users, a.userRows, emitAll); err != nil {
 		return err
 	}
 	roles := func(ctx context.Context, yield func(iamtypes.Role) error) error {
@@ -117,7 +117,7 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		}
 		return nil
 	}
-	return ordered.Run(ctx, inventory.DetailWorkers, roles, a.roleRows, emitAll)
+	return ordered.Run(ctx, listing.DetailWorkers, roles, a.roleRows, emitAll)
 }
 
 func (a *Auditor) maxItems() *int32 {

@@ -24,8 +24,8 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // DefaultRegion is used when neither a flag, the environment nor a profile names one.
@@ -76,7 +76,7 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 		if o.AccessKey != "" || o.SecretKey != "" || o.SessionToken != "" {
 			return aws.Config{}, ErrAuthConflict
 		}
-		data, err := input.ReadFile(o.AuthFile, stdin)
+		data, err := flagvalue.ReadFile(o.AuthFile, stdin)
 		if err != nil {
 			return aws.Config{}, &AuthFileError{Path: o.AuthFile, Err: err}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -24,10 +24,10 @@ import (
 // value to the command (file paths are checked when opened). Every name
 // used by a command must be here (TestEveryArgumentNameHasACheck).
 var argChecks = map[string]func(string) error{
-	"BUCKET":    input.CheckBucketName,
-	"KEY":       input.CheckKey,
-	"USERNAME":  input.CheckUserName,
-	"ROLE_NAME": input.CheckRoleNameOrARN,
+	"BUCKET":    names.CheckBucketName,
+	"KEY":       names.CheckKey,
+	"USERNAME":  names.CheckUserName,
+	"ROLE_NAME": names.CheckRoleNameOrARN,
 	"PATH":      nil,
 	"OBJECT":    nil,
 	"POLICY":    nil, // a file, - or the JSON itself; check-policy reports what is wrong with it
@@ -130,7 +130,7 @@ func invalidArg(cmd *cobra.Command, name string, err error) error {
 // create word it alike; a limit (--source-ip, --expires) that cannot be
 // added to a statement.
 func requestUsage(cmd *cobra.Command, err error) error {
-	var bad *input.BucketNameError
+	var bad *names.BucketNameError
 	if errors.As(err, &bad) {
 		return invalidArg(cmd, argNames(cmd)[0], bad)
 	}
@@ -145,7 +145,7 @@ func requestUsage(cmd *cobra.Command, err error) error {
 // (an empty prefix means the whole bucket) or that no key could match.
 func checkPrefixes(cmd *cobra.Command, prefixes []string) error {
 	for _, p := range prefixes {
-		if err := input.CheckPrefix(p); err != nil {
+		if err := names.CheckPrefix(p); err != nil {
 			return badParam(cmd, "prefix", err.Error()+".")
 		}
 	}
@@ -174,7 +174,7 @@ func strictCompletion(root *cobra.Command) {
 		}
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && !slices.Contains(completionShells, args[0]) {
-				return usageErrorf(cmd, "Invalid value for 'SHELL': %s is not one of '%s'.", input.Quote(args[0]), strings.Join(completionShells, "', '"))
+				return usageErrorf(cmd, "Invalid value for 'SHELL': %s is not one of '%s'.", names.Quote(args[0]), strings.Join(completionShells, "', '"))
 			}
 			return nil
 		}

@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -78,10 +78,10 @@ is echoed on standard error.
 			var data []byte
 			if cmd.Flags().Changed("policy-file") {
 				var err error
-				data, err = input.ReadFile(policyFile, f.IO.In)
+				data, err = flagvalue.ReadFile(policyFile, f.IO.In)
 				if err != nil {
 					msg := err.Error()
-					var tooLarge *input.TooLargeError
+					var tooLarge *flagvalue.TooLargeError
 					if errors.Is(err, os.ErrNotExist) {
 						msg = "No such file or directory"
 					} else if errors.Is(err, os.ErrPermission) {

@@ -9,10 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() {
@@ -76,7 +77,7 @@ or nothing, 2 when POLICY cannot be read or an option is wrong.`,
 			opts.Policy = args[0]
 			k, err := policycheck.ParseKind(kind)
 			if err != nil {
-				return badParam(cmd, "kind", fmt.Sprintf("%s is not one of '%s'.", input.Quote(kind), strings.Join(kinds, "', '")))
+				return badParam(cmd, "kind", fmt.Sprintf("%s is not one of '%s'.", names.Quote(kind), strings.Join(kinds, "', '")))
 			}
 			opts.Kind = k
 			if runF != nil {
@@ -95,14 +96,14 @@ or nothing, 2 when POLICY cannot be read or an option is wrong.`,
 // checkPolicyRun reads the policy, checks it and writes the findings. An
 // error-level finding makes it fail (exit 1) once they are written.
 func checkPolicyRun(opts *CheckPolicyOptions) error {
-	text, err := input.ReadPolicyText(opts.Policy, opts.IO.In)
+	text, err := flagvalue.ReadPolicyText(opts.Policy, opts.IO.In)
 	if err != nil {
 		msg := err.Error()
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			msg = pe.Err.Error()
 		}
-		return &UsageError{Msg: fmt.Sprintf("Invalid value for 'POLICY': %s: %s.", input.Quote(opts.Policy), msg)}
+		return &UsageError{Msg: fmt.Sprintf("Invalid value for 'POLICY': %s: %s.", names.Quote(opts.Policy), msg)}
 	}
 	checkOpts := policycheck.Options{Kind: opts.Kind}
 	var findings []policycheck.Finding
@@ -121,9 +122,9 @@ func checkPolicyRun(opts *CheckPolicyOptions) error {
 		return err
 	}
 	if n := policycheck.Errors(findings); n > 0 {
-		msg := "The policy has " + english.Count(n, "error")
+		msg := "The policy has " + message.Count(n, "error")
 		if w := len(findings) - n; w > 0 {
-			msg += " and " + english.Count(w, "warning")
+			msg += " and " + message.Count(w, "warning")
 		}
 		return errors.New(msg)
 	}
@@ -137,7 +138,7 @@ func writeFindings(w io.Writer, kind policycheck.Kind, chars int, findings []pol
 		b.WriteString(f.String() + "\n")
 	}
 	if len(findings) == 0 {
-		fmt.Fprintf(&b, "No findings: a %s policy of %s characters (at most %s).\n", kind, english.Thousands(chars), english.Thousands(policycheck.Limit(kind)))
+		fmt.Fprintf(&b, "No findings: a %s policy of %s characters (at most %s).\n", kind, message.Thousands(chars), message.Thousands(policycheck.Limit(kind)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -6,7 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 )
 
@@ -93,7 +94,7 @@ as the real run does for the buckets it finds missing.`,
 				}
 			}
 			if opts.Policy != "" {
-				if req.PolicyText, err = input.ReadPolicy(opts.Policy, f.IO.In); err != nil {
+				if req.PolicyText, err = flagvalue.ReadPolicy(opts.Policy, f.IO.In); err != nil {
 					return badParam(cmd, "policy", err.Error())
 				}
 			}
@@ -107,7 +108,7 @@ as the real run does for the buckets it finds missing.`,
 				return err
 			}
 			if cmd.Flags().Changed("username") {
-				if err := input.CheckUserName(opts.Username); err != nil {
+				if err := names.CheckUserName(opts.Username); err != nil {
 					return badParam(cmd, "username", err.Error()+".")
 				}
 			}

@@ -7,9 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
@@ -75,7 +75,7 @@ undone.`,
 		Args: minArgs("ROLE_NAME", "BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			if arn, ok := input.ParseRoleARN(name); ok {
+			if arn, ok := names.ParseRoleARN(name); ok {
 				if arn.Path != "/" {
 					return usageErrorf(cmd, "Invalid value for 'ROLE_NAME': create-role makes roles at the path /, and %s has the path %s.", name, arn.Path)
 				}

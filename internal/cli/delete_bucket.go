@@ -9,7 +9,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -122,7 +122,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		}
 		existed = true
 		if aborted > 0 {
-			logf("Aborted %s in %s", english.Count(aborted, "incomplete multipart upload"), name)
+			logf("Aborted %s in %s", message.Count(aborted, "incomplete multipart upload"), name)
 		}
 		count := progress.NewCounter(f.IO.ErrOut, f.IO.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
 		d.Progress = count.Set
@@ -132,7 +132,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			return err
 		}
 		if n > 0 {
-			logf("Deleted %s from %s", english.Count(n, "object"), name)
+			logf("Deleted %s from %s", message.Count(n, "object"), name)
 		}
 	}
 	if err := d.DeleteBucket(ctx, name); err != nil {

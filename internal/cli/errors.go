@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // UsageError is a mistake in how the command was called: exit code 2 and a
@@ -97,7 +97,7 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 			return usageErrorf(cmd, "Missing argument '%s'.", names[len(args)])
 		}
 		if len(args) > len(names) {
-			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)-len(names)), strings.Join(args[len(names):], " "))
+			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", message.S(len(args)-len(names)), strings.Join(args[len(names):], " "))
 		}
 		return nil
 	}
@@ -115,7 +115,7 @@ func minArgs(names ...string) cobra.PositionalArgs {
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)), strings.Join(args, " "))
+		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", message.S(len(args)), strings.Join(args, " "))
 	}
 	return nil
 }

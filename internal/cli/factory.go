@@ -13,7 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // IOStreams are where a command reads and writes. Tests swap them.
@@ -90,7 +90,7 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 
 // steps sends a command's step lines (unless silent) and warnings to
 // standard error.
-func (f *Factory) steps(silent bool) report.Steps {
+func (f *Factory) steps(silent bool) message.Steps {
 	// One line at a time, whichever goroutine reports it.
 	var mu sync.Mutex
 	line := func(s string) {
@@ -98,7 +98,7 @@ func (f *Factory) steps(silent bool) report.Steps {
 		defer mu.Unlock()
 		fmt.Fprintln(f.IO.ErrOut, s)
 	}
-	steps := report.Steps{Log: line, Warn: line, Unheard: f.stderrLost}
+	steps := message.Steps{Log: line, Warn: line, Unheard: f.stderrLost}
 	if silent {
 		steps.Log = nil
 	}

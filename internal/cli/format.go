@@ -8,10 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // The output-format flags, declared once here for every command that has
@@ -68,7 +68,7 @@ func (o *credentialOutput) addFlags(cmd *cobra.Command) {
 func (o *credentialOutput) validate(cmd *cobra.Command) error {
 	if !slices.Contains(credentialFormats, o.format) {
 		sorted := slices.Sorted(slices.Values(credentialFormats))
-		return badParam(cmd, "format", fmt.Sprintf("%s is not one of '%s'.", input.Quote(o.format), strings.Join(sorted, "', '")))
+		return badParam(cmd, "format", fmt.Sprintf("%s is not one of '%s'.", names.Quote(o.format), strings.Join(sorted, "', '")))
 	}
 	if o.force && o.output == "" {
 		return usageErrorf(cmd, "--force only applies with --output")

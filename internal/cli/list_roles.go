@@ -3,8 +3,8 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
 func init() { register(NewCmdListRoles) }
@@ -48,7 +48,7 @@ given) as a JSON array, or with --nl, --csv or --tsv one per line.
 				headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
 			}
 			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := inventory.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
+			if err := listing.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()

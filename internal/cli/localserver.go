@@ -15,7 +15,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 func init() { register(NewCmdLocalserver) }
@@ -142,7 +142,7 @@ func runLocalserver(ctx context.Context, f *Factory, opts *LocalserverOptions, r
 	creator := &credentials.Creator{
 		IAM: c.IAM, STS: c.STS, S3: c.S3,
 		Region: c.Config.Region,
-		Steps:  report.Steps{Warn: stderr},
+		Steps:  message.Steps{Warn: stderr},
 	}
 	if err := creator.CheckBuckets(ctx, req.Buckets); err != nil {
 		return err

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -20,7 +20,7 @@ import (
 func parseStatements(cmd *cobra.Command, raw []string) ([]policy.Statement, error) {
 	var out []policy.Statement
 	for _, s := range raw {
-		m, err := input.ParseStatement(s)
+		m, err := flagvalue.ParseStatement(s)
 		if err != nil {
 			return nil, badParam(cmd, "statement", err.Error())
 		}

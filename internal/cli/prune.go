@@ -10,7 +10,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/users"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -110,7 +110,7 @@ deletes meanwhile is reported as such, and is not an error.`,
 				return err
 			}
 			if len(failed) > 0 {
-				return fmt.Errorf("%s could not be deleted", english.Count(len(failed), "expired user"))
+				return fmt.Errorf("%s could not be deleted", message.Count(len(failed), "expired user"))
 			}
 			return nil
 		},

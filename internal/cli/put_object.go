@@ -10,6 +10,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
 func init() { register(NewCmdPutObject) }
@@ -63,7 +64,7 @@ The Content-Type is guessed from the file's extension unless
 					size = st.Size()
 				}
 				if contentType == "" {
-					contentType = objects.GuessContentType(path)
+					contentType = mimetypes.GuessType(path)
 				}
 			}
 			ctx := cmd.Context()

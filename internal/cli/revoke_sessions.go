@@ -6,8 +6,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
@@ -42,7 +43,7 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			if role == "" {
 				return badParam(cmd, "role", "the role name must not be empty.")
 			}
-			if err := input.CheckRoleNameOrARN(role); err != nil {
+			if err := names.CheckRoleNameOrARN(role); err != nil {
 				return badParam(cmd, "role", err.Error()+".")
 			}
 			ctx := cmd.Context()

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 )
 
 // Wherever a role is asked for by name, its ARN (as list-roles, the
@@ -18,7 +18,7 @@ import (
 // another account than the one the credentials are for is refused: the
 // tool would otherwise act on a role of the same name in this account.
 func roleName(ctx context.Context, c *awsclient.Clients, given string) (string, error) {
-	arn, ok := input.ParseRoleARN(given)
+	arn, ok := names.ParseRoleARN(given)
 	if !ok {
 		return given, nil
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -48,7 +48,7 @@ func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, err
 		return sc, err
 	}
 	for _, raw := range s.sourceIPs {
-		cidr, err := input.ParseSourceIP(raw)
+		cidr, err := flagvalue.ParseSourceIP(raw)
 		if err != nil {
 			return sc, badParam(cmd, "source-ip", err.Error())
 		}

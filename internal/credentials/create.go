@@ -2,7 +2,7 @@
 // an IAM user with inline policies and an access key, or a session from
 // AssumeRole on the tool's role with a session policy. It talks to AWS only
 // through the small interfaces below and prints nothing itself: step lines
-// and warnings go to a report.Steps, dry-run text to a writer.
+// and warnings go to a message.Steps, dry-run text to a writer.
 //
 // The files follow the work: request.go (what was asked, and the checks
 // that need no AWS), create.go (the order of the steps), buckets.go,
@@ -21,9 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // IAMAPI names the IAM calls create and create-role make.
@@ -83,7 +83,7 @@ type Creator struct {
 	// Region is the client's region, the default LocationConstraint for new buckets.
 	Region string
 	// Steps receives one line per step taken, warnings and rollback reports.
-	report.Steps
+	message.Steps
 	// Sleep waits between AssumeRole retries; tests shorten it.
 	Sleep func(context.Context, time.Duration) error
 	// AssumeRoleRetryFor bounds how long a freshly created role is retried.
@@ -167,7 +167,7 @@ func (c *Creator) missingBuckets(ctx context.Context, r *Request) (map[string]bo
 		if !r.CreateBucket {
 			return nil, fmt.Errorf("Bucket does not exist: %s - try --create-bucket to create it", b)
 		}
-		if err := input.CheckNewBucketName(b); err != nil {
+		if err := names.CheckNewBucketName(b); err != nil {
 			return nil, err
 		}
 		missing[b] = true

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -30,7 +30,7 @@ func newHarness(t *testing.T, f *fakeAWS) *harness {
 	h := &harness{t: t, f: f}
 	h.c = &Creator{
 		IAM: f, STS: f, S3: f, Region: "us-east-1",
-		Steps: report.Steps{
+		Steps: message.Steps{
 			Log:  func(s string) { h.log = append(h.log, s) },
 			Warn: func(s string) { h.warn = append(h.warn, s) },
 		},

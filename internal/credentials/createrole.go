@@ -15,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -214,7 +214,7 @@ func (r *RoleRequest) Validate() error {
 		return errors.New("create-role takes no --policy")
 	}
 	for _, b := range r.Buckets {
-		if err := input.CheckBucketName(b); err != nil {
+		if err := names.CheckBucketName(b); err != nil {
 			return err
 		}
 	}

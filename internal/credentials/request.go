@@ -7,9 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -85,19 +85,19 @@ func ParseTag(s string) (Tag, error) {
 	k, v, ok := strings.Cut(s, "=")
 	switch {
 	case !ok || k == "":
-		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %s", input.Quote(s))
+		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %s", names.Quote(s))
 	case utf8.RuneCountInString(k) > MaxTagKeyLength:
-		return Tag{}, fmt.Errorf("tag key %s is longer than %d characters", input.Quote(k), MaxTagKeyLength)
+		return Tag{}, fmt.Errorf("tag key %s is longer than %d characters", names.Quote(k), MaxTagKeyLength)
 	case !tagText.MatchString(k):
-		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, input.Quote(k))
+		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, names.Quote(k))
 	case strings.HasPrefix(strings.ToLower(k), "aws:"):
-		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", input.Quote(k))
+		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", names.Quote(k))
 	case strings.HasPrefix(strings.ToLower(k), toolTagPrefix):
-		return Tag{}, fmt.Errorf("tag keys starting with '%s' are the tool's own marks, set only by its options (%s)", toolTagPrefix, input.Quote(k))
+		return Tag{}, fmt.Errorf("tag keys starting with '%s' are the tool's own marks, set only by its options (%s)", toolTagPrefix, names.Quote(k))
 	case utf8.RuneCountInString(v) > MaxTagValueLength:
-		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", input.Quote(k), MaxTagValueLength)
+		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", names.Quote(k), MaxTagValueLength)
 	case !tagText.MatchString(v):
-		return Tag{}, fmt.Errorf("tag value for %s %s, not %s", input.Quote(k), tagTextRule, input.Quote(v))
+		return Tag{}, fmt.Errorf("tag value for %s %s, not %s", names.Quote(k), tagTextRule, names.Quote(v))
 	}
 	return Tag{k, v}, nil
 }
@@ -130,7 +130,7 @@ func checkTags(tags []Tag) error {
 			seen[folded] = t
 			continue
 		}
-		msg := fmt.Sprintf("tag key %s is given twice (%s=%s, %s=%s)", input.Quote(first.Key), first.Key, first.Value, t.Key, t.Value)
+		msg := fmt.Sprintf("tag key %s is given twice (%s=%s, %s=%s)", names.Quote(first.Key), first.Key, first.Value, t.Key, t.Value)
 		if first.Key != t.Key {
 			msg += ": AWS takes keys that differ only in case as one"
 		}
@@ -380,7 +380,7 @@ func (r *Request) Validate() error {
 	// full once it is known to be missing (by the dry run: every bucket,
 	// when it is asked to create them).
 	for _, b := range r.Buckets {
-		if err := input.CheckBucketName(b); err != nil {
+		if err := names.CheckBucketName(b); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // undoTimeout bounds the whole undo of a run: it runs after an interrupt
@@ -21,7 +21,7 @@ const undoTimeout = 60 * time.Second
 // or a dropped connection). So each reverse first finds out what is there
 // and says nothing when there was nothing to take back.
 type undoer struct {
-	steps *report.Steps
+	steps *message.Steps
 	undo  []undoStep
 	kept  []keptThing
 }

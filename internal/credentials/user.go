@@ -13,8 +13,8 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error) {
@@ -54,7 +54,7 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 	res := &Result{
 		AccessKeyID:     aws.ToString(key.AccessKeyId),
 		SecretAccessKey: aws.ToString(key.SecretAccessKey),
-		Document:        awsview.AccessKey(key),
+		Document:        botocore.AccessKey(key),
 	}
 	for _, line := range r.LimitLines() {
 		c.Logf("%s", line)

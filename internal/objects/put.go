@@ -21,6 +21,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
 // uploader sends one object: a single PutObject when it fits in one part,
@@ -269,7 +270,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 				}
 				size = fi.Size()
 			}
-			failure, err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, GuessContentType(lf.Path), f)
+			failure, err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, mimetypes.GuessType(lf.Path), f)
 			mu.Lock()
 			switch {
 			case err == nil:

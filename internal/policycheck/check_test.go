@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // brief is a finding as the tests compare it: severity, check, statement
@@ -231,7 +231,7 @@ func TestSize(t *testing.T) {
 		{name: "whitespace does not count", policy: strings.ReplaceAll(doc(getObject), " ", strings.Repeat(" ", 200))},
 	})
 	f := CheckText([]byte(big), Options{})
-	if want := fmt.Sprintf("%s characters without whitespace; IAM allows 2,048 for all of a user's inline policies together", english.Thousands(Size(mustDecode(t, big)))); f[0].Why != want {
+	if want := fmt.Sprintf("%s characters without whitespace; IAM allows 2,048 for all of a user's inline policies together", message.Thousands(Size(mustDecode(t, big)))); f[0].Why != want {
 		t.Errorf("why %q, want %q", f[0].Why, want)
 	}
 }

@@ -28,8 +28,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // Kind is what a policy is for: its size limit and whether it names a
@@ -304,20 +304,20 @@ func (c *checker) document(doc any) {
 	}
 	c.listing(stmts)
 	if n, limit := Size(doc), Limit(c.opts.Kind); n > limit {
-		c.add(Error, "size", Whole, "", "%s characters without whitespace; %s", english.Thousands(n), limitWords(c.opts.Kind))
+		c.add(Error, "size", Whole, "", "%s characters without whitespace; %s", message.Thousands(n), limitWords(c.opts.Kind))
 	}
 }
 
 func limitWords(k Kind) string {
 	switch k {
 	case RolePolicy:
-		return "IAM allows " + english.Thousands(MaxRoleInlinePolicyChars) + " for all of a role's inline policies together"
+		return "IAM allows " + message.Thousands(MaxRoleInlinePolicyChars) + " for all of a role's inline policies together"
 	case SessionPolicy:
-		return "STS allows " + english.Thousands(MaxSessionPolicyChars) + " for a session policy"
+		return "STS allows " + message.Thousands(MaxSessionPolicyChars) + " for a session policy"
 	case BucketPolicy:
-		return "S3 allows " + english.Thousands(MaxBucketPolicyChars) + " (20 KB) for a bucket policy"
+		return "S3 allows " + message.Thousands(MaxBucketPolicyChars) + " (20 KB) for a bucket policy"
 	default:
-		return "IAM allows " + english.Thousands(MaxUserInlinePolicyChars) + " for all of a user's inline policies together"
+		return "IAM allows " + message.Thousands(MaxUserInlinePolicyChars) + " for all of a user's inline policies together"
 	}
 }
 

@@ -3,7 +3,7 @@ package policycheck
 import (
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // The checks of what a statement means, on its parsed elements.
@@ -261,8 +261,8 @@ func (c *checker) neverAsked(s *statement, cond condition) {
 	case len(never) == len(s.actions):
 		c.add(Warning, "condition-never-holds", s.index, cond.key, "none of this statement's actions is asked with %s, so its %s condition never holds: the statement %s nothing", cond.key, cond.op, verb(s))
 	default:
-		them := english.Noun(len(never), "it", "them")
-		c.add(Warning, "condition-never-holds", s.index, cond.key, "%s %s never asked with %s, so its %s condition never holds for %s: the statement never %s %s", strings.Join(never, ", "), english.Noun(len(never), "is", "are"), cond.key, cond.op, them, verb(s), them)
+		them := message.Noun(len(never), "it", "them")
+		c.add(Warning, "condition-never-holds", s.index, cond.key, "%s %s never asked with %s, so its %s condition never holds for %s: the statement never %s %s", strings.Join(never, ", "), message.Noun(len(never), "is", "are"), cond.key, cond.op, them, verb(s), them)
 	}
 }
 

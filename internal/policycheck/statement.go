@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // statement is what the checks need of one statement. Its lists are nil

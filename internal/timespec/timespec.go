@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 )
 
 // Syntax is how messages describe what Parse reads.
@@ -41,7 +41,7 @@ var (
 type SyntaxError struct{ Value string }
 
 func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%s is not a length of time: use %s", input.Quote(e.Value), Syntax)
+	return fmt.Sprintf("%s is not a length of time: use %s", names.Quote(e.Value), Syntax)
 }
 
 // Parse reads a length of time. Fractions of a nanosecond are dropped;
@@ -61,7 +61,7 @@ func Parse(s string) (time.Duration, error) {
 		return 0, &SyntaxError{s}
 	}
 	if total.Cmp(big.NewRat(int64(Longest), 1)) > 0 {
-		return 0, fmt.Errorf("%s is longer than 100 years", input.Quote(s))
+		return 0, fmt.Errorf("%s is longer than 100 years", names.Quote(s))
 	}
 	ns := new(big.Int).Quo(total.Num(), total.Denom())
 	return time.Duration(ns.Int64()), nil
@@ -98,7 +98,7 @@ func Seconds(s string, lo, hi time.Duration) (int, error) {
 		return 0, err
 	}
 	if d%time.Second != 0 {
-		return 0, fmt.Errorf("%s is not a whole number of seconds", input.Quote(s))
+		return 0, fmt.Errorf("%s is not a whole number of seconds", names.Quote(s))
 	}
 	return int(d / time.Second), nil
 }
@@ -113,7 +113,7 @@ func ParseMoment(s string, now time.Time) (time.Time, error) {
 	} else if !errors.As(err, new(*SyntaxError)) {
 		return time.Time{}, err
 	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
-		return time.Time{}, fmt.Errorf("%s is neither a length of time (%s) nor a time such as 2027-01-31T18:00:00Z", input.Quote(s), Syntax)
+		return time.Time{}, fmt.Errorf("%s is neither a length of time (%s) nor a time such as 2027-01-31T18:00:00Z", names.Quote(s), Syntax)
 	}
 	t = t.UTC().Truncate(time.Second)
 	switch {

@@ -1,7 +1,7 @@
 // Package users looks after the IAM users the tool hands keys to, once
 // they exist: rotate-key gives one a new access key and retires the old
 // ones, delete-user takes one apart and deletes it. No cobra here; output
-// goes to the writers and report.Steps it is given.
+// goes to the writers and message.Steps it is given.
 package users
 
 import (
@@ -19,9 +19,8 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // MaxKeysPerUser is how many access keys IAM lets one user hold; create
@@ -54,7 +53,7 @@ const (
 type Rotator struct {
 	IAM IAMAPI
 	// Steps receives one line per step taken, notes and rollback reports.
-	report.Steps
+	message.Steps
 	// Deliver hands the new key over (prints it). It runs before any old
 	// key is touched; when it fails the new key is deleted again, so nobody
 	// is left with a key that was never shown and old keys stay as they were.
@@ -177,7 +176,7 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 		}
 		if len(active) > 0 {
 			r.Warnf("Note: the old access key%s %s still work%s; use --deactivate-old or --delete-old to retire %s",
-				english.S(len(active)), strings.Join(active, ", "), english.Noun(len(active), "s", ""), english.Noun(len(active), "it", "them"))
+				message.S(len(active)), strings.Join(active, ", "), message.Noun(len(active), "s", ""), message.Noun(len(active), "it", "them"))
 		}
 	}
 	return key, nil
