@@ -24,7 +24,6 @@ import (
 // Limits of IAM roles checked before any call is made (the size of its
 // inline policies: policycheck.MaxRoleInlinePolicyChars).
 const (
-	MaxRoleNameLength = 64
 	// MaxTrustPolicyChars is the default quota for a role's trust policy.
 	MaxTrustPolicyChars = 2048
 	// MinRoleSessionDuration and RoleMaxSessionDuration bound what a role
@@ -186,26 +185,12 @@ func (r *RoleRequest) sessionDuration() int {
 	return r.MaxSessionDuration
 }
 
-// ValidateRoleName checks a role name against IAM's rules: 1 to 64
-// letters, digits and +=,.@_-.
-func ValidateRoleName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("The role name must not be empty")
-	case len(name) > MaxRoleNameLength:
-		return fmt.Errorf("Role name %q is %d characters long; IAM allows at most %d", name, len(name), MaxRoleNameLength)
-	case !iamName.MatchString(name):
-		return fmt.Errorf("Invalid role name %q: IAM role names use letters, digits and +=,.@_-", name)
-	}
-	return nil
-}
-
 // Validate checks what can be checked without AWS: the name, the buckets,
 // the session duration, tags and the sizes of the policies.
 func (r *RoleRequest) Validate() error {
 	name := r.Name()
-	if err := ValidateRoleName(name); err != nil {
-		return err
+	if err := names.CheckRoleName(name); err != nil {
+		return errors.New("Invalid role name: " + err.Error())
 	}
 	if name == RoleName {
 		return fmt.Errorf("%s is the role create --duration assumes, with full S3 access that each session narrows; choose another name", RoleName)

@@ -371,8 +371,6 @@ func substitute(text, bucket string) (any, error) {
 	return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
 }
 
-var iamName = regexp.MustCompile(`^[\w+=,.@-]+$`)
-
 // Validate checks what can be checked without AWS: names and policy sizes.
 func (r *Request) Validate() error {
 	// Only what can never be a bucket name is refused here: existing
@@ -405,8 +403,8 @@ func (r *Request) Validate() error {
 		}
 		return fmt.Errorf("User name %q is %d characters long; IAM allows at most %d%s", name, len(name), MaxUserNameLength, hint)
 	}
-	if !iamName.MatchString(name) {
-		return fmt.Errorf("Invalid user name %q: IAM user names use letters, digits and +=,.@_-", name)
+	if err := names.CheckUserName(name); err != nil {
+		return errors.New("Invalid user name: " + err.Error())
 	}
 	total, err := r.inlinePolicyChars()
 	if err != nil {
