@@ -95,6 +95,9 @@ type Scope struct {
 	// only, and nothing on the bucket itself. Wildcards in them are matched
 	// literally (see LiteralKey).
 	Keys []string
+	// KMS are the customer managed keys buckets' objects are encrypted
+	// with, by bucket: their grants (KMSStatement) follow the bucket's.
+	KMS map[string][]KMSKey
 	// Limits go on every Allow statement: generated ones, and those given
 	// with the generated ones (ForBuckets' extra statements).
 	Limits
@@ -227,16 +230,21 @@ func WriteOnlyStatements(bucket string, s Scope) []Statement {
 }
 
 // Statements are the statements of permission p for one bucket, within the
-// scope.
+// scope, and the grant on the bucket's KMS key when it has one.
 func Statements(p Permission, bucket string, s Scope) []Statement {
+	var stmts []Statement
 	switch p {
 	case ReadOnly:
-		return ReadOnlyStatements(bucket, s)
+		stmts = ReadOnlyStatements(bucket, s)
 	case WriteOnly:
-		return WriteOnlyStatements(bucket, s)
+		stmts = WriteOnlyStatements(bucket, s)
 	default:
-		return ReadWriteStatements(bucket, s)
+		stmts = ReadWriteStatements(bucket, s)
 	}
+	for _, key := range s.KMS[bucket] {
+		stmts = append(stmts, KMSStatement(p, bucket, s, key))
+	}
+	return stmts
 }
 
 // ForBuckets is the document granting p on every bucket within the scope,

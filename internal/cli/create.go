@@ -82,7 +82,7 @@ as the real run does for the buckets it finds missing.`,
 				return err
 			}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("duration") {

@@ -86,7 +86,7 @@ undone.`,
 				Update:  opts.Update,
 			}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args[1:], time.Now()); err != nil {
 				return err
 			}
 			if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {

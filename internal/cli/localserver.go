@@ -67,7 +67,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			}
 			req := &credentials.Request{Buckets: args}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
 				return err
 			}
 			if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {

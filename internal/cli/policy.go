@@ -44,7 +44,7 @@ Takes the same permission options as create.`,
 			if err != nil {
 				return err
 			}
-			scope, err := opts.Scope.scope(cmd, time.Now())
+			scope, err := opts.Scope.scope(cmd, opts.Buckets, time.Now())
 			if err != nil {
 				return err
 			}

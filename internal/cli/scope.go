@@ -22,6 +22,7 @@ type scopeFlags struct {
 	sourceIPs  []string
 	expires    string
 	requireTLS bool
+	kmsKeys    []string
 }
 
 // add declares the flags; withExpires adds --expires.
@@ -31,15 +32,28 @@ func (s *scopeFlags) add(cmd *cobra.Command, withExpires bool) {
 	fl.StringArrayVar(&s.keys, "key", nil, keyFlagHelp)
 	fl.StringArrayVar(&s.sourceIPs, "source-ip", nil, "Only allow requests from this network: a CIDR block like 203.0.113.0/24, or one address (repeatable)")
 	fl.BoolVar(&s.requireTLS, "require-tls", false, "Only allow requests sent over TLS (HTTPS): plain HTTP is refused")
+	fl.StringArrayVar(&s.kmsKeys, "kms-key", nil, "ARN of a KMS key the buckets' objects are encrypted with: grant its use through S3 for them (repeatable; create finds a bucket's default key itself)")
 	if withExpires {
 		fl.StringVar(&s.expires, "expires", "", "Stop working at this time: in 90m, 12h, 30d, 2w, or at an RFC 3339 time like 2027-01-31T18:00:00Z")
 	}
 }
 
-// scope checks the flags and returns the scope they ask for; a bad value
-// is a usage error.
-func (s *scopeFlags) scope(cmd *cobra.Command, now time.Time) (policy.Scope, error) {
+// scope checks the flags and returns the scope they ask for on buckets; a
+// bad value is a usage error.
+func (s *scopeFlags) scope(cmd *cobra.Command, buckets []string, now time.Time) (policy.Scope, error) {
 	sc := policy.Scope{Prefixes: s.prefixes, Limits: policy.Limits{RequireTLS: s.requireTLS}}
+	for _, arn := range s.kmsKeys {
+		key, err := policy.NewKMSKey(arn, false)
+		if err != nil {
+			return sc, badParam(cmd, "kms-key", err.Error()+".")
+		}
+		if sc.KMS == nil {
+			sc.KMS = map[string][]policy.KMSKey{}
+		}
+		for _, b := range buckets {
+			sc.KMS[b] = append(sc.KMS[b], key)
+		}
+	}
 	if err := checkPrefixes(cmd, s.prefixes); err != nil {
 		return sc, err
 	}

@@ -37,7 +37,11 @@ type combo struct {
 	sourceIP  string
 	expires   bool
 	tls       bool
+	kms       bool
 }
+
+// testKMSKey is the key --kms-key names in the combinations.
+const testKMSKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 func (c combo) args(t *testing.T, dir string) []string {
 	args := append([]string{"create"}, c.buckets...)
@@ -73,6 +77,9 @@ func (c combo) args(t *testing.T, dir string) []string {
 	if c.tls {
 		args = append(args, "--require-tls")
 	}
+	if c.kms {
+		args = append(args, "--kms-key", testKMSKey)
+	}
 	if c.temporary {
 		args = append(args, "-d", "1h")
 	}
@@ -95,7 +102,7 @@ func combos() []combo {
 										continue
 									}
 									for _, tls := range []bool{false, true} {
-										all = append(all, combo{temporary, perm, buckets, prefix, key, custom, ip, expires, tls})
+										all = append(all, combo{temporary, perm, buckets, prefix, key, custom, ip, expires, tls, tls && ip != ""})
 									}
 								}
 							}
@@ -164,7 +171,7 @@ func checkDocument(t *testing.T, c combo, said limitsSaid, name, text string) {
 		if c.custom == "" && c.prefix != "" {
 			for _, r := range stringList(jsonValue(st["Resource"])) {
 				inKey := c.key != "" && strings.HasSuffix(r, "/"+policy.LiteralKey(c.key))
-				if strings.Contains(r, "/") && !strings.HasSuffix(r, "/"+policy.LiteralPrefix(c.prefix)) && !inKey {
+				if strings.HasPrefix(r, "arn:aws:s3:::") && strings.Contains(r, "/") && !strings.HasSuffix(r, "/"+policy.LiteralPrefix(c.prefix)) && !inKey {
 					t.Errorf("%s: resource %s outside prefix %s", where, r, c.prefix)
 				}
 			}
@@ -179,6 +186,9 @@ func checkDocument(t *testing.T, c combo, said limitsSaid, name, text string) {
 	}
 	if allows == 0 {
 		t.Errorf("%s allows nothing: %s", name, text)
+	}
+	if c.kms && c.custom != "policy" && !strings.Contains(text, testKMSKey) {
+		t.Errorf("%s: no grant on the KMS key: %s", name, text)
 	}
 }
 

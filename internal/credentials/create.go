@@ -73,6 +73,8 @@ type S3API interface {
 	PutBucketTagging(context.Context, *s3.PutBucketTaggingInput, ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error)
 	// Only to take back a new bucket that cannot be named as left in place.
 	DeleteBucket(context.Context, *s3.DeleteBucketInput, ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+	// The bucket's default encryption: a KMS key of the user's own needs a grant.
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 }
 
 // Creator carries out create requests.
@@ -117,6 +119,12 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 	missing, err := c.missingBuckets(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	if err := c.kmsKeys(ctx, r, missing); err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err // the KMS grants count towards the size limits
 	}
 	var user userState
 	if r.DurationSeconds == 0 {

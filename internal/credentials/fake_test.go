@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
@@ -46,6 +47,8 @@ type fakeAWS struct {
 	encodePolicies bool
 	// noCredentials makes AssumeRole and CreateAccessKey return empty results.
 	noCredentials bool
+	// encryption is each bucket's default encryption (none when absent).
+	encryption map[string]*s3types.ServerSideEncryptionConfiguration
 }
 
 type fakeUser struct {
@@ -732,6 +735,18 @@ func (f *fakeAWS) PutBucketWebsite(ctx context.Context, _ *s3.PutBucketWebsiteIn
 	}
 	defer f.exitInto(ctx, "PutBucketWebsite", &err)
 	return &s3.PutBucketWebsiteOutput{}, nil
+}
+
+func (f *fakeAWS) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, _ ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	if err := f.enter(ctx, "GetBucketEncryption"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if cfg := f.encryption[aws.ToString(in.Bucket)]; cfg != nil {
+		return &s3.GetBucketEncryptionOutput{ServerSideEncryptionConfiguration: cfg}, nil
+	}
+	return nil, apiErr("ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found")
 }
 
 func (f *fakeAWS) PutBucketTagging(ctx context.Context, _ *s3.PutBucketTaggingInput, _ ...func(*s3.Options)) (_ *s3.PutBucketTaggingOutput, err error) {
