@@ -39,8 +39,19 @@ func TestEveryGeneratedPolicyPasses(t *testing.T) {
 			for _, prefixes := range prefixSets {
 				for _, keys := range keySets {
 					for _, ips := range ipSets {
-						for _, exp := range expirySet {
-							scope := policy.Scope{Prefixes: prefixes, Keys: keys, Limits: policy.Limits{SourceIPs: ips, Expires: exp}}
+						for i, exp := range expirySet {
+							scope := policy.Scope{Prefixes: prefixes, Keys: keys, Limits: policy.Limits{SourceIPs: ips, Expires: exp, RequireTLS: i == 1}}
+							if len(ips) > 0 {
+								// With a KMS key of the bucket's own (create's grant).
+								key, err := policy.NewKMSKey("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", len(keys) > 0)
+								if err != nil {
+									t.Fatal(err)
+								}
+								scope.KMS = map[string][]policy.KMSKey{}
+								for _, b := range buckets {
+									scope.KMS[b] = []policy.KMSKey{key}
+								}
+							}
 							name := fmt.Sprintf("%s buckets=%v prefixes=%q keys=%q ips=%v expires=%v", perm, buckets, prefixes, keys, ips, !exp.IsZero())
 							combinations++
 							for _, b := range buckets {
