@@ -32,10 +32,7 @@ func TestAnalyzeRecognisesTheToolsShapes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []string{}
-			for _, p := range scope.Prefixes {
-				want = append(want, p)
-			}
+			want := append([]string{}, scope.Prefixes...)
 			keys := append([]string{}, scope.Keys...)
 			if len(grants) != 1 || grants[0].Bucket != "bkt" || grants[0].Access != string(perm) ||
 				!reflect.DeepEqual(grants[0].Prefixes, want) || !reflect.DeepEqual(grants[0].Keys, keys) {

@@ -1,3 +1,8 @@
+// Package audit answers "who can reach this bucket?": it reads the
+// policies of every IAM user and role (inline, attached, and their
+// groups') and reports, per principal, bucket and policy, the access
+// granted (as policy.Analyze names it), the user's expiry tag and access
+// keys. What cannot be read is shown as such, and the run goes on.
 package audit
 
 import (

@@ -63,7 +63,7 @@ func TestCreateGrantsTheBucketsKMSKey(t *testing.T) {
 	// No grant for the AWS managed key, nor without KMS.
 	for _, b := range []string{"kms-managed", "kms-none"} {
 		r := e.ok("create", b, "--username", "kms-"+b)
-		if strings.Contains(e.inlinePolicies("kms-"+b)["s3.read-write."+b], "kms:") || strings.Contains(r.Stderr, "KMS") {
+		if strings.Contains(e.inlinePolicies("kms-" + b)["s3.read-write."+b], "kms:") || strings.Contains(r.Stderr, "KMS") {
 			t.Errorf("%s: a KMS grant: %v\n%s", b, e.inlinePolicies("kms-"+b), r.Stderr)
 		}
 	}

@@ -23,7 +23,6 @@ type fakeIAM struct {
 	next      int
 	failOn    map[string]error
 	calls     []string
-	noDates   bool
 	userFound bool
 	// lostOn loses the answer of the n-th call (from 0) of an operation,
 	// after carrying it out.
