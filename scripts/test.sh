@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The full test suite, fast checks first: formatting and vet, a build of the
+# The full test suite, fast checks first: formatting, vet, go mod tidy and
+# golangci-lint (scripts/lint.sh, installed once into a cache directory), a build of the
 # binary for every release target in .goreleaser.yaml, every Go test (unit,
 # golden-file and end-to-end against a moto server the tests start
 # themselves), the release build's tests (goreleaser, installed once into a
@@ -40,6 +41,15 @@ if [[ -n "$unformatted" ]]; then
   echo "test.sh: gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
+
+step "go mod tidy check" "seconds"
+if ! go mod tidy -diff >/dev/null; then
+  echo "test.sh: go.mod or go.sum is not tidy; run go mod tidy:" >&2
+  go mod tidy -diff >&2 || true
+  exit 1
+fi
+
+# LINT-HOOK
 
 # Every os/arch pair .goreleaser.yaml releases, so that a target that does
 # not compile (a Unix-only call in main) fails here, not in a release.
