@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand"
 	"net/http"
 	"net/url"
@@ -455,7 +456,7 @@ func TestExistingUserIsNotWidenedSilently(t *testing.T) {
 			!strings.Contains(r.Stderr, "Pass --replace-policy to replace the policy") {
 			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s", args, r.Code, r.Stdout, r.Stderr)
 		}
-		if got := e.inlinePolicies(user); !mapsEqual(got, before) {
+		if got := e.inlinePolicies(user); !maps.Equal(got, before) {
 			t.Fatalf("%v changed the policy:\n%v", args, got)
 		}
 		if keys := e.accessKeys(user); len(keys) != 1 {
@@ -474,7 +475,7 @@ func TestExistingUserIsNotWidenedSilently(t *testing.T) {
 	if keys := e.accessKeys(user); len(keys) != 2 {
 		t.Fatalf("keys %v", keys)
 	}
-	if got := e.inlinePolicies(user); !mapsEqual(got, before) {
+	if got := e.inlinePolicies(user); !maps.Equal(got, before) {
 		t.Fatalf("the same command changed the policy:\n%v", got)
 	}
 	// Asked for: replaced, and said. (The user is at IAM's two keys, so
@@ -526,7 +527,7 @@ func TestExpiringUserKeepsItsLimit(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s", tc.args, r.Code, r.Stdout, r.Stderr)
 		}
 	}
-	if got := e.inlinePolicies(user); !mapsEqual(got, before) {
+	if got := e.inlinePolicies(user); !maps.Equal(got, before) {
 		t.Fatalf("the policy changed:\n%v", got)
 	}
 	// The same limit: a second key.
@@ -537,18 +538,6 @@ func TestExpiringUserKeepsItsLimit(t *testing.T) {
 	if keys := e.accessKeys(user); len(keys) != 2 {
 		t.Errorf("keys %v", keys)
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // The tool's own marks cannot be set with --tag: prune trusts them.
