@@ -190,3 +190,75 @@ func TestRotateKeySynopsisNamesEveryOption(t *testing.T) {
 		t.Errorf("the synopsis lacks the formats %v: %s", credentialFormats, text)
 	}
 }
+
+// The README's layout map names every package of the module (a folder
+// holding non-test Go files), so a newcomer finds each one there.
+func TestREADMELayoutNamesEveryPackage(t *testing.T) {
+	root := moduleRoot(t)
+	readme := readDoc(t, filepath.Join(root, "README.md"))
+	start := strings.Index(readme, "## Layout")
+	if start < 0 {
+		t.Fatal("README.md has no Layout section")
+	}
+	layout := readme[start:]
+	if end := strings.Index(layout[3:], "\n## "); end >= 0 {
+		layout = layout[:end+3]
+	}
+	// The map indents a package below its parent: "internal/pycompat/"
+	// then "  pyjson/".
+	var named []string
+	parent := ""
+	for _, line := range strings.Split(layout, "\n") {
+		if !strings.HasPrefix(line, "    ") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasSuffix(f[0], "/") {
+			continue
+		}
+		if strings.HasPrefix(line, "      ") && parent != "" {
+			named = append(named, parent+strings.TrimSuffix(f[0], "/"))
+			continue
+		}
+		parent = f[0]
+		named = append(named, strings.TrimSuffix(f[0], "/"))
+	}
+	covers := func(dir string) bool {
+		for _, n := range named {
+			// A package's line covers it; bench/ and test/ lines cover
+			// what is below them (tools, suites).
+			if dir == n || (!strings.HasPrefix(n, "internal") && strings.HasPrefix(dir, n+"/")) {
+				return true
+			}
+		}
+		return false
+	}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		dir := filepath.ToSlash(rel)
+		// A tool under a package's own internal/ (a generator) is part
+		// of that package.
+		if i := strings.Index(dir, "/internal/"); i >= 0 {
+			dir = dir[:i]
+		}
+		if !covers(dir) {
+			t.Errorf("README.md's layout map does not name %s/", dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
