@@ -100,7 +100,7 @@ func TestBinaryNoSDKLogLines(t *testing.T) {
 		}()
 		ep := "http://" + l.Addr().String()
 		r, _ := runBinary(t, nil, "", "create", "bkt", "--endpoint-url", ep)
-		onlyErrorLine(t, "create", r, regexp.MustCompile(`^Error: `+regexp.QuoteMeta(ep)+` did not answer like AWS IAM: GetUser got HTTP 200 with an HTML page`))
+		onlyErrorLine(t, "create", r, regexp.MustCompile(`^Error: `+regexp.QuoteMeta(ep)+` did not answer like AWS S3: GetBucketEncryption got HTTP 200 with an HTML page`))
 	})
 	t.Run("objects through moto", func(t *testing.T) {
 		e := newE2E(t)
