@@ -280,9 +280,9 @@ func checkNoCrash(t *testing.T, code int, stdout, stderr string) {
 			errorLines++
 		}
 	}
-	switch {
-	case code == 0:
-	case code == 1 || code == 2:
+	switch code {
+	case 0:
+	case 1, 2:
 		if errorLines != 1 {
 			t.Errorf("exit %d with %d Error: lines, want 1; stderr:\n%s", code, errorLines, short(stderr))
 		}

@@ -41,7 +41,7 @@ func TestCreateExpiresAndSourceIP(t *testing.T) {
 	}
 	tag := e.userTags("temp-reader")[credentials.ExpiresTag]
 	when, err := time.Parse(time.RFC3339, tag)
-	if err != nil || when.Sub(time.Now()) < 29*24*time.Hour || when.Sub(time.Now()) > 31*24*time.Hour {
+	if err != nil || time.Until(when) < 29*24*time.Hour || time.Until(when) > 31*24*time.Hour {
 		t.Fatalf("expiry tag %q (%v)", tag, err)
 	}
 	want := policy.Wrap(policy.ReadOnlyStatements("life-one", policy.Scope{

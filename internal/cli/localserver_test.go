@@ -199,7 +199,7 @@ Press Ctrl+C to stop
 		t.Fatal(err)
 	}
 	exp, err := time.Parse(time.RFC3339, pc.Expiration)
-	if err != nil || exp.Sub(time.Now()) < 14*time.Minute || exp.Sub(time.Now()) > 16*time.Minute {
+	if err != nil || time.Until(exp) < 14*time.Minute || time.Until(exp) > 16*time.Minute {
 		t.Fatalf("Expiration %s (%v)", pc.Expiration, err)
 	}
 
