@@ -24,7 +24,9 @@ func main() {
 	ignoreBrokenPipes()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2) // two presses in quick succession both count
-	signal.Notify(sigs, stopSignals...)
+	if caught := notIgnored(stopSignals); len(caught) > 0 {
+		signal.Notify(sigs, caught...)
+	}
 	go func() {
 		// The first Ctrl-C (or SIGTERM, or a hang-up) cancels the work: the
 		// command undoes or names what it made, and ends with exit code 1.
@@ -40,4 +42,18 @@ func main() {
 	signal.Stop(sigs)
 	cancel()
 	os.Exit(code)
+}
+
+// notIgnored leaves out the signals the tool was started with ignored:
+// under nohup a hang-up must not stop it, nor Ctrl-C a command a shell
+// without job control started in the background. Caught, they would be
+// neither ignored nor ended by: they would cancel the work.
+func notIgnored(sigs []os.Signal) []os.Signal {
+	var out []os.Signal
+	for _, s := range sigs {
+		if !signal.Ignored(s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

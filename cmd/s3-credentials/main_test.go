@@ -167,6 +167,47 @@ func TestBinaryStopSignals(t *testing.T) {
 	}
 }
 
+// Started with hang-ups ignored (nohup, `trap '' HUP`), the tool leaves
+// them ignored: a hang-up does not stop the work; SIGTERM still does.
+func TestBinaryKeepsIgnoredHangUpIgnored(t *testing.T) {
+	t.Parallel()
+	l, accepted, err := listenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$0" "$@"`, testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the binary did not connect within 60s")
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	cmd.Process.Signal(syscall.SIGHUP)
+	select {
+	case <-done:
+		t.Fatalf("ended by an ignored hang-up: exit %d, stderr %q", cmd.ProcessState.ExitCode(), errOut.String())
+	case <-time.After(500 * time.Millisecond):
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("did not stop within 10s of SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 || errOut.String() != "Error: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
 // signalWhoami sends sig to a whoami waiting on an endpoint that never
 // answers, and returns how the process ended.
 func signalWhoami(t *testing.T, sig syscall.Signal) (code int, signaled bool, stderr string) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // stopSignals stop the work and start the undo: Ctrl-C, SIGTERM (kill,
@@ -36,5 +37,8 @@ func stopAtOnce(sig os.Signal) {
 	}
 	signal.Reset(s)
 	_ = syscall.Kill(os.Getpid(), s)
-	select {}
+	// Not ended by it (it was blocked, or reset to ignored): the status a
+	// shell would have seen.
+	time.Sleep(time.Second)
+	os.Exit(128 + int(s))
 }
