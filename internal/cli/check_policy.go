@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
@@ -28,12 +31,23 @@ type CheckPolicyOptions struct {
 	Policy string
 	Kind   policycheck.Kind
 	JSON   bool
+	// Analyzer asks IAM Access Analyzer too (--analyzer), through the
+	// client AccessAnalyzer makes.
+	Analyzer       bool
+	AccessAnalyzer func(context.Context) (policycheck.ValidatePolicyAPI, error)
+	Context        context.Context
 }
 
 // NewCmdCheckPolicy lints a policy offline. runF, when given, runs instead
 // of checkPolicyRun: tests read the options the flags made.
 func NewCmdCheckPolicy(f *Factory, runF func(*CheckPolicyOptions) error) *cobra.Command {
-	opts := &CheckPolicyOptions{IO: f.IO}
+	opts := &CheckPolicyOptions{IO: f.IO, AccessAnalyzer: func(ctx context.Context) (policycheck.ValidatePolicyAPI, error) {
+		c, err := f.Clients(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return accessanalyzer.NewFromConfig(c.Config), nil
+	}}
 	var kind string
 	kinds := make([]string, len(policycheck.Kinds))
 	for i, k := range policycheck.Kinds {
@@ -45,7 +59,13 @@ func NewCmdCheckPolicy(f *Factory, runF func(*CheckPolicyOptions) error) *cobra.
 		Short:   "Check an IAM policy for S3 before it is used",
 		Long: `Check an IAM policy for what would make AWS refuse it, or make it grant
 something other than it seems to. POLICY is a file, - for standard input,
-or the JSON itself. No AWS call is made and no credentials are needed.
+or the JSON itself. No AWS call is made and no credentials are needed,
+unless --analyzer asks IAM Access Analyzer's ValidatePolicy as well: its
+findings follow, their check named analyzer:ISSUE_CODE, its errors as
+errors and its security warnings, warnings and suggestions as warnings.
+Where Access Analyzer cannot be asked (no access-analyzer:ValidatePolicy
+permission, an S3-compatible server without it, no credentials), a warning
+on standard error says why, and the offline findings stand alone.
 
 It reports: structure IAM refuses (Version, Statement, Effect, Action,
 Resource; a Principal in a user, role or session policy, or none in a
@@ -71,7 +91,8 @@ or nothing, 2 when POLICY cannot be read or an option is wrong.`,
 		Example: `  s3-credentials check-policy policy.json
   s3-credentials check-policy bucket-policy.json --kind bucket
   s3-credentials policy my-bucket --prefix in/ | s3-credentials check-policy - --kind session
-  s3-credentials check-policy '{"Version": "2012-10-17", "Statement": []}' --json`,
+  s3-credentials check-policy '{"Version": "2012-10-17", "Statement": []}' --json
+  s3-credentials check-policy policy.json --analyzer --profile audit`,
 		Args: exactArgs("POLICY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Policy = args[0]
@@ -80,6 +101,7 @@ or nothing, 2 when POLICY cannot be read or an option is wrong.`,
 				return badParam(cmd, "kind", fmt.Sprintf("%s is not one of '%s'.", names.Quote(kind), strings.Join(kinds, "', '")))
 			}
 			opts.Kind = k
+			opts.Context = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -89,6 +111,8 @@ or nothing, 2 when POLICY cannot be read or an option is wrong.`,
 	fl := cmd.Flags()
 	fl.StringVar(&kind, "kind", string(policycheck.UserPolicy), "What the policy is for: "+strings.Join(kinds, ", ")+" (its size limit and principal rules)")
 	fl.BoolVar(&opts.JSON, "json", false, "Write the findings as a JSON object")
+	fl.BoolVar(&opts.Analyzer, "analyzer", false, "Also ask IAM Access Analyzer's ValidatePolicy (needs AWS credentials)")
+	f.AddAWSFlags(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -108,10 +132,18 @@ func checkPolicyRun(opts *CheckPolicyOptions) error {
 	checkOpts := policycheck.Options{Kind: opts.Kind}
 	var findings []policycheck.Finding
 	chars := -1
-	if doc, err := pyjson.Decode([]byte(text)); err == nil {
+	doc, decodeErr := pyjson.Decode([]byte(text))
+	if decodeErr == nil {
 		findings, chars = policycheck.Check(doc, checkOpts), policycheck.Size(doc)
 	} else {
 		findings = policycheck.CheckText([]byte(text), checkOpts)
+	}
+	if opts.Analyzer {
+		more, err := askAnalyzer(opts, text, decodeErr == nil)
+		if err != nil {
+			return err
+		}
+		findings = append(findings, more...)
 	}
 	if opts.JSON {
 		err = pyjson.WriteJSON(opts.IO.Out, findingsJSON(opts.Kind, chars, findings))
@@ -129,6 +161,39 @@ func checkPolicyRun(opts *CheckPolicyOptions) error {
 		return errors.New(msg)
 	}
 	return nil
+}
+
+// askAnalyzer returns IAM Access Analyzer's findings on a policy that is
+// JSON, or nothing with a warning saying why it was not asked or did not
+// answer. Only an interrupt is an error.
+func askAnalyzer(opts *CheckPolicyOptions, text string, isJSON bool) ([]policycheck.Finding, error) {
+	warn := func(why string) {
+		fmt.Fprintln(opts.IO.ErrOut, "Warning: IAM Access Analyzer did not check the policy: "+why)
+	}
+	if !isJSON {
+		warn("the policy is not JSON")
+		return nil, nil
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	api, err := opts.AccessAnalyzer(ctx)
+	if err == nil {
+		var found []policycheck.Finding
+		if found, err = policycheck.Analyze(ctx, api, text, opts.Kind); err == nil {
+			return found, nil
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	why := awsclient.ErrorMessage(err)
+	if awsclient.HTTPStatus(err) == 403 {
+		why += " (asking needs the permission access-analyzer:ValidatePolicy)"
+	}
+	warn(why)
+	return nil, nil
 }
 
 // writeFindings writes one finding a line, or says there are none.

@@ -21,6 +21,7 @@ func TestCheckPolicyOptions(t *testing.T) {
 		{[]string{"-", "--kind", "session", "--json"}, CheckPolicyOptions{Policy: "-", Kind: policycheck.SessionPolicy, JSON: true}},
 		{[]string{"--kind=bucket", `{"Statement": []}`}, CheckPolicyOptions{Policy: `{"Statement": []}`, Kind: policycheck.BucketPolicy}},
 		{[]string{"p.json", "--kind", "role"}, CheckPolicyOptions{Policy: "p.json", Kind: policycheck.RolePolicy}},
+		{[]string{"p.json", "--analyzer"}, CheckPolicyOptions{Policy: "p.json", Kind: policycheck.UserPolicy, Analyzer: true}},
 	} {
 		var got *CheckPolicyOptions
 		cmd := NewCmdCheckPolicy(NewFactory(&IOStreams{}), func(o *CheckPolicyOptions) error { got = o; return nil })
@@ -29,8 +30,15 @@ func TestCheckPolicyOptions(t *testing.T) {
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
-		got.IO = nil
-		if *got != tc.want {
+		if got.AccessAnalyzer == nil {
+			t.Errorf("%v: no way to reach Access Analyzer", tc.args)
+		}
+		type flags struct {
+			Policy         string
+			Kind           policycheck.Kind
+			JSON, Analyzer bool
+		}
+		if (flags{got.Policy, got.Kind, got.JSON, got.Analyzer} != flags{tc.want.Policy, tc.want.Kind, tc.want.JSON, tc.want.Analyzer}) {
 			t.Errorf("%v: options %+v, want %+v", tc.args, *got, tc.want)
 		}
 	}
@@ -123,8 +131,8 @@ func TestCheckPolicyUsage(t *testing.T) {
 	}
 }
 
-// check-policy needs no AWS: it runs with no credentials and no endpoint,
-// and offers --kind's values for completion.
+// check-policy needs no AWS without --analyzer: it runs with no
+// credentials and no endpoint, and offers --kind's values for completion.
 func TestCheckPolicyIsOffline(t *testing.T) {
 	t.Parallel()
 	root := NewRootCmd(NewFactory(&IOStreams{}))
@@ -132,8 +140,11 @@ func TestCheckPolicyIsOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cmd.Flags().Lookup("endpoint-url") != nil || cmd.Flags().Lookup("auth") != nil {
-		t.Error("check-policy takes the AWS options")
+	if cmd.Flags().Lookup("endpoint-url") == nil || cmd.Flags().Lookup("analyzer") == nil {
+		t.Error("check-policy lacks --analyzer and the AWS options it uses")
+	}
+	if r := run(t, "", "check-policy", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}`, "--endpoint-url", "http://127.0.0.1:9"); r.Code != 0 || r.Stderr != "" {
+		t.Errorf("without --analyzer: exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	r := run(t, "", "__complete", "check-policy", "p.json", "--kind", "")
 	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "user\nrole\nsession\nbucket\n:4\n") {

@@ -11,7 +11,7 @@ import (
 func TestCommonAWSFlagsOnEveryAWSCommand(t *testing.T) {
 	t.Parallel()
 	root := NewRootCmd(NewFactory(&IOStreams{}))
-	offline := map[string]bool{"policy": true, "check-policy": true, "help": true, "completion": true}
+	offline := map[string]bool{"policy": true, "help": true, "completion": true}
 	for _, c := range root.Commands() {
 		if offline[c.Name()] {
 			continue
