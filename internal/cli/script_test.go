@@ -1,0 +1,268 @@
+package cli
+
+import (
+	"context"
+	"maps"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/s3-credentials/s3-credentials/internal/testenv"
+)
+
+// TestScript runs the scenarios under testdata/script, one .txtar each, in
+// parallel (see CONTRIBUTING.md, "Scenario scripts"). -update rewrites the
+// files that a failing `cmp stdout FILE` compares with inside the archive.
+func TestScript(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: testenv.Updating(),
+		Setup: func(env *testscript.Env) error {
+			// Run hands each script a value wrapping its *testing.T.
+			st := &scriptState{t: reflect.ValueOf(env.T()).Field(0).Interface().(*testing.T)}
+			env.Values[scriptKey{}] = st
+			env.Defer(func() {
+				if st.unchecked {
+					st.t.Errorf("the last failing s3c's exit code (%d) was never checked with status", st.code)
+				}
+			})
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"s3c":      cmdS3C,
+			"status":   cmdStatus,
+			"moto":     cmdMoto,
+			"requests": cmdRequests,
+			"mkbucket": cmdMkbucket,
+			"put":      cmdPut,
+			"upload":   cmdUpload,
+			"bucket":   cmdBucket,
+			"mkuser":   cmdMkuser,
+			"user":     cmdUser,
+		},
+	})
+}
+
+type scriptKey struct{}
+
+// scriptState is one script's: its moto (once `moto` ran) and the last run
+// of the tool.
+type scriptState struct {
+	t         *testing.T
+	e         *e2e            // nil until `moto`
+	counts    *requests       // requests through the proxy in front of moto
+	refusing  *refusingServer // the endpoint before `moto`: refuses everything
+	seen      int             // requests of refusing already checked
+	code      int             // exit code of the last s3c
+	unchecked bool            // a failing s3c whose code no status checked
+}
+
+func scriptOf(ts *testscript.TestScript) *scriptState {
+	return ts.Value(scriptKey{}).(*scriptState)
+}
+
+// needMoto fails the script unless `moto` ran.
+func (st *scriptState) needMoto(ts *testscript.TestScript) *e2e {
+	if st.e == nil {
+		ts.Fatalf("no moto: run the moto command first")
+	}
+	return st.e
+}
+
+// moto: take a moto server of the script's own, wiped, for the rest of the
+// script; later s3c runs go to it through a proxy counting their requests.
+func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
+	st := scriptOf(ts)
+	if neg || len(args) != 0 || st.e != nil {
+		ts.Fatalf("usage: moto (once)")
+	}
+	st.e = newE2E(st.t)
+	st.counts = st.e.countRequests(nil)
+}
+
+// s3c [<FILE] ARGS...: run the tool in-process with ARGS (and FILE as
+// standard input). It must exit 0; with !, it must fail, and status then
+// says how. Without moto, every request goes to a server that refuses it.
+// The tool runs in the test's working directory, not the script's: give
+// it paths under $WORK.
+func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
+	st := scriptOf(ts)
+	if st.unchecked {
+		ts.Fatalf("the last failing s3c's exit code (%d) was never checked with status", st.code)
+	}
+	stdin := ""
+	if len(args) > 0 && strings.HasPrefix(args[0], "<") {
+		stdin = ts.ReadFile(args[0][1:])
+		args = args[1:]
+	}
+	streams := &IOStreams{In: strings.NewReader(stdin), Out: ts.Stdout(), ErrOut: ts.Stderr()}
+	if st.e != nil {
+		st.code = st.e.exec(context.Background(), streams, args...)
+	} else {
+		if st.refusing == nil {
+			st.refusing = newRefusingServer(st.t)
+		}
+		f := NewFactory(streams)
+		f.defaultEndpoint = st.refusing.URL
+		st.code = execute(context.Background(), f, args)
+	}
+	switch {
+	case neg && st.code == 0:
+		ts.Fatalf("s3c exited 0, want a failure")
+	case !neg && st.code != 0:
+		ts.Fatalf("s3c exited %d", st.code)
+	}
+	st.unchecked = neg
+}
+
+// status N: the last s3c exited N.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	st := scriptOf(ts)
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: status N")
+	}
+	if want, _ := strconv.Atoi(args[0]); st.code != want {
+		ts.Fatalf("exit code %d, want %s", st.code, args[0])
+	}
+	st.unchecked = false
+}
+
+// requests [KIND=N...]: the tool's requests since the last check, by kind:
+// the method, or LIST, HEAD_part, PUT_part, POST (see countRequests).
+// Kinds not named were not made; no argument: no request at all.
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	st := scriptOf(ts)
+	if neg {
+		ts.Fatalf("usage: requests [KIND=N...]")
+	}
+	want := map[string]int{}
+	for _, a := range args {
+		kind, n, ok := strings.Cut(a, "=")
+		count, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			ts.Fatalf("usage: requests [KIND=N...]")
+		}
+		want[strings.ReplaceAll(kind, "_", " ")] = count
+	}
+	got := map[string]int{}
+	switch {
+	case st.counts != nil:
+		got = st.counts.take()
+	case st.refusing != nil:
+		all := st.refusing.got()
+		for _, r := range all[st.seen:] {
+			got[strings.Fields(r)[0]]++
+		}
+		st.seen = len(all)
+	}
+	if !maps.Equal(got, want) {
+		ts.Fatalf("requests %v, want %v", got, want)
+	}
+}
+
+// mkbucket [-versioned] NAME...: make buckets (-versioned: holding a, b
+// and c as makeVersioned leaves them).
+func cmdMkbucket(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	versioned := len(args) > 0 && args[0] == "-versioned"
+	if versioned {
+		args = args[1:]
+	}
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: mkbucket [-versioned] NAME...")
+	}
+	for _, b := range args {
+		if versioned {
+			e.makeVersioned(b)
+		} else {
+			e.makeBucket(b)
+		}
+	}
+}
+
+// put BUCKET KEY[=BODY]...: store objects (body "x" unless given); with
+// -delete, delete them instead (leaving delete markers where versioned).
+func cmdPut(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	del := len(args) > 0 && args[0] == "-delete"
+	if del {
+		args = args[1:]
+	}
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: put [-delete] BUCKET KEY[=BODY]...")
+	}
+	for _, kv := range args[1:] {
+		key, body, ok := strings.Cut(kv, "=")
+		if !ok {
+			body = "x"
+		}
+		if !del {
+			e.putObj(args[0], key, body)
+			continue
+		}
+		_, err := e.Clients.S3.DeleteObject(e.ctx(), &s3.DeleteObjectInput{Bucket: aws.String(args[0]), Key: aws.String(key)})
+		ts.Check(err)
+	}
+}
+
+// upload BUCKET KEY: leave an incomplete multipart upload of KEY.
+func cmdUpload(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: upload BUCKET KEY")
+	}
+	e.startUpload(args[0], args[1])
+}
+
+// bucket NAME [VERSIONS]: the bucket exists (with !, does not), holding
+// VERSIONS versions and delete markers if given.
+func cmdBucket(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if len(args) < 1 || len(args) > 2 || (neg && len(args) != 1) {
+		ts.Fatalf("usage: [!] bucket NAME [VERSIONS]")
+	}
+	if exists := e.bucketExists(args[0]); exists == neg {
+		ts.Fatalf("bucket %s exists: %v", args[0], exists)
+	}
+	if len(args) == 2 {
+		if n := e.versionCount(args[0]); strconv.Itoa(n) != args[1] {
+			ts.Fatalf("bucket %s holds %d versions, want %s", args[0], n, args[1])
+		}
+	}
+}
+
+// mkuser NAME [KEYS]: make an IAM user with KEYS access keys (default 0).
+func cmdMkuser(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: mkuser NAME [KEYS]")
+	}
+	n := 0
+	if len(args) == 2 {
+		n, _ = strconv.Atoi(args[1])
+	}
+	e.makeUser(args[0], n)
+}
+
+// user NAME [KEYS]: the IAM user exists (with !, does not), with KEYS
+// access keys if given.
+func cmdUser(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if len(args) < 1 || len(args) > 2 || (neg && len(args) != 1) {
+		ts.Fatalf("usage: [!] user NAME [KEYS]")
+	}
+	if exists := e.acctUserExists(args[0]); exists == neg {
+		ts.Fatalf("user %s exists: %v", args[0], exists)
+	}
+	if len(args) == 2 {
+		if n := len(e.accessKeys(args[0])); strconv.Itoa(n) != args[1] {
+			ts.Fatalf("user %s has %d access keys, want %s", args[0], n, args[1])
+		}
+	}
+}
