@@ -226,4 +226,3 @@ func TestDeleteBucketKeyErrors(t *testing.T) {
 		t.Errorf("want the bucket kept with its 2 locked objects (has %d)", e.versionCount("locked"))
 	}
 }
-

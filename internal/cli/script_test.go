@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"io/fs"
 	"maps"
+	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,6 +48,10 @@ func TestScript(t *testing.T) {
 			"bucket":   cmdBucket,
 			"mkuser":   cmdMkuser,
 			"user":     cmdUser,
+			"islink":   cmdIsLink,
+			"mode":     cmdMode,
+			"notemp":   cmdNoTemp,
+			"files":    cmdFiles,
 		},
 	})
 }
@@ -186,7 +193,8 @@ func cmdMkbucket(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// put BUCKET KEY[=BODY]...: store objects (body "x" unless given); with
+// put BUCKET KEY[=BODY]...: store objects (body "x" unless given; =@FILE:
+// the content of FILE); with
 // -delete, delete them instead (leaving delete markers where versioned).
 func cmdPut(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
@@ -201,6 +209,9 @@ func cmdPut(ts *testscript.TestScript, neg bool, args []string) {
 		key, body, ok := strings.Cut(kv, "=")
 		if !ok {
 			body = "x"
+		}
+		if strings.HasPrefix(body, "@") {
+			body = ts.ReadFile(body[1:])
 		}
 		if !del {
 			e.putObj(args[0], key, body)
@@ -264,5 +275,54 @@ func cmdUser(ts *testscript.TestScript, neg bool, args []string) {
 		if n := len(e.accessKeys(args[0])); strconv.Itoa(n) != args[1] {
 			ts.Fatalf("user %s has %d access keys, want %s", args[0], n, args[1])
 		}
+	}
+}
+
+// islink LINK TARGET: LINK is still a symlink to TARGET.
+func cmdIsLink(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: islink LINK TARGET")
+	}
+	if got, err := os.Readlink(ts.MkAbs(args[0])); err != nil || got != args[1] {
+		ts.Fatalf("%s: link to %q (%v), want %q", args[0], got, err, args[1])
+	}
+}
+
+// mode PATH PERM: PATH is a regular file with permission bits PERM (octal).
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mode PATH PERM")
+	}
+	fi, err := os.Lstat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if perm, _ := strconv.ParseUint(args[1], 8, 32); !fi.Mode().IsRegular() || fi.Mode().Perm() != fs.FileMode(perm) {
+		ts.Fatalf("%s is %v, want a regular file %s", args[0], fi.Mode(), args[1])
+	}
+}
+
+// notemp DIR...: no temporary file was left in DIR.
+func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: notemp DIR...")
+	}
+	for _, dir := range args {
+		entries, err := os.ReadDir(ts.MkAbs(dir))
+		ts.Check(err)
+		for _, en := range entries {
+			if strings.HasSuffix(en.Name(), ".part") || strings.Contains(en.Name(), ".tmp-") {
+				ts.Fatalf("left behind in %s: %s", dir, en.Name())
+			}
+		}
+	}
+}
+
+// files DIR [NAME...]: the files under DIR (not directories, walked
+// without following symlinks) are exactly NAMEs.
+func cmdFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: files DIR [NAME...]")
+	}
+	if got := filesUnder(scriptOf(ts).t, ts.MkAbs(args[0])); !slices.Equal(got, args[1:]) {
+		ts.Fatalf("files under %s: %q, want %q", args[0], got, args[1:])
 	}
 }
