@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -52,6 +53,7 @@ func TestScript(t *testing.T) {
 			"mode":     cmdMode,
 			"notemp":   cmdNoTemp,
 			"files":    cmdFiles,
+			"times":    cmdTimes,
 		},
 	})
 }
@@ -325,4 +327,16 @@ func cmdFiles(ts *testscript.TestScript, neg bool, args []string) {
 	if got := filesUnder(scriptOf(ts).t, ts.MkAbs(args[0])); !slices.Equal(got, args[1:]) {
 		ts.Fatalf("files under %s: %q, want %q", args[0], got, args[1:])
 	}
+}
+
+// times: the last command's standard output with every timestamp (Python
+// str(datetime) form) replaced by <TIME> becomes its standard output, for
+// cmp; standard error is kept.
+func cmdTimes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: times")
+	}
+	stdout, stderr := ts.ReadFile("stdout"), ts.ReadFile("stderr")
+	io.WriteString(ts.Stdout(), stableTimes(stdout))
+	io.WriteString(ts.Stderr(), stderr)
 }
