@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -39,21 +40,22 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"s3c":      cmdS3C,
-			"status":   cmdStatus,
-			"moto":     cmdMoto,
-			"requests": cmdRequests,
-			"mkbucket": cmdMkbucket,
-			"put":      cmdPut,
-			"upload":   cmdUpload,
-			"bucket":   cmdBucket,
-			"mkuser":   cmdMkuser,
-			"user":     cmdUser,
-			"islink":   cmdIsLink,
-			"mode":     cmdMode,
-			"notemp":   cmdNoTemp,
-			"files":    cmdFiles,
-			"times":    cmdTimes,
+			"s3c":       cmdS3C,
+			"status":    cmdStatus,
+			"moto":      cmdMoto,
+			"requests":  cmdRequests,
+			"mkbucket":  cmdMkbucket,
+			"put":       cmdPut,
+			"upload":    cmdUpload,
+			"bucket":    cmdBucket,
+			"mkuser":    cmdMkuser,
+			"user":      cmdUser,
+			"islink":    cmdIsLink,
+			"mode":      cmdMode,
+			"notemp":    cmdNoTemp,
+			"files":     cmdFiles,
+			"normalize": cmdNormalize,
+			"policies":  cmdPolicies,
 		},
 	})
 }
@@ -86,10 +88,15 @@ func (st *scriptState) needMoto(ts *testscript.TestScript) *e2e {
 
 // moto: take a moto server of the script's own, wiped, for the rest of the
 // script; later s3c runs go to it through a proxy counting their requests.
+// Run again, it wipes the server.
 func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
-	if neg || len(args) != 0 || st.e != nil {
-		ts.Fatalf("usage: moto (once)")
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: moto")
+	}
+	if st.e != nil {
+		st.e.moto.Reset(st.t)
+		return
 	}
 	st.e = newE2E(st.t)
 	st.counts = st.e.countRequests(nil)
@@ -329,14 +336,29 @@ func cmdFiles(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// times: the last command's standard output with every timestamp (Python
-// str(datetime) form) replaced by <TIME> becomes its standard output, for
-// cmp; standard error is kept.
-func cmdTimes(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: times")
+// normalize times|creds: the last command's standard output and error
+// with what differs on every run replaced, for cmp: times, every timestamp
+// (Python str(datetime) form) by <TIME>; creds, access keys, secrets,
+// session tokens and times (see normalize).
+func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
+	fn := map[string]func(string) string{"times": stableTimes, "creds": normalize}[strings.Join(args, " ")]
+	if neg || fn == nil {
+		ts.Fatalf("usage: normalize times|creds")
 	}
 	stdout, stderr := ts.ReadFile("stdout"), ts.ReadFile("stderr")
-	io.WriteString(ts.Stdout(), stableTimes(stdout))
-	io.WriteString(ts.Stderr(), stderr)
+	io.WriteString(ts.Stdout(), fn(stdout))
+	io.WriteString(ts.Stderr(), fn(stderr))
+}
+
+// policies USER: print the user's inline policies, one "NAME DOCUMENT" line
+// each (the document as compact JSON), for cmp.
+func cmdPolicies(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: policies USER")
+	}
+	docs := e.inlinePolicies(args[0])
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		fmt.Fprintf(ts.Stdout(), "%s %s\n", name, docs[name])
+	}
 }
