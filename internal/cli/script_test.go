@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -56,6 +59,10 @@ func TestScript(t *testing.T) {
 			"files":     cmdFiles,
 			"normalize": cmdNormalize,
 			"policies":  cmdPolicies,
+			"binary":    cmdBinary,
+			"write":     cmdWrite,
+			"hasfile":   cmdHasFile,
+			"objects":   cmdObjects,
 		},
 	})
 }
@@ -70,6 +77,7 @@ type scriptState struct {
 	counts    *requests       // requests through the proxy in front of moto
 	refusing  *refusingServer // the endpoint before `moto`: refuses everything
 	seen      int             // requests of refusing already checked
+	binary    string          // the real binary, once `binary` ran
 	code      int             // exit code of the last s3c
 	unchecked bool            // a failing s3c whose code no status checked
 }
@@ -106,7 +114,7 @@ func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 // standard input). It must exit 0; with !, it must fail, and status then
 // says how. Without moto, every request goes to a server that refuses it.
 // The tool runs in the test's working directory, not the script's: give
-// it paths under $WORK.
+// it paths under $WORK, or run `binary` first.
 func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
 	if st.unchecked {
@@ -117,6 +125,31 @@ func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
 		stdin = ts.ReadFile(args[0][1:])
 		args = args[1:]
 	}
+	if st.binary != "" {
+		st.code = 0
+		if stdin != "" {
+			ts.Fatalf("s3c <FILE: use stdin FILE with the binary")
+		}
+		var ee *exec.ExitError
+		if err := ts.Exec(st.binary, args...); errors.As(err, &ee) {
+			st.code = ee.ExitCode()
+		} else {
+			ts.Check(err)
+		}
+	} else {
+		st.run(ts, stdin, args)
+	}
+	switch {
+	case neg && st.code == 0:
+		ts.Fatalf("s3c exited 0, want a failure")
+	case !neg && st.code != 0:
+		ts.Fatalf("s3c exited %d", st.code)
+	}
+	st.unchecked = neg
+}
+
+// run runs the tool in-process.
+func (st *scriptState) run(ts *testscript.TestScript, stdin string, args []string) {
 	streams := &IOStreams{In: strings.NewReader(stdin), Out: ts.Stdout(), ErrOut: ts.Stderr()}
 	if st.e != nil {
 		st.code = st.e.exec(context.Background(), streams, args...)
@@ -128,13 +161,6 @@ func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
 		f.defaultEndpoint = st.refusing.URL
 		st.code = execute(context.Background(), f, args)
 	}
-	switch {
-	case neg && st.code == 0:
-		ts.Fatalf("s3c exited 0, want a failure")
-	case !neg && st.code != 0:
-		ts.Fatalf("s3c exited %d", st.code)
-	}
-	st.unchecked = neg
 }
 
 // status N: the last s3c exited N.
@@ -149,13 +175,18 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	st.unchecked = false
 }
 
-// requests [KIND=N...]: the tool's requests since the last check, by kind:
+// requests [-reset | KIND=N...]: the tool's requests since the last check, by kind:
 // the method, or LIST, HEAD_part, PUT_part, POST (see countRequests).
-// Kinds not named were not made; no argument: no request at all.
+// Kinds not named were not made; no argument: no request at all. -reset
+// checks nothing, and counts again from zero.
 func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
 	if neg {
-		ts.Fatalf("usage: requests [KIND=N...]")
+		ts.Fatalf("usage: requests [-reset | KIND=N...]")
+	}
+	reset := len(args) == 1 && args[0] == "-reset"
+	if reset {
+		args = nil
 	}
 	want := map[string]int{}
 	for _, a := range args {
@@ -177,7 +208,7 @@ func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		st.seen = len(all)
 	}
-	if !maps.Equal(got, want) {
+	if !reset && !maps.Equal(got, want) {
 		ts.Fatalf("requests %v, want %v", got, want)
 	}
 }
@@ -360,5 +391,67 @@ func cmdPolicies(ts *testscript.TestScript, neg bool, args []string) {
 	docs := e.inlinePolicies(args[0])
 	for _, name := range slices.Sorted(maps.Keys(docs)) {
 		fmt.Fprintf(ts.Stdout(), "%s %s\n", name, docs[name])
+	}
+}
+
+// binary: later s3c runs are of the real binary, in the script's directory
+// and environment (stdin FILE gives standard input), against the script's
+// moto through the counting proxy.
+func cmdBinary(ts *testscript.TestScript, neg bool, args []string) {
+	st := scriptOf(ts)
+	e := st.needMoto(ts)
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: binary")
+	}
+	st.binary = testenv.Binary(st.t)
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "AWS_") {
+			k, v, _ := strings.Cut(kv, "=")
+			ts.Setenv(k, v)
+		}
+	}
+	ts.Setenv("AWS_ENDPOINT_URL", e.endpoint)
+}
+
+// write NAME=TEXT...: write files (and their directories) holding exactly
+// TEXT, no newline added.
+func cmdWrite(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: write NAME=TEXT...")
+	}
+	for _, a := range args {
+		name, text, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("usage: write NAME=TEXT...")
+		}
+		ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(name)), 0o755))
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(text), 0o644))
+	}
+}
+
+// hasfile NAME=TEXT...: each file holds exactly TEXT.
+func cmdHasFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: hasfile NAME=TEXT...")
+	}
+	for _, a := range args {
+		name, text, _ := strings.Cut(a, "=")
+		if got := ts.ReadFile(name); got != text {
+			ts.Fatalf("%s holds %q, want %q", name, got, text)
+		}
+	}
+}
+
+// objects BUCKET KEY=TEXT...: each object holds exactly TEXT.
+func cmdObjects(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: objects BUCKET KEY=TEXT...")
+	}
+	for _, a := range args[1:] {
+		key, text, _ := strings.Cut(a, "=")
+		if got, _ := e.objGet(args[0], key); got != text {
+			ts.Fatalf("s3://%s/%s holds %q, want %q", args[0], key, got, text)
+		}
 	}
 }
