@@ -174,31 +174,6 @@ func TestCreatePermanentVariants(t *testing.T) {
 	}
 }
 
-// The exact stdout and stderr of create, keys and times normalised.
-func TestCreateOutputGolden(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		args []string
-	}{
-		{"create-new-bucket", []string{"create", "new-bucket", "-c"}},
-		{"create-ini", []string{"create", "new-bucket", "-c", "--format", "ini", "--read-only"}},
-		{"create-public", []string{"create", "new-bucket", "-c", "--public"}},
-		{"create-website-region", []string{"create", "new-bucket", "-c", "--website", "--bucket-region", "eu-west-1"}},
-		{"create-duration", []string{"create", "new-bucket", "-c", "-d", "15m"}},
-		{"create-duration-ini", []string{"create", "new-bucket", "-c", "-d", "1h", "-f", "ini", "--write-only"}},
-		{"create-silent", []string{"create", "new-bucket", "-c", "--silent"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := newE2E(t)
-			r := e.ok(tc.args...)
-			golden(t, "create/"+tc.name+".out", normalize(r.Stdout))
-			golden(t, "create/"+tc.name+".err", normalize(r.Stderr))
-		})
-	}
-}
-
 func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
@@ -225,69 +200,6 @@ func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
 	}
 	if aws.ToString(w.IndexDocument.Suffix) != "index.html" || aws.ToString(w.ErrorDocument.Key) != "error.html" {
 		t.Errorf("website %+v %+v", w.IndexDocument, w.ErrorDocument)
-	}
-}
-
-func TestCreatePublicOnExistingBucketWarns(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("old-bucket")
-	r := e.ok("create", "old-bucket", "--public")
-	if !strings.Contains(r.Stderr, "Warning: bucket old-bucket already exists; --public only configures buckets that create makes") {
-		t.Errorf("no warning in %q", r.Stderr)
-	}
-	if _, err := e.Clients.S3.GetBucketPolicy(e.ctx(), &s3.GetBucketPolicyInput{Bucket: aws.String("old-bucket")}); err == nil {
-		t.Error("an existing bucket was given a public policy")
-	}
-	if r := e.ok("create", "old-bucket", "--website", "--silent"); !strings.Contains(r.Stderr, "--website only configures") {
-		t.Errorf("no --website warning with --silent: %q", r.Stderr)
-	}
-}
-
-func TestCreateMissingBucket(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("there")
-	r := e.run("create", "there", "not-there")
-	if r.Code != 1 || r.Stderr != "Error: Bucket does not exist: not-there - try --create-bucket to create it\n" || r.Stdout != "" {
-		t.Fatalf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
-	}
-	if e.userExists("s3.read-write.there,not-there") {
-		t.Error("user created although a bucket was missing")
-	}
-	// A bucket create would make must follow S3's naming rules.
-	r = e.run("create", "Bad_Name", "-c")
-	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: Invalid value for 'BUCKETS...': 'Bad_Name' cannot be the name of a new bucket: ") {
-		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
-	}
-}
-
-func TestCreateExistingUser(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("bkt-one")
-	if _, err := e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String("bob")}); err != nil {
-		t.Fatal(err)
-	}
-	r := e.ok("create", "bkt-one", "--username", "bob")
-	if strings.Contains(r.Stderr, "Created  user") {
-		t.Errorf("existing user re-created: %s", r.Stderr)
-	}
-	if len(e.accessKeys("bob")) != 1 || len(e.inlinePolicies("bob")) != 1 {
-		t.Errorf("keys %v policies %v", e.accessKeys("bob"), e.inlinePolicies("bob"))
-	}
-	// A second key is fine; a third is beyond IAM's limit and is refused
-	// before anything changes.
-	e.ok("create", "bkt-one", "--username", "bob")
-	before := e.inlinePolicies("bob")
-	e.makeBucket("bkt-two")
-	r = e.run("create", "bkt-two", "--username", "bob")
-	if r.Code != 1 || !strings.Contains(r.Stderr, "Error: User bob already has 2 access keys") ||
-		!strings.Contains(r.Stderr, "the most IAM allows per user; nothing was changed") {
-		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
-	}
-	if after := e.inlinePolicies("bob"); !maps.Equal(before, after) || len(e.accessKeys("bob")) != 2 {
-		t.Errorf("state changed: policies %v keys %v", after, e.accessKeys("bob"))
 	}
 }
 

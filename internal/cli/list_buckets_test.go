@@ -91,16 +91,3 @@ func TestListBuckets(t *testing.T) {
 		t.Errorf("CSV with --details:\n%s", r.Stdout)
 	}
 }
-
-func TestListBucketsErrors(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	r := e.run("list-buckets", "--nl", "--endpoint-url", "http://127.0.0.1:1")
-	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: ") || r.Stdout != "" {
-		t.Errorf("unreachable endpoint: %+v", r)
-	}
-	r = e.run("list-buckets", "--no-such-flag")
-	if r.Code != 2 || !strings.Contains(r.Stderr, "Error: No such option '--no-such-flag'.") {
-		t.Errorf("bad flag: %+v", r)
-	}
-}

@@ -166,24 +166,6 @@ func TestReservedBucketNamesRefusedForNewBuckets(t *testing.T) {
 	}
 }
 
-// The real run refuses to create what the dry run refuses, with the same
-// message, and creates nothing.
-func TestCreateRefusesReservedNameLikeItsDryRun(t *testing.T) {
-	e := newE2E(t)
-	e.serialEnv()
-	for _, name := range []string{"xn--bucket", "Legacy_Name"} {
-		dry := run(t, "", "create", name, "-c", "--dry-run")
-		real := e.run("create", name, "-c")
-		usageError(t, real, nil, "Invalid value for 'BUCKETS...': '"+name+"' cannot be the name of a new bucket: ")
-		if real.Stderr != dry.Stderr {
-			t.Errorf("real run and dry run differ:\n%s\n%s", real.Stderr, dry.Stderr)
-		}
-		if e.bucketExists(name) {
-			t.Errorf("bucket %s was created", name)
-		}
-	}
-}
-
 // --prefix ” granted the whole bucket without saying so; every command that
 // builds credentials or policies from --prefix refuses it.
 func TestEmptyPrefixRefused(t *testing.T) {

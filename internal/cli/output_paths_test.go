@@ -15,104 +15,11 @@ import (
 )
 
 // Every command that writes a file, against whatever can stand at its
-// path: symlinks (to a file, to nothing, into another directory, in a
-// loop), FIFOs, devices, sockets, directories, unwritable places. See
+// path: FIFOs, devices, sockets, directories, unwritable places, symlinks
+// (more in testdata/script/get_object*_output_*.txtar). See
 // docs/output-paths.md for the rules these tests hold the commands to.
 
 const payload = "the object's bytes"
-
-func TestGetObjectOutputThroughSymlinks(t *testing.T) {
-	e := newE2E(t)
-	e.serialEnv()
-	e.makeBucket("out")
-	e.putObj("out", "k", payload)
-	get := func(t *testing.T, path string) result {
-		t.Helper()
-		return runLimited(t, "", "get-object", "out", "k", "-o", path)
-	}
-	t.Run("to a file", func(t *testing.T) {
-		dir := t.TempDir()
-		// A private file stays private when it is replaced.
-		target := writeFile(t, filepath.Join(dir, "target"), "old", 0o600)
-		link := symlink(t, "target", filepath.Join(dir, "link"))
-		if r := get(t, link); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		isLink(t, link, "target")
-		hasFile(t, target, payload, 0o600)
-		noTemporaries(t, dir)
-	})
-	t.Run("to a missing file", func(t *testing.T) {
-		dir := t.TempDir()
-		link := symlink(t, "new", filepath.Join(dir, "link"))
-		if r := get(t, link); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		isLink(t, link, "new")
-		hasFile(t, filepath.Join(dir, "new"), payload, 0o644)
-		noTemporaries(t, dir)
-	})
-	t.Run("into another directory, through a chain", func(t *testing.T) {
-		here, there := t.TempDir(), t.TempDir()
-		target := writeFile(t, filepath.Join(there, "target"), "old", 0o640)
-		mid := symlink(t, target, filepath.Join(there, "mid"))
-		link := symlink(t, "../"+filepath.Base(there)+"/mid", filepath.Join(here, "link"))
-		if filepath.Dir(here) != filepath.Dir(there) {
-			t.Skip("temporary directories do not share a parent")
-		}
-		if r := get(t, link); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		isLink(t, link, "../"+filepath.Base(there)+"/mid")
-		isLink(t, mid, target)
-		hasFile(t, target, payload, 0o640)
-		noTemporaries(t, here)
-		noTemporaries(t, there)
-	})
-	t.Run("relative, through a symlinked directory", func(t *testing.T) {
-		// dirlink/f -> ../f is resolved where dirlink really is (real/sub),
-		// so it names real/f, not the f beside dirlink.
-		dir := t.TempDir()
-		os.MkdirAll(filepath.Join(dir, "real", "sub"), 0o755)
-		symlink(t, "real/sub", filepath.Join(dir, "dirlink"))
-		symlink(t, "../f", filepath.Join(dir, "real", "sub", "f"))
-		if r := get(t, filepath.Join(dir, "dirlink", "f")); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		hasFile(t, filepath.Join(dir, "real", "f"), payload, 0o644)
-		if _, err := os.Lstat(filepath.Join(dir, "f")); err == nil {
-			t.Error("wrote the f beside the symlinked directory")
-		}
-	})
-	t.Run("dangling, into a missing directory", func(t *testing.T) {
-		dir := t.TempDir()
-		link := symlink(t, "nodir/new", filepath.Join(dir, "link"))
-		r := get(t, link)
-		if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: cannot write "+link) || !strings.Contains(r.Stderr, "no such file or directory") {
-			t.Errorf("got %d %q", r.Code, r.Stderr)
-		}
-		isLink(t, link, "nodir/new")
-		noTemporaries(t, dir)
-	})
-	t.Run("in a loop", func(t *testing.T) {
-		dir := t.TempDir()
-		a := symlink(t, "b", filepath.Join(dir, "a"))
-		symlink(t, "a", filepath.Join(dir, "b"))
-		r := get(t, a)
-		if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Error: cannot write "+a) || !strings.Contains(r.Stderr, "symbolic links") {
-			t.Errorf("got %d %q", r.Code, r.Stderr)
-		}
-		isLink(t, a, "b")
-	})
-	t.Run("to a directory", func(t *testing.T) {
-		dir := t.TempDir()
-		link := symlink(t, ".", filepath.Join(dir, "link"))
-		r := get(t, link)
-		if r.Code != 2 || !strings.HasSuffix(r.Stderr, "Error: Invalid value for '-o' / '--output': File '"+link+"' is a directory.\n") {
-			t.Errorf("got %d %q", r.Code, r.Stderr)
-		}
-	})
-}
 
 func TestGetObjectOutputSpecialFiles(t *testing.T) {
 	e := newE2E(t)
@@ -282,31 +189,6 @@ func TestGetObjectsOutputDirectory(t *testing.T) {
 	e.makeBucket("out")
 	e.putObj("out", "a.txt", "A")
 	e.putObj("out", "d/b.txt", "B")
-	want := "a.txt d/b.txt"
-	t.Run("a symlink to a directory", func(t *testing.T) {
-		dir := t.TempDir()
-		os.Mkdir(filepath.Join(dir, "real"), 0o755)
-		link := symlink(t, "real", filepath.Join(dir, "link"))
-		if r := runLimited(t, "", "get-objects", "out", "-o", link, "-s"); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		isLink(t, link, "real")
-		if got := strings.Join(filesUnder(t, filepath.Join(dir, "real")), " "); got != want {
-			t.Errorf("got %q", got)
-		}
-	})
-	t.Run("a dangling symlink", func(t *testing.T) {
-		// As with a file: the directory it names is made.
-		dir := t.TempDir()
-		link := symlink(t, "made/here", filepath.Join(dir, "link"))
-		if r := runLimited(t, "", "get-objects", "out", "-o", link, "-s"); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		isLink(t, link, "made/here")
-		if got := strings.Join(filesUnder(t, filepath.Join(dir, "made", "here")), " "); got != want {
-			t.Errorf("got %q", got)
-		}
-	})
 	for _, tc := range []struct {
 		name string
 		make func(t *testing.T, dir string) string
@@ -385,43 +267,6 @@ func TestGetObjectsOutputEntries(t *testing.T) {
 	isMode(t, fifo, fs.ModeNamedPipe)
 	noTemporaries(t, dir)
 	noTemporaries(t, filepath.Join(dir, "real"))
-}
-
-// Keys that cannot all be files: one needs the other to be a directory, two
-// name the same file, one names the directory itself. Each conflict is
-// said in words and the other keys are downloaded.
-func TestGetObjectsKeyConflicts(t *testing.T) {
-	e := newE2E(t)
-	e.serialEnv()
-	e.makeBucket("clash")
-	for _, k := range []string{"x", "x/y", "x/z", ".", "a/b", "a//b", "m/", "m", "fine"} {
-		e.putObj("clash", k, "body of "+k)
-	}
-	for _, order := range [][]string{nil, {"x/y", "x", "fine"}, {"x", "x/y", "fine"}} {
-		dir := t.TempDir()
-		args := append([]string{"get-objects", "clash", "-o", dir, "-s"}, order...)
-		r := runLimited(t, "", args...)
-		var wantErr, wantFiles string
-		if order == nil {
-			wantErr = "Error: Skipped: . (the key names the output directory itself, not a file)\n" +
-				"Skipped: a/b (the same file as key a//b)\n" +
-				"Skipped: m (key m/ needs m to be a directory, but key m is a file)\n" +
-				"Skipped: x (key x/y needs x to be a directory, but key x is a file)\n"
-			wantFiles = "a/b fine x/y x/z"
-		} else {
-			wantErr = "Error: Skipped: x (key x/y needs x to be a directory, but key x is a file)\n"
-			wantFiles = "fine x/y"
-		}
-		if r.Code != 1 || r.Stderr != wantErr {
-			t.Errorf("%v: got %d %q\nwant %q", order, r.Code, r.Stderr, wantErr)
-		}
-		if got := strings.Join(filesUnder(t, dir), " "); got != wantFiles {
-			t.Errorf("%v: files %q, want %q", order, got, wantFiles)
-		}
-		if b, _ := os.ReadFile(filepath.Join(dir, "a", "b")); order == nil && string(b) != "body of a//b" {
-			t.Errorf("a/b holds %q", b)
-		}
-	}
 }
 
 // The credential commands write secrets: only to a regular file or a
