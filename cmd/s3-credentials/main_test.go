@@ -167,7 +167,7 @@ func TestBinaryStopSignals(t *testing.T) {
 	}
 }
 
-// Started with hang-ups ignored (nohup, `trap '' HUP`), the tool leaves
+// Started with hang-ups ignored (nohup, `trap ” HUP`), the tool leaves
 // them ignored: a hang-up does not stop the work; SIGTERM still does.
 func TestBinaryKeepsIgnoredHangUpIgnored(t *testing.T) {
 	t.Parallel()
