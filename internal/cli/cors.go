@@ -13,11 +13,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() {
-	register(NewCmdGetCORSPolicy)
-	register(NewCmdSetCORSPolicy)
-}
-
 // corsRuleID names the rule set-cors-policy writes.
 const corsRuleID = "set-by-s3-credentials"
 

@@ -11,8 +11,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 )
 
-func init() { register(NewCmdCreate) }
-
 // CreateOptions are the flags of `create`.
 type CreateOptions struct {
 	Duration            string

@@ -10,8 +10,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-func init() { register(NewCmdPolicy) }
-
 // PolicyOptions are the flags of `policy`.
 type PolicyOptions struct {
 	Buckets      []string

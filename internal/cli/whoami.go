@@ -7,8 +7,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdWhoami) }
-
 // NewCmdWhoami shows who the configured credentials belong to.
 func NewCmdWhoami(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
