@@ -119,7 +119,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) },
 		NewCmdGetCORSPolicy,
 		NewCmdSetCORSPolicy,
-		NewCmdCreate,
+		func(f *Factory) *cobra.Command { return NewCmdCreate(f, nil) },
 		NewCmdCreateRole,
 		NewCmdDebugBucket,
 		NewCmdDeleteBucket,
@@ -145,7 +145,7 @@ func commands() []func(*Factory) *cobra.Command {
 		NewCmdPutObjects,
 		NewCmdRevokeSessions,
 		NewCmdRotateKey,
-		NewCmdWhoami,
+		func(f *Factory) *cobra.Command { return NewCmdWhoami(f, nil) },
 	}
 }
 
