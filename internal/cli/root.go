@@ -133,7 +133,7 @@ func commands() []func(*Factory) *cobra.Command {
 		NewCmdListUserPolicies,
 		NewCmdListUsers,
 		NewCmdLocalserver,
-		NewCmdPolicy,
+		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },
 		NewCmdPresign,
 		NewCmdPresignPost,
 		NewCmdPrune,

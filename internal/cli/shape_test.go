@@ -37,6 +37,20 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPolicy(f, func(o *PolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--write-only", "--prefix", "in/", "--statement", `{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}`},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*PolicyOptions)
+				if !reflect.DeepEqual(o.Buckets, []string{"b1"}) || !o.WriteOnly || o.ReadOnly || len(o.ParsedStatements) != 1 ||
+					!reflect.DeepEqual(o.Limits.Prefixes, []string{"in/"}) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "whoami",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdWhoami(f, func(o *WhoamiOptions) error { keep(o); return nil })
