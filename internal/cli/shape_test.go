@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -46,6 +47,33 @@ func TestFlagsLandInOptions(t *testing.T) {
 				o := opts.(*PolicyOptions)
 				if !reflect.DeepEqual(o.Buckets, []string{"b1"}) || !o.WriteOnly || o.ReadOnly || len(o.ParsedStatements) != 1 ||
 					!reflect.DeepEqual(o.Limits.Prefixes, []string{"in/"}) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "set-cors-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetCORSPolicy(f, func(o *SetCORSPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "-m", "GET", "-m", "PUT", "-h", "Authorization", "-o", "https://example.com", "-e", "ETag", "--max-age-seconds", "60"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*SetCORSPolicyOptions)
+				want := bucket.CORSRule{Methods: []string{"GET", "PUT"}, Headers: []string{"Authorization"},
+					Origins: []string{"https://example.com"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: 60}
+				if o.Bucket != "b1" || !reflect.DeepEqual(o.Rule, want) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "get-cors-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*GetCORSPolicyOptions); o.Bucket != "b1" {
 					t.Errorf("options %+v", o)
 				}
 			},
