@@ -10,8 +10,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdAudit) }
-
 // NewCmdAudit lists which users and roles can reach which buckets.
 func NewCmdAudit(f *Factory) *cobra.Command {
 	var (

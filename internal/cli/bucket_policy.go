@@ -16,11 +16,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-func init() {
-	register(NewCmdGetBucketPolicy)
-	register(NewCmdSetBucketPolicy)
-}
-
 // NewCmdGetBucketPolicy prints a bucket's policy.
 func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{

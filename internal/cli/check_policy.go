@@ -19,10 +19,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() {
-	register(func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) })
-}
-
 // CheckPolicyOptions are the argument and flags of check-policy.
 type CheckPolicyOptions struct {
 	IO *IOStreams

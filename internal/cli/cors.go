@@ -1,28 +1,28 @@
 package cli
 
 import (
-	"fmt"
+	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() {
-	register(NewCmdGetCORSPolicy)
-	register(NewCmdSetCORSPolicy)
+// GetCORSPolicyOptions are what `get-cors-policy` needs.
+type GetCORSPolicyOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
 }
 
-// corsRuleID names the rule set-cors-policy writes.
-const corsRuleID = "set-by-s3-credentials"
-
-// NewCmdGetCORSPolicy prints a bucket's CORS rules.
-func NewCmdGetCORSPolicy(f *Factory) *cobra.Command {
+// NewCmdGetCORSPolicy prints a bucket's CORS rules. runF, when given, runs
+// instead of runGetCORSPolicy: tests read the options the flags made.
+func NewCmdGetCORSPolicy(f *Factory, runF func(*GetCORSPolicyOptions) error) *cobra.Command {
+	opts := &GetCORSPolicyOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "get-cors-policy BUCKET",
 		GroupID:           groupBuckets,
@@ -34,28 +34,42 @@ an error (NoSuchCORSConfiguration).
   s3-credentials get-cors-policy my-bucket`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Context, opts.Bucket = cmd.Context(), args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			out, err := c.S3.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(args[0])})
-			if err != nil {
-				return err
-			}
-			return pyjson.WriteJSON(f.IO.Out, botocore.CORSRules(out.CORSRules))
+			return runGetCORSPolicy(opts)
 		},
 	}
 	f.AddAWSFlags(cmd)
 	return cmd
 }
 
-// NewCmdSetCORSPolicy replaces a bucket's CORS rules with one rule.
-func NewCmdSetCORSPolicy(f *Factory) *cobra.Command {
-	var (
-		methods, headers, origins, expose []string
-		maxAge                            int
-	)
+// runGetCORSPolicy prints the rules as botocore orders them.
+func runGetCORSPolicy(opts *GetCORSPolicyOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	rules, err := bucket.GetCORS(opts.Context, c.S3, opts.Bucket)
+	if err != nil {
+		return err
+	}
+	return pyjson.WriteJSON(opts.IO.Out, botocore.CORSRules(rules))
+}
+
+// SetCORSPolicyOptions are what `set-cors-policy` needs.
+type SetCORSPolicyOptions struct {
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	Rule    bucket.CORSRule
+}
+
+// NewCmdSetCORSPolicy replaces a bucket's CORS rules with one rule. runF,
+// when given, runs instead of runSetCORSPolicy.
+func NewCmdSetCORSPolicy(f *Factory, runF func(*SetCORSPolicyOptions) error) *cobra.Command {
+	opts := &SetCORSPolicyOptions{Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "set-cors-policy BUCKET",
 		GroupID:           groupBuckets,
@@ -70,50 +84,31 @@ is --allowed-header here; use --help for help.
     -o https://www.example.com/ -e ETag --max-age-seconds 3600`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket := args[0]
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Context, opts.Bucket = cmd.Context(), args[0]
+			if runF != nil {
+				return runF(opts)
 			}
-			if _, err := c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
-				if awsclient.IsNotFound(err) {
-					return fmt.Errorf("Bucket %s does not exists", bucket)
-				}
-				return err
-			}
-			rule := s3types.CORSRule{
-				ID:             aws.String(corsRuleID),
-				AllowedOrigins: origins,
-				AllowedHeaders: headers,
-				AllowedMethods: methods,
-				ExposeHeaders:  expose,
-			}
-			if len(rule.AllowedOrigins) == 0 {
-				rule.AllowedOrigins = []string{"*"}
-			}
-			if len(rule.AllowedMethods) == 0 {
-				rule.AllowedMethods = []string{"GET"}
-			}
-			if maxAge != 0 {
-				rule.MaxAgeSeconds = aws.Int32(int32(maxAge))
-			}
-			_, err = c.S3.PutBucketCors(ctx, &s3.PutBucketCorsInput{
-				Bucket:            aws.String(bucket),
-				CORSConfiguration: &s3types.CORSConfiguration{CORSRules: []s3types.CORSRule{rule}},
-			})
-			return err
+			return runSetCORSPolicy(opts)
 		},
 	}
 	fl := cmd.Flags()
 	// -h is --allowed-header here, so help gets the long form only (cobra
 	// would otherwise claim -h for it).
 	fl.Bool("help", false, "help for set-cors-policy")
-	fl.StringArrayVarP(&methods, "allowed-method", "m", nil, "Allowed method, e.g. GET (default GET)")
-	fl.StringArrayVarP(&headers, "allowed-header", "h", nil, "Allowed header, e.g. Authorization")
-	fl.StringArrayVarP(&origins, "allowed-origin", "o", nil, "Allowed origin, e.g. https://www.example.com/ (default *)")
-	fl.StringArrayVarP(&expose, "expose-header", "e", nil, "Header to expose, e.g. ETag")
-	fl.IntVar(&maxAge, "max-age-seconds", 0, "How long browsers may cache the preflight answer")
+	fl.StringArrayVarP(&opts.Rule.Methods, "allowed-method", "m", nil, "Allowed method, e.g. GET (default GET)")
+	fl.StringArrayVarP(&opts.Rule.Headers, "allowed-header", "h", nil, "Allowed header, e.g. Authorization")
+	fl.StringArrayVarP(&opts.Rule.Origins, "allowed-origin", "o", nil, "Allowed origin, e.g. https://www.example.com/ (default *)")
+	fl.StringArrayVarP(&opts.Rule.ExposeHeaders, "expose-header", "e", nil, "Header to expose, e.g. ETag")
+	fl.IntVar(&opts.Rule.MaxAgeSeconds, "max-age-seconds", 0, "How long browsers may cache the preflight answer")
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runSetCORSPolicy writes the rule.
+func runSetCORSPolicy(opts *SetCORSPolicyOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	return bucket.SetCORS(opts.Context, c.S3, opts.Bucket, opts.Rule)
 }

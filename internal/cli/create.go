@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"context"
+	"io"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,10 +15,14 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 )
 
-func init() { register(NewCmdCreate) }
-
-// CreateOptions are the flags of `create`.
+// CreateOptions are what `create` needs: the factory's streams and clients,
+// the flag values, and the request the flags and arguments made.
 type CreateOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	factory *Factory // for the output file and the step lines
+
+	Request             *credentials.Request
 	Duration            string
 	Username            string
 	CreateBucket        bool
@@ -34,9 +42,10 @@ type CreateOptions struct {
 	Out                 credentialOutput
 }
 
-// NewCmdCreate creates credentials for buckets.
-func NewCmdCreate(f *Factory) *cobra.Command {
-	opts := &CreateOptions{}
+// NewCmdCreate creates credentials for buckets. runF, when given, runs
+// instead of runCreate: tests read the options the flags made.
+func NewCmdCreate(f *Factory, runF func(*CreateOptions) error) *cobra.Command {
+	opts := &CreateOptions{IO: f.IO, Clients: f.Clients, factory: f}
 	cmd := &cobra.Command{
 		Use:               "create BUCKETS...",
 		GroupID:           groupCredentials,
@@ -68,54 +77,15 @@ as the real run does for the buckets it finds missing.`,
   s3-credentials create my-bucket --prefix uploads/ --dry-run`,
 		Args: requireArgs("BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := &credentials.Request{
-				Buckets:             args,
-				Username:            opts.Username,
-				CreateBucket:        opts.CreateBucket,
-				Public:              opts.Public,
-				Website:             opts.Website,
-				BucketRegion:        opts.BucketRegion,
-				PermissionsBoundary: opts.PermissionsBoundary,
-				ReplacePolicy:       opts.ReplacePolicy,
-			}
-			if err := opts.Out.validate(cmd); err != nil {
+			req, err := createRequest(cmd, f.IO.In, opts, args)
+			if err != nil {
 				return err
 			}
-			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
-				return err
+			opts.Request = req
+			if runF != nil {
+				return runF(opts)
 			}
-			if cmd.Flags().Changed("duration") {
-				if cmd.Flags().Changed("expires") {
-					return usageErrorf(cmd, "--expires is for permanent credentials: those of --duration expire anyway")
-				}
-				if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
-					return err
-				}
-			}
-			if opts.Policy != "" {
-				if req.PolicyText, err = flagvalue.ReadPolicy(opts.Policy, f.IO.In); err != nil {
-					return badParam(cmd, "policy", err.Error())
-				}
-			}
-			if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {
-				return err
-			}
-			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
-				return err
-			}
-			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
-				return err
-			}
-			if cmd.Flags().Changed("username") {
-				if err := names.CheckUserName(opts.Username); err != nil {
-					return badParam(cmd, "username", err.Error()+".")
-				}
-			}
-			if err := checkRequest(cmd, req, policycheck.UserPolicy); err != nil {
-				return err
-			}
-			return requestUsage(cmd, runCreate(cmd, f, opts, req))
+			return requestUsage(cmd, runCreate(cmd.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -141,12 +111,68 @@ as the real run does for the buckets it finds missing.`,
 	return cmd
 }
 
-func runCreate(cmd *cobra.Command, f *Factory, opts *CreateOptions, req *credentials.Request) error {
-	if opts.DryRun {
-		return credentials.DryRun(f.IO.Out, req)
+// createRequest checks create's flags and arguments and makes the request
+// they describe; a mistake is a usage error.
+func createRequest(cmd *cobra.Command, stdin io.Reader, opts *CreateOptions, args []string) (*credentials.Request, error) {
+	req := &credentials.Request{
+		Buckets:             args,
+		Username:            opts.Username,
+		CreateBucket:        opts.CreateBucket,
+		Public:              opts.Public,
+		Website:             opts.Website,
+		BucketRegion:        opts.BucketRegion,
+		PermissionsBoundary: opts.PermissionsBoundary,
+		ReplacePolicy:       opts.ReplacePolicy,
 	}
-	ctx := cmd.Context()
-	c, err := f.Clients(ctx)
+	if err := opts.Out.validate(cmd); err != nil {
+		return nil, err
+	}
+	var err error
+	if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
+		return nil, err
+	}
+	if cmd.Flags().Changed("duration") {
+		if cmd.Flags().Changed("expires") {
+			return nil, usageErrorf(cmd, "--expires is for permanent credentials: those of --duration expire anyway")
+		}
+		if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Policy != "" {
+		if req.PolicyText, err = flagvalue.ReadPolicy(opts.Policy, stdin); err != nil {
+			return nil, badParam(cmd, "policy", err.Error())
+		}
+	}
+	if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {
+		return nil, err
+	}
+	if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
+		return nil, err
+	}
+	if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
+		return nil, err
+	}
+	if cmd.Flags().Changed("username") {
+		if err := names.CheckUserName(opts.Username); err != nil {
+			return nil, badParam(cmd, "username", err.Error()+".")
+		}
+	}
+	if err := checkRequest(cmd, req, policycheck.UserPolicy); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// runCreate makes the credentials opts.Request describes, or with --dry-run
+// prints the steps it would take.
+func runCreate(ctx context.Context, opts *CreateOptions) error {
+	req := opts.Request
+	f := opts.factory
+	if opts.DryRun {
+		return credentials.DryRun(opts.IO.Out, req)
+	}
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}

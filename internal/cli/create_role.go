@@ -13,8 +13,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
-func init() { register(NewCmdCreateRole) }
-
 // CreateRoleOptions are the flags of `create-role`.
 type CreateRoleOptions struct {
 	ReadOnly           bool

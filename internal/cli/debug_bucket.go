@@ -12,8 +12,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdDebugBucket) }
-
 // NewCmdDebugBucket prints a bucket's ACL, policy status and public access
 // block, reporting each check that fails and carrying on.
 func NewCmdDebugBucket(f *Factory) *cobra.Command {

@@ -13,8 +13,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-func init() { register(NewCmdDeleteBucket) }
-
 // DeleteBucketOptions are the flags of `delete-bucket`.
 type DeleteBucketOptions struct {
 	Force  bool

@@ -11,8 +11,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
-func init() { register(NewCmdDeleteObjects) }
-
 // NewCmdDeleteObjects deletes keys, or everything under a prefix.
 func NewCmdDeleteObjects(f *Factory) *cobra.Command {
 	var (

@@ -8,8 +8,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
-func init() { register(NewCmdDeleteUser) }
-
 // NewCmdDeleteUser deletes IAM users and whatever stops them being deleted.
 func NewCmdDeleteUser(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{

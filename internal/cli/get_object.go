@@ -9,8 +9,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 )
 
-func init() { register(NewCmdGetObject) }
-
 // NewCmdGetObject downloads one object to standard output or a file.
 func NewCmdGetObject(f *Factory) *cobra.Command {
 	var (

@@ -15,8 +15,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/fnmatch"
 )
 
-func init() { register(NewCmdGetObjects) }
-
 // NewCmdGetObjects downloads many objects into a directory, several at once.
 func NewCmdGetObjects(f *Factory) *cobra.Command {
 	var (

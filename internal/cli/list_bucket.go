@@ -12,8 +12,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
-func init() { register(NewCmdListBucket) }
-
 // listBucketHeaders are the CSV/TSV columns of list-bucket.
 var listBucketHeaders = []string{"Key", "LastModified", "ETag", "Size", "StorageClass", "Owner"}
 

@@ -7,8 +7,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
-func init() { register(NewCmdListBuckets) }
-
 // listBucketsHeaders are the CSV/TSV columns of list-buckets. As in the
 // reference, "region" (a --details member) has no column.
 var listBucketsHeaders = []string{"Name", "CreationDate"}

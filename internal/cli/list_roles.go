@@ -7,8 +7,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
-func init() { register(NewCmdListRoles) }
-
 // listRolesHeaders are the CSV/TSV columns of list-roles.
 var listRolesHeaders = []string{"Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags", "RoleLastUsed"}
 

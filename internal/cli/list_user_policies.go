@@ -14,8 +14,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdListUserPolicies) }
-
 // NewCmdListUserPolicies prints the inline policies of users.
 func NewCmdListUserPolicies(f *Factory) *cobra.Command {
 	var (

@@ -12,8 +12,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdListUsers) }
-
 // listUsersHeaders are the CSV/TSV columns of list-users.
 var listUsersHeaders = []string{"UserName", "UserId", "Arn", "Path", "CreateDate", "PasswordLastUsed", "PermissionsBoundary", "Tags"}
 

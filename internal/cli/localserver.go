@@ -18,8 +18,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
-func init() { register(NewCmdLocalserver) }
-
 // LocalserverOptions are the flags of `localserver`.
 type LocalserverOptions struct {
 	Port          int

@@ -10,21 +10,28 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-func init() { register(NewCmdPolicy) }
-
-// PolicyOptions are the flags of `policy`.
+// PolicyOptions are what `policy` needs: the output stream, the flag values
+// and the scope and statements they parse into.
 type PolicyOptions struct {
+	IO *IOStreams
+
 	Buckets      []string
 	ReadOnly     bool
 	WriteOnly    bool
 	Scope        scopeFlags
 	Statements   []string
 	PublicBucket bool
+
+	Limits           policy.Scope
+	ParsedStatements []policy.Statement
 }
 
 // NewCmdPolicy prints the policy create would use, without calling AWS.
-func NewCmdPolicy(f *Factory) *cobra.Command {
-	opts := &PolicyOptions{}
+//
+// runF, when given, runs instead of runPolicy: tests read the options the
+// flags made.
+func NewCmdPolicy(f *Factory, runF func(*PolicyOptions) error) *cobra.Command {
+	opts := &PolicyOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:               "policy BUCKETS...",
 		GroupID:           groupCredentials,
@@ -40,15 +47,17 @@ Takes the same permission options as create.`,
 		Args: requireArgs("BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Buckets = args
-			stmts, err := parseStatements(cmd, opts.Statements)
-			if err != nil {
+			var err error
+			if opts.ParsedStatements, err = parseStatements(cmd, opts.Statements); err != nil {
 				return err
 			}
-			scope, err := opts.Scope.scope(cmd, opts.Buckets, time.Now())
-			if err != nil {
+			if opts.Limits, err = opts.Scope.scope(cmd, opts.Buckets, time.Now()); err != nil {
 				return err
 			}
-			return requestUsage(cmd, runPolicy(f, opts, scope, stmts))
+			if runF != nil {
+				return runF(opts)
+			}
+			return requestUsage(cmd, runPolicy(opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -60,20 +69,21 @@ Takes the same permission options as create.`,
 	return cmd
 }
 
-func runPolicy(f *Factory, opts *PolicyOptions, scope policy.Scope, stmts []policy.Statement) error {
+// runPolicy prints the policy the options describe.
+func runPolicy(opts *PolicyOptions) error {
 	if opts.PublicBucket {
 		if len(opts.Buckets) != 1 {
 			return errors.New("--public-bucket policy can only be generated for a single bucket")
 		}
-		return pyjson.WriteJSON(f.IO.Out, policy.PublicRead(opts.Buckets[0]))
+		return pyjson.WriteJSON(opts.IO.Out, policy.PublicRead(opts.Buckets[0]))
 	}
 	perm, err := permission(opts.ReadOnly, opts.WriteOnly)
 	if err != nil {
 		return err
 	}
-	doc, err := policy.ForBuckets(perm, opts.Buckets, scope, stmts...)
+	doc, err := policy.ForBuckets(perm, opts.Buckets, opts.Limits, opts.ParsedStatements...)
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, doc)
+	return pyjson.WriteJSON(opts.IO.Out, doc)
 }

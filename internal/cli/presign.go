@@ -18,8 +18,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
-func init() { register(NewCmdPresign) }
-
 // PresignOptions are the flags of `presign`.
 type PresignOptions struct {
 	Method      string

@@ -11,8 +11,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() { register(NewCmdPresignPost) }
-
 // PresignPostOptions are the flags of `presign-post`.
 type PresignPostOptions struct {
 	Key         string

@@ -15,8 +15,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-func init() { register(NewCmdPrune) }
-
 // NewCmdPrune deletes the users whose --expires time has passed.
 func NewCmdPrune(f *Factory) *cobra.Command {
 	var (

@@ -9,11 +9,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() {
-	register(NewCmdSetPublic)
-	register(NewCmdSetPrivate)
-}
-
 // publicStateHelp describes what set-public and set-private print.
 const publicStateHelp = `Standard output gets the state the bucket is left in, as JSON: its public
 access block as get-public-access-block prints it (null when the bucket has

@@ -15,11 +15,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-func init() {
-	register(NewCmdGetPublicAccessBlock)
-	register(NewCmdSetPublicAccessBlock)
-}
-
 // NewCmdGetPublicAccessBlock prints a bucket's public access block.
 func NewCmdGetPublicAccessBlock(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{

@@ -13,8 +13,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
-func init() { register(NewCmdPutObject) }
-
 // NewCmdPutObject uploads one file, or standard input, to a key.
 func NewCmdPutObject(f *Factory) *cobra.Command {
 	var (

@@ -13,8 +13,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-func init() { register(NewCmdPutObjects) }
-
 // NewCmdPutObjects uploads files and directories, several at once.
 func NewCmdPutObjects(f *Factory) *cobra.Command {
 	var (

@@ -12,8 +12,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
-func init() { register(NewCmdRevokeSessions) }
-
 // NewCmdRevokeSessions stops the temporary credentials already handed out.
 // clockSkewNoted is how far this machine's clock may be off IAM's before
 // revoke-sessions says so.

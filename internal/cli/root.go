@@ -88,7 +88,7 @@ permanent (an IAM user with an access key) or temporary (15 minutes to
 		&cobra.Group{ID: groupObjects, Title: "Objects:"},
 		&cobra.Group{ID: groupSharing, Title: "Sharing:"},
 	)
-	for _, add := range commands {
+	for _, add := range commands() {
 		root.AddCommand(add(f))
 	}
 	// ExitCode words unknown commands as click does, without suggestions;
@@ -109,11 +109,45 @@ const (
 	groupSharing     = "sharing"
 )
 
-// commands lists the constructors of every subcommand; each command file
-// registers its own in an init function, so adding a command touches one file.
-var commands []func(*Factory) *cobra.Command
-
-func register(newCmd func(*Factory) *cobra.Command) { commands = append(commands, newCmd) }
+// commands lists every subcommand's constructor, the one place the command
+// list is written. --help sorts them by name within their group.
+func commands() []func(*Factory) *cobra.Command {
+	return []func(*Factory) *cobra.Command{
+		NewCmdAudit,
+		NewCmdGetBucketPolicy,
+		NewCmdSetBucketPolicy,
+		func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) },
+		func(f *Factory) *cobra.Command { return NewCmdGetCORSPolicy(f, nil) },
+		func(f *Factory) *cobra.Command { return NewCmdSetCORSPolicy(f, nil) },
+		func(f *Factory) *cobra.Command { return NewCmdCreate(f, nil) },
+		NewCmdCreateRole,
+		NewCmdDebugBucket,
+		NewCmdDeleteBucket,
+		NewCmdDeleteObjects,
+		NewCmdDeleteUser,
+		NewCmdGetObject,
+		NewCmdGetObjects,
+		NewCmdListBucket,
+		NewCmdListBuckets,
+		NewCmdListRoles,
+		NewCmdListUserPolicies,
+		NewCmdListUsers,
+		NewCmdLocalserver,
+		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },
+		NewCmdPresign,
+		NewCmdPresignPost,
+		NewCmdPrune,
+		NewCmdSetPublic,
+		NewCmdSetPrivate,
+		NewCmdGetPublicAccessBlock,
+		NewCmdSetPublicAccessBlock,
+		NewCmdPutObject,
+		NewCmdPutObjects,
+		NewCmdRevokeSessions,
+		NewCmdRotateKey,
+		func(f *Factory) *cobra.Command { return NewCmdWhoami(f, nil) },
+	}
+}
 
 // Run executes the tool with args and returns the process exit code.
 func Run(ctx context.Context, args []string, streams *IOStreams) int {

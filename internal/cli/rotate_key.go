@@ -12,8 +12,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
-func init() { register(NewCmdRotateKey) }
-
 // RotateKeyOptions are the flags of `rotate-key`.
 type RotateKeyOptions struct {
 	DeactivateOld bool

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/policy"
+)
+
+// TestFlagsLandInOptions runs commands of the gh shape with a runF that
+// keeps their options: the flags and arguments parse into them, and no AWS
+// call is made (the factory has no credentials and no endpoint).
+func TestFlagsLandInOptions(t *testing.T) {
+	tests := []struct {
+		name  string
+		cmd   func(f *Factory, keep func(any)) *cobra.Command
+		args  []string
+		check func(t *testing.T, opts any)
+	}{
+		{
+			name: "create",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdCreate(f, func(o *CreateOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "b2", "--read-only", "-d", "15m", "--username", "alice", "--tag", "team=x", "--dry-run"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*CreateOptions)
+				r := o.Request
+				if !reflect.DeepEqual(r.Buckets, []string{"b1", "b2"}) || r.Username != "alice" || r.DurationSeconds != 900 ||
+					r.Permission != policy.ReadOnly || !o.DryRun || len(r.Tags) != 1 {
+					t.Errorf("request %+v, options %+v", r, o)
+				}
+			},
+		},
+		{
+			name: "policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPolicy(f, func(o *PolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--write-only", "--prefix", "in/", "--statement", `{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}`},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*PolicyOptions)
+				if !reflect.DeepEqual(o.Buckets, []string{"b1"}) || !o.WriteOnly || o.ReadOnly || len(o.ParsedStatements) != 1 ||
+					!reflect.DeepEqual(o.Limits.Prefixes, []string{"in/"}) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "set-cors-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetCORSPolicy(f, func(o *SetCORSPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "-m", "GET", "-m", "PUT", "-h", "Authorization", "-o", "https://example.com", "-e", "ETag", "--max-age-seconds", "60"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*SetCORSPolicyOptions)
+				want := bucket.CORSRule{Methods: []string{"GET", "PUT"}, Headers: []string{"Authorization"},
+					Origins: []string{"https://example.com"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: 60}
+				if o.Bucket != "b1" || !reflect.DeepEqual(o.Rule, want) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "get-cors-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*GetCORSPolicyOptions); o.Bucket != "b1" {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "whoami",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdWhoami(f, func(o *WhoamiOptions) error { keep(o); return nil })
+			},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*WhoamiOptions)
+				if o.IO == nil || o.Clients == nil || o.Context == nil {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "check-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdCheckPolicy(f, func(o *CheckPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"p.json", "--kind", "bucket", "--json"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*CheckPolicyOptions)
+				if o.Policy != "p.json" || o.Kind != policycheck.BucketPolicy || !o.JSON || o.Analyzer {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			f := NewFactory(&IOStreams{In: &bytes.Buffer{}, Out: &stdout, ErrOut: &stderr})
+			var got any
+			cmd := tt.cmd(f, func(o any) { got = o })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&stdout)
+			cmd.SetErr(&stderr)
+			if err := cmd.Execute(); err != nil {
+				t.Fatalf("%v (stderr %q)", err, stderr.String())
+			}
+			if got == nil {
+				t.Fatal("runF was not called")
+			}
+			tt.check(t, got)
+			if stdout.Len() != 0 {
+				t.Errorf("printed %q: only the run function may print", stdout.String())
+			}
+		})
+	}
+}
