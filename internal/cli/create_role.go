@@ -10,6 +10,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
@@ -96,7 +97,7 @@ undone.`,
 				return err
 			}
 			for _, raw := range opts.Trust {
-				p, err := credentials.ParseTrust(raw)
+				p, err := roles.ParseTrust(raw)
 				if err != nil {
 					return badParam(cmd, "trust", err.Error())
 				}
@@ -134,7 +135,7 @@ undone.`,
 // parseMaxSessionDuration reads --max-session-duration in the forms
 // --duration takes, within IAM's bounds for a role (1 to 12 hours).
 func parseMaxSessionDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := timespec.Seconds(raw, time.Duration(credentials.MinRoleSessionDuration)*time.Second, maxSessionLength)
+	n, err := timespec.Seconds(raw, time.Duration(roles.MinSessionDuration)*time.Second, maxSessionLength)
 	var bounds *timespec.RangeError
 	switch {
 	case errors.As(err, &bounds):
@@ -158,7 +159,7 @@ func runCreateRole(cmd *cobra.Command, f *Factory, opts *CreateRoleOptions, req 
 		return err
 	}
 	if opts.roleARN != "" {
-		if _, err := roleName(ctx, c, opts.roleARN); err != nil {
+		if _, err := roles.Name(ctx, c.STS, opts.roleARN); err != nil {
 			return err // an ARN of another account
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 func init() { register(NewCmdListRoles) }
@@ -40,7 +41,7 @@ given) as a JSON array, or with --nl, --csv or --tsv one per line.
 			if err != nil {
 				return err
 			}
-			if args, err = roleNames(ctx, c, args); err != nil {
+			if args, err = roles.Names(ctx, c.STS, args); err != nil {
 				return err
 			}
 			headers := listRolesHeaders

@@ -7,6 +7,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
@@ -28,7 +29,7 @@ func NewCmdRevokeSessions(f *Factory) *cobra.Command {
 		Long: `Revoke the temporary credentials issued from the tool's role (` + credentials.RoleName + `,
 or the role named with --role) before now, as the AWS console's "Revoke
 active sessions" does: the role gets an inline policy named
-` + credentials.RevokePolicyName + ` that denies everything to sessions issued before
+` + roles.RevokePolicyName + ` that denies everything to sessions issued before
 this moment. Running it again moves that moment forward.
 
 Credentials issued afterwards are unaffected: a running localserver hands
@@ -51,16 +52,16 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			if err != nil {
 				return err
 			}
-			if role, err = roleName(ctx, c, role); err != nil {
+			if role, err = roles.Name(ctx, c.STS, role); err != nil {
 				return err
 			}
-			rev, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
+			rev, err := roles.RevokeSessions(ctx, c.IAM, role, time.Now())
 			if err != nil {
 				return err
 			}
 			cutoff := rev.Cutoff
 			steps := f.steps(false)
-			steps.Logf("Revoked the sessions of role %s issued before %s (inline policy %s)", role, cutoff, credentials.RevokePolicyName)
+			steps.Logf("Revoked the sessions of role %s issued before %s (inline policy %s)", role, cutoff, roles.RevokePolicyName)
 			switch {
 			case !rev.FromServer:
 				steps.Warnf("Warning: IAM's answer carried no time, so the cutoff is this machine's clock, which may be off AWS's")
@@ -72,7 +73,7 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			steps.Logf("Credentials issued from now on are unaffected; a running localserver hands out fresh ones at its next refresh")
 			return pyjson.WriteJSON(f.IO.Out, pyjson.Map{
 				{Key: "RoleName", Value: role},
-				{Key: "PolicyName", Value: credentials.RevokePolicyName},
+				{Key: "PolicyName", Value: roles.RevokePolicyName},
 				{Key: "RevokedBefore", Value: cutoff},
 			})
 		},
