@@ -1,20 +1,33 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
-// CreateRoleOptions are the flags of `create-role`.
+// CreateRoleOptions are the arguments and flags of `create-role`, and what
+// running it needs.
 type CreateRoleOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// Steps reports the steps (unless --silent) and warnings.
+	Steps message.Steps
+	// Request is what the arguments and flags ask for.
+	Request *credentials.RoleRequest
+
 	ReadOnly           bool
 	WriteOnly          bool
 	Scope              scopeFlags
@@ -29,9 +42,10 @@ type CreateRoleOptions struct {
 	roleARN string
 }
 
-// NewCmdCreateRole makes an IAM role scoped to buckets.
-func NewCmdCreateRole(f *Factory) *cobra.Command {
-	opts := &CreateRoleOptions{}
+// NewCmdCreateRole makes an IAM role scoped to buckets. runF, when given,
+// runs instead of runCreateRole: tests read the options the flags made.
+func NewCmdCreateRole(f *Factory, runF func(*CreateRoleOptions) error) *cobra.Command {
+	opts := &CreateRoleOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "create-role ROLE_NAME BUCKETS...",
 		GroupID:           groupCredentials,
@@ -94,7 +108,7 @@ undone.`,
 				return err
 			}
 			for _, raw := range opts.Trust {
-				p, err := credentials.ParseTrust(raw)
+				p, err := roles.ParseTrust(raw)
 				if err != nil {
 					return badParam(cmd, "trust", err.Error())
 				}
@@ -111,7 +125,11 @@ undone.`,
 			if err := checkRequest(cmd, &req.Request, policycheck.RolePolicy); err != nil {
 				return err
 			}
-			return requestUsage(cmd, runCreateRole(cmd, f, opts, req))
+			opts.Request, opts.Context, opts.Steps = req, cmd.Context(), f.steps(opts.Silent)
+			if runF != nil {
+				return runF(opts)
+			}
+			return requestUsage(cmd, runCreateRole(opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -132,7 +150,7 @@ undone.`,
 // parseMaxSessionDuration reads --max-session-duration in the forms
 // --duration takes, within IAM's bounds for a role (1 to 12 hours).
 func parseMaxSessionDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := timespec.Seconds(raw, time.Duration(credentials.MinRoleSessionDuration)*time.Second, maxSessionLength)
+	n, err := timespec.Seconds(raw, time.Duration(roles.MinSessionDuration)*time.Second, maxSessionLength)
 	var bounds *timespec.RangeError
 	switch {
 	case errors.As(err, &bounds):
@@ -143,27 +161,30 @@ func parseMaxSessionDuration(cmd *cobra.Command, raw string) (int, error) {
 	return n, nil
 }
 
-func runCreateRole(cmd *cobra.Command, f *Factory, opts *CreateRoleOptions, req *credentials.RoleRequest) error {
+// runCreateRole shows the plan (--dry-run), or makes or updates the role
+// and prints its name and ARN.
+func runCreateRole(opts *CreateRoleOptions) error {
+	req := opts.Request
 	if opts.DryRun {
-		return credentials.DryRunRole(f.IO.Out, req)
+		return credentials.DryRunRole(opts.IO.Out, req)
 	}
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	c, err := f.Clients(ctx)
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
 	if opts.roleARN != "" {
-		if _, err := roleName(ctx, c, opts.roleARN); err != nil {
+		if _, err := roles.Name(ctx, c.STS, opts.roleARN); err != nil {
 			return err // an ARN of another account
 		}
 	}
-	creator := &credentials.Creator{IAM: c.IAM, STS: c.STS, S3: c.S3, Region: c.Config.Region, Steps: f.steps(opts.Silent)}
+	creator := &credentials.Creator{IAM: c.IAM, STS: c.STS, S3: c.S3, Region: c.Config.Region, Steps: opts.Steps}
 	res, err := creator.CreateRole(ctx, req)
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, res.Document())
+	return pyjson.WriteJSON(opts.IO.Out, res.Document())
 }

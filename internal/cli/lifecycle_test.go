@@ -14,6 +14,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -156,7 +157,7 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	e.ok("create", "life-rev", "-d", "15m") // makes the role
 	cutoff := func() string {
-		out, err := e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(credentials.RoleName), PolicyName: aws.String(credentials.RevokePolicyName)})
+		out, err := e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(credentials.RoleName), PolicyName: aws.String(roles.RevokePolicyName)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,22 +1,37 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 // listRolesHeaders are the CSV/TSV columns of list-roles.
 var listRolesHeaders = []string{"Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags", "RoleLastUsed"}
 
-// NewCmdListRoles lists IAM roles, optionally with their policies.
-func NewCmdListRoles(f *Factory) *cobra.Command {
-	var (
-		lf       listFormat
-		details  bool
-		pageSize int32
-	)
+// ListRolesOptions are the arguments and flags of `list-roles`, and what
+// running it needs.
+type ListRolesOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// Roles are the roles asked for, by name or ARN; none means all.
+	Roles    []string
+	Format   listFormat
+	Details  bool
+	PageSize int32
+}
+
+// NewCmdListRoles lists IAM roles, optionally with their policies. runF,
+// when given, runs instead of runListRoles: tests read the options the
+// flags made.
+func NewCmdListRoles(f *Factory, runF func(*ListRolesOptions) error) *cobra.Command {
+	opts := &ListRolesOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:     "list-roles [ROLE_NAMES]...",
 		GroupID: groupAccount,
@@ -30,31 +45,42 @@ given) as a JSON array, or with --nl, --csv or --tsv one per line.
   s3-credentials list-roles
   s3-credentials list-roles my-role --details`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkPageSize(cmd, pageSize); err != nil {
+			if err := checkPageSize(cmd, opts.PageSize); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Roles, opts.Context = args, cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			if args, err = roleNames(ctx, c, args); err != nil {
-				return err
-			}
-			headers := listRolesHeaders
-			if details {
-				headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
-			}
-			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := listing.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
-				return err
-			}
-			return lw.Close()
+			return runListRoles(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&details, "details", false, "Include inline and attached policies (more calls per role)")
-	lf.addFlags(cmd)
-	addPageSize(cmd, &pageSize)
+	cmd.Flags().BoolVar(&opts.Details, "details", false, "Include inline and attached policies (more calls per role)")
+	opts.Format.addFlags(cmd)
+	addPageSize(cmd, &opts.PageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runListRoles writes the roles asked for, with their policies when
+// Details.
+func runListRoles(opts *ListRolesOptions) error {
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	wanted, err := roles.Names(ctx, c.STS, opts.Roles)
+	if err != nil {
+		return err
+	}
+	headers := listRolesHeaders
+	if opts.Details {
+		headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
+	}
+	lw := listfmt.NewListWriter(opts.IO.Out, opts.Format.format(), headers)
+	if err := listing.Roles(ctx, c.IAM, opts.PageSize, wanted, opts.Details, lw.Write); err != nil {
+		return err
+	}
+	return lw.Close()
 }

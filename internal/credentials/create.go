@@ -6,10 +6,12 @@
 //
 // The files follow the work: request.go (what was asked, and the checks
 // that need no AWS), create.go (the order of the steps), buckets.go,
-// user.go (the user, its policies and key), role.go (the tool's role and
-// its trust policy), session.go (AssumeRole), undo.go (taking back what a
-// failed or interrupted run made), dryrun.go, and createrole.go (create-role:
-// a role of the user's own with one inline policy per bucket, and its dry run).
+// user.go (the user, its policies and key), role.go (the tool's role),
+// session.go (AssumeRole), undo.go (taking back what a failed or
+// interrupted run made), dryrun.go, and createrole.go (create-role: a role
+// of the user's own with one inline policy per bucket, each step with its
+// undo, and its dry run). The trust policy of both roles, the --trust
+// values and IAM's role limits are in package roles.
 package credentials
 
 import (

@@ -7,7 +7,6 @@ import (
 	"io"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -18,19 +17,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
-	"github.com/s3-credentials/s3-credentials/policy"
-)
-
-// Limits of IAM roles checked before any call is made (the size of its
-// inline policies: policycheck.MaxRoleInlinePolicyChars).
-const (
-	// MaxTrustPolicyChars is the default quota for a role's trust policy.
-	MaxTrustPolicyChars = 2048
-	// MinRoleSessionDuration and RoleMaxSessionDuration bound what a role
-	// may allow its sessions.
-	MinRoleSessionDuration = 60 * 60
-	// MaxRoleTags is how many tags IAM lets one role carry.
-	MaxRoleTags = 50
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 // createdRoleDescription is the Description create-role gives its roles.
@@ -42,10 +29,10 @@ type RoleRequest struct {
 	// Its Username is the role's name, so the inline policies are named
 	// and written exactly as create writes them for a user.
 	Request
-	// Trust is who may assume the role (see ParseTrust). Empty means the
+	// Trust is who may assume the role (see roles.ParseTrust). Empty means the
 	// account of the credentials in use; with Update it means the trust
 	// policy is left as it is.
-	Trust []Principal
+	Trust []roles.Principal
 	// MaxSessionDuration is in seconds. Zero means 12 hours for a new
 	// role, and no change with Update.
 	MaxSessionDuration int
@@ -56,126 +43,9 @@ type RoleRequest struct {
 // Name is the role's name.
 func (r *RoleRequest) Name() string { return r.Username }
 
-// Principal is one --trust value resolved: an AWS principal (an ARN, or the
-// account of the credentials in use when Value is "") or a service.
-type Principal struct {
-	Service bool
-	Value   string
-}
-
-// AccountPrincipal is the account of the credentials in use.
-var AccountPrincipal = Principal{}
-
-// The --trust shortcuts for services that commonly assume roles.
-var trustShortcuts = map[string]string{
-	"lambda":    "lambda.amazonaws.com",
-	"ec2":       "ec2.amazonaws.com",
-	"ecs-tasks": "ecs-tasks.amazonaws.com",
-}
-
-var (
-	serviceHost  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.amazonaws\.com(\.cn)?$`)
-	principalARN = regexp.MustCompile(`^arn:aws(-[a-z]+)*:(iam|sts)::\d{12}:[\x21-\x7e]+$`)
-	accountID    = regexp.MustCompile(`^\d{12}$`)
-	// s3PolicyName matches the inline policies create and create-role
-	// write: s3.PERMISSION.BUCKET.
-	s3PolicyName = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.[A-Za-z0-9._-]+$`)
-)
-
-// ParseTrust reads a --trust value: account, lambda, ec2, ecs-tasks, a
-// service principal SERVICE.amazonaws.com, a 12-digit account ID, or the
-// ARN of an IAM principal (account root, user, role, assumed role).
-func ParseTrust(s string) (Principal, error) {
-	switch {
-	case s == "account":
-		return AccountPrincipal, nil
-	case trustShortcuts[s] != "":
-		return Principal{Service: true, Value: trustShortcuts[s]}, nil
-	case serviceHost.MatchString(s):
-		return Principal{Service: true, Value: s}, nil
-	case accountID.MatchString(s):
-		return Principal{Value: "arn:aws:iam::" + s + ":root"}, nil
-	case principalARN.MatchString(s):
-		return Principal{Value: s}, nil
-	}
-	return Principal{}, fmt.Errorf("%q is not one of account, lambda, ec2, ecs-tasks, SERVICE.amazonaws.com, a 12-digit account ID or an IAM principal ARN (arn:aws:iam::123456789012:root)", s)
-}
-
-// trustDocument is a trust policy letting principal assume a role.
-func trustDocument(principal pyjson.Map, action any) pyjson.Map {
-	return pyjson.Map{
-		{Key: "Version", Value: policy.Version},
-		{Key: "Statement", Value: []any{pyjson.Map{
-			{Key: "Effect", Value: "Allow"},
-			{Key: "Principal", Value: principal},
-			{Key: "Action", Value: action},
-		}}},
-	}
-}
-
-// TrustPolicy is the role's trust policy: one statement allowing
-// sts:AssumeRole to every principal, AWS principals grouped before
-// services, each in the order given, repeats dropped. account stands in
-// for the account of the credentials in use.
-func (r *RoleRequest) TrustPolicy(account string) pyjson.Map {
-	trust := r.Trust
-	if len(trust) == 0 {
-		trust = []Principal{AccountPrincipal}
-	}
-	var aws, services []string
-	for _, p := range trust {
-		switch {
-		case p.Service:
-			if !slices.Contains(services, p.Value) {
-				services = append(services, p.Value)
-			}
-		default:
-			v := p.Value
-			if v == "" {
-				v = "arn:aws:iam::" + account + ":root"
-			}
-			if !slices.Contains(aws, v) {
-				aws = append(aws, v)
-			}
-		}
-	}
-	one := func(list []string) any {
-		if len(list) == 1 {
-			return list[0]
-		}
-		return list
-	}
-	principal := pyjson.Map{}
-	if len(aws) > 0 {
-		principal.Set("AWS", one(aws))
-	}
-	if len(services) > 0 {
-		principal.Set("Service", one(services))
-	}
-	return trustDocument(principal, "sts:AssumeRole")
-}
-
-// trusted lists the principals as the step lines name them.
-func trusted(doc pyjson.Map) string {
-	stmts, _ := doc.Get("Statement")
-	st := stmts.([]any)[0].(pyjson.Map)
-	p, _ := st.Get("Principal")
-	var names []string
-	for _, k := range p.(pyjson.Map).Keys() {
-		switch v, _ := p.(pyjson.Map).Get(k); x := v.(type) {
-		case string:
-			names = append(names, x)
-		case []string:
-			names = append(names, x...)
-		}
-	}
-	return strings.Join(names, ", ")
-}
-
-// needsAccount says whether the trust policy names the caller's account.
-func (r *RoleRequest) needsAccount() bool {
-	return len(r.Trust) == 0 || slices.Contains(r.Trust, AccountPrincipal)
-}
+// s3PolicyName matches the inline policies create and create-role write:
+// s3.PERMISSION.BUCKET.
+var s3PolicyName = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.[A-Za-z0-9._-]+$`)
 
 // sessionDuration is the MaxSessionDuration a new role gets.
 func (r *RoleRequest) sessionDuration() int {
@@ -203,11 +73,11 @@ func (r *RoleRequest) Validate() error {
 			return err
 		}
 	}
-	if d := r.MaxSessionDuration; d != 0 && (d < MinRoleSessionDuration || d > RoleMaxSessionDuration) {
+	if d := r.MaxSessionDuration; d != 0 && (d < roles.MinSessionDuration || d > RoleMaxSessionDuration) {
 		return fmt.Errorf("MaxSessionDuration must be between 1 and 12 hours, not %d seconds", d)
 	}
-	if len(r.Tags) > MaxRoleTags {
-		return fmt.Errorf("%d tags given; IAM allows at most %d per role", len(r.Tags), MaxRoleTags)
+	if len(r.Tags) > roles.MaxTags {
+		return fmt.Errorf("%d tags given; IAM allows at most %d per role", len(r.Tags), roles.MaxTags)
 	}
 	total, err := r.inlinePolicyChars()
 	if err != nil {
@@ -216,8 +86,8 @@ func (r *RoleRequest) Validate() error {
 	if total > policycheck.MaxRoleInlinePolicyChars {
 		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, policycheck.MaxRoleInlinePolicyChars)
 	}
-	if n := len(pyjson.EncodeCompact(r.TrustPolicy("123456789012"))); n > MaxTrustPolicyChars {
-		return fmt.Errorf("The trust policy would be %d characters long; IAM allows %d by default. Trust fewer principals", n, MaxTrustPolicyChars)
+	if n := len(pyjson.EncodeCompact(roles.TrustPolicy(r.Trust, "123456789012", false))); n > roles.MaxTrustPolicyChars {
+		return fmt.Errorf("The trust policy would be %d characters long; IAM allows %d by default. Trust fewer principals", n, roles.MaxTrustPolicyChars)
 	}
 	return nil
 }
@@ -259,7 +129,7 @@ func (c *Creator) CreateRole(ctx context.Context, r *RoleRequest) (res *RoleResu
 		return nil, err
 	}
 	account := ""
-	if r.needsAccount() && (existing == nil || len(r.Trust) > 0) {
+	if roles.NeedsAccount(r.Trust) && (existing == nil || len(r.Trust) > 0) {
 		ident, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return nil, err
@@ -337,7 +207,7 @@ func (c *Creator) roleBucketPolicies(ctx context.Context, r *RoleRequest) (map[s
 // createNamedRole makes the role, trusted as asked, with its tags.
 func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account string, u *undoer) (string, error) {
 	name := r.Name()
-	trust := r.TrustPolicy(account)
+	trust := roles.TrustPolicy(r.Trust, account, false)
 	in := &iam.CreateRoleInput{
 		RoleName:                 aws.String(name),
 		Description:              aws.String(createdRoleDescription),
@@ -378,7 +248,7 @@ func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account s
 		}
 		arn = aws.ToString(got.Role.Arn)
 	}
-	line := fmt.Sprintf("Created role: '%s' with MaxSessionDuration %d seconds, trusted by: %s", name, r.sessionDuration(), trusted(trust))
+	line := fmt.Sprintf("Created role: '%s' with MaxSessionDuration %d seconds, trusted by: %s", name, r.sessionDuration(), roles.Trusted(trust))
 	if len(r.Tags) > 0 {
 		line += ", tagged " + TagList(r.Tags)
 	}
@@ -431,7 +301,7 @@ func noSuchEntity(err error) bool { return awsclient.ErrorCode(err) == "NoSuchEn
 func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iamtypes.Role, account string, u *undoer) error {
 	name := r.Name()
 	if len(r.Trust) > 0 {
-		trust := r.TrustPolicy(account)
+		trust := roles.TrustPolicy(r.Trust, account, false)
 		old := policyDocument(aws.ToString(role.AssumeRolePolicyDocument))
 		if old == "" {
 			return fmt.Errorf("GetRole returned no trust policy for role %s, so it could not be put back; nothing was changed", name)
@@ -449,7 +319,7 @@ func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iam
 		if err != nil {
 			return err
 		}
-		c.Logf("Updated the trust policy of role %s: trusted by: %s", name, trusted(trust))
+		c.Logf("Updated the trust policy of role %s: trusted by: %s", name, roles.Trusted(trust))
 	}
 	if d, old := r.MaxSessionDuration, int(aws.ToInt32(role.MaxSessionDuration)); d != 0 && d != old {
 		// The description is sent as it is: some implementations of
@@ -638,8 +508,8 @@ func DryRunRole(w io.Writer, r *RoleRequest) error {
 	} else {
 		p("Trust policy:")
 	}
-	p("%s", pyjson.Encode(r.TrustPolicy("ACCOUNT_ID"), 4))
-	if r.needsAccount() {
+	p("%s", pyjson.Encode(roles.TrustPolicy(r.Trust, "ACCOUNT_ID", false), 4))
+	if roles.NeedsAccount(r.Trust) {
 		p("(ACCOUNT_ID is the account of the credentials in use, from sts GetCallerIdentity)")
 	}
 	if note := literalKeysNote(r.Scope.Keys); note != "" {

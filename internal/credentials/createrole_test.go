@@ -17,6 +17,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -27,7 +28,7 @@ func roleRequest(f *fakeAWS, trust ...string) *RoleRequest {
 	f.buckets["bk2"] = true
 	r := &RoleRequest{Request: Request{Buckets: []string{"bk1", "bk2"}, Permission: policy.ReadWrite, Username: "app"}}
 	for _, s := range trust {
-		p, err := ParseTrust(s)
+		p, err := roles.ParseTrust(s)
 		if err != nil {
 			panic(err)
 		}
@@ -51,50 +52,6 @@ func namedRole(f *fakeAWS, name string, inline map[string]string, tags ...iamtyp
 }
 
 func compact(v any) string { return string(pyjson.EncodeCompact(v)) }
-
-func TestParseTrust(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want Principal
-	}{
-		{"account", AccountPrincipal},
-		{"lambda", Principal{true, "lambda.amazonaws.com"}},
-		{"ec2", Principal{true, "ec2.amazonaws.com"}},
-		{"ecs-tasks", Principal{true, "ecs-tasks.amazonaws.com"}},
-		{"glue.amazonaws.com", Principal{true, "glue.amazonaws.com"}},
-		{"states.eu-west-1.amazonaws.com", Principal{true, "states.eu-west-1.amazonaws.com"}},
-		{"210987654321", Principal{false, "arn:aws:iam::210987654321:root"}},
-		{"arn:aws:iam::210987654321:root", Principal{false, "arn:aws:iam::210987654321:root"}},
-		{"arn:aws:iam::210987654321:role/ci/deployer", Principal{false, "arn:aws:iam::210987654321:role/ci/deployer"}},
-		{"arn:aws-cn:iam::210987654321:user/alice", Principal{false, "arn:aws-cn:iam::210987654321:user/alice"}},
-		{"arn:aws:sts::210987654321:assumed-role/r/s", Principal{false, "arn:aws:sts::210987654321:assumed-role/r/s"}},
-	} {
-		got, err := ParseTrust(tc.in)
-		if err != nil || got != tc.want {
-			t.Errorf("ParseTrust(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
-		}
-	}
-	for _, bad := range []string{"", "Account", "LAMBDA", "lambda.amazonaws.com.evil.example", ".amazonaws.com", "amazonaws.com",
-		"x..amazonaws.com", "arn:aws:iam::123:root", "arn:aws:s3:::bucket", "arn:aws:iam::210987654321:", "*",
-		"arn:aws:iam::210987654321:user/a b", "12345678901", "lambda\n"} {
-		if p, err := ParseTrust(bad); err == nil {
-			t.Errorf("ParseTrust(%q) = %+v, want an error", bad, p)
-		}
-	}
-}
-
-func TestTrustPolicyGroupsPrincipals(t *testing.T) {
-	f := newFake()
-	r := roleRequest(f, "lambda", "account", "arn:aws:iam::210987654321:root", "ecs-tasks", "lambda", "123456789012")
-	eq(t, "trust", compact(r.TrustPolicy("123456789012")),
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::210987654321:root"],"Service":["lambda.amazonaws.com","ecs-tasks.amazonaws.com"]},"Action":"sts:AssumeRole"}]}`)
-	r = roleRequest(f)
-	eq(t, "default trust", compact(r.TrustPolicy("123456789012")),
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`)
-	r = roleRequest(f, "ec2")
-	eq(t, "service only", compact(r.TrustPolicy("123456789012")),
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
-}
 
 func TestCreateRoleSteps(t *testing.T) {
 	f := newFake()
@@ -178,7 +135,7 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 		}, "IAM allows at most 10240 per role"},
 		{"trust too large", func(f *fakeAWS, r *RoleRequest) {
 			for i := 0; i < 60; i++ {
-				r.Trust = append(r.Trust, Principal{Value: fmt.Sprintf("arn:aws:iam::123456789012:role/r%03d", i)})
+				r.Trust = append(r.Trust, roles.Principal{Value: fmt.Sprintf("arn:aws:iam::123456789012:role/r%03d", i)})
 			}
 		}, "The trust policy would be"},
 		{"GetRole denied", func(f *fakeAWS, r *RoleRequest) { f.hook = failOn("GetRole", 0, denied("GetRole")) }, "AccessDenied"},
@@ -278,7 +235,7 @@ func TestCreateRoleUpdateTrustAndDuration(t *testing.T) {
 		"Attached policy s3.read-write.bk2 to role app",
 	})
 	s := f.roleSnapshot()
-	eq(t, "trust", s.Trust, compact(r.TrustPolicy("123456789012")))
+	eq(t, "trust", s.Trust, compact(roles.TrustPolicy(r.Trust, "123456789012", false)))
 	eq(t, "duration", s.MaxDuration, int32(7200))
 }
 

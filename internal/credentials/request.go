@@ -10,6 +10,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -18,7 +19,7 @@ const RoleName = "s3-credentials.AmazonS3FullAccess"
 
 // RoleMaxSessionDuration is the MaxSessionDuration the role is created with:
 // the 12 hours --duration allows.
-const RoleMaxSessionDuration = 12 * 60 * 60
+const RoleMaxSessionDuration = roles.MaxSessionDuration
 
 // Managed policies used as permissions boundaries and on the role.
 const (

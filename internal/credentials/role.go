@@ -12,6 +12,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 // roleDescription is the Description the tool's role is created with.
@@ -68,7 +69,7 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 	out, err := c.IAM.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(RoleName),
 		Description:              aws.String(roleDescription),
-		AssumeRolePolicyDocument: aws.String(string(pyjson.Encode(trustPolicy(aws.ToString(ident.Account), tagSession), -1))),
+		AssumeRolePolicyDocument: aws.String(string(pyjson.Encode(roles.TrustPolicy(nil, aws.ToString(ident.Account), tagSession), -1))),
 		MaxSessionDuration:       aws.Int32(RoleMaxSessionDuration),
 	})
 	var role *iamtypes.Role
@@ -126,16 +127,6 @@ func (c *Creator) deleteRole(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return "deleted role " + RoleName, nil
-}
-
-// trustPolicy lets the account's principals assume the role; session tags
-// need sts:TagSession too.
-func trustPolicy(account string, tagSession bool) pyjson.Map {
-	var action any = "sts:AssumeRole"
-	if tagSession {
-		action = []string{"sts:AssumeRole", "sts:TagSession"}
-	}
-	return trustDocument(pyjson.Map{{Key: "AWS", Value: "arn:aws:iam::" + account + ":root"}}, action)
 }
 
 // allowTagSession adds sts:TagSession to the trust policy of an existing

@@ -10,6 +10,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/presign"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -100,7 +101,7 @@ func TestPublicReadIsPublicOnPurpose(t *testing.T) {
 // The other policies s3-credentials writes: revoke-sessions' role policy
 // and the session policies of presign --scoped and presign-post.
 func TestOtherGeneratedPoliciesPass(t *testing.T) {
-	expectNone(t, "revoke-sessions", policycheck.Check(credentials.RevokePolicy("2026-01-31T18:00:00.000Z"), policycheck.Options{Kind: policycheck.RolePolicy}))
+	expectNone(t, "revoke-sessions", policycheck.Check(roles.RevokePolicy("2026-01-31T18:00:00.000Z"), policycheck.Options{Kind: policycheck.RolePolicy}))
 	for _, method := range []string{http.MethodGet, http.MethodPut} {
 		req := presign.Request{Bucket: "my-bucket", Key: "a/k*y?$.txt", Method: method}
 		text := req.Scope().SessionPolicy()
