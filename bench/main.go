@@ -160,6 +160,8 @@ func check(err error) {
 type peer struct {
 	name string
 	cmd  func(op string, args ...string) []string
+	// env, when set, makes the peer's environment from the bench's.
+	env func([]string) []string
 }
 
 func (b *bench) peers() []peer {
@@ -181,14 +183,14 @@ func (b *bench) peers() []peer {
 			return append(cmd, "--concurrency", fmt.Sprint(conc), "--endpoint-url", b.url)
 		}
 	}
-	ps := []peer{{fmt.Sprintf("ours (--concurrency %d)", *concurrency), ours(*concurrency)}}
+	ps := []peer{{name: fmt.Sprintf("ours (--concurrency %d)", *concurrency), cmd: ours(*concurrency)}}
 	if b.hasAWS {
 		for _, a := range findAWSCLIs() {
 			ps = append(ps, b.awsPeer(a))
 		}
 	}
 	if !*skipSeq {
-		ps = append(ps, peer{"sequential (ours, --concurrency 1)", ours(1)})
+		ps = append(ps, peer{name: "sequential (ours, --concurrency 1)", cmd: ours(1)})
 	}
 	return ps
 }

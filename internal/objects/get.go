@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 
@@ -32,45 +31,41 @@ func (c *Client) GetTo(ctx context.Context, bucket, key string, w io.Writer) err
 	return err
 }
 
-func (c *Client) downloader(parts int) *manager.Downloader {
-	return manager.NewDownloader(c.S3, func(d *manager.Downloader) {
-		d.PartSize = c.PartSize
-		d.Concurrency = parts
-		// A part whose body breaks off is asked for once more (the SDK's
-		// default is three times): a silent endpoint costs two read
-		// timeouts, not four.
-		d.PartBodyMaxRetries = 1
-	})
-}
-
 // GetFile downloads bucket/key to path, as outfile.Create writes it: a
 // regular file (or none) through a temporary file beside it that is
 // renamed over it at the end, so a failure leaves an existing file
-// untouched; large objects come down in concurrent ranged parts. A FIFO or
-// a device gets the object in one streamed GET.
+// untouched; large objects come down in concurrent ranged parts, as many
+// at once as pay (see ranged.go). A FIFO or a device gets the object in
+// one streamed GET.
 func (c *Client) GetFile(ctx context.Context, bucket, key, path string, bar *progress.Bar) error {
 	out, err := outfile.Create(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	if err := c.download(ctx, c.downloader(c.Concurrency), out, bucket, key, bar); err != nil {
+	if err := c.download(ctx, c.objectRanges, out, bucket, key, bar, nil); err != nil {
 		return err
 	}
 	return out.Commit()
 }
 
-// download fills out with bucket/key.
-func (c *Client) download(ctx context.Context, dl *manager.Downloader, out *outfile.File, bucket, key string, bar *progress.Bar) error {
+// objectRanges is the flow of one object's ranges: it starts with
+// StartRanges in flight (besides the first) and grows up to Concurrency.
+func (c *Client) objectRanges() *flow {
+	return newFlow(flowConfig{start: StartRanges, max: max(c.Concurrency-1, 1), tick: flowTick,
+		settle: downloadSettle, window: flowWindow, gain: flowGain, hold: flowHold}, c.Trace)
+}
+
+// download fills out with bucket/key, counting the bytes into units.
+func (c *Client) download(ctx context.Context, ranges rangeFlow, out *outfile.File, bucket, key string, bar *progress.Bar, units *flow) error {
 	if !out.RandomAccess() {
 		var w io.Writer = out
-		if bar != nil {
-			w = &countingWriter{w: out, bar: bar}
+		if bar != nil || units != nil {
+			w = &countingWriter{w: out, bar: bar, units: units}
 		}
 		return c.GetTo(ctx, bucket, key, w)
 	}
-	_, err := dl.Download(ctx, countWriterAt(out, bar), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	return err
+	return c.getRanges(ctx, out, bucket, key, bar, ranges, units)
 }
 
 // GetResult says what became of each key GetFiles was asked for.
@@ -189,9 +184,11 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 	res := &GetResult{}
 	var mu sync.Mutex
 	rels, status := planPaths(keys)
-	dl := c.downloader(min(4, c.Concurrency))
+	// Each large object has up to 4 ranges in flight besides its first.
+	ranges := func() *flow { return fixedFlow(min(4, c.Concurrency)) }
+	files := c.filesFlow()
+	defer files.close()
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
 	for i, key := range keys {
 		if rels[i] == "" || same[key] {
 			continue
@@ -201,11 +198,15 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 			status[i] = root.MkdirAll(rels[i])
 			continue
 		}
-		if gctx.Err() != nil {
+		if files.acquire(gctx) != nil {
 			break
 		}
 		g.Go(func() error {
-			err := c.getInto(gctx, dl, root, bucket, key, rels[i], bar)
+			defer files.release()
+			err := c.getInto(gctx, ranges, root, bucket, key, rels[i], bar, files)
+			if err == nil {
+				files.add(fileCredit)
+			}
 			if err != nil && gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -249,7 +250,7 @@ func (r *GetResult) Record(key string, err error) {
 }
 
 // getInto downloads one key to rel inside root.
-func (c *Client) getInto(ctx context.Context, dl *manager.Downloader, root *outfile.Dir, bucket, key, rel string, bar *progress.Bar) error {
+func (c *Client) getInto(ctx context.Context, ranges rangeFlow, root *outfile.Dir, bucket, key, rel string, bar *progress.Bar, units *flow) error {
 	if d := filepath.Dir(rel); d != "." {
 		if err := root.MkdirAll(d); err != nil {
 			return err
@@ -260,37 +261,21 @@ func (c *Client) getInto(ctx context.Context, dl *manager.Downloader, root *outf
 		return err
 	}
 	defer out.Abort()
-	if err := c.download(ctx, dl, out, bucket, key, bar); err != nil {
+	if err := c.download(ctx, ranges, out, bucket, key, bar, units); err != nil {
 		return err
 	}
 	return out.Commit()
 }
 
-func countWriterAt(w io.WriterAt, bar *progress.Bar) io.WriterAt {
-	if bar == nil {
-		return w
-	}
-	return &countingWriterAt{w: w, bar: bar}
-}
-
-type countingWriterAt struct {
-	w   io.WriterAt
-	bar *progress.Bar
-}
-
-func (c *countingWriterAt) WriteAt(b []byte, off int64) (int, error) {
-	n, err := c.w.WriteAt(b, off)
-	c.bar.Add(int64(n))
-	return n, err
-}
-
 type countingWriter struct {
-	w   io.Writer
-	bar *progress.Bar
+	w     io.Writer
+	bar   *progress.Bar
+	units *flow
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.w.Write(b)
 	c.bar.Add(int64(n))
+	c.units.add(int64(n))
 	return n, err
 }

@@ -37,6 +37,10 @@ type Client struct {
 	// Concurrency parts in flight; when 0, PartPlan chooses both from
 	// the file's size.
 	UploadPartSize int64
+	// Trace, when set, is told every change of a flow's limit (requests
+	// in flight) with the time since the flow began and the units it had
+	// moved (for the benchmark).
+	Trace func(at time.Duration, limit int, units int64)
 }
 
 // New returns a Client whose S3 client is base with an HTTP connection pool
@@ -91,22 +95,38 @@ func withProgress(ctx context.Context, bar *progress.Bar) context.Context {
 	return context.WithValue(ctx, progressKey{}, bar)
 }
 
+// The same for the flow whose meter a request's body counts into (see
+// flow.go).
+type flowKey struct{}
+
+func withFlow(ctx context.Context, fl *flow) context.Context {
+	return context.WithValue(ctx, flowKey{}, fl)
+}
+
 type progressClient struct{ inner s3.HTTPClient }
 
 func (pc progressClient) Do(req *http.Request) (*http.Response, error) {
-	if bar, ok := req.Context().Value(progressKey{}).(*progress.Bar); ok && req.Body != nil && req.Method == http.MethodPut {
-		req.Body = &countingBody{ReadCloser: req.Body, bar: bar}
+	if req.Body != nil && req.Method == http.MethodPut {
+		bar, _ := req.Context().Value(progressKey{}).(*progress.Bar)
+		fl, _ := req.Context().Value(flowKey{}).(*flow)
+		if bar != nil || fl != nil {
+			req.Body = &countingBody{ReadCloser: req.Body, bar: bar, flow: fl}
+		}
 	}
 	return pc.inner.Do(req)
 }
 
 type countingBody struct {
 	io.ReadCloser
-	bar *progress.Bar
+	bar  *progress.Bar
+	flow *flow
 }
 
 func (cb *countingBody) Read(p []byte) (int, error) {
 	n, err := cb.ReadCloser.Read(p)
-	cb.bar.Add(int64(n))
+	if cb.bar != nil {
+		cb.bar.Add(int64(n))
+	}
+	cb.flow.add(int64(n))
 	return n, err
 }

@@ -27,18 +27,19 @@ func TestPartPlan(t *testing.T) {
 		{0, 16, DefaultPartSize, 1},
 		{4096, 16, DefaultPartSize, 1},
 		{16 * mib, 16, DefaultPartSize, 1}, // one PutObject
-		{16*mib + 1, 16, 8 * mib, 3},       // quarters would be under the 8 MiB floor
-		{100 * mib, 16, 25 * mib, 4},       // four equal parts
-		{100*mib + 1, 16, 26 * mib, 4},     // rounded up to a MiB
-		{256 * mib, 16, 64 * mib, 4},       // four 64 MiB parts, all in flight
-		{256 * mib, 2, 64 * mib, 2},        // --concurrency caps the parts in flight
-		{256 * mib, 1, 64 * mib, 1},        //
-		{256 * mib, 0, 64 * mib, 1},        // nonsense concurrency counts as 1
-		{gib, 16, 128 * mib, 4},            // eight parts at the 128 MiB ceiling
-		{100 * gib, 16, 128 * mib, 4},      // 800 parts
-		{2 << 40, 16, 210 * mib, 4},        // 2 TiB: 10,000 parts would be 209.7 MiB
-		{5 << 40, 16, 525 * mib, 4},        // S3's largest object
-		{60 << 40, 16, 5 * gib, 4},         // beyond S3's limits: parts stop at 5 GiB
+		{16*mib + 1, 16, 8 * mib, 3},       // sixteenths would be under the 8 MiB floor
+		{100 * mib, 16, 8 * mib, 13},       // 8 MiB parts: 12 and a rest
+		{256 * mib, 16, 16 * mib, 16},      // sixteen 16 MiB parts, all may fly
+		{256*mib + 1, 16, 17 * mib, 16},    // rounded up to a MiB
+		{256 * mib, 2, 16 * mib, 2},        // --concurrency caps the parts in flight
+		{256 * mib, 1, 16 * mib, 1},        //
+		{256 * mib, 0, 16 * mib, 1},        // nonsense concurrency counts as 1
+		{gib, 16, 64 * mib, 16},            // sixteen 64 MiB parts
+		{gib, 64, 64 * mib, 16},            // never more in flight than parts
+		{100 * gib, 16, 128 * mib, 16},     // 800 parts at the 128 MiB ceiling
+		{2 << 40, 16, 210 * mib, 16},       // 2 TiB: 10,000 parts would be 209.7 MiB
+		{5 << 40, 16, 525 * mib, 16},       // S3's largest object
+		{60 << 40, 16, 5 * gib, 16},        // beyond S3's limits: parts stop at 5 GiB
 	} {
 		part, n := PartPlan(c.size, c.concurrency)
 		if part != c.part || n != c.inFlight {
@@ -70,18 +71,24 @@ func TestPartPlanLimits(t *testing.T) {
 	}
 }
 
-// UploadPartSize fixes the part size and leaves the parts in flight to the
-// caller; without it the plan decides.
+// UploadPartSize fixes the part size and the parts in flight; without it
+// the plan decides the part size and a flow the parts in flight, starting
+// with PlanStartParts.
 func TestFileUploader(t *testing.T) {
 	c := &Client{Concurrency: 16, PartSize: DefaultPartSize}
-	up := c.fileUploader(256<<20, 16)
-	if up.PartSize != 64<<20 || up.Concurrency != 4 {
-		t.Errorf("planned: %d x %d", up.PartSize, up.Concurrency)
+	up, fl := c.fileUploader(256<<20, 16)
+	if up.PartSize != 16<<20 || up.Concurrency != 16 || fl == nil || fl.limit != PlanStartParts {
+		t.Errorf("planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	}
+	fl.close()
+	up, fl = c.fileUploader(10<<20, 16)
+	if up.PartSize != DefaultPartSize || fl != nil {
+		t.Errorf("one part: %d, flow %v", up.PartSize, fl)
 	}
 	c.UploadPartSize = 8 << 20
-	up = c.fileUploader(256<<20, 16)
-	if up.PartSize != 8<<20 || up.Concurrency != 16 {
-		t.Errorf("fixed: %d x %d", up.PartSize, up.Concurrency)
+	up, fl = c.fileUploader(256<<20, 16)
+	if up.PartSize != 8<<20 || up.Concurrency != 16 || fl != nil {
+		t.Errorf("fixed: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
 	}
 }
 

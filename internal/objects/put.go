@@ -24,9 +24,10 @@ import (
 )
 
 // uploader sends one object: a single PutObject when it fits in one part,
-// otherwise a multipart upload with parts parts in flight.
-func (c *Client) uploader(parts int, partSize int64) *manager.Uploader {
-	return manager.NewUploader(uploadClient{c.S3}, func(u *manager.Uploader) {
+// otherwise a multipart upload with up to parts parts in flight; when parts
+// is a flow, its gate decides how many of those go out at once.
+func (c *Client) uploader(parts int, partSize int64, fl *flow) *manager.Uploader {
+	return manager.NewUploader(uploadClient{c.S3, fl}, func(u *manager.Uploader) {
 		u.PartSize = partSize
 		u.Concurrency = parts
 		// We abort ourselves, with a context that survives Ctrl-C.
@@ -36,13 +37,28 @@ func (c *Client) uploader(parts int, partSize int64) *manager.Uploader {
 
 // uploadClient lets CreateMultipartUpload finish even when the command is
 // interrupted while it is in flight: otherwise S3 may have created the
-// upload without us learning its ID, and it could not be aborted.
-type uploadClient struct{ *s3.Client }
+// upload without us learning its ID, and it could not be aborted. Parts
+// wait for a place in parts, when set.
+type uploadClient struct {
+	*s3.Client
+	parts *flow
+}
 
 func (u uploadClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	return u.Client.CreateMultipartUpload(cctx, in, opts...)
+}
+
+func (u uploadClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, opts ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
+	if u.parts == nil {
+		return u.Client.UploadPart(ctx, in, opts...)
+	}
+	if err := u.parts.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer u.parts.release()
+	return u.Client.UploadPart(withFlow(ctx, u.parts), in, opts...)
 }
 
 // uploadFailure says what a failed upload may have left in the bucket.
@@ -104,19 +120,28 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		}
 		size = fi.Size()
 	}
-	_, err = c.upload(withProgress(ctx, bar), c.fileUploader(size, c.Concurrency), bucket, key, contentType, f)
+	up, fl := c.fileUploader(size, c.Concurrency)
+	defer fl.close()
+	_, err = c.upload(withProgress(ctx, bar), up, bucket, key, contentType, f)
 	return err
 }
 
 // fileUploader is the uploader for a file of size bytes with at most
-// concurrency parts in flight: PartPlan's choice unless UploadPartSize
-// fixes the part size.
-func (c *Client) fileUploader(size int64, concurrency int) *manager.Uploader {
+// concurrency parts in flight: PartPlan's part size, and a flow that
+// starts with PlanStartParts parts in flight and adds more while they
+// pay (close it when done), unless UploadPartSize fixes the part size and
+// the parts in flight.
+func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *flow) {
 	if c.UploadPartSize > 0 {
-		return c.uploader(concurrency, c.UploadPartSize)
+		return c.uploader(concurrency, c.UploadPartSize, nil), nil
 	}
-	partSize, parts := PartPlan(size, concurrency)
-	return c.uploader(parts, partSize)
+	partSize, most := PartPlan(size, concurrency)
+	if most <= 1 {
+		return c.uploader(1, partSize, nil), nil
+	}
+	fl := newFlow(flowConfig{start: PlanStartParts, max: most, tick: flowTick,
+		settle: uploadSettle, window: flowWindow, gain: flowGain, hold: flowHold}, c.Trace)
+	return c.uploader(most, partSize, fl), fl
 }
 
 // filePartSize is the part size fileUploader uploads a file of size
@@ -140,7 +165,7 @@ const (
 
 // PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
-	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize))
+	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize), nil)
 	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
 	return err
 }
@@ -240,18 +265,20 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 		parts = c.Concurrency
 	}
 	parts = min(parts, c.Concurrency)
+	inFlight := c.filesFlow()
+	defer inFlight.close()
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
 	var (
 		mu      sync.Mutex
 		stopped = &UploadStopped{Total: len(files)}
 		perhaps []LocalFile
 	)
 	for _, lf := range files {
-		if gctx.Err() != nil {
+		if inFlight.acquire(gctx) != nil {
 			break
 		}
 		g.Go(func() error {
+			defer inFlight.release()
 			if err := gctx.Err(); err != nil {
 				return err // stopped before it began
 			}
@@ -269,7 +296,12 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 				}
 				size = fi.Size()
 			}
-			failure, err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, GuessContentType(lf.Path), f)
+			up, fl := c.fileUploader(size, parts)
+			failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f)
+			fl.close()
+			if err == nil {
+				inFlight.add(size + fileCredit)
+			}
 			mu.Lock()
 			switch {
 			case err == nil:
