@@ -44,10 +44,15 @@ type flowConfig struct {
 
 // The paces of the flows: part uploads settle longer, as a new upload
 // connection first fills the socket buffers on both ends (several MiB)
-// before its bytes move at the connection's real rate.
+// before its bytes move at the connection's real rate, and need a larger
+// gain: what an upload counts is bytes handed to the kernel, which a busy
+// server drains in bursts, so its readings are noisier than those of
+// bytes received. Where connections are capped a doubling moves nearly
+// twice as much, well above either gain.
 const (
 	flowTick       = 100 * time.Millisecond
 	flowGain       = 0.25
+	uploadGain     = 0.5
 	flowHold       = 4
 	flowMaxHold    = 64
 	uploadSettle   = 2

@@ -267,3 +267,28 @@ func waitFor(t *testing.T, ok func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// Uploads read what the kernel took, which a busy server drains in bursts
+// (here 15% under, then 15% over, a window each, in step with the
+// controller's windows): their larger gain keeps such bursts from reading
+// as a gain (with the downloads' 25% they would), and still climbs where
+// connections are capped.
+func TestFlowUploadsIgnoreBursts(t *testing.T) {
+	cfg := testFlow
+	cfg.gain = uploadGain
+	cfg.settle = uploadSettle
+	bursts := []float64{1.15, 1, 1, 0.85, 0.85, 0.85, 1, 1, 1.15, 1.15}
+	limits := drive(cfg, link{perConn: 300 * mibf, capacity: 60 * mibf, burst: 8 * mibf}, 20*time.Second, bursts)
+	if m := maxOf(limits); m > 8 {
+		t.Errorf("a busy server with bursts: went to %d; %v", m, limits)
+	}
+	cfg.gain = flowGain
+	if m := maxOf(drive(cfg, link{perConn: 300 * mibf, capacity: 60 * mibf, burst: 8 * mibf}, 20*time.Second, bursts)); m <= 8 {
+		t.Errorf("the model's bursts should fool the downloads' gain, and did not (went to %d)", m)
+	}
+	cfg.gain = uploadGain
+	limits = drive(cfg, link{perConn: 8 * mibf, capacity: 10000 * mibf, burst: 8 * mibf}, 4*time.Second, bursts)
+	if got := last(limits); got < 32 {
+		t.Errorf("capped connections with bursts: %d, want a climb; %v", got, limits)
+	}
+}

@@ -188,6 +188,7 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 	ranges := func() *flow { return fixedFlow(min(4, c.Concurrency)) }
 	files := c.filesFlow()
 	defer files.close()
+	made := &madeDirs{root: root}
 	g, gctx := errgroup.WithContext(ctx)
 	for i, key := range keys {
 		if rels[i] == "" || same[key] {
@@ -195,7 +196,7 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 		}
 		if strings.HasSuffix(key, "/") {
 			// A folder marker: make the folder, there is nothing to download.
-			status[i] = root.MkdirAll(rels[i])
+			status[i] = made.mkdirAll(rels[i])
 			continue
 		}
 		if files.acquire(gctx) != nil {
@@ -203,7 +204,7 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 		}
 		g.Go(func() error {
 			defer files.release()
-			err := c.getInto(gctx, ranges, root, bucket, key, rels[i], bar, files)
+			err := c.getInto(gctx, ranges, made, bucket, key, rels[i], bar, files)
 			if err == nil {
 				files.add(fileCredit)
 			}
@@ -250,13 +251,13 @@ func (r *GetResult) Record(key string, err error) {
 }
 
 // getInto downloads one key to rel inside root.
-func (c *Client) getInto(ctx context.Context, ranges rangeFlow, root *outfile.Dir, bucket, key, rel string, bar *progress.Bar, units *flow) error {
+func (c *Client) getInto(ctx context.Context, ranges rangeFlow, dirs *madeDirs, bucket, key, rel string, bar *progress.Bar, units *flow) error {
 	if d := filepath.Dir(rel); d != "." {
-		if err := root.MkdirAll(d); err != nil {
+		if err := dirs.mkdirAll(d); err != nil {
 			return err
 		}
 	}
-	out, err := root.Create(ctx, rel)
+	out, err := dirs.root.Create(ctx, rel)
 	if err != nil {
 		return err
 	}
@@ -265,6 +266,24 @@ func (c *Client) getInto(ctx context.Context, ranges rangeFlow, root *outfile.Di
 		return err
 	}
 	return out.Commit()
+}
+
+// madeDirs makes the folders of an output directory once each, not once
+// per file written into them.
+type madeDirs struct {
+	root *outfile.Dir
+	done sync.Map // rel -> struct{}
+}
+
+func (m *madeDirs) mkdirAll(rel string) error {
+	if _, ok := m.done.Load(rel); ok {
+		return nil
+	}
+	if err := m.root.MkdirAll(rel); err != nil {
+		return err
+	}
+	m.done.Store(rel, struct{}{})
+	return nil
 }
 
 type countingWriter struct {

@@ -19,8 +19,11 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-// DefaultConcurrency is how many requests run at once unless told otherwise.
-const DefaultConcurrency = 16
+// DefaultConcurrency is the most requests that run at once unless told
+// otherwise. Transfers start with fewer (StartFiles files, PlanStartParts
+// parts of a file, StartRanges ranges of an object) and add more only
+// while more move more (flow.go).
+const DefaultConcurrency = 64
 
 // DefaultPartSize is the part size of multipart uploads and ranged downloads.
 const DefaultPartSize int64 = 16 * 1024 * 1024

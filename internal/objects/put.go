@@ -140,7 +140,7 @@ func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *
 		return c.uploader(1, partSize, nil), nil
 	}
 	fl := newFlow(flowConfig{start: PlanStartParts, max: most, tick: flowTick,
-		settle: uploadSettle, window: flowWindow, gain: flowGain, hold: flowHold}, c.Trace)
+		settle: uploadSettle, window: flowWindow, gain: uploadGain, hold: flowHold}, c.Trace)
 	return c.uploader(most, partSize, fl), fl
 }
 

@@ -203,7 +203,10 @@ func (g *rangeGet) copy(body io.Reader, off, n int64, fl *flow) (int64, error) {
 	return done, nil
 }
 
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+// copyBuffers hold what one range's body gives between reading and
+// writing: 64 KiB each, so that even hundreds of ranges in flight (many
+// large objects at once) hold little memory.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // totalSize reads the object's size from a ranged answer, checking that
 // it starts at off; an answer without Content-Range holds the whole
