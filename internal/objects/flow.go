@@ -22,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // flowConfig bounds and paces one flow.
@@ -287,6 +289,37 @@ func (f *flow) step(at time.Duration) {
 			f.trace(at, limit, units)
 		}
 	}
+}
+
+// run calls do(ctx, i) for i from 0 to n-1, in order, with at most the
+// flow's limit at once, on at most workers goroutines that take item after
+// item (a goroutine per item would grow a new stack through the SDK's deep
+// call chain every time: a seventh of the CPU of many small transfers). It
+// starts no more items once ctx ends or do fails, and returns do's first
+// error; the caller checks ctx.
+func (f *flow) run(ctx context.Context, n, workers int, do func(ctx context.Context, i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for range min(max(workers, 1), n) {
+		g.Go(func() error {
+			for {
+				if f.acquire(gctx) != nil {
+					return nil
+				}
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					f.release()
+					return nil
+				}
+				err := do(gctx, i)
+				f.release()
+				if err != nil {
+					return err
+				}
+			}
+		})
+	}
+	return g.Wait()
 }
 
 // add counts units moved.

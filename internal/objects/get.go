@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
@@ -189,7 +188,7 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 	files := c.filesFlow()
 	defer files.close()
 	made := &madeDirs{root: root}
-	g, gctx := errgroup.WithContext(ctx)
+	var todo []int
 	for i, key := range keys {
 		if rels[i] == "" || same[key] {
 			continue
@@ -199,30 +198,28 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 			status[i] = made.mkdirAll(rels[i])
 			continue
 		}
-		if files.acquire(gctx) != nil {
-			break
-		}
-		g.Go(func() error {
-			defer files.release()
-			err := c.getInto(gctx, ranges, made, bucket, key, rels[i], bar, files)
-			if err == nil {
-				files.add(fileCredit)
-			}
-			if err != nil && gctx.Err() != nil {
-				return gctx.Err()
-			}
-			if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
-				// The endpoint, not the key: the other keys would
-				// meet the same, one timeout after another.
-				return err
-			}
-			mu.Lock()
-			status[i] = err
-			mu.Unlock()
-			return nil
-		})
+		todo = append(todo, i)
 	}
-	if err := g.Wait(); err != nil {
+	err = files.run(ctx, len(todo), c.Concurrency, func(ctx context.Context, n int) error {
+		i := todo[n]
+		err := c.getInto(ctx, ranges, made, bucket, keys[i], rels[i], bar, files)
+		if err == nil {
+			files.add(fileCredit)
+		}
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+			// The endpoint, not the key: the other keys would
+			// meet the same, one timeout after another.
+			return err
+		}
+		mu.Lock()
+		status[i] = err
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {

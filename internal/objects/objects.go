@@ -25,6 +25,13 @@ import (
 // while more move more (flow.go).
 const DefaultConcurrency = 64
 
+// lookups is how many requests about objects (HEADs, listings, deletes of
+// 1,000 keys) and file hashes run at once: the old default of 16, at most
+// Concurrency. Their answers are small, and 64 of them timing out at once
+// would use up the SDK's retry quota, so that a silent endpoint would fail
+// some of them after one timeout rather than two.
+func (c *Client) lookups() int { return min(c.Concurrency, 16) }
+
 // DefaultPartSize is the part size of multipart uploads and ranged downloads.
 const DefaultPartSize int64 = 16 * 1024 * 1024
 

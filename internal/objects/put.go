@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
@@ -73,12 +72,23 @@ type uploadFailure struct {
 
 // upload sends body to bucket/key and aborts a failed multipart upload, so
 // an interrupted upload leaves no parts behind to pay for.
-func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) (uploadFailure, error) {
+// size is the body's size when known (a file), else -1; a body that fits
+// in one part goes in a PutObject of its own, without the upload
+// manager's work around it (which copies the input by reflection).
+func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader, size int64) (uploadFailure, error) {
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body}
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
-	_, err := up.Upload(ctx, in)
+	var err error
+	if ra, ok := body.(io.ReaderAt); ok && size >= 0 && size <= up.PartSize {
+		// The size seen when planning, as the manager reads a file.
+		in.Body = io.NewSectionReader(ra, 0, size)
+		in.ContentLength = aws.Int64(size)
+		_, err = c.S3.PutObject(ctx, in)
+	} else {
+		_, err = up.Upload(ctx, in)
+	}
 	if err == nil {
 		return uploadFailure{}, nil
 	}
@@ -113,7 +123,7 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	var size int64
+	size := int64(-1)
 	if fi, err := f.Stat(); err == nil {
 		if !fi.Mode().IsRegular() {
 			return c.PutStream(ctx, bucket, key, f, contentType, bar)
@@ -122,7 +132,7 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 	}
 	up, fl := c.fileUploader(size, c.Concurrency)
 	defer fl.close()
-	_, err = c.upload(withProgress(ctx, bar), up, bucket, key, contentType, f)
+	_, err = c.upload(withProgress(ctx, bar), up, bucket, key, contentType, f, size)
 	return err
 }
 
@@ -166,7 +176,7 @@ const (
 // PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
 	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize), nil)
-	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r), -1)
 	return err
 }
 
@@ -267,63 +277,56 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 	parts = min(parts, c.Concurrency)
 	inFlight := c.filesFlow()
 	defer inFlight.close()
-	g, gctx := errgroup.WithContext(ctx)
 	var (
 		mu      sync.Mutex
 		stopped = &UploadStopped{Total: len(files)}
 		perhaps []LocalFile
 	)
-	for _, lf := range files {
-		if inFlight.acquire(gctx) != nil {
-			break
+	err := inFlight.run(ctx, len(files), c.Concurrency, func(gctx context.Context, i int) error {
+		lf := files[i]
+		if err := gctx.Err(); err != nil {
+			return err // stopped before it began
 		}
-		g.Go(func() error {
-			defer inFlight.release()
-			if err := gctx.Err(); err != nil {
-				return err // stopped before it began
+		// Planned as a regular file; if something else took its place
+		// meanwhile, a FIFO must not hold the upload up forever.
+		f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		size := lf.Size
+		if fi, err := f.Stat(); err == nil {
+			if !fi.Mode().IsRegular() {
+				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
 			}
-			// Planned as a regular file; if something else took its place
-			// meanwhile, a FIFO must not hold the upload up forever.
-			f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
-			if err != nil {
-				return err
+			size = fi.Size()
+		}
+		up, fl := c.fileUploader(size, parts)
+		failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f, size)
+		fl.close()
+		if err == nil {
+			inFlight.add(size + fileCredit)
+		}
+		mu.Lock()
+		switch {
+		case err == nil:
+			stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+		case failure.maybeStored:
+			perhaps = append(perhaps, lf)
+		case failure.leftUpload != "":
+			stopped.Left = append(stopped.Left, failure.leftUpload)
+		}
+		mu.Unlock()
+		if err != nil {
+			if gctx.Err() != nil && ctx.Err() != nil {
+				return ctx.Err()
 			}
-			defer f.Close()
-			size := lf.Size
-			if fi, err := f.Stat(); err == nil {
-				if !fi.Mode().IsRegular() {
-					return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
-				}
-				size = fi.Size()
-			}
-			up, fl := c.fileUploader(size, parts)
-			failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f)
-			fl.close()
-			if err == nil {
-				inFlight.add(size + fileCredit)
-			}
-			mu.Lock()
-			switch {
-			case err == nil:
-				stopped.Uploaded = append(stopped.Uploaded, lf.Key)
-			case failure.maybeStored:
-				perhaps = append(perhaps, lf)
-			case failure.leftUpload != "":
-				stopped.Left = append(stopped.Left, failure.leftUpload)
-			}
-			mu.Unlock()
-			if err != nil {
-				if gctx.Err() != nil && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				// Say which file; the message is rendered here because
-				// the AWS error inside would otherwise be shown alone.
-				return fmt.Errorf("uploading %s: %s", lf.Path, awsclient.ErrorMessage(err))
-			}
-			return nil
-		})
-	}
-	err := g.Wait()
+			// Say which file; the message is rendered here because
+			// the AWS error inside would otherwise be shown alone.
+			return fmt.Errorf("uploading %s: %s", lf.Path, awsclient.ErrorMessage(err))
+		}
+		return nil
+	})
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}

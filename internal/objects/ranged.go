@@ -75,7 +75,7 @@ func (c *Client) getRanges(ctx context.Context, w io.WriterAt, bucket, key strin
 		first.Body.Close()
 		return err
 	}
-	g.etag = aws.ToString(first.ETag)
+	g.etag, g.total = aws.ToString(first.ETag), total
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var failed error
@@ -130,6 +130,7 @@ type rangeGet struct {
 	w           io.WriterAt
 	bucket, key string
 	etag        string
+	total       int64
 	bar         *progress.Bar
 	units       *flow
 }
@@ -151,15 +152,13 @@ func (g *rangeGet) fetch(ctx context.Context, resp *s3.GetObjectOutput, off, n i
 		if resp == nil {
 			var err error
 			resp, err = g.c.S3.GetObject(ctx, g.input(off, n))
+			if err == nil {
+				err = g.seek(resp, off)
+				if err != nil {
+					resp.Body.Close()
+				}
+			}
 			if err != nil {
-				return err
-			}
-			if resp.ContentRange == nil {
-				resp.Body.Close()
-				return fmt.Errorf("invalid content range: asked for bytes %d-%d, got the whole object", off, off+n-1)
-			}
-			if _, err := totalSize(resp, off); err != nil {
-				resp.Body.Close()
 				return err
 			}
 		}
@@ -171,6 +170,26 @@ func (g *rangeGet) fetch(ctx context.Context, resp *s3.GetObjectOutput, off, n i
 			return err
 		}
 	}
+}
+
+// seek makes resp's body start at off: a ranged answer must start there;
+// an answer with the whole object (a server that ignores ranges) has its
+// first off bytes read and dropped.
+func (g *rangeGet) seek(resp *s3.GetObjectOutput, off int64) error {
+	if resp.ContentRange != nil {
+		_, err := totalSize(resp, off)
+		return err
+	}
+	if aws.ToInt64(resp.ContentLength) != g.total {
+		return fmt.Errorf("invalid content range: asked for bytes from %d of %d, got %d bytes", off, g.total, aws.ToInt64(resp.ContentLength))
+	}
+	if n, err := io.CopyN(io.Discard, resp.Body, off); n < off {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	return nil
 }
 
 // copy writes body at off, at most n bytes, counting them.
