@@ -228,3 +228,33 @@ func TestRangeSize(t *testing.T) {
 		}
 	}
 }
+
+// A server that ignores ranges answers with the whole object: the first
+// answer is the download; when its body breaks off, the whole object asked
+// again is read from where the first broke.
+func TestGetRangesServerIgnoresRanges(t *testing.T) {
+	data := randomBytes(100_000)
+	var mu sync.Mutex
+	calls := 0
+	c := rangeClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		if n == 1 {
+			w.Write(data[:len(data)/3])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
+		w.Write(data)
+	}), 16)
+	path := filepath.Join(t.TempDir(), "o")
+	if err := c.GetFile(context.Background(), "b", "k", path, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if !bytes.Equal(got, data) || calls != 2 {
+		t.Errorf("%d bytes right: %v, %d requests", len(got), bytes.Equal(got, data), calls)
+	}
+}
