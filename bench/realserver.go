@@ -32,6 +32,7 @@ var (
 	farBigMiB    = flag.String("far-big", "256", "sizes (MiB) of the large objects in the far profile (0: none)")
 	awsV1        = flag.Bool("aws-v1", false, "also run aws-cli v1 when installed (the SeaweedFS target runs v2 by default)")
 	skipRclone   = flag.Bool("no-rclone", false, "leave rclone out of the SeaweedFS target")
+	baseline     = flag.String("baseline", "", "SeaweedFS target: also run this build of s3-credentials with default flags (e.g. the main branch's), shown as 'before', not a peer")
 )
 
 // awsCLI is one installed aws-cli.
@@ -93,9 +94,12 @@ func (b *bench) awsPeer(a awsCLI) peer {
 }
 
 // oursDefault runs our binary with default flags (no --concurrency).
-func (b *bench) oursDefault() peer {
-	return peer{name: "ours (default flags)", cmd: func(op string, a ...string) []string {
-		cmd := []string{b.bin}
+func (b *bench) oursDefault() peer { return b.oursBuild("ours (default flags)", b.bin) }
+
+// oursBuild runs a build of s3-credentials (bin) with default flags.
+func (b *bench) oursBuild(name, bin string) peer {
+	return peer{name: name, cmd: func(op string, a ...string) []string {
+		cmd := []string{bin}
 		switch op {
 		case "upload-dir":
 			cmd = append(cmd, "put-objects", a[1], a[0], "-s")
@@ -205,6 +209,11 @@ func (b *bench) realServer() {
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
 	rb := &realBench{bench: b, sw: sw, s3: sweepClient(sw, "default", nil), runs: map[runKey][]measure{}, warm: map[string]string{}}
 	peers := []peer{b.oursDefault()}
+	if *baseline != "" {
+		// Another build of ours, e.g. the main branch's: shown beside the
+		// others, never counted as a peer.
+		peers = append(peers, b.oursBuild("before ("+filepath.Base(*baseline)+")", *baseline))
+	}
 	var names []string
 	if !*skipAWS {
 		for _, a := range findAWSCLIs() {
@@ -514,9 +523,12 @@ func (rb *realBench) report(sw *seaweed, profiles []*profile, names []string) {
 				for _, t := range tools {
 					v := med(w, t, label.f)
 					line += " " + fmt.Sprintf(label.fmt, v) + " |"
-					if strings.HasPrefix(t, "ours") {
+					switch {
+					case strings.HasPrefix(t, "ours"):
 						ours = v
-					} else if best == 0 || v < best {
+					case strings.HasPrefix(t, "before"):
+						// Another build of ours: not a peer.
+					case best == 0 || v < best:
 						best = v
 					}
 				}
