@@ -42,6 +42,13 @@ type flowConfig struct {
 	// not pay before doubling is tried again; it doubles after each such
 	// failure, so a server that is the limit is probed less and less.
 	hold int
+	// waiting, when set, is the share of requests in flight that have
+	// sent their whole body and wait for the answer (0.5: half, on
+	// average over the window) at which the server counts as the limit:
+	// no doubling is tried, and one being tried does not pay, whatever the
+	// bytes say. Where connections are the limit, parts are still being
+	// sent most of the time; where the server is, they wait for it.
+	waiting float64
 }
 
 // The paces of the flows: part uploads settle longer, as a new upload
@@ -55,6 +62,7 @@ const (
 	flowTick       = 100 * time.Millisecond
 	flowGain       = 0.25
 	uploadGain     = 0.5
+	uploadWaiting  = 0.5
 	flowHold       = 4
 	flowMaxHold    = 64
 	uploadSettle   = 2
@@ -97,6 +105,8 @@ type controller struct {
 	measuring bool
 	base      int64         // units when the measuring window opened
 	baseAt    time.Duration // when it opened
+	waitSum   int           // requests waiting for an answer, summed over the window's ticks
+	activeSum int           // requests in flight, likewise
 
 	probing   bool    // limit is a doubling being tried
 	prevLimit int     // the limit before it
@@ -111,33 +121,41 @@ func newController(cfg flowConfig) *controller {
 }
 
 // observe takes the units moved so far at time now (since the transfer
-// began) and returns the limit to use from now on.
-func (c *controller) observe(now time.Duration, units int64) int {
+// began), and of the active requests in flight how many are waiting for
+// their answer, and returns the limit to use from now on.
+func (c *controller) observe(now time.Duration, units int64, waiting, active int) int {
 	tick := c.cfg.tick
 	if now < c.changed+time.Duration(c.cfg.settle)*tick {
 		return c.limit
 	}
 	if !c.measuring {
 		c.measuring, c.base, c.baseAt = true, units, now
+		c.waitSum, c.activeSum = 0, 0
 		return c.limit
 	}
+	c.waitSum += waiting
+	c.activeSum += active
 	// A tick may come late; measure from the window's actual length.
 	if now-c.baseAt < time.Duration(c.cfg.window)*tick-tick/2 {
 		return c.limit
 	}
 	rate := float64(units-c.base) / (now - c.baseAt).Seconds()
+	serverBound := c.cfg.waiting > 0 && c.activeSum > 0 &&
+		float64(c.waitSum) >= c.cfg.waiting*float64(c.activeSum)
 	c.base, c.baseAt = units, now
-	if next := c.decide(rate); next != c.limit {
+	c.waitSum, c.activeSum = 0, 0
+	if next := c.decide(rate, serverBound); next != c.limit {
 		c.limit, c.changed, c.measuring = next, now, false
 	}
 	return c.limit
 }
 
-// decide is the climb: rate is what the current limit moved.
-func (c *controller) decide(rate float64) int {
+// decide is the climb: rate is what the current limit moved;
+// serverBound says its requests mostly waited for the server.
+func (c *controller) decide(rate float64, serverBound bool) int {
 	if c.probing {
 		c.probing = false
-		if rate >= c.prevRate*(1+c.cfg.gain) {
+		if rate >= c.prevRate*(1+c.cfg.gain) && !serverBound {
 			// The doubling paid: keep it, and try the next.
 			c.hold = c.cfg.hold
 			return c.probe(rate)
@@ -150,6 +168,11 @@ func (c *controller) decide(rate float64) int {
 	}
 	if c.holdLeft > 0 {
 		c.holdLeft--
+		return c.limit
+	}
+	if serverBound {
+		// More requests would only queue at the server.
+		c.holdLeft = c.hold
 		return c.limit
 	}
 	return c.probe(rate)
@@ -236,11 +259,14 @@ func (g *gate) admit() {
 type flow struct {
 	*gate
 	moved atomic.Int64
-	ctl   *controller
-	mu    sync.Mutex // guards ctl
-	stop  chan struct{}
-	done  chan struct{} // closed when the sampler has stopped
-	once  sync.Once
+	// waiting counts requests that have sent their body and wait for the
+	// answer (part uploads; see sendState).
+	waiting atomic.Int64
+	ctl     *controller
+	mu      sync.Mutex // guards ctl
+	stop    chan struct{}
+	done    chan struct{} // closed when the sampler has stopped
+	once    sync.Once
 	// trace, when set, is told each limit chosen (for the benchmark).
 	trace func(at time.Duration, limit int, units int64)
 }
@@ -279,9 +305,12 @@ func (f *flow) sample(tick time.Duration) {
 // decision.
 func (f *flow) step(at time.Duration) {
 	units := f.moved.Load()
+	f.gate.mu.Lock()
+	active := f.gate.active
+	f.gate.mu.Unlock()
 	f.mu.Lock()
 	prev := f.ctl.limit
-	limit := f.ctl.observe(at, units)
+	limit := f.ctl.observe(at, units, int(f.waiting.Load()), active)
 	f.mu.Unlock()
 	if limit != prev {
 		f.setLimit(limit)
@@ -320,6 +349,26 @@ func (f *flow) run(ctx context.Context, n, workers int, do func(ctx context.Cont
 		})
 	}
 	return g.Wait()
+}
+
+// sendState follows one request's body for a flow: sent is called when
+// the transport has read all of it, done when the request has returned;
+// in between the request waits for the server.
+type sendState struct {
+	flow *flow
+	sent atomic.Bool
+}
+
+func (s *sendState) bodySent() {
+	if s.sent.CompareAndSwap(false, true) {
+		s.flow.waiting.Add(1)
+	}
+}
+
+func (s *sendState) done() {
+	if s.sent.Load() {
+		s.flow.waiting.Add(-1)
+	}
 }
 
 // add counts units moved.

@@ -2,6 +2,8 @@ package objects
 
 import (
 	"context"
+	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,8 +24,14 @@ func (l link) rate(n int) float64 { return min(float64(n)*l.perConn, l.capacity)
 
 // drive runs a controller against the model for d, tick by tick, with
 // noise (a deterministic sequence of factors around 1) on each tick's
-// units, and returns the limits it chose, one a tick.
+// units, and returns the limits it chose, one a tick. No request waits.
 func drive(cfg flowConfig, l link, d time.Duration, noise []float64) []int {
+	return driveWaiting(cfg, l, d, noise, 0)
+}
+
+// driveWaiting is drive with a share of the requests in flight waiting
+// for their answer at every tick.
+func driveWaiting(cfg flowConfig, l link, d time.Duration, noise []float64, waiting float64) []int {
 	c := newController(cfg)
 	var units float64
 	var limits []int
@@ -36,7 +44,7 @@ func drive(cfg flowConfig, l link, d time.Duration, noise []float64) []int {
 		}
 		units += l.rate(prev)*cfg.tick.Seconds()*f + burst[0]
 		burst = [2]float64{burst[1], 0}
-		next := c.observe(at, int64(units))
+		next := c.observe(at, int64(units), int(waiting*float64(prev)), prev)
 		if next > prev {
 			b := float64(next-prev) * l.burst / 2
 			burst = [2]float64{b, b}
@@ -170,7 +178,7 @@ func TestFlowFollowsAChange(t *testing.T) {
 	limit := c.limit
 	step := func(at time.Duration, l link) {
 		units += l.rate(limit) * testFlow.tick.Seconds()
-		limit = c.observe(at, int64(units))
+		limit = c.observe(at, int64(units), 0, limit)
 	}
 	busy := link{perConn: 300 * mibf, capacity: 100 * mibf}
 	free := link{perConn: 8 * mibf, capacity: 10000 * mibf}
@@ -290,5 +298,44 @@ func TestFlowUploadsIgnoreBursts(t *testing.T) {
 	limits = drive(cfg, link{perConn: 8 * mibf, capacity: 10000 * mibf, burst: 8 * mibf}, 4*time.Second, bursts)
 	if got := last(limits); got < 32 {
 		t.Errorf("capped connections with bursts: %d, want a climb; %v", got, limits)
+	}
+}
+
+// Parts that have sent their bodies and wait for the server say the server
+// is the limit: however the bytes handed to the kernel look (here as if
+// connections were capped), no doubling is tried while most requests
+// wait, and when few wait the climb goes on.
+func TestFlowUploadsWaitingForTheServer(t *testing.T) {
+	cfg := testFlow
+	cfg.gain, cfg.settle, cfg.waiting = uploadGain, uploadSettle, uploadWaiting
+	capped := link{perConn: 8 * mibf, capacity: 10000 * mibf}
+	if m := maxOf(driveWaiting(cfg, capped, 10*time.Second, nil, 0.75)); m != cfg.start {
+		t.Errorf("three in four waiting: went to %d", m)
+	}
+	if got := last(driveWaiting(cfg, capped, 4*time.Second, nil, 0.25)); got != 64 {
+		t.Errorf("one in four waiting: %d, want the ceiling", got)
+	}
+}
+
+// A part's request counts as waiting from the last byte of its body (by
+// its length, before any EOF) until it returns.
+func TestSendStateWaiting(t *testing.T) {
+	fl := fixedFlow(4)
+	st := &sendState{flow: fl}
+	body := &countingBody{ReadCloser: io.NopCloser(strings.NewReader("0123456789")), send: st, left: 10}
+	buf := make([]byte, 6)
+	if _, err := body.Read(buf); err != nil || fl.waiting.Load() != 0 {
+		t.Fatalf("after 6 of 10 bytes: waiting %d, %v", fl.waiting.Load(), err)
+	}
+	if _, err := body.Read(buf); err != nil || fl.waiting.Load() != 1 {
+		t.Fatalf("after all 10 bytes: waiting %d, %v", fl.waiting.Load(), err)
+	}
+	body.Read(buf) // EOF: counted once
+	if fl.moved.Load() != 10 || fl.waiting.Load() != 1 {
+		t.Errorf("moved %d, waiting %d", fl.moved.Load(), fl.waiting.Load())
+	}
+	st.done()
+	if fl.waiting.Load() != 0 {
+		t.Errorf("after the answer: waiting %d", fl.waiting.Load())
 	}
 }

@@ -105,12 +105,12 @@ func withProgress(ctx context.Context, bar *progress.Bar) context.Context {
 	return context.WithValue(ctx, progressKey{}, bar)
 }
 
-// The same for the flow whose meter a request's body counts into (see
-// flow.go).
+// The same for the flow whose meter a request's body counts into, and
+// which learns when the whole body has gone (see flow.go).
 type flowKey struct{}
 
-func withFlow(ctx context.Context, fl *flow) context.Context {
-	return context.WithValue(ctx, flowKey{}, fl)
+func withFlow(ctx context.Context, st *sendState) context.Context {
+	return context.WithValue(ctx, flowKey{}, st)
 }
 
 type progressClient struct{ inner s3.HTTPClient }
@@ -118,9 +118,9 @@ type progressClient struct{ inner s3.HTTPClient }
 func (pc progressClient) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Method == http.MethodPut {
 		bar, _ := req.Context().Value(progressKey{}).(*progress.Bar)
-		fl, _ := req.Context().Value(flowKey{}).(*flow)
-		if bar != nil || fl != nil {
-			req.Body = &countingBody{ReadCloser: req.Body, bar: bar, flow: fl}
+		st, _ := req.Context().Value(flowKey{}).(*sendState)
+		if bar != nil || st != nil {
+			req.Body = &countingBody{ReadCloser: req.Body, bar: bar, send: st, left: req.ContentLength}
 		}
 	}
 	return pc.inner.Do(req)
@@ -129,14 +129,19 @@ func (pc progressClient) Do(req *http.Request) (*http.Response, error) {
 type countingBody struct {
 	io.ReadCloser
 	bar  *progress.Bar
-	flow *flow
+	send *sendState
+	left int64 // bytes of the body not read yet, when known
 }
 
 func (cb *countingBody) Read(p []byte) (int, error) {
 	n, err := cb.ReadCloser.Read(p)
-	if cb.bar != nil {
-		cb.bar.Add(int64(n))
+	cb.bar.Add(int64(n))
+	if cb.send != nil {
+		cb.send.flow.add(int64(n))
+		cb.left -= int64(n)
+		if err == io.EOF || cb.left <= 0 && cb.left+int64(n) > 0 {
+			cb.send.bodySent()
+		}
 	}
-	cb.flow.add(int64(n))
 	return n, err
 }

@@ -20,8 +20,17 @@ const (
 	// PlanParts is how many parts a file is cut into, between the part
 	// size bounds.
 	PlanParts = 16
-	// PlanStartParts is how many parts are in flight at first.
-	PlanStartParts = 4
+	// A flow starts with as many parts in flight as hold PlanStartBytes,
+	// at least PlanStartParts: a 256 MiB file goes all at once, as the
+	// four 64 MiB parts of the plan before did (its connections never
+	// wait between parts), a 1 GiB file 4 parts at a time.
+	PlanStartParts       = 4
+	PlanStartBytes int64 = 256 << 20
+	// PlanMaxBytes bounds the bytes of the parts in flight (but for
+	// PlanStartParts parts): a server that holds each part it receives in
+	// memory is not sent more at once than the plan before sent it (four
+	// 128 MiB parts), and on loopback more cost it CPU.
+	PlanMaxBytes int64 = 512 << 20
 	// PlanMinPartSize and PlanMaxPartSize bound the part size; between
 	// them a file is cut into PlanParts equal parts (rounded up to a MiB).
 	PlanMinPartSize int64 = 8 << 20
@@ -35,8 +44,9 @@ const (
 )
 
 // PartPlan chooses the part size for uploading a file of size bytes and
-// the most parts in flight with at most concurrency requests in flight
-// (the flow starts with fewer). A file that fits in one part (size <=
+// the most parts in flight with at most concurrency requests in flight:
+// no more than the file has, nor than hold PlanMaxBytes (the flow starts
+// with fewer, see startParts). A file that fits in one part (size <=
 // DefaultPartSize) goes in one PutObject: the part size returned is then
 // larger than the file, and one request is in flight.
 func PartPlan(size int64, concurrency int) (partSize int64, most int) {
@@ -53,5 +63,12 @@ func PartPlan(size int64, concurrency int) (partSize int64, most int) {
 		partSize = min((minimum+mib-1)/mib*mib, maxPartSize)
 	}
 	parts := (size + partSize - 1) / partSize
-	return partSize, int(min(int64(concurrency), parts))
+	most = int(min(int64(concurrency), parts, max(PlanStartParts, PlanMaxBytes/partSize)))
+	return partSize, most
+}
+
+// startParts is how many parts of partSize are in flight at first, at most
+// most.
+func startParts(partSize int64, most int) int {
+	return min(max(PlanStartParts, int(PlanStartBytes/max(partSize, 1))), most)
 }

@@ -57,7 +57,9 @@ func (u uploadClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, op
 		return nil, err
 	}
 	defer u.parts.release()
-	return u.Client.UploadPart(withFlow(ctx, u.parts), in, opts...)
+	st := &sendState{flow: u.parts}
+	defer st.done()
+	return u.Client.UploadPart(withFlow(ctx, st), in, opts...)
 }
 
 // uploadFailure says what a failed upload may have left in the bucket.
@@ -138,9 +140,9 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 
 // fileUploader is the uploader for a file of size bytes with at most
 // concurrency parts in flight: PartPlan's part size, and a flow that
-// starts with PlanStartParts parts in flight and adds more while they
-// pay (close it when done), unless UploadPartSize fixes the part size and
-// the parts in flight.
+// starts with the parts that hold PlanStartBytes (at least
+// PlanStartParts) and adds more while they pay (close it when done),
+// unless UploadPartSize fixes the part size and the parts in flight.
 func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *flow) {
 	if c.UploadPartSize > 0 {
 		return c.uploader(concurrency, c.UploadPartSize, nil), nil
@@ -149,8 +151,8 @@ func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *
 	if most <= 1 {
 		return c.uploader(1, partSize, nil), nil
 	}
-	fl := newFlow(flowConfig{start: PlanStartParts, max: most, tick: flowTick,
-		settle: uploadSettle, window: flowWindow, gain: uploadGain, hold: flowHold}, c.Trace)
+	fl := newFlow(flowConfig{start: startParts(partSize, most), max: most, tick: flowTick,
+		settle: uploadSettle, window: flowWindow, gain: uploadGain, hold: flowHold, waiting: uploadWaiting}, c.Trace)
 	return c.uploader(most, partSize, fl), fl
 }
 
