@@ -12,7 +12,7 @@ import (
 // `s3-credentials policy my-bucket --read-only --prefix reports/` prints it
 // (there in Python's JSON layout).
 func ExampleForBuckets() {
-	doc := policy.ForBuckets(policy.ReadOnly, []string{"my-bucket"}, policy.Scope{Prefixes: []string{"reports/"}})
+	doc, _ := policy.ForBuckets(policy.ReadOnly, []string{"my-bucket"}, policy.Scope{Prefixes: []string{"reports/"}})
 	out, _ := json.MarshalIndent(doc, "", "  ")
 	fmt.Println(string(out))
 	// Output:
@@ -66,7 +66,7 @@ func ExampleForBuckets() {
 // session policy.
 func ExampleRawStatement() {
 	own := policy.RawStatement(json.RawMessage(`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`))
-	doc := policy.ForBuckets(policy.WriteOnly, []string{"uploads-a", "uploads-b"}, policy.Scope{}, own)
+	doc, _ := policy.ForBuckets(policy.WriteOnly, []string{"uploads-a", "uploads-b"}, policy.Scope{}, own)
 	_ = json.NewEncoder(os.Stdout).Encode(doc)
 	// Output:
 	// {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::uploads-a/*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::uploads-b/*"]},{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}

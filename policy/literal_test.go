@@ -114,10 +114,10 @@ func iamMatch(t *testing.T, pattern, value string) bool {
 	match[len(toks)][len(runes)] = true
 	for i := len(toks) - 1; i >= 0; i-- {
 		for j := len(runes); j >= 0; j-- {
-			switch tk := toks[i]; {
-			case tk.wild == '*':
+			switch tk := toks[i]; tk.wild {
+			case '*':
 				match[i][j] = match[i+1][j] || (j < len(runes) && match[i][j+1])
-			case tk.wild == '?':
+			case '?':
 				match[i][j] = j < len(runes) && match[i+1][j+1]
 			default:
 				match[i][j] = j < len(runes) && runes[j] == tk.r && match[i+1][j+1]

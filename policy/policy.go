@@ -18,7 +18,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Permission is the access level credentials are made for.
@@ -84,22 +83,24 @@ func Wrap(statements ...Statement) Document {
 	return Document{Version: Version, Statement: statements}
 }
 
-// Scope narrows what generated statements grant.
+// Scope narrows what generated statements grant: where (prefixes, keys)
+// and, through its Limits, from where and until when.
 type Scope struct {
 	// Prefixes are key prefixes; "*" is appended to each that does not
-	// end in one, so "foo/" grants "foo/*". No prefixes and no keys, or "*"
-	// among the prefixes, means the whole bucket.
+	// end in one, so "foo/" grants "foo/*". Any other *, ? or $ in a prefix
+	// is matched literally (see LiteralPrefix). No prefixes and no keys, or
+	// "*" among the prefixes, means the whole bucket.
 	Prefixes []string
 	// Keys are exact object keys: the object actions on those objects
 	// only, and nothing on the bucket itself. Wildcards in them are matched
 	// literally (see LiteralKey).
 	Keys []string
-	// SourceIPs, when set, limit every generated statement to requests
-	// from these networks (CIDR blocks: "203.0.113.0/24", "2001:db8::/32").
-	SourceIPs []string
-	// Expires, when set, makes every generated statement stop granting at
-	// that time (aws:CurrentTime, to the second, in UTC).
-	Expires time.Time
+	// KMS are the customer managed keys buckets' objects are encrypted
+	// with, by bucket: their grants (KMSStatement) follow the bucket's.
+	KMS map[string][]KMSKey
+	// Limits go on every Allow statement: generated ones, and those given
+	// with the generated ones (ForBuckets' extra statements).
+	Limits
 }
 
 // patterns are the object patterns the scope grants: normalised prefixes
@@ -108,9 +109,7 @@ type Scope struct {
 func (s Scope) patterns() (prefixes, keys []string, wholeBucket bool) {
 	seen := map[string]bool{}
 	for _, p := range s.Prefixes {
-		if !strings.HasSuffix(p, "*") {
-			p += "*"
-		}
+		p = LiteralPrefix(p)
 		if p == "*" {
 			return []string{"*"}, nil, true
 		}
@@ -148,28 +147,18 @@ func LiteralKey(key string) string {
 	return b.String()
 }
 
+// LiteralPrefix writes a key prefix as the pattern of the keys under it:
+// the prefix matched literally (as LiteralKey writes it) followed by the
+// wildcard "*". A prefix that already ends in "*" keeps that one as the
+// wildcard, as the reference tool read it ("foo/*" is "foo/"); "*" alone is
+// every key.
+func LiteralPrefix(prefix string) string {
+	return LiteralKey(strings.TrimSuffix(prefix, "*")) + "*"
+}
+
 // TimeFormat is how Expires is written in policies (ISO 8601, UTC, to the
 // second), and how s3-credentials tags users with it.
 const TimeFormat = "2006-01-02T15:04:05Z"
-
-// restrict adds the scope's network and time conditions to a statement.
-func (s Scope) restrict(st Statement) Statement {
-	if len(s.SourceIPs) == 0 && s.Expires.IsZero() {
-		return st
-	}
-	c := Condition{}
-	for op, keys := range st.Condition {
-		c[op] = keys
-	}
-	if len(s.SourceIPs) > 0 {
-		c["IpAddress"] = map[string]any{"aws:SourceIp": s.SourceIPs}
-	}
-	if !s.Expires.IsZero() {
-		c["DateLessThan"] = map[string]any{"aws:CurrentTime": s.Expires.UTC().Format(TimeFormat)}
-	}
-	st.Condition = c
-	return st
-}
 
 func (s Scope) restrictAll(stmts []Statement) []Statement {
 	for i := range stmts {
@@ -241,27 +230,37 @@ func WriteOnlyStatements(bucket string, s Scope) []Statement {
 }
 
 // Statements are the statements of permission p for one bucket, within the
-// scope.
+// scope, and the grant on the bucket's KMS key when it has one.
 func Statements(p Permission, bucket string, s Scope) []Statement {
+	var stmts []Statement
 	switch p {
 	case ReadOnly:
-		return ReadOnlyStatements(bucket, s)
+		stmts = ReadOnlyStatements(bucket, s)
 	case WriteOnly:
-		return WriteOnlyStatements(bucket, s)
+		stmts = WriteOnlyStatements(bucket, s)
 	default:
-		return ReadWriteStatements(bucket, s)
+		stmts = ReadWriteStatements(bucket, s)
 	}
+	for _, key := range s.KMS[bucket] {
+		stmts = append(stmts, KMSStatement(p, bucket, s, key))
+	}
+	return stmts
 }
 
 // ForBuckets is the document granting p on every bucket within the scope,
 // followed by the extra statements: what `s3-credentials policy` prints and
-// what a session policy holds.
-func ForBuckets(p Permission, buckets []string, s Scope, extra ...Statement) Document {
+// what a session policy holds. The scope's limits go on the extra Allow
+// statements too; a LimitError says why one cannot take them.
+func ForBuckets(p Permission, buckets []string, s Scope, extra ...Statement) (Document, error) {
 	var stmts []Statement
 	for _, b := range buckets {
 		stmts = append(stmts, Statements(p, b, s)...)
 	}
-	return Wrap(append(stmts, extra...)...)
+	extra, err := s.Limits.ApplyAll(extra)
+	if err != nil {
+		return Document{}, err
+	}
+	return Wrap(append(stmts, extra...)...), nil
 }
 
 // PublicRead is the bucket policy that lets anyone GET the bucket's objects.

@@ -41,7 +41,10 @@ func TestStatements(t *testing.T) {
 
 func TestForBucketsAppendsExtraAfterEveryBucket(t *testing.T) {
 	extra := RawStatement(json.RawMessage(`{"Effect":"Deny","Action":"*","Resource":"*"}`))
-	doc := ForBuckets(WriteOnly, []string{"a", "b"}, Scope{}, extra)
+	doc, err := ForBuckets(WriteOnly, []string{"a", "b"}, Scope{}, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::a/*"]},{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]},{"Effect":"Deny","Action":"*","Resource":"*"}]}`
 	if got := compact(doc); got != want {
 		t.Errorf("got %s", got)
@@ -110,15 +113,19 @@ func TestKeys(t *testing.T) {
 	}
 }
 
-// Source networks and an expiry time go on every generated statement,
-// next to the statement's own conditions; extra statements are left as
-// they are.
+// Source networks and an expiry time go on every Allow statement, next to
+// the statement's own conditions: generated ones and extra ones alike.
+// Deny statements are left as they are.
 func TestSourceIPsAndExpires(t *testing.T) {
 	exp := time.Date(2027, 1, 2, 3, 4, 5, 999, time.FixedZone("X", 3600))
-	s := Scope{Prefixes: []string{"p/"}, SourceIPs: []string{"203.0.113.0/24", "2001:db8::/32"}, Expires: exp}
+	s := Scope{Prefixes: []string{"p/"}, Limits: Limits{SourceIPs: []string{"203.0.113.0/24", "2001:db8::/32"}, Expires: exp}}
 	extra := RawStatement(json.RawMessage(`{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}`))
-	doc := ForBuckets(ReadWrite, []string{"b"}, s, extra)
-	if n := len(doc.Statement); n != 5 {
+	deny := RawStatement(json.RawMessage(`{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}`))
+	doc, err := ForBuckets(ReadWrite, []string{"b"}, s, extra, deny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(doc.Statement); n != 6 {
 		t.Fatalf("%d statements", n)
 	}
 	const cond = `"DateLessThan":{"aws:CurrentTime":"2027-01-02T02:04:05Z"},"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}`
@@ -131,11 +138,18 @@ func TestSourceIPsAndExpires(t *testing.T) {
 	if got := compact(doc.Statement[1]); !strings.Contains(got, cond+`,"StringLike":{"s3:prefix":["p/*"]}}`) {
 		t.Errorf("the ListBucket statement lost its own condition: %s", got)
 	}
-	if got := compact(doc.Statement[4]); got != `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}` {
-		t.Errorf("extra statement changed: %s", got)
+	want := `{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2027-01-02T02:04:05Z"},"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}}`
+	if got := compact(doc.Statement[4]); got != want {
+		t.Errorf("extra statement:\ngot  %s\nwant %s", got, want)
+	}
+	if got := compact(doc.Statement[5]); got != `{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}` {
+		t.Errorf("deny statement changed: %s", got)
 	}
 	// Without them, nothing changes.
 	if got := compact(Statements(WriteOnly, "b", Scope{})); strings.Contains(got, "Condition") {
 		t.Errorf("conditions out of nowhere: %s", got)
+	}
+	if got, err := ForBuckets(WriteOnly, []string{"b"}, Scope{}, extra); err != nil || strings.Contains(compact(got), "Condition") {
+		t.Errorf("conditions out of nowhere: %s %v", compact(got), err)
 	}
 }

@@ -149,3 +149,171 @@ func TestBinaryInterrupt(t *testing.T) {
 		t.Errorf("stderr %q", errOut.String())
 	}
 }
+
+// Every signal that ends a session (Ctrl-C, SIGTERM, a hang-up, Ctrl-\)
+// stops the work the same way: the command ends by itself with exit 1,
+// saying it was interrupted, without a trace. (A second one, during an
+// undo, is TestInterruptTwice in internal/cli.)
+func TestBinaryStopSignals(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			code, signaled, stderr := signalWhoami(t, sig)
+			if signaled || code != 1 || stderr != "Error: interrupted\n" {
+				t.Errorf("%v: exit %d (signaled %v), stderr %q", sig, code, signaled, stderr)
+			}
+		})
+	}
+}
+
+// Started with hang-ups ignored (nohup, `trap '' HUP`), the tool leaves
+// them ignored: a hang-up does not stop the work; SIGTERM still does.
+func TestBinaryKeepsIgnoredHangUpIgnored(t *testing.T) {
+	t.Parallel()
+	l, accepted, err := listenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$0" "$@"`, testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the binary did not connect within 60s")
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	cmd.Process.Signal(syscall.SIGHUP)
+	select {
+	case <-done:
+		t.Fatalf("ended by an ignored hang-up: exit %d, stderr %q", cmd.ProcessState.ExitCode(), errOut.String())
+	case <-time.After(500 * time.Millisecond):
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("did not stop within 10s of SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 || errOut.String() != "Error: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// signalWhoami sends sig to a whoami waiting on an endpoint that never
+// answers, and returns how the process ended.
+func signalWhoami(t *testing.T, sig syscall.Signal) (code int, signaled bool, stderr string) {
+	t.Helper()
+	l, accepted, err := listenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cmd := exec.Command(testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the binary did not connect within 60s")
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("did not stop within 10s of %v", sig)
+	}
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return cmd.ProcessState.ExitCode(), ws.Signaled(), errOut.String()
+}
+
+// A closed pipe on standard output or standard error is a failed write,
+// not a SIGPIPE that kills the process: a reading command ends quietly
+// with status 141 (128 + SIGPIPE, as a filter in a pipeline does), and
+// create undoes what it made.
+func TestBinaryClosedPipes(t *testing.T) {
+	t.Parallel()
+	m := testenv.StartMoto(t)
+	ep := "--endpoint-url=" + m.URL
+	if r := runBin(t, "", nil, "create", "pipe-bucket", "-c", "--username", "setup", ep); r.code != 0 {
+		t.Fatalf("setup: %s", r.stderr)
+	}
+	for _, tc := range []struct {
+		args         []string
+		closedStream string // "stdout" or "stderr"
+		code         int
+		stderr       string // its end, when stderr is open
+	}{
+		{[]string{"policy", "pipe-bucket"}, "stdout", 141, ""},
+		{[]string{"list-users", ep}, "stdout", 141, ""},
+		{[]string{"create", "pipe-bucket", "--username", "piped-out", ep}, "stdout", 1,
+			"Undone: deleted user piped-out\nError: could not write to standard output: the program reading it has exited (broken pipe)\n"},
+		{[]string{"create", "pipe-bucket", "--username", "piped-err", ep}, "stderr", 1, ""},
+		{[]string{"rotate-key", "setup", "--delete-old", ep}, "stdout", 1,
+			"since it could not be handed over; the old keys are unchanged\nError: could not write to standard output: the program reading it has exited (broken pipe)\n"},
+	} {
+		r, signaled := runClosed(t, tc.closedStream, tc.args...)
+		if signaled || r.code != tc.code {
+			t.Errorf("%q, %s closed: exit %d (signaled %v), want %d; stderr %q", tc.args, tc.closedStream, r.code, signaled, tc.code, r.stderr)
+		}
+		if tc.closedStream == "stdout" && !strings.HasSuffix(r.stderr, tc.stderr) || tc.stderr == "" && r.stderr != "" {
+			t.Errorf("%q, %s closed: stderr %q, want it to end %q", tc.args, tc.closedStream, r.stderr, tc.stderr)
+		}
+	}
+	for _, user := range []string{"piped-out", "piped-err"} {
+		if r := runBin(t, "", nil, "list-user-policies", user, ep); r.code == 0 {
+			t.Errorf("user %s left behind", user)
+		}
+	}
+	r := runBin(t, "", nil, "audit", "pipe-bucket", "--nl", ep)
+	if strings.Count(r.stdout, `"Name": "setup"`) != 1 || strings.Count(r.stdout, `"AccessKeyId"`) != 1 {
+		t.Errorf("the user whose rotation could not be printed should keep its one key:\n%s", r.stdout)
+	}
+}
+
+// runClosed runs the binary with one of its output streams a pipe whose
+// reading end is already closed; the other goes to a buffer.
+func runClosed(t *testing.T, stream string, args ...string) (result, bool) {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	defer pw.Close()
+	cmd := exec.Command(testenv.Binary(t), args...)
+	var buf bytes.Buffer
+	if stream == "stdout" {
+		cmd.Stdout, cmd.Stderr = pw, &buf
+	} else {
+		cmd.Stdout, cmd.Stderr = &buf, pw
+	}
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	r := result{code: cmd.ProcessState.ExitCode()}
+	if stream == "stdout" {
+		r.stderr = buf.String()
+	} else {
+		r.stdout = buf.String()
+	}
+	return r, ws.Signaled()
+}

@@ -1,3 +1,8 @@
+// Package audit answers "who can reach this bucket?": it reads the
+// policies of every IAM user and role (inline, attached, and their
+// groups') and reports, per principal, bucket and policy, the access
+// granted (as policy.Analyze names it), the user's expiry tag and access
+// keys. What cannot be read is shown as such, and the run goes on.
 package audit
 
 import (
@@ -12,10 +17,11 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // ExpiresTag is the tag `create --expires` puts on users: when their
@@ -45,6 +51,11 @@ type IAMAPI interface {
 	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	GetAccessKeyLastUsed(context.Context, *iam.GetAccessKeyLastUsedInput, ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+	// Whether a principal or group that could not be read was deleted
+	// while the audit ran.
+	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
+	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	GetGroup(context.Context, *iam.GetGroupInput, ...func(*iam.Options)) (*iam.GetGroupOutput, error)
 }
 
 // Auditor lists who can reach which buckets.
@@ -56,7 +67,7 @@ type Auditor struct {
 	// PageSize is asked of every listing call (0: the service's default).
 	PageSize int32
 	// Steps receives warnings (a policy that is not JSON).
-	report.Steps
+	message.Steps
 
 	managed sync.Map // policy ARN -> *managedPolicy
 }
@@ -65,14 +76,17 @@ type Auditor struct {
 // principals it is attached to.
 type managedPolicy struct {
 	once   sync.Once
-	grants []Grant
+	grants []policy.Grant
 	err    error
 }
 
 // policyGrants is one policy of a principal and what it grants.
 type policyGrants struct {
 	name   string // inline:NAME, ARN, or group:GROUP/...
-	grants []Grant
+	grants []policy.Grant
+	// unreadable: the policies could not be read (name says which and
+	// why); they may reach any bucket.
+	unreadable bool
 }
 
 // Run calls emit with one row per principal, bucket and policy: users
@@ -88,9 +102,9 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		return nil
 	}
 	users := func(ctx context.Context, yield func(iamtypes.User) error) error {
-		return inventory.Users(ctx, a.IAM, a.PageSize, yield, nil)
+		return listing.Users(ctx, a.IAM, a.PageSize, yield, nil)
 	}
-	if err := ordered.Run(ctx, inventory.DetailWorkers, users, a.userRows, emitAll); err != nil {
+	if err := ordered.Run(ctx, listing.DetailWorkers, users, a.userRows, emitAll); err != nil {
 		return err
 	}
 	roles := func(ctx context.Context, yield func(iamtypes.Role) error) error {
@@ -108,7 +122,7 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		}
 		return nil
 	}
-	return ordered.Run(ctx, inventory.DetailWorkers, roles, a.roleRows, emitAll)
+	return ordered.Run(ctx, listing.DetailWorkers, roles, a.roleRows, emitAll)
 }
 
 func (a *Auditor) maxItems() *int32 {
@@ -118,51 +132,103 @@ func (a *Auditor) maxItems() *int32 {
 	return nil
 }
 
+// part is one kind of detail of a principal, read with one listing.
+type part struct {
+	what string // as the report names it: "inline policies"
+	read func() error
+	// field, for a part that is not policies, is the column left empty
+	// (null) when it cannot be read.
+	field string
+}
+
+// readParts reads each part of a principal. A part the service refuses to
+// give (AccessDenied, or NoSuchEntity from a server that lists an identity
+// it has no details for, as SeaweedFS does its static admin) becomes a
+// policyGrants that says so, and the audit goes on; gone reports a
+// principal deleted since it was listed, which is left out. Other errors
+// (the network, an interrupt) end the audit.
+func (a *Auditor) readParts(kind, name string, exists func() bool, parts []part, all *[]policyGrants) (gone bool, err error) {
+	for _, p := range parts {
+		err := p.read()
+		if err == nil || awsclient.IsNotImplemented(err) {
+			continue // an endpoint without this kind of thing: the principal has none
+		}
+		if !awsclient.IsRefusal(err) {
+			return false, err
+		}
+		if awsclient.IsNotFound(err) && !exists() {
+			return true, nil
+		}
+		if p.field != "" {
+			a.Warnf("Warning: the %s of %s %s could not be read (%s); %s left empty", p.what, kind, name, awsclient.ErrorMessage(err), p.field)
+			continue
+		}
+		a.Warnf("Warning: the %s of %s %s could not be read (%s); shown with Access unknown", p.what, kind, name, awsclient.ErrorMessage(err))
+		*all = append(*all, policyGrants{name: "(" + p.what + " could not be read: " + awsclient.ErrorMessage(err) + ")", unreadable: true})
+	}
+	return false, nil
+}
+
 func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, error) {
 	name := u.UserName
+	exists := func() bool {
+		_, err := a.IAM.GetUser(ctx, &iam.GetUserInput{UserName: name})
+		return !awsclient.IsNotFound(err)
+	}
 	var all []policyGrants
-	err := pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListUserPoliciesOutput) error {
-			for _, p := range o.PolicyNames {
-				out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
-				if err != nil {
-					return err
-				}
-				all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
+	gone, err := a.readParts("user", aws.ToString(name), exists, []part{
+		{"inline policies", func() error {
+			return pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListUserPoliciesOutput) error {
+					for _, p := range o.PolicyNames {
+						out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
+						if awsclient.IsNotFound(err) && exists() {
+							continue // deleted since it was listed
+						}
+						if err != nil {
+							return err
+						}
+						all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
+					}
+					return nil
+				})
+		}, ""},
+		{"attached policies", func() error {
+			return pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListAttachedUserPoliciesOutput) error {
+					return a.attached(ctx, "", o.AttachedPolicies, &all)
+				})
+		}, ""},
+		{"groups", func() error {
+			return pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListGroupsForUserOutput) error {
+					for _, g := range o.Groups {
+						if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+		}, ""},
+	}, &all)
+	if gone || err != nil || !a.reaches(all) {
+		return nil, err
+	}
+	var expires any
+	keys := []any{}
+	gone, err = a.readParts("user", aws.ToString(name), exists, []part{
+		{"tags", func() (err error) {
+			expires, err = a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
+			return err
+		}, "Expires"},
+		{"access keys", func() (err error) {
+			if keys, err = a.accessKeys(ctx, name); err != nil {
+				keys = nil
 			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListAttachedUserPoliciesOutput) error {
-			return a.attached(ctx, "", o.AttachedPolicies, &all)
-		})
-	if err != nil {
-		return nil, err
-	}
-	err = pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListGroupsForUserOutput) error {
-			for _, g := range o.Groups {
-				if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if err != nil && !awsclient.IsNotImplemented(err) {
-		return nil, err
-	}
-	if !a.reaches(all) {
-		return nil, nil
-	}
-	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
-	if err != nil {
-		return nil, err
-	}
-	keys, err := a.accessKeys(ctx, name)
-	if err != nil {
+			return err
+		}, "AccessKeys"},
+	}, &all)
+	if gone || err != nil {
 		return nil, err
 	}
 	return a.rows("user", aws.ToString(name), all, expires, keys), nil
@@ -170,39 +236,64 @@ func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, 
 
 func (a *Auditor) roleRows(ctx context.Context, r iamtypes.Role) ([]pyjson.Map, error) {
 	name := r.RoleName
+	exists := func() bool {
+		_, err := a.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
+		return !awsclient.IsNotFound(err)
+	}
 	var all []policyGrants
-	err := pages(ctx, iam.NewListRolePoliciesPaginator(a.IAM, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListRolePoliciesOutput) error {
-			for _, p := range o.PolicyNames {
-				out, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(p)})
-				if err != nil {
-					return err
-				}
-				all = append(all, a.inline("inline:"+p, "role "+aws.ToString(name), out.PolicyDocument))
-			}
-			return nil
-		})
-	if err != nil {
+	gone, err := a.readParts("role", aws.ToString(name), exists, []part{
+		{"inline policies", func() error {
+			return pages(ctx, iam.NewListRolePoliciesPaginator(a.IAM, &iam.ListRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListRolePoliciesOutput) error {
+					for _, p := range o.PolicyNames {
+						out, err := a.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String(p)})
+						if awsclient.IsNotFound(err) && exists() {
+							continue // deleted since it was listed
+						}
+						if err != nil {
+							return err
+						}
+						all = append(all, a.inline("inline:"+p, "role "+aws.ToString(name), out.PolicyDocument))
+					}
+					return nil
+				})
+		}, ""},
+		{"attached policies", func() error {
+			return pages(ctx, iam.NewListAttachedRolePoliciesPaginator(a.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
+				func(o *iam.ListAttachedRolePoliciesOutput) error {
+					return a.attached(ctx, "", o.AttachedPolicies, &all)
+				})
+		}, ""},
+	}, &all)
+	if gone || err != nil || !a.reaches(all) {
 		return nil, err
 	}
-	err = pages(ctx, iam.NewListAttachedRolePoliciesPaginator(a.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: name, MaxItems: a.maxItems()}),
-		func(o *iam.ListAttachedRolePoliciesOutput) error {
-			return a.attached(ctx, "", o.AttachedPolicies, &all)
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !a.reaches(all) {
-		return nil, nil
-	}
-	expires, err := a.expiresTag(ctx, pagesOfTags(iam.NewListRoleTagsPaginator(a.IAM, &iam.ListRoleTagsInput{RoleName: name, MaxItems: a.maxItems()})))
-	if err != nil && !awsclient.IsNotImplemented(err) {
+	var expires any
+	gone, err = a.readParts("role", aws.ToString(name), exists, []part{
+		{"tags", func() (err error) {
+			expires, err = a.expiresTag(ctx, pagesOfTags(iam.NewListRoleTagsPaginator(a.IAM, &iam.ListRoleTagsInput{RoleName: name, MaxItems: a.maxItems()})))
+			return err
+		}, "Expires"},
+	}, &all)
+	if gone || err != nil {
 		return nil, err
 	}
 	return a.rows("role", aws.ToString(name), all, expires, nil), nil
 }
 
+// groupPolicies adds the policies of one of a user's groups. A group
+// deleted since the user's groups were listed gives nothing.
 func (a *Auditor) groupPolicies(ctx context.Context, group *string, all *[]policyGrants) error {
+	err := a.groupPoliciesOf(ctx, group, all)
+	if awsclient.IsNotFound(err) {
+		if _, gerr := a.IAM.GetGroup(ctx, &iam.GetGroupInput{GroupName: group, MaxItems: aws.Int32(1)}); awsclient.IsNotFound(gerr) {
+			return nil
+		}
+	}
+	return err
+}
+
+func (a *Auditor) groupPoliciesOf(ctx context.Context, group *string, all *[]policyGrants) error {
 	prefix := "group:" + aws.ToString(group) + "/"
 	err := pages(ctx, iam.NewListGroupPoliciesPaginator(a.IAM, &iam.ListGroupPoliciesInput{GroupName: group, MaxItems: a.maxItems()}),
 		func(o *iam.ListGroupPoliciesOutput) error {
@@ -227,11 +318,11 @@ func (a *Auditor) groupPolicies(ctx context.Context, group *string, all *[]polic
 // inline analyses an inline policy; one that is not JSON is skipped with a
 // warning (IAM would not have accepted it, but a fake server might).
 func (a *Auditor) inline(name, owner string, document *string) policyGrants {
-	grants, err := Analyze([]byte(decodeDocument(aws.ToString(document))))
+	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(document))))
 	if err != nil {
 		a.Warnf("Warning: policy %s of %s is not JSON (%v); left out", name, owner, err)
 	}
-	return policyGrants{name, grants}
+	return policyGrants{name: name, grants: grants}
 }
 
 func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtypes.AttachedPolicy, all *[]policyGrants) error {
@@ -240,15 +331,18 @@ func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtyp
 		v, _ := a.managed.LoadOrStore(arn, &managedPolicy{})
 		m := v.(*managedPolicy)
 		m.once.Do(func() { m.grants, m.err = a.fetchManaged(ctx, arn) })
+		if awsclient.IsNotFound(m.err) {
+			continue // deleted since it was listed: it grants nothing
+		}
 		if m.err != nil {
 			return m.err
 		}
-		*all = append(*all, policyGrants{prefix + arn, m.grants})
+		*all = append(*all, policyGrants{name: prefix + arn, grants: m.grants})
 	}
 	return nil
 }
 
-func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error) {
+func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]policy.Grant, error) {
 	pol, err := a.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 	if err != nil {
 		return nil, err
@@ -263,7 +357,7 @@ func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error)
 	if ver.PolicyVersion == nil {
 		return nil, nil
 	}
-	grants, err := Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
+	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
 	if err != nil {
 		a.Warnf("Warning: managed policy %s is not JSON (%v); left out", arn, err)
 	}
@@ -273,6 +367,9 @@ func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]Grant, error)
 // reaches says whether any grant reaches the buckets asked about.
 func (a *Auditor) reaches(all []policyGrants) bool {
 	for _, p := range all {
+		if p.unreadable {
+			return true
+		}
 		for _, g := range p.grants {
 			if a.wanted(g) {
 				return true
@@ -282,7 +379,7 @@ func (a *Auditor) reaches(all []policyGrants) bool {
 	return false
 }
 
-func (a *Auditor) wanted(g Grant) bool {
+func (a *Auditor) wanted(g policy.Grant) bool {
 	if len(a.Buckets) == 0 {
 		return true
 	}
@@ -297,14 +394,20 @@ func (a *Auditor) wanted(g Grant) bool {
 func (a *Auditor) rows(kind, name string, all []policyGrants, expires any, keys []any) []pyjson.Map {
 	var rows []pyjson.Map
 	for _, p := range all {
+		if p.unreadable {
+			p.grants = []policy.Grant{{Access: "unknown", Prefixes: []string{}, Keys: []string{}}}
+		}
 		for _, g := range p.grants {
-			if !a.wanted(g) {
+			var bucket any = g.Bucket
+			if p.unreadable {
+				bucket = nil
+			} else if !a.wanted(g) {
 				continue
 			}
 			row := pyjson.Map{
 				{Key: "Type", Value: kind},
 				{Key: "Name", Value: name},
-				{Key: "Bucket", Value: g.Bucket},
+				{Key: "Bucket", Value: bucket},
 				{Key: "Access", Value: g.Access},
 				{Key: "Prefixes", Value: g.Prefixes},
 				{Key: "Keys", Value: g.Keys},

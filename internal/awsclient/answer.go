@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -309,8 +310,15 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 		err = &NetworkError{Endpoint: b.endpoint, Timeout: te.after, phase: phaseBody, Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
 		err = &NetworkError{Endpoint: b.endpoint, phase: phaseBroken, Err: err}
+	case errors.Is(err, net.ErrClosed):
+		// The transport closed the connection under the body, after the
+		// endpoint closed its side first: the same broken answer.
+		err = &NetworkError{Endpoint: b.endpoint, phase: phaseBroken, Err: errConnClosed}
 	}
 	return n, err
 }
+
+// errConnClosed words a connection closed in the middle of an answer.
+var errConnClosed = errors.New("connection closed")
 
 func (b *watchedBody) Close() error { return b.closer.Close() }

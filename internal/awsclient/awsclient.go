@@ -24,8 +24,8 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // DefaultRegion is used when neither a flag, the environment nor a profile names one.
@@ -76,7 +76,7 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 		if o.AccessKey != "" || o.SecretKey != "" || o.SessionToken != "" {
 			return aws.Config{}, ErrAuthConflict
 		}
-		data, err := input.ReadFile(o.AuthFile, stdin)
+		data, err := flagvalue.ReadFile(o.AuthFile, stdin)
 		if err != nil {
 			return aws.Config{}, &AuthFileError{Path: o.AuthFile, Err: err}
 		}
@@ -91,6 +91,15 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 		if err != nil {
 			return aws.Config{}, err
 		}
+	}
+
+	if o.EndpointURL != "" {
+		if err := checkEndpoint("'--endpoint-url'", o.EndpointURL); err != nil {
+			return aws.Config{}, err
+		}
+	}
+	if err := checkCABundle(); err != nil {
+		return aws.Config{}, err
 	}
 
 	t := resolveTimeouts(o)
@@ -117,6 +126,9 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 			credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		err = describeConfigError(err, o)
+	}
 	var noProfile config.SharedConfigProfileNotExistError
 	if errors.As(err, &noProfile) {
 		return aws.Config{}, fmt.Errorf("profile %q not found in %s or %s", noProfile.Profile,
@@ -126,11 +138,18 @@ func LoadConfig(ctx context.Context, o Options, stdin io.Reader) (aws.Config, er
 	if err != nil {
 		return aws.Config{}, err
 	}
+	if o.EndpointURL == "" && cfg.BaseEndpoint != nil {
+		// From AWS_ENDPOINT_URL or the profile's endpoint_url.
+		if err := checkEndpoint(endpointSource(*cfg.BaseEndpoint, profileInUse(o)), *cfg.BaseEndpoint); err != nil {
+			return aws.Config{}, err
+		}
+	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
 	if !explicit {
 		cfg = withNoCredentialsCheck(cfg, o)
+		cfg.Credentials = aws.NewCredentialsCache(&describedCredentials{inner: cfg.Credentials, profile: profileInUse(o)})
 	}
 	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
 		cfg.HTTPClient = newHTTPClient(b, t, 0)

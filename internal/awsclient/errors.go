@@ -23,12 +23,15 @@ func ErrorMessage(err error) string {
 	}
 	// The tool's own errors from inside the SDK's stack say it best.
 	var noCreds *NoCredentialsError
+	var process *CredentialProcessError
 	var invalid *InvalidCredentialsError
 	var notAWS *NotAWSError
 	var network *NetworkError
 	switch {
 	case errors.As(err, &noCreds):
 		return noCreds.Error()
+	case errors.As(err, &process):
+		return process.Error()
 	case errors.As(err, &invalid):
 		return invalid.Error()
 	case errors.As(err, &notAWS):
@@ -134,4 +137,16 @@ func IsNotImplemented(err error) bool {
 		return true
 	}
 	return HTTPStatus(err) == http.StatusNotImplemented
+}
+
+// IsRefusal reports whether AWS answered that this request cannot be done
+// (a 4xx answer such as AccessDenied or NoSuchEntity), as opposed to a
+// request that did not get through or might succeed if tried again
+// (throttling, a 5xx answer, no answer at all).
+func IsRefusal(err error) bool {
+	if _, throttled := retry.DefaultThrottleErrorCodes[ErrorCode(err)]; throttled || !IsServiceError(err) {
+		return false
+	}
+	status := HTTPStatus(err)
+	return status == 0 || status >= 400 && status < 500
 }

@@ -67,6 +67,16 @@ func loadHTTPClient(t timeouts) *awshttp.BuildableClient {
 
 // httpClient is the HTTP client of the IAM, STS and S3 clients: the loaded
 // client with the tool's timeouts on each connection (watchedConn).
+//
+// The SDK's own WithReadTimeout (used above for the clients that fetch
+// credentials, whose requests are small) restarts its clock on each read
+// only. http.Transport waits for the answer from the moment a request is
+// on its way, so an upload that takes longer than the timeout would fail
+// while its bytes are still moving. watchedConn keeps what the SDK does and
+// adds what it does not: a write restarts the clock, bytes of the request
+// still in the send queue count as progress (a slow uplink), a write that
+// stalls times out as well, and the error names the phase and the
+// endpoint (timeoutError). The connect timeout is the dialer's.
 type httpClient struct {
 	aws.HTTPClient
 	base *awshttp.BuildableClient

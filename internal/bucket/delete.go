@@ -17,7 +17,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // MaxBatch is the most keys one DeleteObjects request may name.
@@ -71,16 +71,16 @@ func (c Contents) Total() int { return c.Objects + c.OlderVersions + c.DeleteMar
 func (c Contents) String() string {
 	var parts []string
 	if c.Objects > 0 || (c.OlderVersions == 0 && c.DeleteMarkers == 0 && c.Uploads == 0) {
-		parts = append(parts, english.Count(c.Objects, "object"))
+		parts = append(parts, message.Count(c.Objects, "object"))
 	}
 	if c.OlderVersions > 0 {
-		parts = append(parts, english.Count(c.OlderVersions, "older version"))
+		parts = append(parts, message.Count(c.OlderVersions, "older version"))
 	}
 	if c.DeleteMarkers > 0 {
-		parts = append(parts, english.Count(c.DeleteMarkers, "delete marker"))
+		parts = append(parts, message.Count(c.DeleteMarkers, "delete marker"))
 	}
 	if c.Uploads > 0 {
-		parts = append(parts, english.Count(c.Uploads, "incomplete multipart upload"))
+		parts = append(parts, message.Count(c.Uploads, "incomplete multipart upload"))
 	}
 	s := parts[0]
 	if len(parts) > 1 {
@@ -206,7 +206,7 @@ const shownErrors = 20
 
 func (e *KeyErrors) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Could not delete %s from %s (%d deleted); the bucket was not deleted:", english.Count(len(e.Errors), "object"), e.Bucket, e.Deleted)
+	fmt.Fprintf(&b, "Could not delete %s from %s (%d deleted); the bucket was not deleted:", message.Count(len(e.Errors), "object"), e.Bucket, e.Deleted)
 	for i, ke := range e.Errors {
 		if i == shownErrors {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Errors)-shownErrors)
@@ -348,7 +348,7 @@ func (d *Deleter) listRound(ctx context.Context, bucket string, size, n int, fai
 // stopped reports a failed request, saying how far the run got.
 func stopped(err error, deleted int) error {
 	if deleted > 0 {
-		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), english.Count(deleted, "object"))
+		return fmt.Errorf("%s (%s had been deleted; the bucket was not deleted)", awsclient.ErrorMessage(err), message.Count(deleted, "object"))
 	}
 	return err
 }

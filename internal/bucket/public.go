@@ -10,10 +10,9 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -35,7 +34,7 @@ type PublicAPI interface {
 type Publicity struct {
 	S3 PublicAPI
 	// Steps receives one line per change made, and warnings.
-	report.Steps
+	message.Steps
 }
 
 // PublicState is what set-public and set-private leave a bucket with.
@@ -56,7 +55,7 @@ type PublicState struct {
 func (s *PublicState) Document() pyjson.Map {
 	var block any
 	if s.Block != nil {
-		block = awsview.PublicAccessBlock(s.Block)
+		block = botocore.PublicAccessBlock(s.Block)
 	}
 	return pyjson.Map{
 		{Key: "Bucket", Value: s.Bucket},
@@ -151,7 +150,7 @@ func (p *Publicity) SetPublic(ctx context.Context, bucket string) (*PublicState,
 		case i >= 0:
 			p.Logf("Replaced statement %s of the bucket policy of %s with the public-read statement", PublicReadSid, bucket)
 		case len(pol.stmts) > 1:
-			p.Logf("Added the public-read statement to the bucket policy of %s, keeping its %d other statement%s", bucket, len(pol.stmts)-1, english.S(len(pol.stmts)-1))
+			p.Logf("Added the public-read statement to the bucket policy of %s, keeping its %d other statement%s", bucket, len(pol.stmts)-1, message.S(len(pol.stmts)-1))
 		default:
 			p.Logf("Attached a bucket policy allowing public reads to %s", bucket)
 		}
@@ -196,7 +195,7 @@ func (p *Publicity) SetPrivate(ctx context.Context, bucket string) (*PublicState
 			}); err != nil {
 				return nil, err
 			}
-			p.Logf("Removed the public-read statement from the bucket policy of %s, keeping its %d other statement%s", bucket, len(pol.stmts), english.S(len(pol.stmts)))
+			p.Logf("Removed the public-read statement from the bucket policy of %s, keeping its %d other statement%s", bucket, len(pol.stmts), message.S(len(pol.stmts)))
 		}
 		changed = true
 	}

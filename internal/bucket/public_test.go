@@ -10,8 +10,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // fakePublic is one bucket's public access block and policy.
@@ -106,7 +106,7 @@ type publicRun struct {
 
 func newPublic(f *fakePublic) *publicRun {
 	r := &publicRun{}
-	r.p = &Publicity{S3: f, Steps: report.Steps{
+	r.p = &Publicity{S3: f, Steps: message.Steps{
 		Log:  func(s string) { r.log = append(r.log, s) },
 		Warn: func(s string) { r.warns = append(r.warns, s) },
 	}}

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 // Positional arguments are checked by their names, as each command's Use
@@ -22,12 +24,13 @@ import (
 // value to the command (file paths are checked when opened). Every name
 // used by a command must be here (TestEveryArgumentNameHasACheck).
 var argChecks = map[string]func(string) error{
-	"BUCKET":    input.CheckBucketName,
-	"KEY":       input.CheckKey,
-	"USERNAME":  input.CheckUserName,
-	"ROLE_NAME": input.CheckRoleName,
+	"BUCKET":    names.CheckBucketName,
+	"KEY":       names.CheckKey,
+	"USERNAME":  names.CheckUserName,
+	"ROLE_NAME": names.CheckRoleNameOrARN,
 	"PATH":      nil,
 	"OBJECT":    nil,
+	"POLICY":    nil, // a file, - or the JSON itself; check-policy reports what is wrong with it
 }
 
 // argBase is an argument's name without brackets, dots or plural S:
@@ -75,9 +78,45 @@ func checkArgs(root *cobra.Command) {
 					}
 				}
 			}
-			return nil
+			return checkStdinReaders(cmd, args)
 		}
 	}
+}
+
+// stdinAnnotation marks a flag whose value "-" reads standard input, or,
+// on a command, the name of the argument for which "-" does.
+const stdinAnnotation = "s3-credentials/reads-stdin"
+
+// readsStdin marks flag as one whose value "-" reads standard input.
+func readsStdin(cmd *cobra.Command, flag string) {
+	_ = cmd.Flags().SetAnnotation(flag, stdinAnnotation, []string{"true"})
+}
+
+// checkStdinReaders refuses two options that both read standard input
+// ("-a - --policy -"): the first would read it all, leaving the second
+// nothing, or its text where the other's belongs.
+func checkStdinReaders(cmd *cobra.Command, args []string) error {
+	var readers []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		if _, ok := fl.Annotations[stdinAnnotation]; ok && fl.Value.String() == "-" {
+			readers = append(readers, "--"+fl.Name)
+		}
+	})
+	if arg := cmd.Annotations[stdinAnnotation]; arg != "" {
+		names := argNames(cmd)
+		for i, a := range args {
+			if a == "-" && argNameAt(names, i) == arg {
+				readers = append(readers, arg)
+			}
+		}
+	}
+	switch {
+	case len(readers) == 2:
+		return usageErrorf(cmd, "%s and %s both read standard input, which can be read only once; give one of them a file", readers[0], readers[1])
+	case len(readers) > 2:
+		return usageErrorf(cmd, "%s all read standard input, which can be read only once; give all but one of them a file", strings.Join(readers, ", "))
+	}
+	return nil
 }
 
 // invalidArg is click's usage error for a bad argument value.
@@ -85,13 +124,19 @@ func invalidArg(cmd *cobra.Command, name string, err error) error {
 	return usageErrorf(cmd, "Invalid value for '%s': %s.", name, err)
 }
 
-// bucketNameUsage turns a bucket name the work refused (one that cannot be
-// a new bucket's) into the usage error the argument check gives: the dry
-// run and the real run of create word it alike.
-func bucketNameUsage(cmd *cobra.Command, err error) error {
-	var bad *input.BucketNameError
+// requestUsage turns what the work refused before any change into usage
+// errors (exit 2): a bucket name that cannot be a new bucket's, worded as
+// the argument check words it, so that the dry run and the real run of
+// create word it alike; a limit (--source-ip, --expires) that cannot be
+// added to a statement.
+func requestUsage(cmd *cobra.Command, err error) error {
+	var bad *names.BucketNameError
 	if errors.As(err, &bad) {
 		return invalidArg(cmd, argNames(cmd)[0], bad)
+	}
+	var limit *policy.LimitError
+	if errors.As(err, &limit) {
+		return usageErrorf(cmd, "%s.", limit)
 	}
 	return err
 }
@@ -100,7 +145,7 @@ func bucketNameUsage(cmd *cobra.Command, err error) error {
 // (an empty prefix means the whole bucket) or that no key could match.
 func checkPrefixes(cmd *cobra.Command, prefixes []string) error {
 	for _, p := range prefixes {
-		if err := input.CheckPrefix(p); err != nil {
+		if err := names.CheckPrefix(p); err != nil {
 			return badParam(cmd, "prefix", err.Error()+".")
 		}
 	}
@@ -129,7 +174,7 @@ func strictCompletion(root *cobra.Command) {
 		}
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && !slices.Contains(completionShells, args[0]) {
-				return usageErrorf(cmd, "Invalid value for 'SHELL': %s is not one of '%s'.", input.Quote(args[0]), strings.Join(completionShells, "', '"))
+				return usageErrorf(cmd, "Invalid value for 'SHELL': %s is not one of '%s'.", names.Quote(args[0]), strings.Join(completionShells, "', '"))
 			}
 			return nil
 		}

@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/audit"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() { register(NewCmdAudit) }

@@ -9,8 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -76,10 +78,10 @@ is echoed on standard error.
 			var data []byte
 			if cmd.Flags().Changed("policy-file") {
 				var err error
-				data, err = input.ReadFile(policyFile, f.IO.In)
+				data, err = flagvalue.ReadFile(policyFile, f.IO.In)
 				if err != nil {
 					msg := err.Error()
-					var tooLarge *input.TooLargeError
+					var tooLarge *flagvalue.TooLargeError
 					if errors.Is(err, os.ErrNotExist) {
 						msg = "No such file or directory"
 					} else if errors.Is(err, os.ErrPermission) {
@@ -106,6 +108,10 @@ is echoed on standard error.
 					}
 					return errors.New("File contained invalid JSON")
 				}
+				docs := []credentials.Document{{Name: "bucket policy", Doc: doc}}
+				if err := checkDocuments(cmd, docs, policycheck.Options{Kind: policycheck.BucketPolicy}); err != nil {
+					return err
+				}
 			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
@@ -123,6 +129,7 @@ is echoed on standard error.
 		},
 	}
 	cmd.Flags().StringVar(&policyFile, "policy-file", "", "JSON file holding the policy (- for standard input)")
+	readsStdin(cmd, "policy-file")
 	cmd.Flags().BoolVar(&allowAllGet, "allow-all-get", false, "Let anyone GET the bucket's objects")
 	f.AddAWSFlags(cmd)
 	return cmd

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() {
@@ -43,7 +43,7 @@ an error (NoSuchCORSConfiguration).
 			if err != nil {
 				return err
 			}
-			return pyjson.WriteJSON(f.IO.Out, awsview.CORSRules(out.CORSRules))
+			return pyjson.WriteJSON(f.IO.Out, botocore.CORSRules(out.CORSRules))
 		},
 	}
 	f.AddAWSFlags(cmd)

@@ -6,7 +6,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 )
 
 func init() { register(NewCmdCreate) }
@@ -28,6 +30,7 @@ type CreateOptions struct {
 	DryRun              bool
 	PermissionsBoundary string
 	Tags                []string
+	ReplacePolicy       bool
 	Out                 credentialOutput
 }
 
@@ -73,12 +76,13 @@ as the real run does for the buckets it finds missing.`,
 				Website:             opts.Website,
 				BucketRegion:        opts.BucketRegion,
 				PermissionsBoundary: opts.PermissionsBoundary,
+				ReplacePolicy:       opts.ReplacePolicy,
 			}
 			if err := opts.Out.validate(cmd); err != nil {
 				return err
 			}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("duration") {
@@ -90,7 +94,7 @@ as the real run does for the buckets it finds missing.`,
 				}
 			}
 			if opts.Policy != "" {
-				if req.PolicyText, err = input.ReadPolicy(opts.Policy, f.IO.In); err != nil {
+				if req.PolicyText, err = flagvalue.ReadPolicy(opts.Policy, f.IO.In); err != nil {
 					return badParam(cmd, "policy", err.Error())
 				}
 			}
@@ -104,11 +108,14 @@ as the real run does for the buckets it finds missing.`,
 				return err
 			}
 			if cmd.Flags().Changed("username") {
-				if err := input.CheckUserName(opts.Username); err != nil {
+				if err := names.CheckUserName(opts.Username); err != nil {
 					return badParam(cmd, "username", err.Error()+".")
 				}
 			}
-			return bucketNameUsage(cmd, runCreate(cmd, f, opts, req))
+			if err := checkRequest(cmd, req, policycheck.UserPolicy); err != nil {
+				return err
+			}
+			return requestUsage(cmd, runCreate(cmd, f, opts, req))
 		},
 	}
 	fl := cmd.Flags()
@@ -123,11 +130,13 @@ as the real run does for the buckets it finds missing.`,
 	fl.BoolVar(&opts.WriteOnly, "write-only", false, "Only allow writing to the bucket")
 	fl.StringVar(&opts.Policy, "policy", "", "Path to a policy.json file, - for standard input, or literal JSON; $!BUCKET_NAME!$ is replaced by each bucket's name")
 	fl.StringArrayVar(&opts.Statements, "statement", nil, "JSON statement to add to the policy (repeatable)")
+	readsStdin(cmd, "policy")
 	fl.StringVar(&opts.BucketRegion, "bucket-region", "", "Region in which to create buckets")
 	fl.BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show steps without executing them (no credentials needed)")
 	fl.StringVar(&opts.PermissionsBoundary, "user-permissions-boundary", "", "Permissions boundary for created users, or 'none'; default follows --read-only/--write-only")
-	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session) with KEY=VALUE (repeatable)")
+	fl.StringArrayVar(&opts.Tags, "tag", nil, "Tag what create makes (user, new buckets, STS session), or the existing user, with KEY=VALUE (repeatable)")
+	fl.BoolVar(&opts.ReplacePolicy, "replace-policy", false, "Let an existing user's policy for a bucket be replaced by one that says something else, changing what its earlier keys may do")
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -1,14 +1,16 @@
 package cli
 
 import (
-	"strings"
+	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 func init() { register(NewCmdCreateRole) }
@@ -25,6 +27,8 @@ type CreateRoleOptions struct {
 	DryRun             bool
 	Update             bool
 	Silent             bool
+	// roleARN is ROLE_NAME when it was given as an ARN.
+	roleARN string
 }
 
 // NewCmdCreateRole makes an IAM role scoped to buckets.
@@ -50,6 +54,9 @@ s3.PERMISSION.BUCKET policies are deleted; other inline policies stay. Its
 trust policy and MaxSessionDuration change only when --trust or
 --max-session-duration is given; --tag adds or changes tags.
 
+ROLE_NAME may also be given as the role's ARN (at the path /, in the
+account of the credentials in use).
+
 The role's name and ARN are printed as JSON; the steps go to standard
 error. If a step fails, or the run is interrupted, every change made is
 undone.`,
@@ -67,12 +74,19 @@ undone.`,
   s3-credentials create-role reader my-bucket --trust ec2 --dry-run`,
 		Args: minArgs("ROLE_NAME", "BUCKETS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			name := args[0]
+			if arn, ok := names.ParseRoleARN(name); ok {
+				if arn.Path != "/" {
+					return usageErrorf(cmd, "Invalid value for 'ROLE_NAME': create-role makes roles at the path /, and %s has the path %s.", name, arn.Path)
+				}
+				name, opts.roleARN = arn.Name, args[0]
+			}
 			req := &credentials.RoleRequest{
-				Request: credentials.Request{Buckets: args[1:], Username: args[0]},
+				Request: credentials.Request{Buckets: args[1:], Username: name},
 				Update:  opts.Update,
 			}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args[1:], time.Now()); err != nil {
 				return err
 			}
 			if req.Statements, err = parseStatements(cmd, opts.Statements); err != nil {
@@ -96,7 +110,10 @@ undone.`,
 			if req.Tags, err = parseTags(cmd, opts.Tags); err != nil {
 				return err
 			}
-			return runCreateRole(cmd, f, opts, req)
+			if err := checkRequest(cmd, &req.Request, policycheck.RolePolicy); err != nil {
+				return err
+			}
+			return requestUsage(cmd, runCreateRole(cmd, f, opts, req))
 		},
 	}
 	fl := cmd.Flags()
@@ -117,12 +134,13 @@ undone.`,
 // parseMaxSessionDuration reads --max-session-duration in the forms
 // --duration takes, within IAM's bounds for a role (1 to 12 hours).
 func parseMaxSessionDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := input.ParseDuration(raw)
-	if err != nil && !strings.HasPrefix(err.Error(), "Duration must be between") {
+	n, err := timespec.Seconds(raw, time.Duration(credentials.MinRoleSessionDuration)*time.Second, maxSessionLength)
+	var bounds *timespec.RangeError
+	switch {
+	case errors.As(err, &bounds):
+		return 0, badParam(cmd, "max-session-duration", "A role's MaxSessionDuration "+err.Error())
+	case err != nil:
 		return 0, badParam(cmd, "max-session-duration", err.Error())
-	}
-	if err != nil || n < credentials.MinRoleSessionDuration {
-		return 0, badParam(cmd, "max-session-duration", "A role's MaxSessionDuration must be between 1 hour and 12 hours")
 	}
 	return n, nil
 }
@@ -138,6 +156,11 @@ func runCreateRole(cmd *cobra.Command, f *Factory, opts *CreateRoleOptions, req 
 	c, err := f.Clients(ctx)
 	if err != nil {
 		return err
+	}
+	if opts.roleARN != "" {
+		if _, err := roleName(ctx, c, opts.roleARN); err != nil {
+			return err // an ARN of another account
+		}
 	}
 	creator := &credentials.Creator{IAM: c.IAM, STS: c.STS, S3: c.S3, Region: c.Config.Region, Steps: f.steps(opts.Silent)}
 	res, err := creator.CreateRole(ctx, req)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // roleView is what IAM holds for a role, policies as compact JSON.
@@ -116,7 +117,7 @@ func TestCreateRole(t *testing.T) {
 	}
 	// The inline policies are those create gives a user for the same flags.
 	e.ok(append([]string{"create", "role-a", "role-b", "--username", "twin"}, flags...)...)
-	if user := e.inlinePolicies("twin"); !equalMaps(got.Inline, user) || len(user) != 2 {
+	if user := e.inlinePolicies("twin"); !maps.Equal(got.Inline, user) || len(user) != 2 {
 		t.Errorf("role policies %v\nuser policies %v", got.Inline, user)
 	}
 	if p := got.Inline["s3.custom.role-a"]; !strings.Contains(p, `"arn:aws:s3:::role-a/top${*}.txt"`) || !strings.Contains(p, `"arn:aws:s3:::role-a/in/*"`) {
@@ -128,7 +129,7 @@ func TestCreateRole(t *testing.T) {
 	if r.Code != 1 || r.Stderr != "Error: Role app-reader already exists; nothing was changed. Use --update to replace its bucket policies\n" || r.Stdout != "" {
 		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
-	if again := e.role("app-reader"); again.Trust != got.Trust || !equalMaps(again.Inline, got.Inline) {
+	if again := e.role("app-reader"); again.Trust != got.Trust || !maps.Equal(again.Inline, got.Inline) {
 		t.Errorf("changed: %+v", again)
 	}
 }
@@ -240,7 +241,7 @@ func TestCreateRoleUpdateRollback(t *testing.T) {
 	}
 	after := e.role("kept")
 	if after.Trust != before.Trust || after.MaxDuration != before.MaxDuration || after.Description != before.Description ||
-		!equalMaps(after.Tags, before.Tags) || !equalMaps(after.Inline, before.Inline) {
+		!maps.Equal(after.Tags, before.Tags) || !maps.Equal(after.Inline, before.Inline) {
 		t.Errorf("role not restored:\n before %+v\n after  %+v", before, after)
 	}
 }
@@ -307,7 +308,8 @@ func TestCreateRoleUsageErrors(t *testing.T) {
 		{[]string{"create-role", "app", "bkt", "--trust", "lambda.example.com"}, `Invalid value for '--trust': "lambda.example.com" is not one of account, lambda, ec2, ecs-tasks`},
 		{[]string{"create-role", "app", "bkt", "--max-session-duration", "30m"}, "Invalid value for '--max-session-duration': A role's MaxSessionDuration must be between 1 hour and 12 hours"},
 		{[]string{"create-role", "app", "bkt", "--max-session-duration", "13h"}, "Invalid value for '--max-session-duration': A role's MaxSessionDuration must be between 1 hour and 12 hours"},
-		{[]string{"create-role", "app", "bkt", "--max-session-duration", "1d"}, "Invalid value for '--max-session-duration': Duration must be of form 3600s or 15m or 2h"},
+		{[]string{"create-role", "app", "bkt", "--max-session-duration", "1d"}, "Invalid value for '--max-session-duration': A role's MaxSessionDuration must be between 1 hour and 12 hours, not 1 day"},
+		{[]string{"create-role", "app", "bkt", "--max-session-duration", "soon"}, "Invalid value for '--max-session-duration': 'soon' is not a length of time"},
 		{[]string{"create-role", "app", "bkt", "--key", ""}, "Invalid value for '--key': the key must not be empty"},
 		{[]string{"create-role", "app", "bkt", "--tag", "novalue"}, "Invalid value for '--tag'"},
 		{[]string{"create-role", "app", "bkt", "--statement", "{"}, "Invalid value for '--statement'"},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -21,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -160,7 +161,7 @@ func TestCreatePermanentVariants(t *testing.T) {
 			if got, sent := rec.param("CreateUser", "PermissionsBoundary"); !sent || got != tc.boundary {
 				t.Errorf("boundary %q (CreateUser sent: %v), want %q", got, sent, tc.boundary)
 			}
-			if got := e.inlinePolicies(tc.user); !equalMaps(got, tc.policies) {
+			if got := e.inlinePolicies(tc.user); !maps.Equal(got, tc.policies) {
 				t.Errorf("inline policies\n%v\nwant\n%v", got, tc.policies)
 			}
 			if ids := e.accessKeys(tc.user); len(ids) != 1 || ids[0] != key["AccessKeyId"] {
@@ -171,18 +172,6 @@ func TestCreatePermanentVariants(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // The exact stdout and stderr of create, keys and times normalised.
@@ -297,7 +286,7 @@ func TestCreateExistingUser(t *testing.T) {
 		!strings.Contains(r.Stderr, "the most IAM allows per user; nothing was changed") {
 		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
 	}
-	if after := e.inlinePolicies("bob"); !equalMaps(before, after) || len(e.accessKeys("bob")) != 2 {
+	if after := e.inlinePolicies("bob"); !maps.Equal(before, after) || len(e.accessKeys("bob")) != 2 {
 		t.Errorf("state changed: policies %v keys %v", after, e.accessKeys("bob"))
 	}
 }

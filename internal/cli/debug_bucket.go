@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() { register(NewCmdDebugBucket) }
@@ -55,7 +55,7 @@ result and the next one still runs.
 				if err != nil {
 					return nil, err
 				}
-				return awsview.BucketACL(r.Owner, r.Grants), nil
+				return botocore.BucketACL(r.Owner, r.Grants), nil
 			}); err != nil {
 				return err
 			}
@@ -64,7 +64,7 @@ result and the next one still runs.
 				if err != nil {
 					return nil, err
 				}
-				return awsview.PolicyStatus(r.PolicyStatus), nil
+				return botocore.PolicyStatus(r.PolicyStatus), nil
 			}); err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ result and the next one still runs.
 				}
 				m := pyjson.Map{}
 				if r.PublicAccessBlockConfiguration != nil {
-					m.Put("PublicAccessBlockConfiguration", awsview.PublicAccessBlock(r.PublicAccessBlockConfiguration))
+					m.Put("PublicAccessBlockConfiguration", botocore.PublicAccessBlock(r.PublicAccessBlockConfiguration))
 				}
 				return m, nil
 			})

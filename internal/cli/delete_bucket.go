@@ -9,7 +9,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
@@ -73,9 +73,21 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
 		}
 	}
+	// existed: a request about the bucket succeeded, so it existed when
+	// this run began. If it is gone when a later request fails, someone
+	// else (another delete-bucket at the same time) deleted it: what was
+	// asked is done.
+	existed := false
 	defer func() {
-		if err != nil && ctx.Err() != nil && !opts.DryRun {
+		switch {
+		case err == nil || opts.DryRun:
+		case ctx.Err() != nil:
 			reportRemains(ctx, f, d, name, logf)
+		case existed:
+			if gone, _, rerr := d.Remains(ctx, name); rerr == nil && gone {
+				logf("Bucket %s was deleted by someone else meanwhile", name)
+				err = nil
+			}
 		}
 	}()
 
@@ -86,6 +98,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if err != nil {
 			return err
 		}
+		existed = true
 		if contents.Total() > 0 && !opts.Force {
 			if !opts.DryRun {
 				return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
@@ -107,8 +120,9 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if err != nil {
 			return err
 		}
+		existed = true
 		if aborted > 0 {
-			logf("Aborted %s in %s", english.Count(aborted, "incomplete multipart upload"), name)
+			logf("Aborted %s in %s", message.Count(aborted, "incomplete multipart upload"), name)
 		}
 		count := progress.NewCounter(f.IO.ErrOut, f.IO.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
 		d.Progress = count.Set
@@ -118,7 +132,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			return err
 		}
 		if n > 0 {
-			logf("Deleted %s from %s", english.Count(n, "object"), name)
+			logf("Deleted %s from %s", message.Count(n, "object"), name)
 		}
 	}
 	if err := d.DeleteBucket(ctx, name); err != nil {

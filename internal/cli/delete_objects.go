@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/input"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
@@ -63,12 +63,12 @@ refuses to delete are listed on stderr and make the exit code 1.
 				// Keys typed or pasted from a Windows file may carry a stray \r.
 				for i, k := range keys {
 					if keys[i] = strings.TrimRight(k, "\r"); keys[i] == "" {
-						return invalidArg(cmd, "[KEYS]...", input.CheckKey(""))
+						return invalidArg(cmd, "[KEYS]...", names.CheckKey(""))
 					}
 				}
 			}
 			if !silent {
-				fmt.Fprintf(f.IO.ErrOut, "Deleting %s from %s\n", english.Count(len(keys), "object"), bucket)
+				fmt.Fprintf(f.IO.ErrOut, "Deleting %s from %s\n", message.Count(len(keys), "object"), bucket)
 			}
 			if dryRun {
 				fmt.Fprintln(f.IO.Out, "The following keys would be deleted:")
@@ -85,7 +85,7 @@ refuses to delete are listed on stderr and make the exit code 1.
 				return err
 			}
 			if len(failures) > 0 {
-				return fmt.Errorf("%s could not be deleted", english.Count(len(failures), "object"))
+				return fmt.Errorf("%s could not be deleted", message.Count(len(failures), "object"))
 			}
 			return nil
 		},

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // UsageError is a mistake in how the command was called: exit code 2 and a
@@ -69,7 +69,10 @@ func flagError(cmd *cobra.Command, err error) error {
 			case "bool":
 				kind = "boolean"
 			case "seconds":
-				kind = "number of seconds"
+				// A length of time says itself what is wrong with it.
+				if _, reason, ok := strings.Cut(msg, `" flag: `); ok {
+					return badParam(cmd, m[3], reason+".")
+				}
 			}
 		}
 		return badParam(cmd, m[3], fmt.Sprintf("'%s' is not a valid %s.", m[1], kind))
@@ -94,7 +97,7 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 			return usageErrorf(cmd, "Missing argument '%s'.", names[len(args)])
 		}
 		if len(args) > len(names) {
-			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)-len(names)), strings.Join(args[len(names):], " "))
+			return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", message.S(len(args)-len(names)), strings.Join(args[len(names):], " "))
 		}
 		return nil
 	}
@@ -112,7 +115,7 @@ func minArgs(names ...string) cobra.PositionalArgs {
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", english.S(len(args)), strings.Join(args, " "))
+		return usageErrorf(cmd, "Got unexpected extra argument%s (%s)", message.S(len(args)), strings.Join(args, " "))
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // IOStreams are where a command reads and writes. Tests swap them.
@@ -47,6 +47,11 @@ type Factory struct {
 	// where they would otherwise set AWS_ENDPOINT_URL for the whole process.
 	defaultEndpoint string
 
+	// stderrLost tells whether standard error has stopped taking writes
+	// (set by watchStreams): what a command would name there is then
+	// unseen.
+	stderrLost func() bool
+
 	once    sync.Once
 	clients *awsclient.Clients
 	err     error
@@ -69,9 +74,15 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 			f.clients = awsclient.New(cfg)
 		}
 		var afe *awsclient.AuthFileError
-		if errors.As(f.err, &afe) {
+		var ee *awsclient.EndpointError
+		switch {
+		case errors.As(f.err, &afe):
 			// As click.File said it, a usage error.
 			f.err = &UsageError{Msg: "Invalid value for '-a' / '--auth': " + afe.Error()}
+		case errors.As(f.err, &ee):
+			// Found before any request: a usage error, not five attempts
+			// at an address that cannot work.
+			f.err = &UsageError{Msg: ee.Error()}
 		}
 	})
 	return f.clients, f.err
@@ -79,7 +90,7 @@ func (f *Factory) Clients(ctx context.Context) (*awsclient.Clients, error) {
 
 // steps sends a command's step lines (unless silent) and warnings to
 // standard error.
-func (f *Factory) steps(silent bool) report.Steps {
+func (f *Factory) steps(silent bool) message.Steps {
 	// One line at a time, whichever goroutine reports it.
 	var mu sync.Mutex
 	line := func(s string) {
@@ -87,10 +98,11 @@ func (f *Factory) steps(silent bool) report.Steps {
 		defer mu.Unlock()
 		fmt.Fprintln(f.IO.ErrOut, s)
 	}
+	steps := message.Steps{Log: line, Warn: line, Unheard: f.stderrLost}
 	if silent {
-		return report.Steps{Warn: line}
+		steps.Log = nil
 	}
-	return report.Steps{Log: line, Warn: line}
+	return steps
 }
 
 // AddAWSFlags adds the common AWS options to cmd.
@@ -104,6 +116,7 @@ func (f *Factory) AddAWSFlags(cmd *cobra.Command) {
 	fl.StringVar(&f.AWS.Profile, "profile", "", "Named profile from the AWS config and credentials files")
 	fl.StringVar(&f.AWS.Region, "region", "", "AWS region (default: from the environment or profile, else us-east-1)")
 	f.addTimeoutFlags(cmd)
+	readsStdin(cmd, "auth")
 	for _, name := range awsFlagNames {
 		_ = fl.SetAnnotation(name, flagGroupAnnotation, []string{"aws"})
 	}

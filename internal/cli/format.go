@@ -8,10 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // The output-format flags, declared once here for every command that has
@@ -68,7 +68,7 @@ func (o *credentialOutput) addFlags(cmd *cobra.Command) {
 func (o *credentialOutput) validate(cmd *cobra.Command) error {
 	if !slices.Contains(credentialFormats, o.format) {
 		sorted := slices.Sorted(slices.Values(credentialFormats))
-		return badParam(cmd, "format", fmt.Sprintf("%s is not one of '%s'.", input.Quote(o.format), strings.Join(sorted, "', '")))
+		return badParam(cmd, "format", fmt.Sprintf("%s is not one of '%s'.", names.Quote(o.format), strings.Join(sorted, "', '")))
 	}
 	if o.force && o.output == "" {
 		return usageErrorf(cmd, "--force only applies with --output")
@@ -127,7 +127,8 @@ func (o *credentialOutput) open(f *Factory, log func(string)) (deliver func(*cre
 
 // envExports are export NAME='VALUE' lines that sh, bash and zsh can
 // eval: every value single-quoted (a quote inside closes the quoting, is
-// escaped with a backslash, and opens it again).
+// escaped with a backslash, and opens it again). Permanent credentials
+// unset AWS_SESSION_TOKEN.
 func envExports(res *credentials.Result) []byte {
 	var b strings.Builder
 	line := func(name, value string) {
@@ -137,6 +138,10 @@ func envExports(res *credentials.Result) []byte {
 	line("AWS_SECRET_ACCESS_KEY", res.SecretAccessKey)
 	if res.SessionToken != "" {
 		line("AWS_SESSION_TOKEN", res.SessionToken)
+	} else {
+		// A token left from earlier temporary credentials would be sent
+		// with the new key, and AWS would refuse the pair.
+		b.WriteString("unset AWS_SESSION_TOKEN\n")
 	}
 	return []byte(b.String())
 }

@@ -35,8 +35,22 @@ func TestEnvExportsEvalInEveryShell(t *testing.T) {
 			t.Errorf("%s read back %q, want %q", shell, got, want)
 		}
 	}
-	if strings.Contains(string(envExports(&credentials.Result{AccessKeyID: "a", SecretAccessKey: "b"})), "SESSION_TOKEN") {
+	// Permanent credentials unset a token left in the shell by earlier
+	// temporary ones, which would be sent with the new key.
+	perm := string(envExports(&credentials.Result{AccessKeyID: "a", SecretAccessKey: "b"}))
+	if strings.Contains(perm, "export AWS_SESSION_TOKEN") {
 		t.Error("permanent credentials export a session token")
+	}
+	for _, shell := range []string{"sh", "bash", "zsh"} {
+		path, err := exec.LookPath(shell)
+		if err != nil {
+			testenv.Unavailable(t, shell, "install it (Debian: apt-get install "+shell+")")
+		}
+		script := "export AWS_SESSION_TOKEN=stale\n" + perm + `printf '%s:%s' "$AWS_ACCESS_KEY_ID" "${AWS_SESSION_TOKEN-unset}"`
+		out, err := exec.Command(path, "-c", "eval \"$1\"", "eval", script).Output()
+		if err != nil || string(out) != "a:unset" {
+			t.Errorf("%s: %q, %v", shell, out, err)
+		}
 	}
 }
 
@@ -44,7 +58,7 @@ func TestEnvExportsEvalInEveryShell(t *testing.T) {
 func TestCreateFormatEnv(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("env-bkt")
-	perm := regexp.MustCompile(`^export AWS_ACCESS_KEY_ID='[A-Z0-9]+'\nexport AWS_SECRET_ACCESS_KEY='[^'\n]+'\n$`)
+	perm := regexp.MustCompile(`^export AWS_ACCESS_KEY_ID='[A-Z0-9]+'\nexport AWS_SECRET_ACCESS_KEY='[^'\n]+'\nunset AWS_SESSION_TOKEN\n$`)
 	if r := e.ok("create", "env-bkt", "-f", "env", "--username", "env-user"); !perm.MatchString(r.Stdout) {
 		t.Errorf("create -f env:\n%s", r.Stdout)
 	}

@@ -23,8 +23,8 @@ func NewCmdGetObject(f *Factory) *cobra.Command {
 		ValidArgsFunction: completeBuckets(f, false),
 		Short:             "Download an object from an S3 bucket",
 		Long: `Download an object and write it to standard output (streamed as it
-arrives), or with -o to a file (large objects in concurrent parts; the file
-is replaced only once the download is complete). -o follows a symlink to
+arrives; also with -o -), or with -o to a file (large objects in concurrent
+parts; the file is replaced only once the download is complete). -o follows a symlink to
 its target and writes straight into a FIFO or a device such as /dev/null.
 
   s3-credentials get-object my-bucket hello.txt
@@ -36,7 +36,7 @@ its target and writes straight into a FIFO or a device such as /dev/null.
 				return err
 			}
 			if outPath == "-" {
-				return badParam(cmd, "output", "'-' is not a valid file name.")
+				outPath = "" // standard output, as --output - means elsewhere
 			}
 			if outPath != "" {
 				// The reference's click checks, word for word.
@@ -59,7 +59,7 @@ its target and writes straight into a FIFO or a device such as /dev/null.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&outPath, "output", "o", "", "Write to this file instead of standard output")
+	fl.StringVarP(&outPath, "output", "o", "", "Write to this file instead of standard output (- for standard output)")
 	addConcurrencyFlag(cmd, &concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd

@@ -31,6 +31,12 @@ func TestGetObject(t *testing.T) {
 	if b, _ := os.ReadFile(out); string(b) != "one" || r.Stdout != "" {
 		t.Errorf("file %q, stdout %q", b, r.Stdout)
 	}
+	// -o - is standard output, as --output - is for create and rotate-key.
+	for _, o := range []string{"-o", "--output"} {
+		if r := e.ok("get-object", "my-bucket", "one.txt", o, "-"); r.Stdout != "one" || r.Stderr != "" {
+			t.Errorf("%s -: stdout %q, stderr %q", o, r.Stdout, r.Stderr)
+		}
+	}
 }
 
 func TestGetObjectErrors(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/fnmatch"
 )
 
 func init() { register(NewCmdGetObjects) }
@@ -122,7 +123,7 @@ s3://BUCKET/KEY == PATH, and writes nothing.
 					}
 				}
 				for _, p := range patterns {
-					pat := objects.CompilePattern(p)
+					pat := fnmatch.Compile(p)
 					for _, o := range all {
 						if pat.Match(o.Key) {
 							add(o.Key, &objects.Remote{Size: o.Size, ETag: o.ETag})

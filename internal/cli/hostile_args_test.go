@@ -111,6 +111,7 @@ var validArg = map[string]struct {
 	"ROLE_NAME": {"hostile-role", true, nil},
 	"PATH":      {"", false, nil}, // an existing file, filled in by the test
 	"OBJECT":    {"", false, nil},
+	"POLICY":    {"", false, nil},       // the file, which holds no JSON
 	"COMMAND":   {"create", false, nil}, // help [command]
 }
 
@@ -279,9 +280,9 @@ func checkNoCrash(t *testing.T, code int, stdout, stderr string) {
 			errorLines++
 		}
 	}
-	switch {
-	case code == 0:
-	case code == 1 || code == 2:
+	switch code {
+	case 0:
+	case 1, 2:
 		if errorLines != 1 {
 			t.Errorf("exit %d with %d Error: lines, want 1; stderr:\n%s", code, errorLines, short(stderr))
 		}

@@ -100,7 +100,7 @@ func TestBinaryNoSDKLogLines(t *testing.T) {
 		}()
 		ep := "http://" + l.Addr().String()
 		r, _ := runBinary(t, nil, "", "create", "bkt", "--endpoint-url", ep)
-		onlyErrorLine(t, "create", r, regexp.MustCompile(`^Error: `+regexp.QuoteMeta(ep)+` did not answer like AWS IAM: GetUser got HTTP 200 with an HTML page`))
+		onlyErrorLine(t, "create", r, regexp.MustCompile(`^Error: `+regexp.QuoteMeta(ep)+` did not answer like AWS S3: GetBucketEncryption got HTTP 200 with an HTML page`))
 	})
 	t.Run("objects through moto", func(t *testing.T) {
 		e := newE2E(t)
@@ -184,7 +184,7 @@ func TestBinaryEndsAgainstDeadEndpoints(t *testing.T) {
 func TestTimeoutDefaultsAsDocumented(t *testing.T) {
 	r := run(t, "", "whoami", "--help")
 	for _, want := range []string{
-		fmt.Sprintf("--connect-timeout seconds   Seconds to wait for a connection to AWS (0: no limit) (default %d)", int(awsclient.DefaultConnectTimeout.Seconds())),
+		fmt.Sprintf("--connect-timeout seconds   How long to wait for a connection to AWS, in seconds or as 1m, 90s (0: no limit) (default %d)", int(awsclient.DefaultConnectTimeout.Seconds())),
 		fmt.Sprintf("(0: no limit) (default %d)\n", int(awsclient.DefaultReadTimeout.Seconds())),
 	} {
 		if !strings.Contains(r.Stdout, want) {
@@ -207,15 +207,26 @@ func TestTimeoutDefaultsAsDocumented(t *testing.T) {
 	}
 }
 
-// Timeout flags take seconds: fractions, 0 for none; anything else is a
-// usage error.
+// Timeout flags take lengths of time as every option does: seconds,
+// fractions, units, 0 for none; anything else, or a length out of range,
+// is a usage error that says what is wrong in words.
 func TestTimeoutFlagValues(t *testing.T) {
 	ep := silentURL(t)
-	for _, v := range []string{"-1", "abc", "NaN", "Inf", "1e9", ""} {
+	for _, v := range []string{"-1", "abc", "NaN", "Inf", "1e9", "", "1_000", "0x10"} {
 		r := run(t, "", "whoami", "--read-timeout", v, "--endpoint-url", ep)
-		want := "Error: Invalid value for '--read-timeout': '" + v + "' is not a valid number of seconds.\n"
+		want := "Error: Invalid value for '--read-timeout': '" + v + "' is not a length of time: use seconds (3600, 2.5), or a number with a unit s, m, h, d or w (90m, 1.5h, 1h30m, 30d, 2w).\n"
 		if r.Code != 2 || !strings.HasSuffix(r.Stderr, want) {
 			t.Errorf("--read-timeout %q: exit %d stderr %q", v, r.Code, r.Stderr)
+		}
+	}
+	for v, words := range map[string]string{"0.0001": "0.0001 seconds", "25h": "1 day 1 hour", "9999999w": ""} {
+		r := run(t, "", "whoami", "--connect-timeout", v, "--endpoint-url", ep)
+		want := "Error: Invalid value for '--connect-timeout': must be 0 (no limit) or between 1 millisecond and 24 hours, not " + words + ".\n"
+		if words == "" {
+			want = "Error: Invalid value for '--connect-timeout': '" + v + "' is longer than 100 years.\n"
+		}
+		if r.Code != 2 || !strings.HasSuffix(r.Stderr, want) {
+			t.Errorf("--connect-timeout %q: exit %d stderr %q", v, r.Code, r.Stderr)
 		}
 	}
 	// 0 is no limit: the call is still waiting when the run is stopped

@@ -801,7 +801,7 @@ func TestHostileForbiddenBucketWithBadKey(t *testing.T) {
 // already passed on the bytes that came.
 func TestHostileEveryCommandCutShort(t *testing.T) {
 	ep := cutShortURL(t)
-	want := errorLine(`the answer from ` + regexp.QuoteMeta(ep) + ` broke off half-way: (unexpected EOF|connection reset by peer)$`)
+	want := errorLine(`the answer from ` + regexp.QuoteMeta(ep) + ` broke off half-way: (unexpected EOF|connection reset by peer|connection closed)$`)
 	for _, c := range awsCommands(t) {
 		if strings.HasPrefix(c.name, "put-object") {
 			continue

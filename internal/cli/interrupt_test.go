@@ -30,31 +30,36 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
-// These tests press Ctrl-C: they run the real binary against moto behind a
-// proxy that slows every request down, and send the process SIGINT while a
-// chosen request is in flight, either before it reaches the server or after
-// the server acted on it but before its answer got back. Every request of a
-// clean run is chosen in turn: in both ways when it changes something, the
-// first way when it only reads. Afterwards moto must hold nothing the run
-// made unless standard error names it under "Left in place" (or, for
-// put-objects, as uploaded), and the tool must have ended by itself with
-// exit 1, saying it was interrupted, without a stack trace.
+// These tests end a run of the real binary in every way a process can be
+// ended: they run it against moto behind a proxy that slows every request
+// down and, while a chosen request is in flight, send it SIGINT (Ctrl-C),
+// SIGTERM or SIGHUP (a closed terminal), or close the pipe its standard
+// output or standard error goes to (the next command in a pipeline has
+// exited). A signal lands either before the request reaches the server or
+// after the server acted on it but before its answer got back. Every
+// request of a clean run is chosen in turn, in every way. Afterwards moto
+// must hold nothing the run made unless standard error names it under "Left
+// in place" (or, for put-objects, as uploaded); when standard error itself
+// was closed, nothing may be left at all, unless the run completed and
+// printed what it made. The tool must have ended by itself with exit 1,
+// saying why, without a stack trace, or completed with exit 0.
 
 // interruptDelay slows down every request, as a distant endpoint would. The
 // chosen request is held until the tool gives up on it, so the interrupt
 // always lands in flight; a longer delay would only make the runs slower.
-const interruptDelay = 60 * time.Millisecond
+const interruptDelay = 30 * time.Millisecond
 
 // holdFor bounds how long the proxy holds the chosen request waiting for the
 // tool to give up on it; a request the tool deliberately lets finish (one
 // that must not be lost, such as CreateMultipartUpload) is answered then.
-const holdFor = 3 * time.Second
+const holdFor = 1500 * time.Millisecond
 
 type phase int
 
 const (
 	// midRequest: the interrupt lands while the request is on its way; it
-	// never reaches the server.
+	// never reaches the server. A closed stream is closed then, and the
+	// request goes on.
 	midRequest phase = iota
 	// answerLost: the server acted on the request; the interrupt lands
 	// before the answer arrives, and the answer is lost.
@@ -63,11 +68,57 @@ const (
 
 func (ph phase) String() string { return [...]string{"mid-request", "answer-lost"}[ph] }
 
-// interruptAt names the n-th request (from 0) of an operation.
+// ending is a way a run is cut short.
+type ending int
+
+const (
+	bySIGINT ending = iota
+	bySIGTERM
+	bySIGHUP
+	byClosedStdout
+	byClosedStderr
+)
+
+// endings are the ways every request of every variant is cut short.
+var endings = []ending{bySIGINT, bySIGTERM, bySIGHUP, byClosedStdout, byClosedStderr}
+
+func (k ending) String() string {
+	return [...]string{"SIGINT", "SIGTERM", "SIGHUP", "stdout-closed", "stderr-closed"}[k]
+}
+
+// signal is the signal sent, for the endings that send one.
+func (k ending) signal() (syscall.Signal, bool) {
+	switch k {
+	case bySIGINT:
+		return syscall.SIGINT, true
+	case bySIGTERM:
+		return syscall.SIGTERM, true
+	case bySIGHUP:
+		return syscall.SIGHUP, true
+	}
+	return 0, false
+}
+
+// phases are the moments at which op is cut short this way. Ctrl-C also
+// lands after the server acted, when op changes something (losing the
+// answer of a read is no different from interrupting it on its way). The
+// other signals reach the same handler as Ctrl-C, so what the tool does
+// after an answer is lost is the same for them: they land once, on the
+// request's way, as a closed stream is closed.
+func (k ending) phases(op string) []phase {
+	if k == bySIGINT && !readOnly(op) {
+		return []phase{midRequest, answerLost}
+	}
+	return []phase{midRequest}
+}
+
+// interruptAt names the n-th request (from 0) of an operation, and how the
+// run is cut short there.
 type interruptAt struct {
-	op string
-	n  int
-	ph phase
+	op  string
+	n   int
+	ph  phase
+	how ending
 }
 
 // interruptProxy forwards to moto, slowly, and interrupts the tool at one
@@ -75,12 +126,15 @@ type interruptAt struct {
 type interruptProxy struct {
 	target string
 	at     *interruptAt // nil: never interrupts
-	// again, when set, makes the first request after the interrupt the
-	// moment of a second Ctrl-C; that request is held.
-	again bool
+	// again, when set, is sent as a second interrupt at the first request
+	// after the first one; that request is held.
+	again syscall.Signal
 
 	started chan struct{}
 	proc    *os.Process
+	// closeStream closes the reading end of the tool's standard output or
+	// error ("stdout", "stderr").
+	closeStream func(which string)
 
 	mu       sync.Mutex
 	counts   map[string]int
@@ -160,13 +214,22 @@ func awsOp(r *http.Request, body []byte) string {
 	return r.Method + " " + r.URL.Path
 }
 
+// interrupt cuts the run short the chosen way.
 func (p *interruptProxy) interrupt() {
 	<-p.started
 	p.mu.Lock()
 	p.fired++
 	p.signaled = time.Now()
 	p.mu.Unlock()
-	_ = p.proc.Signal(os.Interrupt)
+	switch p.at.how {
+	case byClosedStdout:
+		p.closeStream("stdout")
+	case byClosedStderr:
+		p.closeStream("stderr")
+	default:
+		sig, _ := p.at.how.signal()
+		_ = p.proc.Signal(sig)
+	}
 }
 
 func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -177,7 +240,7 @@ func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.counts[op]++
 	p.ops = append(p.ops, fmt.Sprintf("%s#%d", op, n))
 	chosen := p.at != nil && p.at.op == op && p.at.n == n && p.fired == 0
-	second := p.again && p.fired == 1 && !chosen
+	second := p.again != 0 && p.fired == 1 && !chosen
 	if chosen {
 		p.chosenPath = r.URL.Path
 	}
@@ -186,7 +249,11 @@ func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(interruptDelay)
 	if second {
 		// Held until the tool is gone: a second Ctrl-C must end it at once.
-		p.interrupt()
+		p.mu.Lock()
+		p.fired++
+		p.signaled = time.Now()
+		p.mu.Unlock()
+		_ = p.proc.Signal(p.again)
 		select {
 		case <-r.Context().Done():
 		case <-time.After(10 * time.Second):
@@ -194,7 +261,11 @@ func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w)
 		return
 	}
-	if chosen && p.at.ph == midRequest {
+	if chosen && !p.at.sends() {
+		// The stream is closed while the tool waits for this request,
+		// which then goes on as usual.
+		p.interrupt()
+	} else if chosen && p.at.ph == midRequest {
 		p.interrupt()
 		select {
 		case <-r.Context().Done():
@@ -265,23 +336,84 @@ func (r toolRun) String() string {
 	return fmt.Sprintf("exit %d (signaled %v) after %s\nrequests: %s\nstdout:\n%s\nstderr:\n%s", r.Code, r.Signaled, r.Took.Round(time.Millisecond), strings.Join(r.Ops, " "), r.Stdout, r.Stderr)
 }
 
+// sends says whether the run is cut short by a signal (else by a closed
+// stream).
+func (at *interruptAt) sends() bool { _, ok := at.how.signal(); return ok }
+
+// capture reads one of the tool's output streams through a pipe until the
+// tool closes it, or until the test closes it as a reader that exits would.
+type capture struct {
+	r    *os.File
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{}
+}
+
+func newCapture(t *testing.T) (c *capture, w *os.File) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = &capture{r: r, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		defer r.Close()
+		b := make([]byte, 32*1024)
+		for {
+			n, err := r.Read(b)
+			c.mu.Lock()
+			c.buf.Write(b[:n])
+			c.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return c, w
+}
+
+// close takes what the tool wrote so far and closes the reading end: the
+// tool's next write fails with EPIPE.
+func (c *capture) close() {
+	_ = c.r.SetReadDeadline(time.Now()) // reads what is there, then stops
+	<-c.done
+}
+
+func (c *capture) String() string {
+	<-c.done
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.String()
+}
+
 // runInterrupted runs the binary with args through a proxy interrupting it
-// at at (nil: never), in dir.
-func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again bool, args ...string) toolRun {
+// at at (nil: never), in dir; again, when not 0, is a second signal sent at
+// the next request.
+func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again syscall.Signal, args ...string) toolRun {
 	t.Helper()
 	p, endpoint := newInterruptProxy(t, e, at)
-	p.mu.Lock() // the proxy is already serving
-	p.again = again
-	p.mu.Unlock()
 	cmd := exec.Command(testenv.Binary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+endpoint)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	out, outW := newCapture(t)
+	errOut, errW := newCapture(t)
+	cmd.Stdout, cmd.Stderr = outW, errW
+	p.mu.Lock() // the proxy is already serving
+	p.again = again
+	p.closeStream = func(which string) {
+		if which == "stdout" {
+			out.close()
+		} else {
+			errOut.close()
+		}
+	}
+	p.mu.Unlock()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	outW.Close()
+	errW.Close()
 	p.proc = cmd.Process
 	close(p.started)
 	done := make(chan error, 1)
@@ -318,10 +450,9 @@ func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again boo
 // in turn.
 type interruptVariant struct {
 	name string
-	// serial variants run one at a time in a lane of their own, not
-	// waiting for a turn: those that touch state shared by the whole
-	// account (the tool's role), and the slowest, which would otherwise be
-	// last to finish.
+	// serial variants cut their runs short one at a time: those that
+	// touch state shared by the whole account (the tool's role), and those
+	// that send moto large uploads.
 	serial bool
 	// mayFinish: an interrupt during the last request may find that it was
 	// carried out, and the run complete; it then exits 0 as a clean run.
@@ -332,11 +463,11 @@ type interruptVariant struct {
 	setup func(t *testing.T, e *e2e, dir, id string) (args []string, check func(t *testing.T, r toolRun, clean bool))
 }
 
-// TestInterrupt presses Ctrl-C at every request of create, rotate-key,
-// put-objects and delete-bucket.
+// TestInterrupt cuts create, rotate-key, put-object(s) and delete-bucket
+// short at every request, in every way a process can be ended.
 func TestInterrupt(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the binary a hundred times")
+		t.Skip("runs the binary hundreds of times")
 	}
 	e := newE2E(t)
 	testenv.Binary(t)
@@ -345,73 +476,85 @@ func TestInterrupt(t *testing.T) {
 		rotateDeactivateVariant(), rotateDeleteVariant(), deleteBucketVariant(),
 		putObjectsVariant("put-objects", map[string]int{"a.txt": 1000, "b.txt": 2000, "c.txt": 3000}, false),
 		putObjectsVariant("put-objects multipart", map[string]int{"big.bin": 17 << 20}, true),
+		putObjectVariant(),
 	}
-	// Runs at once, besides the serial lanes: more only queue up at moto,
-	// which serves one request at a time.
-	sem := make(chan struct{}, 3)
-	turn := func(v interruptVariant) (done func()) {
-		if v.serial {
-			return func() {}
-		}
-		sem <- struct{}{}
-		return func() { <-sem }
-	}
-	var wg sync.WaitGroup
 	for vi, v := range variants {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t.Run(v.name, func(t *testing.T) {
-				done := turn(v)
-				dir := t.TempDir()
-				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%d", vi))
-				r := runInterrupted(t, e, dir, nil, false, args...)
-				done()
-				check(t, r, true)
-				if t.Failed() {
-					return
-				}
-				var points []interruptAt
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%d", vi))
+			r := runInterrupted(t, e, dir, nil, 0, args...)
+			check(t, r, true)
+			if t.Failed() {
+				return
+			}
+			ci := 0
+			for _, how := range endings {
 				for _, o := range r.Ops {
 					i := strings.LastIndexByte(o, '#')
 					var n int
 					fmt.Sscan(o[i+1:], &n)
-					points = append(points, interruptAt{o[:i], n, midRequest})
-					if !readOnly(o[:i]) {
-						// Carried out, but the tool never learns it.
-						points = append(points, interruptAt{o[:i], n, answerLost})
-					}
-				}
-				var cases sync.WaitGroup
-				for ci, at := range points {
-					name := fmt.Sprintf("%s#%d/%s", at.op, at.n, at.ph)
-					one := func() {
-						t.Run(name, func(t *testing.T) {
-							defer turn(v)()
-							dir := t.TempDir()
-							args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%dc%d", vi, ci))
-							r := runInterrupted(t, e, dir, &at, false, args...)
-							if v.mayFinish && r.Code == 0 {
-								check(t, r, true)
-								return
+					for _, ph := range how.phases(o[:i]) {
+						at := interruptAt{o[:i], n, ph, how}
+						id := fmt.Sprintf("v%dc%d", vi, ci)
+						ci++
+						t.Run(fmt.Sprintf("%s/%s#%d/%s", how, at.op, at.n, at.ph), func(t *testing.T) {
+							if !v.serial {
+								t.Parallel()
 							}
-							checkInterrupted(t, r)
-							check(t, r, false)
+							dir := t.TempDir()
+							args, check := v.setup(t, subE2E(t, e), dir, id)
+							r := runInterrupted(t, e, dir, &at, 0, args...)
+							checkEnded(t, v, r, check)
 						})
 					}
-					if v.serial {
-						one()
-						continue
-					}
-					cases.Add(1)
-					go func() { defer cases.Done(); one() }()
 				}
-				cases.Wait()
-			})
-		}()
+			}
+		})
 	}
-	wg.Wait()
 }
+
+// checkEnded checks a run cut short: how it ended, then, with the
+// variant's check, what it left.
+func checkEnded(t *testing.T, v interruptVariant, r toolRun, check func(*testing.T, toolRun, bool)) {
+	t.Helper()
+	t.Logf("%s at %s#%d (%s): exit %d, leaving %s", r.At.how, r.At.op, r.At.n, r.At.ph, r.Code, lastLine(r.Stderr))
+	switch {
+	case r.Code == 0 && (v.mayFinish || !r.At.sends()):
+		// Too late to stop anything, or the stream was not written again:
+		// the run completed, and everything it made was printed.
+		check(t, r, true)
+		return
+	case r.At.sends():
+		checkInterrupted(t, r)
+	case r.At.how == byClosedStdout:
+		checkStopped(t, r, "Error: could not write to standard output: the program reading it has exited (broken pipe)")
+	default:
+		checkStopped(t, r, "")
+	}
+	check(t, r, false)
+}
+
+// checkStopped checks a run stopped by a closed stream: it ended by itself
+// with exit 1, its last line (when standard error is open) saying why.
+func checkStopped(t *testing.T, r toolRun, lastLine string) {
+	t.Helper()
+	if r.Signaled || r.Code != 1 {
+		t.Errorf("want exit 1 after the %s\n%s", r.At.how, r)
+	}
+	if lastLine == "" {
+		return
+	}
+	if !strings.HasSuffix(r.Stderr, "\n"+lastLine+"\n") {
+		t.Errorf("stderr does not end with %q\n%s", lastLine, r)
+	}
+	noTrace(t, r)
+}
+
+// unheard says whether standard error was closed during the run: nothing
+// printed after that point was seen, so nothing may be left that the run
+// made, unless the run completed.
+func unheard(r toolRun) bool { return r.At != nil && r.At.how == byClosedStderr }
 
 // readOnly says whether an operation changes nothing: losing its answer is
 // no different from interrupting it on its way.
@@ -422,24 +565,38 @@ func readOnly(op string) bool {
 // subE2E is e for a subtest: its helpers fail t.
 func subE2E(t *testing.T, e *e2e) *e2e { return &e2e{t: t, moto: e.moto, Clients: e.Clients} }
 
-// checkInterrupted checks what every interrupted run must do: end promptly
-// by itself with exit 1, saying so on the last line, without a stack trace.
+// checkInterrupted checks what every run stopped by a signal must do: end
+// promptly by itself with exit 1, saying so on the last line, without a
+// stack trace.
 func checkInterrupted(t *testing.T, r toolRun) {
 	t.Helper()
 	if r.Signaled || r.Code != 1 {
-		t.Errorf("want exit 1 after one Ctrl-C\n%s", r)
+		t.Errorf("want exit 1 after one %s\n%s", r.At.how, r)
 	}
 	if r.SinceSignal > 30*time.Second {
-		t.Errorf("ran on %s after SIGINT", r.SinceSignal)
+		t.Errorf("ran on %s after the signal", r.SinceSignal)
 	}
+	noTrace(t, r)
+	lines := strings.Split(strings.TrimSuffix(r.Stderr, "\n"), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "Error: ") || !strings.Contains(last, "interrupted") {
+		t.Errorf("last line %q does not say it was interrupted\n%s", last, r)
+	}
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// noTrace fails t when stderr holds a stack trace or the SDK's words for
+// a cancelled call.
+func noTrace(t *testing.T, r toolRun) {
+	t.Helper()
 	for _, bad := range []string{"goroutine ", "panic", "runtime.", "context canceled", "RequestCanceled"} {
 		if strings.Contains(r.Stderr, bad) {
 			t.Errorf("stderr holds %q\n%s", bad, r)
 		}
-	}
-	lines := strings.Split(strings.TrimSuffix(r.Stderr, "\n"), "\n")
-	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "Error: ") || !strings.Contains(last, "interrupted") {
-		t.Errorf("last line %q does not say it was interrupted\n%s", last, r)
 	}
 }
 
@@ -520,7 +677,7 @@ func createExistingUserVariant() interruptVariant {
 		policyName := "s3.read-write." + bucket
 		e.acctPutUserPolicy(user, policyName, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::old"}]}`)
 		before := e.inlinePolicies(user)
-		return []string{"create", bucket, "--username", user}, func(t *testing.T, r toolRun, clean bool) {
+		return []string{"create", bucket, "--username", user, "--replace-policy"}, func(t *testing.T, r toolRun, clean bool) {
 			keys, policies := e.accessKeys(user), e.inlinePolicies(user)
 			if clean {
 				if r.Code != 0 || len(keys) != 2 || !slices.Contains(keys, createdKey(r.Stdout)) || policies[policyName] == before[policyName] {
@@ -658,7 +815,7 @@ func rotateDeleteVariant() interruptVariant {
 			// Deleting the inactive key to make room is the first change,
 			// not undone (it was on its way out), but said.
 			if _, ok := status[keys[0]]; !ok {
-				if !strings.Contains(r.Stderr, "Deleted inactive access key "+keys[0]) {
+				if !unheard(r) && !strings.Contains(r.Stderr, "Deleted inactive access key "+keys[0]) {
 					t.Errorf("inactive key %s deleted without saying so\n%s", keys[0], r)
 				}
 				delete(before, keys[0])
@@ -688,6 +845,9 @@ func checkRotated(t *testing.T, r toolRun, status, before map[string]string, ver
 		now, exists := status[id]
 		changed := !exists || now != was
 		namedUnchanged := strings.Contains(r.Stderr, "could not "+verb+" "+id)
+		if unheard(r) && !changed {
+			continue // an old key, known before the run, that could not be named
+		}
 		if changed == namedUnchanged {
 			t.Errorf("old key %s was %s and is now %q (exists %v); stderr names it as not changed: %v\n%s", id, was, now, exists, namedUnchanged, r)
 		}
@@ -743,7 +903,7 @@ func putObjectsVariant(name string, files map[string]int, serial bool) interrupt
 				if size != files[key] {
 					t.Errorf("object %s has %d bytes, the file %d\n%s", key, size, files[key], r)
 				}
-				if !slices.Contains(uploaded, key) && !slices.Contains(perhaps, key) {
+				if !unheard(r) && !slices.Contains(uploaded, key) && !slices.Contains(perhaps, key) {
 					t.Errorf("object %s uploaded without saying so\n%s", key, r)
 				}
 			}
@@ -759,6 +919,41 @@ func putObjectsVariant(name string, files map[string]int, serial bool) interrupt
 				if !slices.Contains(uploaded, key) {
 					t.Errorf("%s was stored, but is not said to be uploaded\n%s", key, r)
 				}
+			}
+		}
+	}}
+}
+
+// put-object BUCKET KEY FILE, a file large enough for a multipart upload:
+// no incomplete upload is left, and the object is either absent or whole.
+func putObjectVariant() interruptVariant {
+	return interruptVariant{name: "put-object multipart", serial: true, setup: func(t *testing.T, e *e2e, dir, id string) ([]string, func(*testing.T, toolRun, bool)) {
+		bucket := "intr-put1-" + id
+		e.makeBucket(bucket)
+		const size = 17 << 20
+		data := make([]byte, size)
+		rand.Read(data)
+		if err := os.WriteFile(filepath.Join(dir, "big.bin"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"put-object", bucket, "big.bin", "big.bin"}, func(t *testing.T, r toolRun, clean bool) {
+			uploads, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(uploads.Uploads) > 0 {
+				t.Errorf("%d incomplete multipart uploads left\n%s", len(uploads.Uploads), r)
+			}
+			head, err := e.Clients.S3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("big.bin")})
+			exists := err == nil
+			if err != nil && !awsclient.IsNotFound(err) {
+				t.Fatal(err)
+			}
+			if clean && (r.Code != 0 || !exists) {
+				t.Fatalf("clean run: object exists %v\n%s", exists, r)
+			}
+			if exists && aws.ToInt64(head.ContentLength) != size {
+				t.Errorf("object has %d bytes, the file %d\n%s", aws.ToInt64(head.ContentLength), size, r)
 			}
 		}
 	}}
@@ -793,6 +988,9 @@ func deleteBucketVariant() interruptVariant {
 					t.Fatalf("clean run: bucket exists %v\n%s", exists, r)
 				}
 				return
+			}
+			if unheard(r) {
+				return // what is left of the bucket was asked to go, and cannot be named
 			}
 			left := leftInPlace(r.Stderr)
 			if !exists {
@@ -830,29 +1028,52 @@ func countOf(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// A second Ctrl-C while the first one's undo is under way ends the tool at
-// once, killed by the signal as a shell expects (exit status 130).
+// A second Ctrl-C (or SIGTERM, or hang-up) while the first one's undo is
+// under way ends the tool at once, killed by the signal as a shell expects
+// (exit status 130 for Ctrl-C); a second SIGQUIT, whose own end would be a
+// dump of every goroutine, exits with the status a shell gives it (131).
 func TestInterruptTwice(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("intr-twice")
-	r := runInterrupted(t, e, t.TempDir(), &interruptAt{"CreateAccessKey", 0, answerLost}, true, "create", "intr-twice")
-	if !r.Signaled {
-		t.Fatalf("not ended by the second SIGINT\n%s", r)
-	}
-	if r.SinceSignal > 3*time.Second {
-		t.Errorf("ran on %s after the second SIGINT", r.SinceSignal)
-	}
-	if r.Stdout != "" {
-		t.Errorf("stdout %q", r.Stdout)
-	}
-	// The first Ctrl-C said the undo was under way and how to stop it; the
-	// second says the clean-up was cut short.
-	for _, line := range []string{
-		"Interrupted: undoing what this run changed (press Ctrl-C again to stop at once)\n",
-		"Stopped at once by a second interrupt, without finishing the clean-up\n",
+	for _, tc := range []struct {
+		how  ending
+		sig  syscall.Signal
+		code int // 0: killed by the signal
+	}{
+		{bySIGINT, syscall.SIGINT, 0},
+		{bySIGTERM, syscall.SIGTERM, 0},
+		{bySIGHUP, syscall.SIGHUP, 0},
+		{bySIGINT, syscall.SIGQUIT, 128 + int(syscall.SIGQUIT)},
 	} {
-		if !strings.Contains(r.Stderr, line) {
-			t.Errorf("stderr lacks %q\n%s", line, r)
-		}
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			at := &interruptAt{"CreateAccessKey", 0, answerLost, tc.how}
+			// A user of its own: the undo cut short leaves the first one's key.
+			r := runInterrupted(t, e, t.TempDir(), at, tc.sig, "create", "intr-twice", "--username", "twice-"+tc.sig.String())
+			if tc.code == 0 && !r.Signaled {
+				t.Fatalf("not ended by the second %v\n%s", tc.sig, r)
+			}
+			if tc.code != 0 && (r.Signaled || r.Code != tc.code) {
+				t.Fatalf("want exit %d after the second %v\n%s", tc.code, tc.sig, r)
+			}
+			if r.SinceSignal > 3*time.Second {
+				t.Errorf("ran on %s after the second signal", r.SinceSignal)
+			}
+			if r.Stdout != "" {
+				t.Errorf("stdout %q", r.Stdout)
+			}
+			// The first signal said the undo was under way and how to stop
+			// it; the second says the clean-up was cut short.
+			for _, line := range []string{
+				"Interrupted: undoing what this run changed (press Ctrl-C again to stop at once)\n",
+				"Stopped at once by a second interrupt, without finishing the clean-up\n",
+			} {
+				if !strings.Contains(r.Stderr, line) {
+					t.Errorf("stderr lacks %q\n%s", line, r)
+				}
+			}
+			if strings.Contains(r.Stderr, "goroutine ") {
+				t.Errorf("stderr holds a trace\n%s", r)
+			}
+		})
 	}
 }

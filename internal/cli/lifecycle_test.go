@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"strings"
 	"testing"
@@ -38,11 +41,11 @@ func TestCreateExpiresAndSourceIP(t *testing.T) {
 	}
 	tag := e.userTags("temp-reader")[credentials.ExpiresTag]
 	when, err := time.Parse(time.RFC3339, tag)
-	if err != nil || when.Sub(time.Now()) < 29*24*time.Hour || when.Sub(time.Now()) > 31*24*time.Hour {
+	if err != nil || time.Until(when) < 29*24*time.Hour || time.Until(when) > 31*24*time.Hour {
 		t.Fatalf("expiry tag %q (%v)", tag, err)
 	}
 	want := policy.Wrap(policy.ReadOnlyStatements("life-one", policy.Scope{
-		Prefixes: []string{"in/"}, SourceIPs: []string{"203.0.113.9/32", "2001:db8::/32"}, Expires: when,
+		Prefixes: []string{"in/"}, Limits: policy.Limits{SourceIPs: []string{"203.0.113.9/32", "2001:db8::/32"}, Expires: when},
 	})...)
 	if got := e.inlinePolicies("temp-reader")["s3.read-only.life-one"]; got != compactPolicy(want) {
 		t.Errorf("policy\n got  %s\n want %s", got, compactPolicy(want))
@@ -56,7 +59,9 @@ func TestCreateExpiresAndSourceIP(t *testing.T) {
 		{[]string{"create", "life-one", "--expires", "2020-01-01T00:00:00Z"}, 2, "is not in the future"},
 		{[]string{"create", "life-one", "--expires", "soon"}, 2, "Invalid value for '--expires'"},
 		{[]string{"create", "life-one", "--source-ip", "10.0.0.0/33"}, 2, "Invalid value for '--source-ip'"},
-		{[]string{"create", "life-one", "--expires", "1d", "--username", "temp-reader"}, 1, "User temp-reader already exists: --expires only goes on users create makes"},
+		{[]string{"create", "life-one", "--expires", "1d", "--username", "temp-reader"}, 1, "User temp-reader was made with --expires " + tag + ", not "},
+		{[]string{"create", "life-one", "--read-only", "--prefix", "in/", "--username", "temp-reader"}, 1, "User temp-reader was made with --expires: its credentials stop working at " + tag},
+		{[]string{"create", "life-one", "--expires", "100000w"}, 2, "'100000w' is longer than 100 years"},
 	} {
 		r := e.run(tc.args...)
 		if r.Code != tc.code || !strings.Contains(r.Stderr, tc.err) || r.Stdout != "" {
@@ -92,13 +97,35 @@ func TestPrune(t *testing.T) {
 	mk("not-yet", credentials.ExpiresTag, future)
 	mk("no-tag")
 	mk("odd-tag", credentials.ExpiresTag, "next tuesday")
-	e.acctPutUserPolicy("expired-1", "p", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
+	e.acctPutUserPolicy("expired-1", "s3.read-only.life", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
 	e.acctNewKey("expired-1")
+	// Tagged as expired, but holding what create never makes: a person's
+	// account, left alone whatever the tag says.
+	mk("person-1", credentials.ExpiresTag, past)
+	if _, err := e.Clients.IAM.CreateLoginProfile(e.ctx(), &iam.CreateLoginProfileInput{UserName: aws.String("person-1"), Password: aws.String("Secret-pass-123")}); err != nil {
+		t.Fatal(err)
+	}
+	mk("person-2", credentials.ExpiresTag, past)
+	if _, err := e.Clients.IAM.CreateGroup(e.ctx(), &iam.CreateGroupInput{GroupName: aws.String("admins")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Clients.IAM.AddUserToGroup(e.ctx(), &iam.AddUserToGroupInput{UserName: aws.String("person-2"), GroupName: aws.String("admins")}); err != nil {
+		t.Fatal(err)
+	}
+	e.acctPutUserPolicy("person-2", "hand-written", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
 
 	r := e.ok("prune", "--dry-run")
 	if r.Stdout != "expired-1\nexpired-2\n" || !strings.Contains(r.Stderr, "Would delete user expired-1: expired at "+past) ||
 		!strings.Contains(r.Stderr, `Warning: user odd-tag has s3-credentials:expires="next tuesday", which is not a time; left alone`) {
 		t.Fatalf("dry run: %q\n%s", r.Stdout, r.Stderr)
+	}
+	for _, want := range []string{
+		"Skipped user person-1: it expired at " + past + ", but it also has a console password, which create never makes",
+		"Skipped user person-2: it expired at " + past + ", but it also has inline policy hand-written; group admins, which create never makes",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("the dry run does not say %q:\n%s", want, r.Stderr)
+		}
 	}
 	for _, u := range []string{"expired-1", "expired-2", "not-yet", "no-tag", "odd-tag"} {
 		if !e.userExists(u) {
@@ -106,10 +133,10 @@ func TestPrune(t *testing.T) {
 		}
 	}
 	r = e.ok("prune")
-	if r.Stdout != "expired-1\nexpired-2\n" || !strings.Contains(r.Stderr, "User: expired-1\n  Deleted policy: p\n  Deleted access key: ") {
+	if r.Stdout != "expired-1\nexpired-2\n" || !strings.Contains(r.Stderr, "User: expired-1\n  Deleted policy: s3.read-only.life\n  Deleted access key: ") {
 		t.Fatalf("prune: %q\n%s", r.Stdout, r.Stderr)
 	}
-	for u, exists := range map[string]bool{"expired-1": false, "expired-2": false, "not-yet": true, "no-tag": true, "odd-tag": true} {
+	for u, exists := range map[string]bool{"expired-1": false, "expired-2": false, "not-yet": true, "no-tag": true, "odd-tag": true, "person-1": true, "person-2": true} {
 		if e.userExists(u) != exists {
 			t.Errorf("%s exists: %v, want %v", u, !exists, exists)
 		}
@@ -154,12 +181,73 @@ func TestRevokeSessions(t *testing.T) {
 	if !strings.Contains(r.Stdout, `"RevokedBefore": "`+first+`"`) || !strings.Contains(r.Stderr, "Credentials issued from now on are unaffected; a running localserver hands out fresh ones at its next refresh") {
 		t.Errorf("stdout %s\nstderr %s", r.Stdout, r.Stderr)
 	}
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond) // IAM's clock is read to the second
 	e.ok("revoke-sessions")
 	if second := cutoff(); second <= first {
 		t.Errorf("second cutoff %s not after %s", second, first)
 	}
 	if r := e.run("revoke-sessions", "--role", "nope"); r.Code != 1 || !strings.Contains(r.Stderr, "Role nope does not exist") {
 		t.Errorf("--role nope: %d %q", r.Code, r.Stderr)
+	}
+}
+
+// The cutoff is IAM's time, from the Date of its answer rounded up to the
+// next second, not this machine's: a clock here that is off cannot spare
+// a session. The skew is said.
+func TestRevokeSessionsUsesIAMsClock(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.makeBucket("life-clock")
+	e.ok("create", "life-clock", "-d", "15m")
+	target, _ := url.Parse(e.moto.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		resp.Header.Set("Date", "Sat, 01 Jan 2050 10:20:30 GMT")
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	e.endpoint = srv.URL
+	r := e.ok("revoke-sessions")
+	if !strings.Contains(r.Stdout, `"RevokedBefore": "2050-01-01T10:20:31.000Z"`) {
+		t.Errorf("stdout %s", r.Stdout)
+	}
+	if !strings.Contains(r.Stderr, "Note: this machine's clock is ") || !strings.Contains(r.Stderr, " behind IAM's; the cutoff is IAM's time") {
+		t.Errorf("stderr %s", r.Stderr)
+	}
+}
+
+// Wherever a role is asked for by name, its ARN works too: revoke-sessions
+// --role, list-roles and create-role. An ARN of another account is
+// refused (acting on this account's role of the same name would be
+// wrong), as is a path create-role cannot give.
+func TestRoleARNWhereANameIsAsked(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.makeBucket("arn-bucket")
+	arn := "arn:aws:iam::123456789012:role/arn-made"
+	r := e.ok("create-role", arn, "arn-bucket", "--read-only")
+	if !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) || !strings.Contains(r.Stdout, `"Arn": "`+arn+`"`) {
+		t.Errorf("create-role by ARN printed %s", r.Stdout)
+	}
+	if r := e.ok("list-roles", arn, "--nl"); strings.Count(r.Stdout, "\n") != 1 || !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) {
+		t.Errorf("list-roles by ARN: %q", r.Stdout)
+	}
+	if r := e.ok("revoke-sessions", "--role", arn); !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) {
+		t.Errorf("revoke-sessions --role ARN: %q", r.Stdout)
+	}
+	other := "arn:aws:iam::210987654321:role/arn-made"
+	want := "Error: role " + other + " is in account 210987654321, but these credentials are for account 123456789012\n"
+	for _, args := range [][]string{{"revoke-sessions", "--role", other}, {"list-roles", other}, {"create-role", other, "arn-bucket", "--update"}} {
+		if r := e.run(args...); r.Code != 1 || r.Stderr != want {
+			t.Errorf("%q: exit %d, stderr %q", args, r.Code, r.Stderr)
+		}
+	}
+	r = e.run("create-role", "arn:aws:iam::123456789012:role/team/app", "arn-bucket")
+	if r.Code != 2 || !strings.HasSuffix(r.Stderr, "Error: Invalid value for 'ROLE_NAME': create-role makes roles at the path /, and arn:aws:iam::123456789012:role/team/app has the path /team/.\n") {
+		t.Errorf("ARN with a path: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if r := e.run("revoke-sessions", "--role", "arn:aws:iam::123456789012:role/bad name"); r.Code != 2 {
+		t.Errorf("ARN with an invalid name: exit %d, stderr %q", r.Code, r.Stderr)
 	}
 }

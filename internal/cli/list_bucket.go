@@ -7,9 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
 func init() { register(NewCmdListBucket) }
@@ -54,7 +54,7 @@ one per line. The listing is printed as it arrives, page by page.
 			lw := listfmt.NewListWriter(out, lf.format(), headers)
 			err = oc.ListPages(ctx, bucket, prefix, func(page []types.Object) error {
 				for i := range page {
-					item := awsview.S3Object(&page[i])
+					item := botocore.S3Object(&page[i])
 					if urls {
 						// As the reference: the key is not URL-encoded.
 						item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))

@@ -3,8 +3,8 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
 func init() { register(NewCmdListBuckets) }
@@ -50,7 +50,7 @@ configuration; that takes a few more calls per bucket.
 				headers = append(append([]string{}, headers...), "tags")
 			}
 			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := inventory.Buckets(ctx, c.S3, pageSize, args, details, tags, lw.Write); err != nil {
+			if err := listing.Buckets(ctx, c.S3, pageSize, args, details, tags, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()

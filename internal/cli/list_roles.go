@@ -3,8 +3,8 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
 func init() { register(NewCmdListRoles) }
@@ -23,8 +23,8 @@ func NewCmdListRoles(f *Factory) *cobra.Command {
 		Use:     "list-roles [ROLE_NAMES]...",
 		GroupID: groupAccount,
 		Short:   "List IAM roles, optionally with their policies",
-		Long: `List the account's IAM roles (only the named ones, when names are given) as a
-JSON array, or with --nl, --csv or --tsv one per line.
+		Long: `List the account's IAM roles (only the named ones, when names or ARNs are
+given) as a JSON array, or with --nl, --csv or --tsv one per line.
 
 --details adds each role's inline policies and attached managed policies
 (with the default version's document); that takes a few more calls per role.
@@ -40,12 +40,15 @@ JSON array, or with --nl, --csv or --tsv one per line.
 			if err != nil {
 				return err
 			}
+			if args, err = roleNames(ctx, c, args); err != nil {
+				return err
+			}
 			headers := listRolesHeaders
 			if details {
 				headers = append(append([]string{}, headers...), "inline_policies", "attached_policies")
 			}
 			lw := listfmt.NewListWriter(f.IO.Out, lf.format(), headers)
-			if err := inventory.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
+			if err := listing.Roles(ctx, c.IAM, pageSize, args, details, lw.Write); err != nil {
 				return err
 			}
 			return lw.Close()

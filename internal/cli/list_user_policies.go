@@ -8,10 +8,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() { register(NewCmdListUserPolicies) }
@@ -55,7 +55,7 @@ string), streamed like the other listings.
 				if lw == nil {
 					fmt.Fprintf(f.IO.Out, "User: %s\n", name)
 				}
-				return inventory.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
+				return listing.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
 					if lw == nil {
 						fmt.Fprintf(f.IO.Out, "PolicyName: %s\n", policy)
 					}
@@ -63,7 +63,7 @@ string), streamed like the other listings.
 					if err != nil {
 						return err
 					}
-					doc := awsview.PolicyDocument(out.PolicyDocument)
+					doc := botocore.PolicyDocument(out.PolicyDocument)
 					if lw == nil {
 						return pyjson.WriteJSON(f.IO.Out, doc)
 					}
@@ -79,7 +79,7 @@ string), streamed like the other listings.
 						return err
 					}
 				}
-			} else if err := inventory.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
+			} else if err := listing.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
 				return show(aws.ToString(u.UserName))
 			}, nil); err != nil {
 				return err

@@ -6,10 +6,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
-	"github.com/s3-credentials/s3-credentials/internal/listfmt"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() { register(NewCmdListUsers) }
@@ -48,15 +48,15 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
 			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
 			lw := listfmt.NewListWriter(out, lf.format(), listUsersHeaders)
 			if tags {
-				err = inventory.UsersTagged(ctx, c.IAM, pageSize, func(m pyjson.Map) error {
+				err = listing.UsersTagged(ctx, c.IAM, pageSize, func(m pyjson.Map) error {
 					if err := lw.Write(m); err != nil {
 						return err
 					}
 					return out.Flush()
 				})
 			} else {
-				err = inventory.Users(ctx, c.IAM, pageSize, func(u iamtypes.User) error {
-					return lw.Write(awsview.User(&u))
+				err = listing.Users(ctx, c.IAM, pageSize, func(u iamtypes.User) error {
+					return lw.Write(botocore.User(&u))
 				}, out.Flush)
 			}
 			if err == nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/localserver"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 func init() { register(NewCmdLocalserver) }
@@ -67,7 +67,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			}
 			req := &credentials.Request{Buckets: args}
 			var err error
-			if req.Scope, err = opts.Scope.scope(cmd, time.Now()); err != nil {
+			if req.Scope, err = opts.Scope.scope(cmd, args, time.Now()); err != nil {
 				return err
 			}
 			if req.DurationSeconds, err = parseDuration(cmd, opts.Duration); err != nil {
@@ -88,7 +88,7 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
 				return err
 			}
-			return runLocalserver(cmd.Context(), f, opts, req)
+			return requestUsage(cmd, runLocalserver(cmd.Context(), f, opts, req))
 		},
 	}
 	fl := cmd.Flags()
@@ -142,7 +142,7 @@ func runLocalserver(ctx context.Context, f *Factory, opts *LocalserverOptions, r
 	creator := &credentials.Creator{
 		IAM: c.IAM, STS: c.STS, S3: c.S3,
 		Region: c.Config.Region,
-		Steps:  report.Steps{Warn: stderr},
+		Steps:  message.Steps{Warn: stderr},
 	}
 	if err := creator.CheckBuckets(ctx, req.Buckets); err != nil {
 		return err

@@ -86,7 +86,8 @@ func TestLocalserverBinarySignals(t *testing.T) {
 			if stdout.String() != "" {
 				t.Fatalf("stdout: %q", stdout.String())
 			}
-			if _, err := http.Get(url); err == nil {
+			if resp, err := http.Get(url); err == nil {
+				resp.Body.Close()
 				t.Fatal("still answering after shutdown")
 			}
 		})

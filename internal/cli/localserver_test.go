@@ -171,7 +171,7 @@ func TestLocalserverServesWorkingCredentials(t *testing.T) {
 	s := startLocalserver(t, e, "ls-bucket", "--duration", "15m", "-p", "0", "--host", "127.0.0.1")
 	port := strings.TrimPrefix(s.URL, "http://127.0.0.1:")
 	wantStart := fmt.Sprintf(`Generating initial credentials...
-Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
+`+createdRoleSaid+`Serving read-write credentials for bucket 'ls-bucket' at http://127.0.0.1:%s/
 Duration: 900 seconds
 For AWS SDKs and the aws CLI: AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:%s/container-credentials
 Press Ctrl+C to stop
@@ -199,7 +199,7 @@ Press Ctrl+C to stop
 		t.Fatal(err)
 	}
 	exp, err := time.Parse(time.RFC3339, pc.Expiration)
-	if err != nil || exp.Sub(time.Now()) < 14*time.Minute || exp.Sub(time.Now()) > 16*time.Minute {
+	if err != nil || time.Until(exp) < 14*time.Minute || time.Until(exp) > 16*time.Minute {
 		t.Fatalf("Expiration %s (%v)", pc.Expiration, err)
 	}
 
@@ -371,7 +371,7 @@ func TestLocalserverStartupFailure(t *testing.T) {
 	fail, mu := true, &sync.Mutex{}
 	proxy := stsFailingProxy(t, e.moto.URL, &fail, mu)
 	r := e.run("localserver", "ls-fail", "-d", "15m", "-p", "0", "--endpoint-url", proxy)
-	want := "Generating initial credentials...\nError: Failed to start server: InvalidClientTokenId: The security token included in the request is invalid.\n"
+	want := "Generating initial credentials...\n" + createdRoleSaid + "Error: Failed to start server: InvalidClientTokenId: The security token included in the request is invalid.\n"
 	if r.Code != 1 || r.Stderr != want {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
@@ -594,7 +594,7 @@ func TestLocalserverPortInUse(t *testing.T) {
 	defer ln.Close()
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	r := e.run("localserver", "ls-busy", "-d", "15m", "--host", "127.0.0.1", "-p", port)
-	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Generating initial credentials...\nError: Failed to start server: ") ||
+	if r.Code != 1 || !strings.HasPrefix(r.Stderr, "Generating initial credentials...\n"+createdRoleSaid+"Error: Failed to start server: ") ||
 		!strings.Contains(r.Stderr, "address already in use") {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}

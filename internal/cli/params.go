@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -17,7 +20,7 @@ import (
 func parseStatements(cmd *cobra.Command, raw []string) ([]policy.Statement, error) {
 	var out []policy.Statement
 	for _, s := range raw {
-		m, err := input.ParseStatement(s)
+		m, err := flagvalue.ParseStatement(s)
 		if err != nil {
 			return nil, badParam(cmd, "statement", err.Error())
 		}
@@ -27,9 +30,24 @@ func parseStatements(cmd *cobra.Command, raw []string) ([]policy.Statement, erro
 	return out, nil
 }
 
+// AssumeRole's bounds on --duration, as the tool allows them.
+const (
+	minSessionLength = 15 * time.Minute
+	maxSessionLength = 12 * time.Hour
+)
+
+// parseDuration reads --duration into seconds, with the reference's words
+// for a value that is no length of time or out of its bounds.
 func parseDuration(cmd *cobra.Command, raw string) (int, error) {
-	n, err := input.ParseDuration(raw)
-	if err != nil {
+	n, err := timespec.Seconds(raw, minSessionLength, maxSessionLength)
+	var syntax *timespec.SyntaxError
+	var bounds *timespec.RangeError
+	switch {
+	case errors.As(err, &syntax):
+		return 0, badParam(cmd, "duration", "Duration must be of form 3600s or 15m or 2h")
+	case errors.As(err, &bounds):
+		return 0, badParam(cmd, "duration", "Duration must be between 15 minutes and 12 hours")
+	case err != nil:
 		return 0, badParam(cmd, "duration", err.Error())
 	}
 	return n, nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -44,11 +44,11 @@ Takes the same permission options as create.`,
 			if err != nil {
 				return err
 			}
-			scope, err := opts.Scope.scope(cmd, time.Now())
+			scope, err := opts.Scope.scope(cmd, opts.Buckets, time.Now())
 			if err != nil {
 				return err
 			}
-			return runPolicy(f, opts, scope, stmts)
+			return requestUsage(cmd, runPolicy(f, opts, scope, stmts))
 		},
 	}
 	fl := cmd.Flags()
@@ -71,5 +71,9 @@ func runPolicy(f *Factory, opts *PolicyOptions, scope policy.Scope, stmts []poli
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, policy.ForBuckets(perm, opts.Buckets, scope, stmts...))
+	doc, err := policy.ForBuckets(perm, opts.Buckets, scope, stmts...)
+	if err != nil {
+		return err
+	}
+	return pyjson.WriteJSON(f.IO.Out, doc)
 }

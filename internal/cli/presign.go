@@ -15,6 +15,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/presign"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 func init() { register(NewCmdPresign) }
@@ -178,9 +179,9 @@ func reportValidity(w io.Writer, what string, lifetime time.Duration, expires ti
 	if ce := signer.CredentialsExpire; !ce.IsZero() && ce.Before(end) {
 		end = ce
 	}
-	fmt.Fprintf(w, "%s valid for %s, until %s\n", what, presign.FormatDuration(lifetime), end.UTC().Format(time.RFC3339))
+	fmt.Fprintf(w, "%s valid for %s, until %s\n", what, timespec.Short(lifetime), end.UTC().Format(time.RFC3339))
 	if !scoped && end.Before(expires) {
 		fmt.Fprintf(w, "Warning: the credentials that signed it expire at %s, before the %s asked for; it stops working then. --scoped signs with a session that lasts as long as the link.\n",
-			end.UTC().Format(time.RFC3339), presign.FormatDuration(lifetime))
+			end.UTC().Format(time.RFC3339), timespec.Short(lifetime))
 	}
 }

@@ -37,8 +37,9 @@ func TestPresignUsageErrors(t *testing.T) {
 		{[]string{"presign", "my-bucket", "k", "--expires", "8d"}, "Invalid value for '--expires': '8d' is longer than 7 days, the most a SigV4 signature allows."},
 		{[]string{"presign", "my-bucket", "k", "--expires", "604801"}, "Invalid value for '--expires': '604801' is longer than 7 days"},
 		{[]string{"presign", "my-bucket", "k", "--expires", "0"}, "Invalid value for '--expires': a link must last at least 1 second."},
-		{[]string{"presign", "my-bucket", "k", "--expires", "-1h"}, "Invalid value for '--expires': '-1h' is not a duration"},
-		{[]string{"presign", "my-bucket", "k", "--expires", "soon"}, "Invalid value for '--expires': 'soon' is not a duration: use a whole number with s, m, h or d, such as 30s, 15m, 1h or 7d."},
+		{[]string{"presign", "my-bucket", "k", "--expires", "-1h"}, "Invalid value for '--expires': '-1h' is not a length of time"},
+		{[]string{"presign", "my-bucket", "k", "--expires", "soon"}, "Invalid value for '--expires': 'soon' is not a length of time: use seconds (3600, 2.5), or a number with a unit s, m, h, d or w (90m, 1.5h, 1h30m, 30d, 2w)."},
+		{[]string{"presign", "my-bucket", "k", "--expires", "2.5s"}, "Invalid value for '--expires': '2.5s' is not a whole number of seconds."},
 		{[]string{"presign", "my-bucket", "k", "--expires", "13h", "--scoped"}, "Invalid value for '--expires': '13h' is longer than 12 hours, the longest session that can sign a --scoped link."},
 		{[]string{"presign", "my-bucket", "k", "--content-type", "text/plain"}, "--content-type is signed only into upload URLs: add --method PUT"},
 		{[]string{"presign", "my-bucket", "k", "--method", "put", "--content-type", "text/plain\r\nX-Amz-Acl: public-read"}, "Invalid value for '--content-type'"},
@@ -92,8 +93,13 @@ func TestPresignGetPut(t *testing.T) {
 	}
 	req, _ := http.NewRequest(http.MethodPut, strings.TrimSpace(r.Stdout), strings.NewReader("a,b\n1,2\n"))
 	req.Header.Set("Content-Type", "text/csv")
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("PUT: %v %v", resp, err)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("PUT: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT: %s", resp.Status)
 	}
 
 	r = e.ok(append([]string{"presign", "share-bucket", key}, auth...)...)
@@ -106,7 +112,7 @@ func TestPresignGetPut(t *testing.T) {
 	if r := e.ok("presign", "share-bucket", "a/../b"); !strings.Contains(r.Stderr, "Warning: the key has a '.' or '..' path segment") {
 		t.Errorf("no warning for a dot segment: %q", r.Stderr)
 	}
-	resp, err := http.Get(strings.TrimSpace(r.Stdout))
+	resp, err = http.Get(strings.TrimSpace(r.Stdout))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +141,7 @@ func TestPresignScoped(t *testing.T) {
 	}
 	want := "Signed by session s3.custom.share-bucket of role " + credentials.RoleName + " (access key " + strings.Split(q.Get("X-Amz-Credential"), "/")[0] +
 		"), which may only s3:GetObject on arn:aws:s3:::share-bucket/r${*}port${?}.pdf\n"
-	if !strings.HasPrefix(r.Stderr, want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
+	if !strings.HasPrefix(r.Stderr, createdRoleSaid) || !strings.Contains(r.Stderr, "\n"+want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
 		t.Errorf("stderr %q\nwant prefix %q", r.Stderr, want)
 	}
 	resp, err := http.Get(u.String())
@@ -189,7 +195,8 @@ func parseForm(t *testing.T, stdout string) postForm {
 }
 
 // post uploads content as a file named name with the form.
-func (f postForm) post(t *testing.T, name, content string) *http.Response {
+// post sends the form with a file and returns the answer's status.
+func (f postForm) post(t *testing.T, name, content string) int {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -204,7 +211,7 @@ func (f postForm) post(t *testing.T, name, content string) *http.Response {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp
+	return resp.StatusCode
 }
 
 func TestPresignPost(t *testing.T) {
@@ -237,8 +244,8 @@ func TestPresignPost(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 		}
 	}
-	if resp := f.post(t, "hello.txt", "hello"); resp.StatusCode != 204 {
-		t.Errorf("POST: %d", resp.StatusCode)
+	if status := f.post(t, "hello.txt", "hello"); status != 204 {
+		t.Errorf("POST: %d", status)
 	}
 	if got := e.objKeys("share-bucket"); strings.Join(got, ",") != "uploads/hello.txt" {
 		t.Errorf("keys %v", got)

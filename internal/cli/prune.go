@@ -1,14 +1,16 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/users"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -26,12 +28,20 @@ func NewCmdPrune(f *Factory) *cobra.Command {
 		GroupID: groupAccount,
 		Short:   "Delete the users whose credentials have expired",
 		Long: `Delete every IAM user tagged ` + credentials.ExpiresTag + ` (as create --expires
-tags the users it makes) with a time in the past, as delete-user does:
-with its access keys, inline and attached policies and group memberships.
+tags the users it makes) with a time in the past, with its access keys and
+inline policies.
+
+Only users that hold nothing but what create makes (inline policies and
+access keys) are deleted: one that also has a console password (login
+profile), group memberships, attached managed policies, MFA devices, SSH
+public keys, signing certificates or inline policies named otherwise is
+named on standard error and left alone, since tagging a user takes less
+permission than deleting it.
 
 The names of the users deleted go to standard output, one per line; the
 steps to standard error. With --dry-run nothing is deleted and the names
-are those that would be.`,
+are those that would be. A user that another run (an overlapping prune)
+deletes meanwhile is reported as such, and is not an error.`,
 		Example: `  s3-credentials prune --dry-run
   s3-credentials prune`,
 		Args: noArgs,
@@ -48,6 +58,28 @@ are those that would be.`,
 			var failed []string
 			now := time.Now()
 			err = users.Expired(ctx, c.IAM, pageSize, now, &steps, func(name string, expired time.Time) error {
+				foreign, err := users.Foreign(ctx, c.IAM, name)
+				if err != nil {
+					if ctx.Err() != nil {
+						return err
+					}
+					if awsclient.IsNotFound(err) {
+						// Deleted by another run (overlapping cron jobs)
+						// since it was listed: done, but not by this run.
+						if !dryRun {
+							fmt.Fprintf(f.IO.ErrOut, "User: %s\n  Deleted by someone else meanwhile\n", name)
+						}
+						return nil
+					}
+					steps.Warnf("Could not tell what user %s holds, so it was left alone: %s", name, awsclient.ErrorMessage(err))
+					failed = append(failed, name)
+					return nil
+				}
+				if len(foreign) > 0 {
+					steps.Warnf("Skipped user %s: it expired at %s, but it also has %s, which create never makes; prune deletes only users that hold what create made (delete-user deletes any user)",
+						name, expired.UTC().Format(policy.TimeFormat), strings.Join(foreign, "; "))
+					return nil
+				}
 				if dryRun {
 					steps.Logf("Would delete user %s: expired at %s", name, expired.UTC().Format(policy.TimeFormat))
 					_, err := fmt.Fprintln(f.IO.Out, name)
@@ -58,18 +90,27 @@ are those that would be.`,
 					if ctx.Err() != nil {
 						return err
 					}
+					// Deleted by another run (overlapping cron jobs) since it
+					// was listed: done, but not by this run.
+					if errors.Is(err, users.ErrDeletedMeanwhile) {
+						return nil
+					}
+					if awsclient.IsNotFound(err) {
+						fmt.Fprintln(f.IO.ErrOut, "  Deleted by someone else meanwhile")
+						return nil
+					}
 					steps.Warnf("Could not delete user %s: %s", name, awsclient.ErrorMessage(err))
 					failed = append(failed, name)
 					return nil
 				}
-				_, err := fmt.Fprintln(f.IO.Out, name)
+				_, err = fmt.Fprintln(f.IO.Out, name)
 				return err
 			})
 			if err != nil {
 				return err
 			}
 			if len(failed) > 0 {
-				return fmt.Errorf("%s could not be deleted", english.Count(len(failed), "expired user"))
+				return fmt.Errorf("%s could not be deleted", message.Count(len(failed), "expired user"))
 			}
 			return nil
 		},

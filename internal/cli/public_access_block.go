@@ -9,8 +9,10 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyrepr"
+
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() {
@@ -44,7 +46,7 @@ them is an error (NoSuchPublicAccessBlockConfiguration).
 			if cfg == nil {
 				cfg = &s3types.PublicAccessBlockConfiguration{}
 			}
-			return pyjson.WriteJSON(f.IO.Out, awsview.PublicAccessBlock(cfg))
+			return pyjson.WriteJSON(f.IO.Out, botocore.PublicAccessBlock(cfg))
 		},
 	}
 	f.AddAWSFlags(cmd)
@@ -82,21 +84,6 @@ func (b *boolSetting) value() (v, ok bool) {
 	return false, false
 }
 
-// pyRepr quotes s as Python's repr of a str does (for plain text).
-func pyRepr(s string) string {
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		return `"` + s + `"`
-	}
-	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
-}
-
-func pyBool(v bool) string {
-	if v {
-		return "True"
-	}
-	return "False"
-}
-
 // publicAccessSettings are the four settings in the order AWS lists them.
 var publicAccessSettings = []struct{ flag, key string }{
 	{"block-public-acls", "BlockPublicAcls"},
@@ -132,7 +119,7 @@ sets all four to false.
 				if !ok {
 					return badParam(cmd, publicAccessSettings[i].flag, fmt.Sprintf(
 						"%s is not a valid boolean. Recognized values: , 0, 1, f, false, n, no, off, on, t, true, y, yes",
-						pyRepr(settings[i].raw)))
+						pyrepr.Str(settings[i].raw)))
 				}
 				values[i] = aws.Bool(v)
 			}
@@ -144,7 +131,7 @@ sets all four to false.
 			var shown []string
 			for i, v := range values {
 				if v != nil {
-					shown = append(shown, fmt.Sprintf("'%s': %s", publicAccessSettings[i].key, pyBool(*v)))
+					shown = append(shown, fmt.Sprintf("'%s': %s", publicAccessSettings[i].key, pyrepr.Bool(*v)))
 				}
 			}
 			if len(shown) == 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
 func init() { register(NewCmdPutObject) }
@@ -36,7 +37,8 @@ The Content-Type is guessed from the file's extension unless
 
   s3-credentials put-object my-bucket my-key.txt /path/to/file.txt
   echo "Hello" | s3-credentials put-object my-bucket hello.txt -`,
-		Args: exactArgs("BUCKET", "KEY", "PATH"),
+		Args:        exactArgs("BUCKET", "KEY", "PATH"),
+		Annotations: map[string]string{stdinAnnotation: "PATH"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bucket, key, path := args[0], args[1], args[2]
 			if err := checkConcurrency(cmd, concurrency); err != nil {
@@ -62,7 +64,7 @@ The Content-Type is guessed from the file's extension unless
 					size = st.Size()
 				}
 				if contentType == "" {
-					contentType = objects.GuessContentType(path)
+					contentType = mimetypes.GuessType(path)
 				}
 			}
 			ctx := cmd.Context()

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
@@ -137,11 +137,11 @@ const shownKeys = 20
 // bucket, or may have, and what it could not clean up.
 func reportStoppedUpload(w io.Writer, s *objects.UploadStopped) {
 	if len(s.Uploaded) > 0 {
-		fmt.Fprintf(w, "Uploaded: %s (%d of %s)\n", keyList(s.Uploaded), len(s.Uploaded), english.Count(s.Total, "file"))
+		fmt.Fprintf(w, "Uploaded: %s (%d of %s)\n", keyList(s.Uploaded), len(s.Uploaded), message.Count(s.Total, "file"))
 	}
 	if len(s.Perhaps) > 0 {
 		fmt.Fprintf(w, "Perhaps uploaded: %s (cut off in flight: %s may or may not be in the bucket)\n",
-			keyList(s.Perhaps), english.Noun(len(s.Perhaps), "it", "they"))
+			keyList(s.Perhaps), message.Noun(len(s.Perhaps), "it", "they"))
 	}
 	if len(s.Left) > 0 {
 		fmt.Fprintf(w, "Left in place: %s\n", strings.Join(s.Left, "; "))

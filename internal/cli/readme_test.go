@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // Checks that the README and docs say what the project does.
@@ -132,4 +134,131 @@ func jsonKeys(t *testing.T, text string) []string {
 		}
 	}
 	return keys
+}
+
+// What delete-user removes is named in full in its help; prune's help and
+// docs/lifecycle.md name the same kinds, as what makes prune leave a user
+// alone: users made by other tools hold more than keys and policies.
+func TestDeleteUserDocsNameEverythingItRemoves(t *testing.T) {
+	kinds := []string{"inline policies", "access keys", "attached", "group memberships", "login profile", "MFA devices", "SSH public keys", "signing certificates"}
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	texts := map[string]string{"docs/lifecycle.md": readDoc(t, filepath.Join(moduleRoot(t), "docs", "lifecycle.md"))}
+	for _, name := range []string{"prune", "delete-user"} {
+		c, _, err := root.Find([]string{name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[name+" --help"] = strings.Join(strings.Fields(c.Long), " ")
+	}
+	texts["docs/lifecycle.md"] = strings.Join(strings.Fields(texts["docs/lifecycle.md"]), " ")
+	for where, text := range texts {
+		for _, k := range kinds {
+			if !strings.Contains(text, k) {
+				t.Errorf("%s does not name %s", where, k)
+			}
+		}
+	}
+}
+
+// The synopsis at the top of docs/rotate-key.md names every option of
+// rotate-key but the common AWS ones, and every --format.
+func TestRotateKeySynopsisNamesEveryOption(t *testing.T) {
+	doc := readDoc(t, filepath.Join(moduleRoot(t), "docs", "rotate-key.md"))
+	var synopsis []string
+	for _, l := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(l, "    s3-credentials rotate-key") || len(synopsis) > 0 && strings.HasPrefix(l, "        ") {
+			synopsis = append(synopsis, l)
+		} else if len(synopsis) > 0 {
+			break
+		}
+	}
+	text := strings.Join(synopsis, " ")
+	root := NewRootCmd(NewFactory(&IOStreams{}))
+	c, _, err := root.Find([]string{"rotate-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Flags().VisitAll(func(fl *pflag.Flag) {
+		if _, aws := fl.Annotations[flagGroupAnnotation]; aws || fl.Name == "help" {
+			return
+		}
+		if !strings.Contains(text, "--"+fl.Name) && (fl.Shorthand == "" || !strings.Contains(text, "-"+fl.Shorthand+" ")) {
+			t.Errorf("the synopsis lacks --%s: %s", fl.Name, text)
+		}
+	})
+	if !strings.Contains(text, strings.Join(credentialFormats, "|")) {
+		t.Errorf("the synopsis lacks the formats %v: %s", credentialFormats, text)
+	}
+}
+
+// The README's layout map names every package of the module (a folder
+// holding non-test Go files), so a newcomer finds each one there.
+func TestREADMELayoutNamesEveryPackage(t *testing.T) {
+	root := moduleRoot(t)
+	readme := readDoc(t, filepath.Join(root, "README.md"))
+	start := strings.Index(readme, "## Layout")
+	if start < 0 {
+		t.Fatal("README.md has no Layout section")
+	}
+	layout := readme[start:]
+	if end := strings.Index(layout[3:], "\n## "); end >= 0 {
+		layout = layout[:end+3]
+	}
+	// The map indents a package below its parent: "internal/pycompat/"
+	// then "  pyjson/".
+	var named []string
+	parent := ""
+	for _, line := range strings.Split(layout, "\n") {
+		if !strings.HasPrefix(line, "    ") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasSuffix(f[0], "/") {
+			continue
+		}
+		if strings.HasPrefix(line, "      ") && parent != "" {
+			named = append(named, parent+strings.TrimSuffix(f[0], "/"))
+			continue
+		}
+		parent = f[0]
+		named = append(named, strings.TrimSuffix(f[0], "/"))
+	}
+	covers := func(dir string) bool {
+		for _, n := range named {
+			// A package's line covers it; bench/ and test/ lines cover
+			// what is below them (tools, suites).
+			if dir == n || (!strings.HasPrefix(n, "internal") && strings.HasPrefix(dir, n+"/")) {
+				return true
+			}
+		}
+		return false
+	}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		dir := filepath.ToSlash(rel)
+		// A tool under a package's own internal/ (a generator) is part
+		// of that package.
+		if i := strings.Index(dir, "/internal/"); i >= 0 {
+			dir = dir[:i]
+		}
+		if !covers(dir) {
+			t.Errorf("README.md's layout map does not name %s/", dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

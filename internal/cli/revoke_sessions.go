@@ -6,12 +6,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 func init() { register(NewCmdRevokeSessions) }
 
 // NewCmdRevokeSessions stops the temporary credentials already handed out.
+// clockSkewNoted is how far this machine's clock may be off IAM's before
+// revoke-sessions says so.
+const clockSkewNoted = 5 * time.Second
+
 func NewCmdRevokeSessions(f *Factory) *cobra.Command {
 	var role string
 	cmd := &cobra.Command{
@@ -36,17 +43,32 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			if role == "" {
 				return badParam(cmd, "role", "the role name must not be empty.")
 			}
+			if err := names.CheckRoleNameOrARN(role); err != nil {
+				return badParam(cmd, "role", err.Error()+".")
+			}
 			ctx := cmd.Context()
 			c, err := f.Clients(ctx)
 			if err != nil {
 				return err
 			}
-			cutoff, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
+			if role, err = roleName(ctx, c, role); err != nil {
+				return err
+			}
+			rev, err := credentials.RevokeSessions(ctx, c.IAM, role, time.Now())
 			if err != nil {
 				return err
 			}
+			cutoff := rev.Cutoff
 			steps := f.steps(false)
 			steps.Logf("Revoked the sessions of role %s issued before %s (inline policy %s)", role, cutoff, credentials.RevokePolicyName)
+			switch {
+			case !rev.FromServer:
+				steps.Warnf("Warning: IAM's answer carried no time, so the cutoff is this machine's clock, which may be off AWS's")
+			case rev.Skew > clockSkewNoted:
+				steps.Warnf("Note: this machine's clock is %s ahead of IAM's; the cutoff is IAM's time", timespec.Words(rev.Skew))
+			case rev.Skew < -clockSkewNoted:
+				steps.Warnf("Note: this machine's clock is %s behind IAM's; the cutoff is IAM's time", timespec.Words(-rev.Skew))
+			}
 			steps.Logf("Credentials issued from now on are unaffected; a running localserver hands out fresh ones at its next refresh")
 			return pyjson.WriteJSON(f.IO.Out, pyjson.Map{
 				{Key: "RoleName", Value: role},
@@ -55,7 +77,7 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&role, "role", credentials.RoleName, "The role whose sessions to revoke")
+	cmd.Flags().StringVar(&role, "role", credentials.RoleName, "The role whose sessions to revoke, by name or ARN")
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -23,22 +23,39 @@ var (
 	commit  = ""
 )
 
-// Version is the build's version and, when known, its commit.
+// Version is the build's version and what is known of where it came from:
+// the commit (set by the release build, or recorded by go build in a git
+// checkout), else the module version (go install ...@VERSION), else that
+// no commit was recorded, with the Go version that built it.
 func Version() string {
-	c := commit
-	if c == "" {
-		if info, ok := debug.ReadBuildInfo(); ok {
-			for _, s := range info.Settings {
-				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-					c = s.Value[:12]
-				}
-			}
+	info, _ := debug.ReadBuildInfo()
+	return version + " (" + buildOrigin(commit, info) + ")"
+}
+
+// buildOrigin says where a build came from; stamped is the commit the
+// release build sets, info what the Go toolchain recorded (nil: nothing).
+func buildOrigin(stamped string, info *debug.BuildInfo) string {
+	if stamped != "" {
+		return "commit " + stamped
+	}
+	if info == nil {
+		return "no commit recorded"
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; len(rev) >= 12 {
+		origin := "commit " + rev[:12]
+		if settings["vcs.modified"] == "true" {
+			origin += ", with uncommitted changes"
 		}
+		return origin
 	}
-	if c != "" {
-		return version + " (commit " + c + ")"
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return "module " + v + ", " + info.GoVersion
 	}
-	return version
+	return "no commit recorded: built outside a git checkout or with -buildvcs=false, by " + info.GoVersion
 }
 
 // NewRootCmd builds the command tree.
@@ -113,9 +130,19 @@ func execute(ctx context.Context, f *Factory, args []string) (code int) {
 			code = 1
 		}
 	}()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	watch := watchStreams(f, stop)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
+	if c, _, err := root.Find(args); err == nil {
+		watch.commandIs(c)
+	}
 	cmd, err := root.ExecuteContextC(ctx)
+	quiet, err := watch.outcome(ctx, err)
+	if quiet {
+		return exitOutputClosed
+	}
 	return ExitCode(err, cmd, f.IO.ErrOut)
 }
 

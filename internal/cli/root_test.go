@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -47,10 +48,42 @@ func TestHelpListsAWSOptionsApart(t *testing.T) {
 
 func TestVersionNamesTheCommit(t *testing.T) {
 	t.Parallel()
-	old := commit
-	defer func() { commit = old }()
-	commit = "0123456789ab"
-	if got := Version(); got != version+" (commit 0123456789ab)" {
+	// buildOrigin, not the global the release build stamps: other tests
+	// run the root command, which reads it, at the same time.
+	if got := version + " (" + buildOrigin("0123456789ab", nil) + ")"; got != version+" (commit 0123456789ab)" {
 		t.Errorf("Version() = %q", got)
+	}
+}
+
+// Without a stamped commit, --version says what the toolchain recorded:
+// the commit of the checkout (and whether it had changes), the module
+// version of a go install, or that no commit was recorded and which Go
+// built it.
+func TestVersionWithoutStampedCommit(t *testing.T) {
+	t.Parallel()
+	build := func(version string, settings ...string) *debug.BuildInfo {
+		info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: version}}
+		for i := 0; i+1 < len(settings); i += 2 {
+			info.Settings = append(info.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
+		}
+		return info
+	}
+	rev := "8ecf95712345678901234567890abcdef0123456"
+	for _, tc := range []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{build("(devel)", "vcs.revision", rev, "vcs.modified", "false"), "commit 8ecf95712345"},
+		{build("(devel)", "vcs.revision", rev, "vcs.modified", "true"), "commit 8ecf95712345, with uncommitted changes"},
+		{build("v1.2.3"), "module v1.2.3, go1.26.8"},
+		{build("(devel)"), "no commit recorded: built outside a git checkout or with -buildvcs=false, by go1.26.8"},
+		{nil, "no commit recorded"},
+	} {
+		if got := buildOrigin("", tc.info); got != tc.want {
+			t.Errorf("buildOrigin = %q, want %q", got, tc.want)
+		}
+	}
+	if got := buildOrigin("0123456789ab", build("(devel)", "vcs.revision", rev, "vcs.modified", "true")); got != "commit 0123456789ab" {
+		t.Errorf("a stamped commit: %q", got)
 	}
 }

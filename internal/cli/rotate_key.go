@@ -7,8 +7,8 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
@@ -93,7 +93,7 @@ func runRotateKey(cmd *cobra.Command, f *Factory, opts *RotateKeyOptions, user s
 		return deliver(&credentials.Result{
 			AccessKeyID:     aws.ToString(key.AccessKeyId),
 			SecretAccessKey: aws.ToString(key.SecretAccessKey),
-			Document:        awsview.AccessKey(key),
+			Document:        botocore.AccessKey(key),
 		})
 	}
 	_, err = r.Rotate(ctx, user, old)

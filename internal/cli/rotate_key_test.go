@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -263,19 +262,13 @@ func TestRotateKeyErrors(t *testing.T) {
 	}
 }
 
-type failingWriter struct{}
-
-func (failingWriter) Write([]byte) (int, error) {
-	return 0, errors.New("write /dev/stdout: broken pipe")
-}
-
 // A key that could not be printed is deleted again, and old keys are kept.
 func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
 	old := e.makeUser("alice", 1)
 	var errOut bytes.Buffer
-	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: failingWriter{}, ErrOut: &errOut},
+	code := e.exec(context.Background(), &IOStreams{In: strings.NewReader(""), Out: &closedPipe{}, ErrOut: &errOut},
 		"rotate-key", "alice", "--delete-old")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
@@ -283,7 +276,7 @@ func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 	stderr := normalizeKeyIDs(errOut.String())
 	want := "Created access key for user: alice\n" +
 		"Deleted the new access key AKIAXXXXXXXXXXXXXXXX again, since it could not be handed over; the old keys are unchanged\n" +
-		"Error: write /dev/stdout: broken pipe\n"
+		brokenPipeError
 	if stderr != want {
 		t.Errorf("stderr\n%s\nwant\n%s", stderr, want)
 	}

@@ -1,15 +1,14 @@
 package cli
 
 import (
-	"errors"
-	"math"
+	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 // secondsValue is a timeout flag in seconds, fractions allowed; 0 means no
@@ -25,17 +24,20 @@ func newSecondsValue(d *time.Duration, def time.Duration) *secondsValue {
 // maxTimeout bounds the flags to something a time.Duration holds.
 const maxTimeout = 24 * time.Hour
 
+// Set reads a length of time as every option does (timespec: 20, 2.5,
+// 90s, 1m): 0 for none, else from 1 millisecond to 24 hours, refused in
+// words outside that.
 func (v *secondsValue) Set(s string) error {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > maxTimeout.Seconds() {
-		return errors.New("not a number of seconds")
+	d, err := timespec.Parse(s)
+	if err != nil {
+		return err
 	}
-	d := time.Duration(f * float64(time.Second))
-	switch {
-	case f == 0:
-		d = awsclient.NoTimeout
-	case d < time.Millisecond:
-		d = time.Millisecond
+	if d == 0 {
+		*v.d = awsclient.NoTimeout
+		return nil
+	}
+	if d < time.Millisecond || d > maxTimeout {
+		return fmt.Errorf("must be 0 (no limit) or between 1 millisecond and 24 hours, not %s", timespec.Words(d))
 	}
 	*v.d = d
 	return nil
@@ -57,7 +59,7 @@ func (v *secondsValue) Type() string { return "seconds" }
 func (f *Factory) addTimeoutFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.Var(newSecondsValue(&f.AWS.ConnectTimeout, awsclient.DefaultConnectTimeout), "connect-timeout",
-		"Seconds to wait for a connection to AWS (0: no limit)")
+		"How long to wait for a connection to AWS, in seconds or as 1m, 90s (0: no limit)")
 	fl.Var(newSecondsValue(&f.AWS.ReadTimeout, awsclient.DefaultReadTimeout), "read-timeout",
-		"Seconds AWS may go silent, before answering or mid-transfer, before a call fails (0: no limit)")
+		"How long AWS may go silent, before answering or mid-transfer, before a call fails: seconds or 1m, 90s (0: no limit)")
 }

@@ -4,7 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 func init() { register(NewCmdWhoami) }

@@ -61,6 +61,7 @@ func TestAssumeRoleRetriesNewRole(t *testing.T) {
 	arn := "arn:aws:iam::123456789012:role/" + RoleName
 	eq(t, "log", h.log, []string{"Assume role against " + arn + " for 900s"})
 	eq(t, "warnings", h.warn, []string{
+		createdRoleLine("123456789012"),
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 1s",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 2s",
 	})

@@ -9,7 +9,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -56,13 +56,14 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u
 		}
 	}
 	what := fmt.Sprintf("bucket %s, created by this run", bucket)
+	remove := func(ctx context.Context) (string, error) { return c.deleteNewBucket(ctx, bucket) }
 	if _, err := c.S3.CreateBucket(ctx, in); err != nil {
 		if unknownOutcome(err) {
-			u.keepIfExists(what, func(ctx context.Context) (bool, error) { return c.bucketExists(ctx, bucket) })
+			u.keepIfExists(what, func(ctx context.Context) (bool, error) { return c.bucketExists(ctx, bucket) }, remove)
 		}
 		return err
 	}
-	u.keep(what)
+	u.keep(what, remove)
 	info := "Created bucket: " + bucket
 	if r.BucketRegion != "" {
 		info += " in region: " + r.BucketRegion
@@ -114,4 +115,17 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u
 	}
 	c.Logf("Configured website: IndexDocument=index.html, ErrorDocument=error.html")
 	return nil
+}
+
+// deleteNewBucket deletes a bucket this run created, when it cannot be
+// named as left in place. S3 refuses to delete a bucket that holds
+// anything, so nothing put there since is lost.
+func (c *Creator) deleteNewBucket(ctx context.Context, bucket string) (string, error) {
+	if _, err := c.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		if awsclient.IsNotFound(err) {
+			return "", nil
+		}
+		return "", err
+	}
+	return "deleted bucket " + bucket, nil
 }

@@ -2,7 +2,7 @@
 // an IAM user with inline policies and an access key, or a session from
 // AssumeRole on the tool's role with a session policy. It talks to AWS only
 // through the small interfaces below and prints nothing itself: step lines
-// and warnings go to a report.Steps, dry-run text to a writer.
+// and warnings go to a message.Steps, dry-run text to a writer.
 //
 // The files follow the work: request.go (what was asked, and the checks
 // that need no AWS), create.go (the order of the steps), buckets.go,
@@ -21,9 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // IAMAPI names the IAM calls create and create-role make.
@@ -35,6 +35,9 @@ type IAMAPI interface {
 	PutUserPolicy(context.Context, *iam.PutUserPolicyInput, ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error)
 	DeleteUserPolicy(context.Context, *iam.DeleteUserPolicyInput, ...func(*iam.Options)) (*iam.DeleteUserPolicyOutput, error)
 	ListUserPolicies(context.Context, *iam.ListUserPoliciesInput, ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error)
+	ListUserTags(context.Context, *iam.ListUserTagsInput, ...func(*iam.Options)) (*iam.ListUserTagsOutput, error)
+	TagUser(context.Context, *iam.TagUserInput, ...func(*iam.Options)) (*iam.TagUserOutput, error)
+	UntagUser(context.Context, *iam.UntagUserInput, ...func(*iam.Options)) (*iam.UntagUserOutput, error)
 	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
 	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
 	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
@@ -68,6 +71,10 @@ type S3API interface {
 	PutBucketPolicy(context.Context, *s3.PutBucketPolicyInput, ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
 	PutBucketWebsite(context.Context, *s3.PutBucketWebsiteInput, ...func(*s3.Options)) (*s3.PutBucketWebsiteOutput, error)
 	PutBucketTagging(context.Context, *s3.PutBucketTaggingInput, ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error)
+	// Only to take back a new bucket that cannot be named as left in place.
+	DeleteBucket(context.Context, *s3.DeleteBucketInput, ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+	// The bucket's default encryption: a KMS key of the user's own needs a grant.
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput, ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 }
 
 // Creator carries out create requests.
@@ -78,7 +85,7 @@ type Creator struct {
 	// Region is the client's region, the default LocationConstraint for new buckets.
 	Region string
 	// Steps receives one line per step taken, warnings and rollback reports.
-	report.Steps
+	message.Steps
 	// Sleep waits between AssumeRole retries; tests shorten it.
 	Sleep func(context.Context, time.Duration) error
 	// AssumeRoleRetryFor bounds how long a freshly created role is retried.
@@ -113,13 +120,16 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 	if err != nil {
 		return nil, err
 	}
+	if err := c.kmsKeys(ctx, r, missing); err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err // the KMS grants count towards the size limits
+	}
 	var user userState
 	if r.DurationSeconds == 0 {
-		if user, err = c.checkUser(ctx, r.UserName()); err != nil {
+		if user, err = c.checkUser(ctx, r); err != nil {
 			return nil, err
-		}
-		if user.exists && !r.Scope.Expires.IsZero() {
-			return nil, fmt.Errorf("User %s already exists: --expires only goes on users create makes, since prune deletes an expired user with everything it holds; choose a new --username", r.UserName())
 		}
 	}
 
@@ -165,7 +175,7 @@ func (c *Creator) missingBuckets(ctx context.Context, r *Request) (map[string]bo
 		if !r.CreateBucket {
 			return nil, fmt.Errorf("Bucket does not exist: %s - try --create-bucket to create it", b)
 		}
-		if err := input.CheckNewBucketName(b); err != nil {
+		if err := names.CheckNewBucketName(b); err != nil {
 			return nil, err
 		}
 		missing[b] = true

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -30,7 +30,7 @@ func newHarness(t *testing.T, f *fakeAWS) *harness {
 	h := &harness{t: t, f: f}
 	h.c = &Creator{
 		IAM: f, STS: f, S3: f, Region: "us-east-1",
-		Steps: report.Steps{
+		Steps: message.Steps{
 			Log:  func(s string) { h.log = append(h.log, s) },
 			Warn: func(s string) { h.warn = append(h.warn, s) },
 		},
@@ -270,11 +270,17 @@ func TestCreateExistingUserRollback(t *testing.T) {
 	h := newHarness(t, f)
 	r := twoBuckets(f)
 	r.Username = "alice"
+	r.ReplacePolicy = true
 	if _, err := h.create(context.Background(), r); err == nil {
 		t.Fatal("no error")
 	}
-	eq(t, "log", h.log, []string{"Attached policy s3.read-write.bk1 to user alice", "Attached policy s3.read-write.bk2 to user alice"})
+	eq(t, "log", h.log, []string{
+		"Attached policy s3.read-write.bk1 to user alice",
+		"Attached policy s3.read-write.bk2 to user alice",
+		"The policy applies to the user's earlier access key AKIAOLD001 too",
+	})
 	eq(t, "warnings", h.warn, []string{
+		"Replaced the earlier policy s3.read-write.bk1 of user alice (permission custom -> read-write; reach prefix old/ -> the whole bucket): its access key AKIAOLD001 now has it",
 		"Undone: deleted inline policy s3.read-write.bk2 from user alice",
 		"Undone: restored the previous inline policy s3.read-write.bk1 of user alice",
 	})
@@ -286,30 +292,28 @@ func TestCreateExistingUserRollback(t *testing.T) {
 	eq(t, "keys", u.keys, []string{"AKIAOLD001"})
 }
 
-// When the previous version of a policy cannot be read, undoing must not
-// delete it: it may be a policy the user had before.
+// When the existing version of a policy cannot be read, nothing is
+// changed: the run cannot tell what it would do to the user's keys, and
+// undoing could not put the policy back.
 func TestCreateUnreadablePreviousPolicyIsKept(t *testing.T) {
 	f := newFake()
 	old := `{"Version": "2012-10-17", "Statement": []}`
 	f.addUser("alice", 0, map[string]string{"s3.read-write.bk1": old})
 	f.hook = func(_ context.Context, op string, n int) error {
-		if op == "GetUserPolicy" || op == "CreateAccessKey" {
+		if op == "GetUserPolicy" {
 			return denied(op)
 		}
 		return nil
 	}
 	h := newHarness(t, f)
-	r := &Request{Buckets: []string{"bk1"}, Permission: policy.ReadWrite, Username: "alice"}
+	r := &Request{Buckets: []string{"bk1"}, Permission: policy.ReadWrite, Username: "alice", ReplacePolicy: true}
 	f.buckets["bk1"] = true
-	if _, err := h.create(context.Background(), r); err == nil {
-		t.Fatal("no error")
+	before := f.snapshot()
+	if _, err := h.create(context.Background(), r); err == nil || !strings.Contains(err.Error(), "iam:GetUserPolicy") {
+		t.Fatalf("got %v", err)
 	}
-	eq(t, "warnings", h.warn, []string{
-		"Left in place: inline policy s3.read-write.bk1 of user alice (its previous version could not be read: AccessDenied: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:GetUserPolicy)",
-	})
-	if _, ok := f.user("alice").policies["s3.read-write.bk1"]; !ok {
-		t.Error("the policy was deleted")
-	}
+	eq(t, "warnings", h.warn, []string(nil))
+	eq(t, "state", f.snapshot(), before)
 }
 
 // Everything that can be refused without changing anything is checked first.
@@ -444,6 +448,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			f.addUser("bob", 1, map[string]string{"s3.read-write.bk1": `{"old": true}`})
 			r := twoBuckets(f)
 			r.Username = "bob"
+			r.ReplacePolicy = true
 			return r
 		}},
 		{"temporary, new role", func(f *fakeAWS) *Request { return tempRequest(f) }},
@@ -538,4 +543,73 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			}
 		}
 	}
+}
+
+// When the report no longer reaches anyone (standard error was closed),
+// what would have been named as left in place is taken back instead: a
+// bucket this run created (S3 deletes only an empty one) and the tool's
+// role it created. Nothing is left that nobody saw.
+func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
+	lost := func(h *harness) { h.c.Unheard = func() bool { return true } }
+	t.Run("bucket", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		h := newHarness(t, f)
+		lost(h)
+		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true})
+		if awsclient.ErrorCode(err) != "AccessDenied" {
+			t.Fatalf("err = %v", err)
+		}
+		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Undone: deleted bucket new1"})
+		if f.buckets["new1"] {
+			t.Error("the new bucket was left")
+		}
+	})
+	t.Run("bucket that cannot be deleted", func(t *testing.T) {
+		f := newFake()
+		f.hook = func(_ context.Context, op string, n int) error {
+			switch op {
+			case "PutUserPolicy":
+				return denied(op)
+			case "DeleteBucket":
+				return apiErr("BucketNotEmpty", "The bucket you tried to delete is not empty")
+			}
+			return nil
+		}
+		h := newHarness(t, f)
+		lost(h)
+		if _, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true}); err == nil {
+			t.Fatal("no error")
+		}
+		eq(t, "warnings", h.warn, []string{
+			"Undone: deleted user s3.read-write.new1",
+			"Could not undo: bucket new1, created by this run: BucketNotEmpty: The bucket you tried to delete is not empty",
+			"Left in place: bucket new1, created by this run",
+		})
+	})
+	t.Run("role", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("AssumeRole", 0, apiErr("PackedPolicyTooLarge", "too large"))
+		h := newHarness(t, f)
+		lost(h)
+		if _, err := h.create(context.Background(), tempRequest(f)); err == nil {
+			t.Fatal("no error")
+		}
+		if f.role != nil {
+			t.Error("the role this run made was left, unnamed")
+		}
+		if last := h.warn[len(h.warn)-1]; last != "Undone: deleted role "+RoleName {
+			t.Errorf("warnings %q", h.warn)
+		}
+	})
+	t.Run("heard: named, not taken back", func(t *testing.T) {
+		f := newFake()
+		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		h := newHarness(t, f)
+		h.c.Unheard = func() bool { return false }
+		if _, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true}); err == nil {
+			t.Fatal("no error")
+		}
+		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Left in place: bucket new1, created by this run"})
+	})
 }

@@ -15,17 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// Limits of IAM roles checked before any call is made.
+// Limits of IAM roles checked before any call is made (the size of its
+// inline policies: policycheck.MaxRoleInlinePolicyChars).
 const (
-	MaxRoleNameLength = 64
-	// MaxRoleInlinePolicyChars is the aggregate size of a role's inline
-	// policies, whitespace not counted.
-	MaxRoleInlinePolicyChars = 10240
 	// MaxTrustPolicyChars is the default quota for a role's trust policy.
 	MaxTrustPolicyChars = 2048
 	// MinRoleSessionDuration and RoleMaxSessionDuration bound what a role
@@ -187,26 +185,12 @@ func (r *RoleRequest) sessionDuration() int {
 	return r.MaxSessionDuration
 }
 
-// ValidateRoleName checks a role name against IAM's rules: 1 to 64
-// letters, digits and +=,.@_-.
-func ValidateRoleName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("The role name must not be empty")
-	case len(name) > MaxRoleNameLength:
-		return fmt.Errorf("Role name %q is %d characters long; IAM allows at most %d", name, len(name), MaxRoleNameLength)
-	case !iamName.MatchString(name):
-		return fmt.Errorf("Invalid role name %q: IAM role names use letters, digits and +=,.@_-", name)
-	}
-	return nil
-}
-
 // Validate checks what can be checked without AWS: the name, the buckets,
 // the session duration, tags and the sizes of the policies.
 func (r *RoleRequest) Validate() error {
 	name := r.Name()
-	if err := ValidateRoleName(name); err != nil {
-		return err
+	if err := names.CheckRoleName(name); err != nil {
+		return errors.New("Invalid role name: " + err.Error())
 	}
 	if name == RoleName {
 		return fmt.Errorf("%s is the role create --duration assumes, with full S3 access that each session narrows; choose another name", RoleName)
@@ -215,7 +199,7 @@ func (r *RoleRequest) Validate() error {
 		return errors.New("create-role takes no --policy")
 	}
 	for _, b := range r.Buckets {
-		if err := input.CheckBucketName(b); err != nil {
+		if err := names.CheckBucketName(b); err != nil {
 			return err
 		}
 	}
@@ -229,8 +213,8 @@ func (r *RoleRequest) Validate() error {
 	if err != nil {
 		return err
 	}
-	if total > MaxRoleInlinePolicyChars {
-		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, MaxRoleInlinePolicyChars)
+	if total > policycheck.MaxRoleInlinePolicyChars {
+		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, policycheck.MaxRoleInlinePolicyChars)
 	}
 	if n := len(pyjson.EncodeCompact(r.TrustPolicy("123456789012"))); n > MaxTrustPolicyChars {
 		return fmt.Errorf("The trust policy would be %d characters long; IAM allows %d by default. Trust fewer principals", n, MaxTrustPolicyChars)

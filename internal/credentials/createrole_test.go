@@ -16,7 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -158,11 +158,11 @@ func TestCreateRolePrechecksChangeNothing(t *testing.T) {
 		{"existing role without --update", func(f *fakeAWS, r *RoleRequest) { namedRole(f, "app", nil) },
 			"Role app already exists; nothing was changed. Use --update to replace its bucket policies"},
 		{"missing bucket", func(f *fakeAWS, r *RoleRequest) { delete(f.buckets, "bk2") }, "Bucket does not exist: bk2"},
-		{"empty name", func(f *fakeAWS, r *RoleRequest) { r.Username = "" }, "The role name must not be empty"},
-		{"name too long", func(f *fakeAWS, r *RoleRequest) { r.Username = strings.Repeat("r", 65) }, "IAM allows at most 64"},
+		{"empty name", func(f *fakeAWS, r *RoleRequest) { r.Username = "" }, "Invalid role name: the role name is empty"},
+		{"name too long", func(f *fakeAWS, r *RoleRequest) { r.Username = strings.Repeat("r", 65) }, "(65 bytes) is not an IAM role name: role names are 1 to 64 letters"},
 		{"the tool's own role", func(f *fakeAWS, r *RoleRequest) { r.Username = RoleName }, "is the role create --duration assumes"},
-		{"name with a slash", func(f *fakeAWS, r *RoleRequest) { r.Username = "a/b" }, `Invalid role name "a/b"`},
-		{"name not ASCII", func(f *fakeAWS, r *RoleRequest) { r.Username = "rôle" }, `Invalid role name "rôle"`},
+		{"name with a slash", func(f *fakeAWS, r *RoleRequest) { r.Username = "a/b" }, `Invalid role name: 'a/b' is not an IAM role name`},
+		{"name not ASCII", func(f *fakeAWS, r *RoleRequest) { r.Username = "rôle" }, `Invalid role name: 'rôle' is not an IAM role name`},
 		{"bad bucket name", func(f *fakeAWS, r *RoleRequest) { r.Buckets = []string{"a/b"} }, `'a/b' is not a bucket name`},
 		{"duration too short", func(f *fakeAWS, r *RoleRequest) { r.MaxSessionDuration = 3599 }, "MaxSessionDuration must be between 1 and 12 hours"},
 		{"duration too long", func(f *fakeAWS, r *RoleRequest) { r.MaxSessionDuration = 43201 }, "MaxSessionDuration must be between 1 and 12 hours"},

@@ -5,8 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -24,7 +24,7 @@ func DryRun(w io.Writer, r *Request) error {
 	}
 	if r.CreateBucket {
 		for _, b := range r.Buckets {
-			if err := input.CheckNewBucketName(b); err != nil {
+			if err := names.CheckNewBucketName(b); err != nil {
 				return err
 			}
 		}

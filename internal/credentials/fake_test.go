@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
@@ -46,6 +47,8 @@ type fakeAWS struct {
 	encodePolicies bool
 	// noCredentials makes AssumeRole and CreateAccessKey return empty results.
 	noCredentials bool
+	// encryption is each bucket's default encryption (none when absent).
+	encryption map[string]*s3types.ServerSideEncryptionConfiguration
 }
 
 type fakeUser struct {
@@ -432,6 +435,64 @@ func (f *fakeAWS) ListUserPolicies(ctx context.Context, in *iam.ListUserPolicies
 	return out, nil
 }
 
+func (f *fakeAWS) ListUserTags(ctx context.Context, in *iam.ListUserTagsInput, _ ...func(*iam.Options)) (*iam.ListUserTagsOutput, error) {
+	if err := f.enter(ctx, "ListUserTags"); err != nil {
+		return nil, err
+	}
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &iam.ListUserTagsOutput{Tags: slices.Clone(u.tags)}, nil
+}
+
+func (f *fakeAWS) TagUser(ctx context.Context, in *iam.TagUserInput, _ ...func(*iam.Options)) (_ *iam.TagUserOutput, err error) {
+	if err := f.enter(ctx, "TagUser"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "TagUser", &err)
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+next:
+	for _, t := range in.Tags {
+		for i, have := range u.tags {
+			if *have.Key == *t.Key {
+				u.tags[i] = t
+				continue next
+			}
+		}
+		u.tags = append(u.tags, t)
+	}
+	return &iam.TagUserOutput{}, nil
+}
+
+func (f *fakeAWS) UntagUser(ctx context.Context, in *iam.UntagUserInput, _ ...func(*iam.Options)) (_ *iam.UntagUserOutput, err error) {
+	if err := f.enter(ctx, "UntagUser"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "UntagUser", &err)
+	u := f.user(*in.UserName)
+	if u == nil {
+		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var kept []iamtypes.Tag
+	for _, t := range u.tags {
+		if !slices.Contains(in.TagKeys, *t.Key) {
+			kept = append(kept, t)
+		}
+	}
+	u.tags = kept
+	return &iam.UntagUserOutput{}, nil
+}
+
 func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (_ *iam.AttachRolePolicyOutput, err error) {
 	if err := f.enter(ctx, "AttachRolePolicy"); err != nil {
 		return nil, err
@@ -638,6 +699,20 @@ func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ 
 	return &s3.CreateBucketOutput{}, nil
 }
 
+func (f *fakeAWS) DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, _ ...func(*s3.Options)) (_ *s3.DeleteBucketOutput, err error) {
+	if err := f.enter(ctx, "DeleteBucket"); err != nil {
+		return nil, err
+	}
+	defer f.exitInto(ctx, "DeleteBucket", &err)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.buckets[*in.Bucket] {
+		return nil, apiErr("NoSuchBucket", "The specified bucket does not exist")
+	}
+	delete(f.buckets, *in.Bucket)
+	return &s3.DeleteBucketOutput{}, nil
+}
+
 func (f *fakeAWS) PutPublicAccessBlock(ctx context.Context, _ *s3.PutPublicAccessBlockInput, _ ...func(*s3.Options)) (_ *s3.PutPublicAccessBlockOutput, err error) {
 	if err := f.enter(ctx, "PutPublicAccessBlock"); err != nil {
 		return nil, err
@@ -662,6 +737,18 @@ func (f *fakeAWS) PutBucketWebsite(ctx context.Context, _ *s3.PutBucketWebsiteIn
 	return &s3.PutBucketWebsiteOutput{}, nil
 }
 
+func (f *fakeAWS) GetBucketEncryption(ctx context.Context, in *s3.GetBucketEncryptionInput, _ ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	if err := f.enter(ctx, "GetBucketEncryption"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if cfg := f.encryption[aws.ToString(in.Bucket)]; cfg != nil {
+		return &s3.GetBucketEncryptionOutput{ServerSideEncryptionConfiguration: cfg}, nil
+	}
+	return nil, apiErr("ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found")
+}
+
 func (f *fakeAWS) PutBucketTagging(ctx context.Context, _ *s3.PutBucketTaggingInput, _ ...func(*s3.Options)) (_ *s3.PutBucketTaggingOutput, err error) {
 	if err := f.enter(ctx, "PutBucketTagging"); err != nil {
 		return nil, err
@@ -683,7 +770,7 @@ func (f *fakeAWS) snapshot() fakeState {
 	defer f.mu.Unlock()
 	s := fakeState{users: map[string]fakeUser{}, buckets: map[string]bool{}, role: f.role != nil}
 	for n, u := range f.users {
-		c := fakeUser{policies: map[string]string{}, keys: append([]string(nil), u.keys...), tags: u.tags, boundary: u.boundary}
+		c := fakeUser{policies: map[string]string{}, keys: append([]string(nil), u.keys...), tags: slices.Clone(u.tags), boundary: u.boundary}
 		for k, v := range u.policies {
 			c.policies[k] = v
 		}

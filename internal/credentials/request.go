@@ -7,8 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/s3-credentials/s3-credentials/internal/input"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/names"
+	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -25,15 +26,12 @@ const (
 	S3ReadOnlyAccessARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 )
 
-// AWS limits checked before any call is made.
+// AWS limits checked before any call is made. Those of policy sizes are
+// policycheck's (MaxUserInlinePolicyChars, MaxSessionPolicyChars), with the
+// count IAM makes (policycheck.Size).
 const (
 	MaxUserNameLength    = 64
 	MaxSessionNameLength = 64
-	// MaxUserInlinePolicyChars is the aggregate size of a user's inline
-	// policies, whitespace not counted.
-	MaxUserInlinePolicyChars = 2048
-	// MaxSessionPolicyChars is the size of an AssumeRole session policy.
-	MaxSessionPolicyChars = 2048
 	// MaxAccessKeysPerUser is how many access keys IAM lets one user hold.
 	MaxAccessKeysPerUser = 2
 )
@@ -55,8 +53,13 @@ type Request struct {
 	// PermissionsBoundary is --user-permissions-boundary: an ARN, "none", or
 	// "" for the default that follows the permission.
 	PermissionsBoundary string
-	// Tags go on what create makes: the user, new buckets, the STS session.
+	// Tags go on what create makes: the user, new buckets, the STS session;
+	// and on an existing user.
 	Tags []Tag
+	// ReplacePolicy lets create rewrite an existing user's inline policy of
+	// the same name with a document that says something else, changing
+	// what the user's earlier keys may do.
+	ReplacePolicy bool
 }
 
 // Tag is one --tag KEY=VALUE.
@@ -82,17 +85,19 @@ func ParseTag(s string) (Tag, error) {
 	k, v, ok := strings.Cut(s, "=")
 	switch {
 	case !ok || k == "":
-		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %s", input.Quote(s))
+		return Tag{}, fmt.Errorf("expected KEY=VALUE, got %s", names.Quote(s))
 	case utf8.RuneCountInString(k) > MaxTagKeyLength:
-		return Tag{}, fmt.Errorf("tag key %s is longer than %d characters", input.Quote(k), MaxTagKeyLength)
+		return Tag{}, fmt.Errorf("tag key %s is longer than %d characters", names.Quote(k), MaxTagKeyLength)
 	case !tagText.MatchString(k):
-		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, input.Quote(k))
+		return Tag{}, fmt.Errorf("tag key %s, not %s", tagTextRule, names.Quote(k))
 	case strings.HasPrefix(strings.ToLower(k), "aws:"):
-		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", input.Quote(k))
+		return Tag{}, fmt.Errorf("tag keys starting with 'aws:' are reserved by AWS (%s)", names.Quote(k))
+	case strings.HasPrefix(strings.ToLower(k), toolTagPrefix):
+		return Tag{}, fmt.Errorf("tag keys starting with '%s' are the tool's own marks, set only by its options (%s)", toolTagPrefix, names.Quote(k))
 	case utf8.RuneCountInString(v) > MaxTagValueLength:
-		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", input.Quote(k), MaxTagValueLength)
+		return Tag{}, fmt.Errorf("tag value for %s is longer than %d characters", names.Quote(k), MaxTagValueLength)
 	case !tagText.MatchString(v):
-		return Tag{}, fmt.Errorf("tag value for %s %s, not %s", input.Quote(k), tagTextRule, input.Quote(v))
+		return Tag{}, fmt.Errorf("tag value for %s %s, not %s", names.Quote(k), tagTextRule, names.Quote(v))
 	}
 	return Tag{k, v}, nil
 }
@@ -125,7 +130,7 @@ func checkTags(tags []Tag) error {
 			seen[folded] = t
 			continue
 		}
-		msg := fmt.Sprintf("tag key %s is given twice (%s=%s, %s=%s)", input.Quote(first.Key), first.Key, first.Value, t.Key, t.Value)
+		msg := fmt.Sprintf("tag key %s is given twice (%s=%s, %s=%s)", names.Quote(first.Key), first.Key, first.Value, t.Key, t.Value)
 		if first.Key != t.Key {
 			msg += ": AWS takes keys that differ only in case as one"
 		}
@@ -195,7 +200,11 @@ func (r *Request) userDescription() string {
 // ExpiresTag is the tag create --expires puts on the users it makes: when
 // their credentials stop working, in policy.TimeFormat. prune deletes
 // users whose time has passed; audit shows it.
-const ExpiresTag = "s3-credentials:expires"
+const ExpiresTag = toolTagPrefix + "expires"
+
+// toolTagPrefix starts the keys of the tags the tool sets itself: prune
+// and audit trust them, so --tag may not set them.
+const toolTagPrefix = "s3-credentials:"
 
 // userTags are the tags of a user this run creates: --tag, and the expiry.
 func (r *Request) userTags() []Tag {
@@ -203,6 +212,23 @@ func (r *Request) userTags() []Tag {
 		return r.Tags
 	}
 	return append(append([]Tag{}, r.Tags...), Tag{ExpiresTag, r.Scope.Expires.UTC().Format(policy.TimeFormat)})
+}
+
+// LimitLines are what create says of the limits on the credentials, each
+// true of every Allow statement of every policy it attaches (the policy
+// package puts them there, or refuses).
+func (r *Request) LimitLines() []string {
+	var lines []string
+	if ips := r.Scope.SourceIPs; len(ips) > 0 {
+		lines = append(lines, "The credentials work only from "+strings.Join(ips, ", "))
+	}
+	if r.Scope.RequireTLS {
+		lines = append(lines, "The credentials work only over TLS (HTTPS); plain HTTP is refused")
+	}
+	if t := r.Scope.Expires; !t.IsZero() {
+		lines = append(lines, fmt.Sprintf("The credentials stop working at %s; prune deletes the user after that", t.UTC().Format(policy.TimeFormat)))
+	}
+	return lines
 }
 
 // PolicyName is the name of the inline policy for one bucket.
@@ -227,23 +253,70 @@ func (r *Request) Boundary() string {
 	}
 }
 
-// UserPolicy is the inline policy document for one bucket.
+// UserPolicy is the inline policy document for one bucket. The scope's
+// limits (--source-ip, --expires) are on every Allow statement in it,
+// --statement and --policy ones included.
 func (r *Request) UserPolicy(bucket string) (any, error) {
 	if r.PolicyText != "" {
-		return substitute(r.PolicyText, bucket)
+		doc, err := substitute(r.PolicyText, bucket)
+		if err != nil {
+			return nil, err
+		}
+		return r.Scope.Limits.ApplyToDocument(doc)
 	}
-	return policy.Wrap(append(policy.Statements(r.Permission, bucket, r.Scope), r.Statements...)...), nil
+	doc, err := policy.ForBuckets(r.Permission, []string{bucket}, r.Scope, r.Statements...)
+	if err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// Document is a policy document a run would attach, with its name: the
+// inline policy's, or "session policy".
+type Document struct {
+	Name string
+	Doc  any
+}
+
+// Documents are the policy documents this request would attach: one
+// inline policy per bucket for a user or role, or the session policy.
+func (r *Request) Documents() ([]Document, error) {
+	if r.DurationSeconds > 0 {
+		doc, err := r.SessionPolicy()
+		if err != nil {
+			return nil, err
+		}
+		return []Document{{"session policy", doc}}, nil
+	}
+	var docs []Document
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, Document{r.PolicyName(b), doc})
+	}
+	return docs, nil
 }
 
 // SessionPolicy is the one document covering every bucket for AssumeRole.
 // A custom --policy is substituted once per bucket and the statements of
 // every copy are joined (the reference substituted only the last bucket).
+// The scope's limits are on every Allow statement.
 func (r *Request) SessionPolicy() (any, error) {
 	if r.PolicyText == "" {
-		return policy.ForBuckets(r.Permission, r.Buckets, r.Scope, r.Statements...), nil
+		doc, err := policy.ForBuckets(r.Permission, r.Buckets, r.Scope, r.Statements...)
+		if err != nil {
+			return nil, err
+		}
+		return doc, nil
 	}
 	if len(r.Buckets) == 1 {
-		return substitute(r.PolicyText, r.Buckets[0])
+		doc, err := substitute(r.PolicyText, r.Buckets[0])
+		if err != nil {
+			return nil, err
+		}
+		return r.Scope.Limits.ApplyToDocument(doc)
 	}
 	var merged pyjson.Map
 	var stmts []any
@@ -268,7 +341,7 @@ func (r *Request) SessionPolicy() (any, error) {
 		}
 	}
 	merged.Set("Statement", dedupe(stmts))
-	return merged, nil
+	return r.Scope.Limits.ApplyToDocument(merged)
 }
 
 // dedupe drops statements that are byte-for-byte repeats (a --policy without
@@ -298,8 +371,6 @@ func substitute(text, bucket string) (any, error) {
 	return nil, fmt.Errorf("--policy is not valid JSON once %s is replaced by %q", policy.BucketNamePlaceholder, bucket)
 }
 
-var iamName = regexp.MustCompile(`^[\w+=,.@-]+$`)
-
 // Validate checks what can be checked without AWS: names and policy sizes.
 func (r *Request) Validate() error {
 	// Only what can never be a bucket name is refused here: existing
@@ -307,7 +378,7 @@ func (r *Request) Validate() error {
 	// full once it is known to be missing (by the dry run: every bucket,
 	// when it is asked to create them).
 	for _, b := range r.Buckets {
-		if err := input.CheckBucketName(b); err != nil {
+		if err := names.CheckBucketName(b); err != nil {
 			return err
 		}
 	}
@@ -319,8 +390,8 @@ func (r *Request) Validate() error {
 		if err != nil {
 			return err
 		}
-		if n := len(pyjson.EncodeCompact(doc)); n > MaxSessionPolicyChars {
-			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, MaxSessionPolicyChars)
+		if n := policycheck.Size(doc); n > policycheck.MaxSessionPolicyChars {
+			return fmt.Errorf("The session policy is %d characters long; AWS allows at most %d. Ask for fewer buckets or fewer statements per set of credentials", n, policycheck.MaxSessionPolicyChars)
 		}
 		return nil
 	}
@@ -332,15 +403,18 @@ func (r *Request) Validate() error {
 		}
 		return fmt.Errorf("User name %q is %d characters long; IAM allows at most %d%s", name, len(name), MaxUserNameLength, hint)
 	}
-	if !iamName.MatchString(name) {
-		return fmt.Errorf("Invalid user name %q: IAM user names use letters, digits and +=,.@_-", name)
+	if err := names.CheckUserName(name); err != nil {
+		return errors.New("Invalid user name: " + err.Error())
 	}
 	total, err := r.inlinePolicyChars()
 	if err != nil {
 		return err
 	}
-	if total > MaxUserInlinePolicyChars {
-		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, MaxUserInlinePolicyChars)
+	if err := r.checkUserLimits(); err != nil {
+		return err
+	}
+	if total > policycheck.MaxUserInlinePolicyChars {
+		return fmt.Errorf("The inline policies for user %q would total %d characters; IAM allows at most %d per user. Use fewer buckets per user, or temporary credentials (--duration)", name, total, policycheck.MaxUserInlinePolicyChars)
 	}
 	return nil
 }
@@ -354,7 +428,101 @@ func (r *Request) inlinePolicyChars() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		total += len(pyjson.EncodeCompact(doc))
+		total += policycheck.Size(doc)
 	}
 	return total, nil
+}
+
+// checkUserLimits refuses limits on a user policy that grants every S3
+// action on every bucket (s3:* on * or arn:aws:s3:::*). AWS would apply the
+// conditions to it, but some S3-compatible servers (SeaweedFS) take such a
+// grant to a user as an administrator's and ignore its conditions, so the
+// limit could not be promised. Session policies (--duration) are not
+// affected.
+func (r *Request) checkUserLimits() error {
+	if r.Scope.Limits.IsZero() {
+		return nil
+	}
+	flag := "--source-ip"
+	switch {
+	case len(r.Scope.SourceIPs) > 0:
+	case r.Scope.RequireTLS:
+		flag = "--require-tls"
+	default:
+		flag = "--expires"
+	}
+	check := func(st pyjson.Map, where string) error {
+		if effect, _ := st.Get("Effect"); effect == "Deny" {
+			return nil
+		}
+		if anyString(st, "Action", func(a string) bool { return strings.EqualFold(a, "s3:*") }) &&
+			anyString(st, "Resource", func(r string) bool { return r == "*" || r == "arn:aws:s3:::*" }) {
+			return &policy.LimitError{Statement: where, Flag: flag,
+				Reason: "it grants s3:* on every bucket, which some S3-compatible servers give an IAM user whatever its conditions say; " +
+					"name the buckets in its Resource, or use --duration, whose session policies keep them"}
+		}
+		return nil
+	}
+	for i, raw := range r.Statements {
+		for _, st := range statementMaps(policy.Wrap(raw)) {
+			if err := check(st, fmt.Sprintf("--statement %d", i+1)); err != nil {
+				return err
+			}
+		}
+	}
+	if r.PolicyText == "" {
+		return nil
+	}
+	for _, b := range r.Buckets {
+		doc, err := substitute(r.PolicyText, b)
+		if err != nil {
+			return err
+		}
+		for i, st := range statementMaps(doc) {
+			if err := check(st, fmt.Sprintf("statement %d of --policy", i+1)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// statementMaps are the statements of a policy document, each as an
+// ordered map; members that are not objects are left out.
+func statementMaps(doc any) []pyjson.Map {
+	m, ok := doc.(pyjson.Map)
+	if !ok {
+		if d, err := pyjson.Decode(pyjson.EncodeCompact(doc)); err == nil {
+			m, _ = d.(pyjson.Map)
+		}
+	}
+	var out []pyjson.Map
+	switch s, _ := m.Get("Statement"); x := s.(type) {
+	case pyjson.Map:
+		out = append(out, x)
+	case []any:
+		for _, st := range x {
+			if sm, ok := st.(pyjson.Map); ok {
+				out = append(out, sm)
+			}
+		}
+	}
+	return out
+}
+
+// anyString says whether member (a string or a list) holds a string
+// for which match is true.
+func anyString(st pyjson.Map, member string, match func(string) bool) bool {
+	v, _ := st.Get(member)
+	switch x := v.(type) {
+	case string:
+		return match(x)
+	case []any:
+		for _, e := range x {
+			if s, ok := e.(string); ok && match(s) {
+				return true
+			}
+		}
+	}
+	return false
 }

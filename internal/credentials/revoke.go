@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -37,25 +38,48 @@ func RevokePolicy(cutoff string) policy.Document {
 	})
 }
 
+// Revocation is what RevokeSessions did.
+type Revocation struct {
+	// Cutoff is the time before which sessions were revoked, as written
+	// in the policy.
+	Cutoff string
+	// FromServer says the cutoff was taken from IAM's clock (the Date of
+	// its answer); else from this machine's.
+	FromServer bool
+	// Skew is how far this machine's clock is ahead of IAM's (negative:
+	// behind), when FromServer.
+	Skew time.Duration
+}
+
 // RevokeSessions makes every temporary credential issued from role until
 // now stop working, replacing an earlier revocation (so running it again
 // moves the cutoff forward). Credentials issued afterwards are unaffected.
-// It returns the cutoff.
-func RevokeSessions(ctx context.Context, api RevokeAPI, role string, now time.Time) (string, error) {
-	if _, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)}); err != nil {
+// "Now" is IAM's: the Date of its answer to GetRole, rounded up to the
+// next second (the header has whole seconds), so that a wrong clock here
+// can neither spare a session nor revoke later ones; now, this machine's
+// time, serves only when the answer has no Date.
+func RevokeSessions(ctx context.Context, api RevokeAPI, role string, now time.Time) (Revocation, error) {
+	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)})
+	if err != nil {
 		if awsclient.IsNotFound(err) {
-			return "", fmt.Errorf("Role %s does not exist", role)
+			return Revocation{}, fmt.Errorf("Role %s does not exist", role)
 		}
-		return "", err
+		return Revocation{}, err
 	}
-	// Rounded up: a session issued this very millisecond is revoked too.
-	cutoff := now.UTC().Add(time.Millisecond - 1).Truncate(time.Millisecond).Format(revokeTimeFormat)
+	rev := Revocation{}
+	at := now.UTC().Add(time.Millisecond - 1).Truncate(time.Millisecond) // rounded up: this very millisecond too
+	if server, ok := awsmiddleware.GetServerTime(out.ResultMetadata); ok && !server.IsZero() {
+		rev.FromServer = true
+		rev.Skew = now.Sub(server).Round(time.Second)
+		at = server.UTC().Truncate(time.Second).Add(time.Second)
+	}
+	rev.Cutoff = at.Format(revokeTimeFormat)
 	if _, err := api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
 		RoleName:       aws.String(role),
 		PolicyName:     aws.String(RevokePolicyName),
-		PolicyDocument: aws.String(string(pyjson.EncodeCompact(RevokePolicy(cutoff)))),
+		PolicyDocument: aws.String(string(pyjson.EncodeCompact(RevokePolicy(rev.Cutoff)))),
 	}); err != nil {
-		return "", err
+		return Revocation{}, err
 	}
-	return cutoff, nil
+	return rev, nil
 }

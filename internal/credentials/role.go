@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // roleDescription is the Description the tool's role is created with.
@@ -107,7 +107,8 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 	// own, which every later run reuses. Like a new bucket, it is named
 	// when the run fails.
 	forget()
-	u.keep("role " + RoleName + ", created by this run (the tool's own, which later runs reuse)")
+	u.keep("role "+RoleName+", created by this run (the tool's own, which later runs reuse)", c.deleteRole)
+	c.Warnf("%s", createdRoleLine(aws.ToString(ident.Account)))
 	return aws.ToString(role.Arn), true, nil
 }
 
@@ -192,4 +193,10 @@ func (c *Creator) allowTagSession(ctx context.Context, role *iamtypes.Role) erro
 	}
 	c.Warnf("Updated role %s: its trust policy now allows sts:TagSession, which --tag needs", RoleName)
 	return nil
+}
+
+// createdRoleLine says that the tool's role was made, and what it allows.
+func createdRoleLine(account string) string {
+	return "Created role " + RoleName + ", the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
+		"each session is narrowed by its session policy, and identities of account " + account + " allowed sts:AssumeRole may assume it"
 }

@@ -11,8 +11,8 @@ import (
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // Session is a set of temporary credentials with the time they expire.
@@ -80,7 +80,10 @@ func (c *Creator) createSession(ctx context.Context, r *Request, u *undoer) (*Re
 		AccessKeyID:     aws.ToString(cr.AccessKeyId),
 		SecretAccessKey: aws.ToString(cr.SecretAccessKey),
 		SessionToken:    aws.ToString(cr.SessionToken),
-		Document:        awsview.Credentials(cr),
+		Document:        botocore.Credentials(cr),
+	}
+	for _, line := range r.LimitLines() {
+		c.Logf("%s", line)
 	}
 	if c.Deliver != nil {
 		// Session credentials cannot be revoked one by one; they expire.

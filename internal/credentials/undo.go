@@ -2,13 +2,12 @@ package credentials
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // undoTimeout bounds the whole undo of a run: it runs after an interrupt
@@ -22,7 +21,7 @@ const undoTimeout = 60 * time.Second
 // or a dropped connection). So each reverse first finds out what is there
 // and says nothing when there was nothing to take back.
 type undoer struct {
-	steps *report.Steps
+	steps *message.Steps
 	undo  []undoStep
 	kept  []keptThing
 }
@@ -40,6 +39,10 @@ type keptThing struct {
 	// exists, when set, tells whether it was made after all: its creation's
 	// answer was lost.
 	exists func(context.Context) (bool, error)
+	// remove takes it back when it cannot be named: the report no longer
+	// reaches anyone (standard error was closed). It says what it did (""
+	// when there was nothing to take back).
+	remove func(context.Context) (string, error)
 }
 
 // unknownOutcome reports whether a call that failed with err may still have
@@ -55,12 +58,15 @@ func (u *undoer) push(what string, fn func(context.Context) (string, error)) (fo
 	return func() { u.undo[i].fn = nil }
 }
 
-// keep notes something this run made that is deliberately not undone.
-func (u *undoer) keep(what string) { u.kept = append(u.kept, keptThing{what: what}) }
+// keep notes something this run made that is deliberately not undone,
+// unless it cannot be named (remove).
+func (u *undoer) keep(what string, remove func(context.Context) (string, error)) {
+	u.kept = append(u.kept, keptThing{what: what, remove: remove})
+}
 
 // keepIfExists notes something this run may have made.
-func (u *undoer) keepIfExists(what string, exists func(context.Context) (bool, error)) {
-	u.kept = append(u.kept, keptThing{what, exists})
+func (u *undoer) keepIfExists(what string, exists func(context.Context) (bool, error), remove func(context.Context) (string, error)) {
+	u.kept = append(u.kept, keptThing{what, exists, remove})
 }
 
 // run undoes every step, newest first, and names what is left. It runs on
@@ -69,7 +75,9 @@ func (u *undoer) run(ctx context.Context) {
 	if len(u.undo) == 0 && len(u.kept) == 0 {
 		return
 	}
-	if errors.Is(ctx.Err(), context.Canceled) && slices.ContainsFunc(u.undo, func(s undoStep) bool { return s.fn != nil }) {
+	// Only for an interrupt: a run stopped by a failed write says why in
+	// its error.
+	if context.Cause(ctx) == context.Canceled && slices.ContainsFunc(u.undo, func(s undoStep) bool { return s.fn != nil }) {
 		// The undo takes a request or more per step; say why the tool has
 		// not stopped yet, and how to make it.
 		u.steps.Warnf("Interrupted: undoing what this run changed (press Ctrl-C again to stop at once)")
@@ -93,6 +101,18 @@ func (u *undoer) run(ctx context.Context) {
 		}
 	}
 	for _, k := range u.kept {
+		if k.remove != nil && u.steps.Lost() {
+			// Nobody would read its name: take it back rather than leave
+			// it unseen.
+			done, err := k.remove(ctx)
+			if err == nil {
+				if done != "" {
+					u.steps.Warnf("Undone: %s", done)
+				}
+				continue
+			}
+			u.steps.Warnf("Could not undo: %s: %s", k.what, awsclient.ErrorMessage(err))
+		}
 		if k.exists != nil {
 			exists, err := k.exists(ctx)
 			if err != nil {

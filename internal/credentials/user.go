@@ -13,39 +13,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/awsview"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/policy"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
-
-// userState is what the checks before any change found of the user.
-type userState struct {
-	exists bool
-	keys   []string // its access keys before this run
-}
-
-// checkUser says whether the user exists and which access keys it has, and
-// refuses, before anything is changed, a user that already holds the two
-// access keys IAM allows.
-func (c *Creator) checkUser(ctx context.Context, name string) (userState, error) {
-	_, err := c.IAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
-	if err != nil {
-		if awsclient.IsNotFound(err) {
-			return userState{}, nil
-		}
-		return userState{}, err
-	}
-	ids, err := c.accessKeys(ctx, name)
-	if err != nil {
-		return userState{}, err
-	}
-	if len(ids) >= MaxAccessKeysPerUser {
-		return userState{}, fmt.Errorf("User %s already has %d access keys (%s), the most IAM allows per user; nothing was changed. "+
-			"Delete one first (aws iam delete-access-key --user-name %s --access-key-id KEY_ID), or choose another user with --username",
-			name, len(ids), strings.Join(ids, ", "), name)
-	}
-	return userState{exists: true, keys: ids}, nil
-}
 
 func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error) {
 	out, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
@@ -67,9 +37,13 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 		if err := c.createUser(ctx, r, name, u); err != nil {
 			return nil, err
 		}
+	} else if len(r.Tags) > 0 {
+		if err := c.tagUser(ctx, name, r.Tags, user.tags, u); err != nil {
+			return nil, err
+		}
 	}
 	for _, b := range r.Buckets {
-		if err := c.putUserPolicy(ctx, r, name, b, user.exists, u); err != nil {
+		if err := c.putUserPolicy(ctx, r, name, b, user, u); err != nil {
 			return nil, err
 		}
 	}
@@ -80,7 +54,10 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 	res := &Result{
 		AccessKeyID:     aws.ToString(key.AccessKeyId),
 		SecretAccessKey: aws.ToString(key.SecretAccessKey),
-		Document:        awsview.AccessKey(key),
+		Document:        botocore.AccessKey(key),
+	}
+	for _, line := range r.LimitLines() {
+		c.Logf("%s", line)
 	}
 	if c.Deliver != nil {
 		if err := c.Deliver(res); err != nil {
@@ -106,6 +83,11 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		err = nil
 	}
 	if err != nil && !unknownOutcome(err) {
+		if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+			// Made since checkUser found it missing, by someone else:
+			// another create at the same time, most likely.
+			return fmt.Errorf("User %s was created by someone else (another run at the same time?) after this run found it missing, so this run left it alone; run the command again to use that user", name)
+		}
 		return err // refused: nothing was made
 	}
 	u.push("user "+name, func(ctx context.Context) (string, error) { return c.deleteNewUser(ctx, name) })
@@ -113,9 +95,6 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		return err
 	}
 	c.Logf("Created %s", r.userDescription())
-	if !r.Scope.Expires.IsZero() {
-		c.Logf("The credentials stop working at %s; prune deletes the user after that", r.Scope.Expires.UTC().Format(policy.TimeFormat))
-	}
 	return nil
 }
 
@@ -149,7 +128,7 @@ func (c *Creator) deleteNewUser(ctx context.Context, name string) (string, error
 
 // putUserPolicy attaches the inline policy for one bucket. On an existing
 // user a policy of the same name is restored when the run is undone.
-func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, userExists bool, u *undoer) error {
+func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, user userState, u *undoer) error {
 	doc, err := r.UserPolicy(bucket)
 	if err != nil {
 		return err
@@ -157,7 +136,7 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	policyName := r.PolicyName(bucket)
 	var restore func(context.Context) error
 	var unreadable error
-	if userExists {
+	if user.exists {
 		restore, unreadable = c.previousPolicy(ctx, name, policyName)
 	}
 	if err := ctx.Err(); err != nil {
@@ -178,7 +157,7 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 	switch {
 	case unreadable != nil:
 		// Deleting it could destroy a policy the user had before.
-		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)))
+		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)), nil)
 	case restore != nil:
 		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
 			return "restored the previous inline policy " + policyName + " of user " + name, restore(ctx)
@@ -196,7 +175,25 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 		return err
 	}
 	c.Logf("Attached policy %s to user %s", policyName, name)
+	switch changes, replaced := user.replaced[policyName]; {
+	case replaced:
+		c.Warnf("Replaced the earlier policy %s of user %s (%s)%s", policyName, name, strings.Join(changes, "; "), keysNote(user.keys))
+	case restore == nil && len(user.keys) > 0 && unreadable == nil:
+		c.Logf("The policy applies to the user's earlier access %s %s too", keyWord(len(user.keys)), strings.Join(user.keys, ", "))
+	}
 	return nil
+}
+
+// keysNote is ": its access key K now has it" (or keys ... have), or ""
+// without keys.
+func keysNote(keys []string) string {
+	switch len(keys) {
+	case 0:
+		return ""
+	case 1:
+		return ": its access key " + keys[0] + " now has it"
+	}
+	return ": its access keys " + strings.Join(keys, ", ") + " now have it"
 }
 
 // previousPolicy returns a function restoring the inline policy an existing

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // Paths served.

@@ -20,6 +20,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
 // uploader sends one object: a single PutObject when it fits in one part,
@@ -304,7 +305,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			size = fi.Size()
 		}
 		up, fl := c.fileUploader(size, parts)
-		failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, GuessContentType(lf.Path), f, size)
+		failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, mimetypes.GuessType(lf.Path), f, size)
 		fl.close()
 		if err == nil {
 			inFlight.add(size + fileCredit)

@@ -282,7 +282,7 @@ func (f *File) Commit() error {
 		err = f.ops.rename(f.tmp, f.final)
 	}
 	if err != nil {
-		f.ops.remove(f.tmp)
+		_ = f.ops.remove(f.tmp) // best effort: the write's error is the one to report
 		return fmt.Errorf("cannot write %s: %w", f.t.Path, bare(err))
 	}
 	return nil
@@ -295,9 +295,9 @@ func (f *File) Abort() {
 		return
 	}
 	f.done = true
-	f.f.Close()
+	_ = f.f.Close() // abandoned: nothing in it is kept
 	if f.tmp != "" {
-		f.ops.remove(f.tmp)
+		_ = f.ops.remove(f.tmp)
 	}
 }
 

@@ -5,34 +5,31 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
 // MaxExpires is the longest a SigV4 presigned URL may live: 7 days.
 const MaxExpires = 7 * 24 * time.Hour
 
-var expiresPattern = regexp.MustCompile(`^([0-9]{1,9})([smhd]?)$`)
-
-// ParseExpires reads a link's lifetime: a whole number of seconds, minutes,
-// hours or days (3s, 15m, 1h, 7d; a bare number is seconds), more than zero
-// and at most MaxExpires.
+// ParseExpires reads a link's lifetime, as every length of time is read
+// (timespec: 3s, 15m, 1h, 7d; a bare number is seconds), in whole seconds,
+// from 1 second to MaxExpires.
 func ParseExpires(s string) (time.Duration, error) {
-	m := expiresPattern.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("'%s' is not a duration: use a whole number with s, m, h or d, such as 30s, 15m, 1h or 7d", s)
+	n, err := timespec.Seconds(s, time.Second, MaxExpires)
+	if err != nil {
+		var bounds *timespec.RangeError
+		if errors.As(err, &bounds) && bounds.Value > MaxExpires {
+			return 0, fmt.Errorf("'%s' is longer than 7 days, the most a SigV4 signature allows", s)
+		}
+		if errors.As(err, &bounds) {
+			return 0, errors.New("a link must last at least 1 second")
+		}
+		return 0, err
 	}
-	n, _ := strconv.ParseInt(m[1], 10, 64) // at most 9 digits: no overflow below
-	unit := map[string]time.Duration{"": time.Second, "s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
-	d := time.Duration(n) * unit
-	switch {
-	case d <= 0:
-		return 0, errors.New("a link must last at least 1 second")
-	case d > MaxExpires:
-		return 0, fmt.Errorf("'%s' is longer than 7 days, the most a SigV4 signature allows", s)
-	}
-	return d, nil
+	return time.Duration(n) * time.Second, nil
 }
 
 // sizeUnits are the units ParseSize knows, in lower case: SI (powers of
@@ -88,18 +85,4 @@ func FormatSize(n int64) string {
 		return "1 byte"
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// FormatDuration writes d in the largest unit ParseExpires reads that
-// holds it whole: 7d, 36h, 15m, 90s.
-func FormatDuration(d time.Duration) string {
-	for _, u := range []struct {
-		name string
-		size time.Duration
-	}{{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}} {
-		if d >= u.size && d%u.size == 0 {
-			return fmt.Sprintf("%d%s", d/u.size, u.name)
-		}
-	}
-	return fmt.Sprintf("%ds", int64(d/time.Second))
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/s3-credentials/s3-credentials/internal/english"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // Bar counts bytes done out of a total. It is safe for concurrent use and
@@ -91,7 +91,7 @@ func FormatBytes(size int64) string {
 
 // Label is "Uploading 12.0 KB (3 files)".
 func Label(verb string, size int64, files int) string {
-	return fmt.Sprintf("%s %s (%s)", verb, FormatBytes(size), english.Count(files, "file"))
+	return fmt.Sprintf("%s %s (%s)", verb, FormatBytes(size), message.Count(files, "file"))
 }
 
 // Counter is a one-line count that redraws itself in place on a terminal

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -41,6 +42,7 @@ var (
 // Run runs the tests of a package and stops the servers they started.
 // Use it from TestMain: os.Exit(testenv.Run(m)).
 func Run(m *testing.M) int {
+	startChildrenAsFromATerminal()
 	code := m.Run()
 	cleanMu.Lock()
 	defer cleanMu.Unlock()
@@ -48,6 +50,19 @@ func Run(m *testing.M) int {
 		cleanups[i]()
 	}
 	return code
+}
+
+// startChildrenAsFromATerminal gives the processes the tests start
+// Ctrl-C and hang-ups at their defaults, as a terminal would, even when
+// the tests themselves were started with them ignored (under nohup, as a
+// background job): an ignored signal stays ignored across exec, a caught
+// one is reset. The tests' own process goes on not reacting to them.
+func startChildrenAsFromATerminal() {
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGHUP} {
+		if signal.Ignored(s) {
+			signal.Notify(make(chan os.Signal, 1), s)
+		}
+	}
 }
 
 func atExit(fn func()) {

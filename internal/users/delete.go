@@ -2,6 +2,7 @@ package users
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -46,42 +47,76 @@ type DeleteUserAPI interface {
 //	  Deleted SSH public key: ID
 //	  Deleted signing certificate: ID
 //	  Deleted user
+//
+// A user that does not exist is an error (NoSuchEntity), as in the
+// reference. One that another run (a second prune, a delete-user at the
+// same time) deletes while this one is at work is deleted all the same:
+// what is already gone is skipped, the report ends with
+// "  Deleted by someone else meanwhile" instead of "  Deleted user", and
+// the error is ErrDeletedMeanwhile.
 func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string) error {
 	user := aws.String(name)
 	fmt.Fprintf(w, "User: %s\n", name)
 	atts := userAttachments(api, user)
 	// Policies, keys and groups first, then the console password, then the
 	// other credentials: the order the report has always had.
-	if err := removeAll(ctx, w, atts[:4]); err != nil {
-		return err
+	if err := removeAll(ctx, w, atts[:1], true); err != nil {
+		return err // NoSuchEntity here: there is no such user
 	}
-	if _, err := api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: user}); err == nil {
-		fmt.Fprintln(w, "  Deleted login profile")
-	} else if !awsclient.IsNotFound(err) && !awsclient.IsNotImplemented(err) {
-		return err
+	err := removeAll(ctx, w, atts[1:4], false)
+	if err == nil {
+		if _, derr := api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: user}); derr == nil {
+			fmt.Fprintln(w, "  Deleted login profile")
+		} else if !awsclient.IsNotFound(derr) && !awsclient.IsNotImplemented(derr) {
+			err = derr
+		}
 	}
-	if err := removeAll(ctx, w, atts[4:]); err != nil {
-		return err
+	if err == nil {
+		err = removeAll(ctx, w, atts[4:], false)
 	}
-	if _, err := api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user}); err != nil {
-		return err
+	if err == nil {
+		_, err = api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user})
+		if err == nil {
+			fmt.Fprintln(w, "  Deleted user")
+			return nil
+		}
 	}
-	fmt.Fprintln(w, "  Deleted user")
-	return nil
+	if errors.Is(err, errUserGone) || awsclient.IsNotFound(err) {
+		fmt.Fprintln(w, "  Deleted by someone else meanwhile")
+		return ErrDeletedMeanwhile
+	}
+	return err
 }
 
+// ErrDeletedMeanwhile is DeleteUser's answer when the user was deleted by
+// someone else while it was at work: the user is gone, as asked, but not
+// by this run. Callers count it as done.
+var ErrDeletedMeanwhile = errors.New("the user was deleted by someone else meanwhile")
+
+// errUserGone is a user found missing after its deletion began.
+var errUserGone = errors.New("the user was deleted meanwhile")
+
 // removeAll lists and removes each kind of attachment, one line per item.
-func removeAll(ctx context.Context, w io.Writer, atts []attachment) error {
-	for _, a := range atts {
+// An item already gone was removed by someone else: it is skipped. A
+// listing that finds the user gone returns the NoSuchEntity error when
+// first (the user does not exist), else errUserGone.
+func removeAll(ctx context.Context, w io.Writer, atts []attachment, first bool) error {
+	for i, a := range atts {
 		ids, err := a.list(ctx)
 		if err != nil {
 			if a.optional && awsclient.IsNotImplemented(err) {
 				continue // this endpoint has no such thing, so the user has none
 			}
+			if awsclient.IsNotFound(err) && (!first || i != 0) {
+				return errUserGone
+			}
 			return err
 		}
 		for _, id := range ids {
 			if err := a.remove(ctx, id); err != nil {
+				if awsclient.IsNotFound(err) {
+					continue // removed by someone else since it was listed
+				}
 				return err
 			}
 			fmt.Fprintf(w, a.line, id)
@@ -95,12 +130,17 @@ type attachment struct {
 	list   func(context.Context) ([]string, error)
 	remove func(ctx context.Context, id string) error
 	line   string // the report line, with %s for the id
+	// what names the kind in prose ("group"); made says create makes
+	// things of this kind (inline policies are checked by name).
+	what string
+	made bool
 	// optional kinds go beyond what the reference removed; an endpoint that
 	// does not implement their listing (an IAM stand-in) simply has none.
 	optional bool
 }
 
-func userAttachments(api DeleteUserAPI, user *string) []attachment {
+func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:funlen // a table: one entry per kind
+
 	return []attachment{
 		{
 			list: func(ctx context.Context) ([]string, error) {
@@ -112,6 +152,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line: "  Deleted policy: %s\n",
+			what: "inline policy",
+			made: true,
 		},
 		{
 			list: func(ctx context.Context) ([]string, error) {
@@ -128,6 +170,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line: "  Deleted access key: %s\n",
+			what: "access key",
+			made: true,
 		},
 		{
 			list: func(ctx context.Context) ([]string, error) {
@@ -144,6 +188,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Detached policy: %s\n",
+			what:     "attached managed policy",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -161,6 +207,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Removed from group: %s\n",
+			what:     "group",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -178,6 +226,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deactivated MFA device: %s\n",
+			what:     "MFA device",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -195,6 +245,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deleted SSH public key: %s\n",
+			what:     "SSH public key",
+			made:     false,
 			optional: true,
 		},
 		{
@@ -212,6 +264,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment {
 				return err
 			},
 			line:     "  Deleted signing certificate: %s\n",
+			what:     "signing certificate",
+			made:     false,
 			optional: true,
 		},
 	}

@@ -9,10 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/inventory"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
-	"github.com/s3-credentials/s3-credentials/internal/report"
 )
 
 // PruneAPI names the calls that find expired users.
@@ -24,9 +25,9 @@ type PruneAPI interface {
 // Expired calls fn, in AWS's order, with every user tagged
 // credentials.ExpiresTag with a time before now. A tag that is not a time
 // is reported on steps and the user left alone.
-func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, steps *report.Steps, fn func(user string, expired time.Time) error) error {
+func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, steps *message.Steps, fn func(user string, expired time.Time) error) error {
 	produce := func(ctx context.Context, yield func(iamtypes.User) error) error {
-		return inventory.Users(ctx, api, pageSize, yield, nil)
+		return listing.Users(ctx, api, pageSize, yield, nil)
 	}
 	type found struct {
 		name    string
@@ -39,6 +40,9 @@ func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, s
 		p := iam.NewListUserTagsPaginator(api, &iam.ListUserTagsInput{UserName: u.UserName})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
+			if awsclient.IsNotFound(err) {
+				return found{}, nil // deleted since it was listed (another prune): nothing to do
+			}
 			if err != nil {
 				return found{}, err
 			}
@@ -65,5 +69,5 @@ func Expired(ctx context.Context, api PruneAPI, pageSize int32, now time.Time, s
 		}
 		return fn(f.name, f.expires)
 	}
-	return ordered.Run(ctx, inventory.DetailWorkers, produce, work, emit)
+	return ordered.Run(ctx, listing.DetailWorkers, produce, work, emit)
 }

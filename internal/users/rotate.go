@@ -1,7 +1,7 @@
 // Package users looks after the IAM users the tool hands keys to, once
 // they exist: rotate-key gives one a new access key and retires the old
 // ones, delete-user takes one apart and deletes it. No cobra here; output
-// goes to the writers and report.Steps it is given.
+// goes to the writers and message.Steps it is given.
 package users
 
 import (
@@ -19,9 +19,8 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
-	"github.com/s3-credentials/s3-credentials/internal/english"
-	"github.com/s3-credentials/s3-credentials/internal/pyjson"
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // MaxKeysPerUser is how many access keys IAM lets one user hold; create
@@ -54,7 +53,7 @@ const (
 type Rotator struct {
 	IAM IAMAPI
 	// Steps receives one line per step taken, notes and rollback reports.
-	report.Steps
+	message.Steps
 	// Deliver hands the new key over (prints it). It runs before any old
 	// key is touched; when it fails the new key is deleted again, so nobody
 	// is left with a key that was never shown and old keys stay as they were.
@@ -72,26 +71,52 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 	if err != nil {
 		return nil, err
 	}
-	if len(keys) >= MaxKeysPerUser {
-		victim := -1
-		if old == DeleteOld {
-			victim = firstInactive(keys)
-		}
-		if victim < 0 {
-			return nil, limitError(user, keys)
-		}
-		// The inactive key would be deleted after the rotation anyway; doing
-		// it first makes room for the new key without touching a working one.
-		id := aws.ToString(keys[victim].AccessKeyId)
-		if err := r.deleteKey(ctx, user, id); err != nil {
-			if done, _ := r.retired(ctx, err, user, id, DeleteOld); !done {
-				return nil, err
-			}
-		}
-		r.Logf("Deleted inactive access key %s first, to make room for the new one", id)
-		keys = append(keys[:victim:victim], keys[victim+1:]...)
+	if keys, err = r.makeRoom(ctx, user, keys, old); err != nil {
+		return nil, err
 	}
+	key, err := r.newKey(ctx, user, keys)
+	if err != nil {
+		return nil, err
+	}
+	if failed := r.retireAll(ctx, user, keys, old); len(failed) > 0 {
+		return key, fmt.Errorf("the new access key %s was created and printed, but %s", aws.ToString(key.AccessKeyId), strings.Join(failed, "; "))
+	}
+	if old == KeepOld {
+		r.noteActive(keys)
+	}
+	return key, nil
+}
 
+// makeRoom deletes, with --delete-old, an inactive key first when the user
+// holds as many keys as IAM allows, and returns the keys left; without a
+// key it may delete, the limit is an error.
+func (r *Rotator) makeRoom(ctx context.Context, user string, keys []iamtypes.AccessKeyMetadata, old OldKeys) ([]iamtypes.AccessKeyMetadata, error) {
+	if len(keys) < MaxKeysPerUser {
+		return keys, nil
+	}
+	victim := -1
+	if old == DeleteOld {
+		victim = firstInactive(keys)
+	}
+	if victim < 0 {
+		return nil, limitError(user, keys)
+	}
+	// The inactive key would be deleted after the rotation anyway; doing
+	// it first makes room for the new key without touching a working one.
+	id := aws.ToString(keys[victim].AccessKeyId)
+	if err := r.deleteKey(ctx, user, id); err != nil {
+		if done, _ := r.retired(ctx, err, user, id, DeleteOld); !done {
+			return nil, err
+		}
+	}
+	r.Logf("Deleted inactive access key %s first, to make room for the new one", id)
+	return append(keys[:victim:victim], keys[victim+1:]...), nil
+}
+
+// newKey makes the user's new key and hands it over; a key that cannot be
+// handed over is deleted again, and one made by a request whose answer
+// was lost is found and deleted.
+func (r *Rotator) newKey(ctx context.Context, user string, keys []iamtypes.AccessKeyMetadata) (*iamtypes.AccessKey, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -106,35 +131,44 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			// to anyone.
 			r.deleteUnseenKeys(ctx, user, keys)
 		}
+		if awsclient.ErrorCode(err) == "LimitExceeded" {
+			return nil, r.limitReachedMeanwhile(ctx, user)
+		}
 		return nil, err
 	}
 	key := out.AccessKey
-	newID := aws.ToString(key.AccessKeyId)
-	rollback := func(cause error) error {
-		// A context of its own: the run's may be the reason we are here.
-		cctx, cancel := cleanupContext(ctx)
-		defer cancel()
-		if _, err := r.IAM.DeleteAccessKey(cctx, &iam.DeleteAccessKeyInput{
-			UserName: aws.String(user), AccessKeyId: key.AccessKeyId,
-		}); err != nil {
-			r.Warnf("Could not delete the new access key %s, which was never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
-				newID, awsclient.ErrorMessage(err), user, newID)
-		} else {
-			r.Warnf("Deleted the new access key %s again, since it could not be handed over; the old keys are unchanged", newID)
-		}
-		return cause
-	}
 	if err := ctx.Err(); err != nil {
-		return nil, rollback(err)
+		return nil, r.rollback(ctx, user, key, err)
 	}
 	r.Logf("Created access key for user: %s", user)
 	if r.Deliver != nil {
 		if err := r.Deliver(key); err != nil {
-			return nil, rollback(err)
+			return nil, r.rollback(ctx, user, key, err)
 		}
 	}
+	return key, nil
+}
 
-	var failed []string
+// rollback deletes a new key that was never shown, and returns cause.
+func (r *Rotator) rollback(ctx context.Context, user string, key *iamtypes.AccessKey, cause error) error {
+	newID := aws.ToString(key.AccessKeyId)
+	// A context of its own: the run's may be the reason we are here.
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if _, err := r.IAM.DeleteAccessKey(cctx, &iam.DeleteAccessKeyInput{
+		UserName: aws.String(user), AccessKeyId: key.AccessKeyId,
+	}); err != nil {
+		r.Warnf("Could not delete the new access key %s, which was never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
+			newID, awsclient.ErrorMessage(err), user, newID)
+	} else {
+		r.Warnf("Deleted the new access key %s again, since it could not be handed over; the old keys are unchanged", newID)
+	}
+	return cause
+}
+
+// retireAll deactivates or deletes the old keys, as asked, and says which
+// could not be.
+func (r *Rotator) retireAll(ctx context.Context, user string, keys []iamtypes.AccessKeyMetadata, old OldKeys) (failed []string) {
 	for _, k := range keys {
 		id := aws.ToString(k.AccessKeyId)
 		switch old {
@@ -162,22 +196,21 @@ func (r *Rotator) Rotate(ctx context.Context, user string, old OldKeys) (*iamtyp
 			r.Logf("Deleted access key %s", id)
 		}
 	}
-	if len(failed) > 0 {
-		return key, fmt.Errorf("the new access key %s was created and printed, but %s", newID, strings.Join(failed, "; "))
-	}
-	if old == KeepOld {
-		var active []string
-		for _, k := range keys {
-			if k.Status != iamtypes.StatusTypeInactive {
-				active = append(active, aws.ToString(k.AccessKeyId))
-			}
-		}
-		if len(active) > 0 {
-			r.Warnf("Note: the old access key%s %s still work%s; use --deactivate-old or --delete-old to retire %s",
-				english.S(len(active)), strings.Join(active, ", "), english.Noun(len(active), "s", ""), english.Noun(len(active), "it", "them"))
+	return failed
+}
+
+// noteActive says which old keys still work, when they were kept.
+func (r *Rotator) noteActive(keys []iamtypes.AccessKeyMetadata) {
+	var active []string
+	for _, k := range keys {
+		if k.Status != iamtypes.StatusTypeInactive {
+			active = append(active, aws.ToString(k.AccessKeyId))
 		}
 	}
-	return key, nil
+	if len(active) > 0 {
+		r.Warnf("Note: the old access key%s %s still work%s; use --deactivate-old or --delete-old to retire %s",
+			message.S(len(active)), strings.Join(active, ", "), message.Noun(len(active), "s", ""), message.Noun(len(active), "it", "them"))
+	}
 }
 
 func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessKeyMetadata, error) {
@@ -266,6 +299,23 @@ func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []ia
 		}
 		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown", id)
 	}
+}
+
+// limitReachedMeanwhile explains a CreateAccessKey refused for IAM's
+// two-key limit although the user had room when its keys were listed:
+// another run (rotate-key or create at the same time) made a key meanwhile.
+func (r *Rotator) limitReachedMeanwhile(ctx context.Context, user string) error {
+	msg := fmt.Sprintf("User %s reached the %d access keys IAM allows while this run was at work (another rotate-key or create at the same time?), so no new key was made", user, MaxKeysPerUser)
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if keys, err := r.listKeys(cctx, user); err == nil {
+		var ids []string
+		for _, k := range keys {
+			ids = append(ids, aws.ToString(k.AccessKeyId)+" ("+string(k.Status)+")")
+		}
+		msg += "; it now holds " + strings.Join(ids, ", ")
+	}
+	return errors.New(msg + ". Run the command again once the other run has ended")
 }
 
 func firstInactive(keys []iamtypes.AccessKeyMetadata) int {

@@ -14,7 +14,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/s3-credentials/s3-credentials/internal/report"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
 // fakeIAM holds one user's keys; calls can be made to fail.
@@ -23,7 +23,6 @@ type fakeIAM struct {
 	next      int
 	failOn    map[string]error
 	calls     []string
-	noDates   bool
 	userFound bool
 	// lostOn loses the answer of the n-th call (from 0) of an operation,
 	// after carrying it out.
@@ -166,7 +165,7 @@ func TestInterruptedAfterCreateRollsBack(t *testing.T) {
 	f := &fakeIAM{userFound: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	var notes []string
-	r := &Rotator{IAM: f, Steps: report.Steps{Warn: func(s string) { notes = append(notes, s) }},
+	r := &Rotator{IAM: f, Steps: message.Steps{Warn: func(s string) { notes = append(notes, s) }},
 		Deliver: func(*iamtypes.AccessKey) error { t.Error("delivered after interruption"); return nil }}
 	// Cancel as the key is created.
 	r.IAM = &cancelOnCreate{fakeIAM: f, cancel: cancel}
@@ -219,7 +218,7 @@ func TestLostAnswers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fakeIAM{userFound: true, keys: c.keys, lostOn: c.lostOn}
 			var log, warn []string
-			r := &Rotator{IAM: f, Steps: report.Steps{
+			r := &Rotator{IAM: f, Steps: message.Steps{
 				Log:  func(s string) { log = append(log, s) },
 				Warn: func(s string) { warn = append(warn, s) },
 			}}

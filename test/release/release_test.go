@@ -277,7 +277,7 @@ func readZip(b []byte) (map[string]entry, error) {
 }
 
 // TestArchives: one archive per target, named for it (zip for windows,
-// tar.gz elsewhere), each holding exactly the binary, README.md, the
+// tar.gz elsewhere), each holding exactly the binary, README.md, LICENSE, the
 // committed man pages and the four completion scripts.
 func TestArchives(t *testing.T) {
 	d := snapshot(t)
@@ -308,7 +308,7 @@ func TestArchives(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", a.Name, err)
 			}
-			want := []string{bin, "README.md"}
+			want := []string{bin, "README.md", "LICENSE"}
 			for name := range pages {
 				want = append(want, "man/"+name)
 			}
@@ -571,6 +571,7 @@ func TestPackages(t *testing.T) {
 			want["/usr/share/bash-completion/completions/s3-credentials"] = 0o644
 			want[zshDir+"/_s3-credentials"] = 0o644
 			want["/usr/share/fish/vendor_completions.d/s3-credentials.fish"] = 0o644
+			want["/usr/share/doc/s3-credentials/copyright"] = 0o644
 			for name, e := range files {
 				if e.dir {
 					continue
