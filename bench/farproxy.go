@@ -127,6 +127,6 @@ func (p *farProxy) stop() {
 	if p == nil {
 		return
 	}
-	p.cmd.Process.Kill()
-	p.cmd.Wait()
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait() // killed: its exit status says nothing
 }

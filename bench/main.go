@@ -122,7 +122,7 @@ func main() {
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
-	go http.Serve(ln, slow)
+	go func() { _ = http.Serve(ln, slow) }() // ends with the process
 	b.url = "http://" + ln.Addr().String()
 	// The user's own AWS settings stay out: test keys, no config files.
 	for _, kv := range os.Environ() {
@@ -234,7 +234,9 @@ func (b *bench) measured(argv []string) ([]string, func() float64) {
 			return 0
 		}
 		var kib float64
-		fmt.Sscan(strings.TrimSpace(string(data)), &kib)
+		if _, err := fmt.Sscan(strings.TrimSpace(string(data)), &kib); err != nil {
+			return 0
+		}
 		return kib / 1024
 	}
 }
@@ -261,7 +263,7 @@ func (b *bench) count(bucket, prefix string) int {
 
 func countFiles(dir string) int {
 	n := 0
-	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+	_ = filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
 		if err == nil && info.Mode().IsRegular() {
 			n++
 		}

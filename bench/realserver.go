@@ -355,7 +355,9 @@ func (rb *realBench) run(p peer, op string, args ...string) measure {
 	}
 	if data, err := os.ReadFile(out); err == nil {
 		var u, s, kib float64
-		fmt.Sscan(string(data), &u, &s, &kib)
+		if _, err := fmt.Sscan(string(data), &u, &s, &kib); err != nil {
+			log.Fatalf("reading %s: %v", out, err)
+		}
 		m.client = time.Duration((u + s) * float64(time.Second))
 		m.rssMiB = kib / 1024
 	}
@@ -380,7 +382,7 @@ func (rb *realBench) record(work, tool string, m measure, note string) {
 func load1() float64 {
 	var l float64
 	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Sscan(string(data), &l)
+		_, _ = fmt.Sscan(string(data), &l) // 0 when unreadable
 	}
 	return l
 }
@@ -616,13 +618,6 @@ func cpuModel() string {
 				return strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
 			}
 		}
-	}
-	return "unknown"
-}
-
-func loadAvg() string {
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		return strings.Join(strings.Fields(string(data))[:3], " ")
 	}
 	return "unknown"
 }

@@ -111,7 +111,7 @@ func (s *seaweed) vacuum() {
 		s.noVacuum = true
 		return
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // drained only to reuse the connection
 	resp.Body.Close()
 }
 
