@@ -122,7 +122,7 @@ func main() {
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
-	go http.Serve(ln, slow)
+	go func() { _ = http.Serve(ln, slow) }() // ends with the process
 	b.url = "http://" + ln.Addr().String()
 	// The user's own AWS settings stay out: test keys, no config files.
 	for _, kv := range os.Environ() {
@@ -160,6 +160,8 @@ func check(err error) {
 type peer struct {
 	name string
 	cmd  func(op string, args ...string) []string
+	// env, when set, makes the peer's environment from the bench's.
+	env func([]string) []string
 }
 
 func (b *bench) peers() []peer {
@@ -181,14 +183,14 @@ func (b *bench) peers() []peer {
 			return append(cmd, "--concurrency", fmt.Sprint(conc), "--endpoint-url", b.url)
 		}
 	}
-	ps := []peer{{fmt.Sprintf("ours (--concurrency %d)", *concurrency), ours(*concurrency)}}
+	ps := []peer{{name: fmt.Sprintf("ours (--concurrency %d)", *concurrency), cmd: ours(*concurrency)}}
 	if b.hasAWS {
 		for _, a := range findAWSCLIs() {
 			ps = append(ps, b.awsPeer(a))
 		}
 	}
 	if !*skipSeq {
-		ps = append(ps, peer{"sequential (ours, --concurrency 1)", ours(1)})
+		ps = append(ps, peer{name: "sequential (ours, --concurrency 1)", cmd: ours(1)})
 	}
 	return ps
 }
@@ -232,7 +234,9 @@ func (b *bench) measured(argv []string) ([]string, func() float64) {
 			return 0
 		}
 		var kib float64
-		fmt.Sscan(strings.TrimSpace(string(data)), &kib)
+		if _, err := fmt.Sscan(strings.TrimSpace(string(data)), &kib); err != nil {
+			return 0
+		}
 		return kib / 1024
 	}
 }
@@ -259,7 +263,7 @@ func (b *bench) count(bucket, prefix string) int {
 
 func countFiles(dir string) int {
 	n := 0
-	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+	_ = filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
 		if err == nil && info.Mode().IsRegular() {
 			n++
 		}

@@ -21,12 +21,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
 var (
 	rounds   = flag.Int("rounds", 3, "rounds against SeaweedFS (medians are reported)")
 	swBigMiB = flag.String("seaweedfs-big", "256,1024", "sizes (MiB) of the large objects against SeaweedFS")
 	swSmall  = flag.Bool("seaweedfs-small", true, "run the small-file scenarios against SeaweedFS")
+	// The profiles and peers of the SeaweedFS target.
+	profilesFlag = flag.String("profiles", "loopback,far", "SeaweedFS target: how the tools reach it: loopback, far (through toxiproxy), or both")
+	farBigMiB    = flag.String("far-big", "256", "sizes (MiB) of the large objects in the far profile (0: none)")
+	awsV1        = flag.Bool("aws-v1", false, "also run aws-cli v1 when installed (the SeaweedFS target runs v2 by default)")
+	skipRclone   = flag.Bool("no-rclone", false, "leave rclone out of the SeaweedFS target")
+	baseline     = flag.String("baseline", "", "SeaweedFS target: also run this build of s3-credentials with default flags (e.g. the main branch's), shown as 'before', not a peer")
 )
 
 // awsCLI is one installed aws-cli.
@@ -69,7 +77,7 @@ func findAWSCLIs() []awsCLI {
 }
 
 func (b *bench) awsPeer(a awsCLI) peer {
-	return peer{fmt.Sprintf("aws-cli v%d (%s)", a.major, a.version), func(op string, x ...string) []string {
+	return peer{name: fmt.Sprintf("aws-cli v%d (%s)", a.major, a.version), cmd: func(op string, x ...string) []string {
 		cmd := []string{a.path, "--endpoint-url", b.url, "s3"}
 		switch op {
 		case "upload-dir":
@@ -88,9 +96,12 @@ func (b *bench) awsPeer(a awsCLI) peer {
 }
 
 // oursDefault runs our binary with default flags (no --concurrency).
-func (b *bench) oursDefault() peer {
-	return peer{"ours (default flags)", func(op string, a ...string) []string {
-		cmd := []string{b.bin}
+func (b *bench) oursDefault() peer { return b.oursBuild("ours (default flags)", b.bin) }
+
+// oursBuild runs a build of s3-credentials (bin) with default flags.
+func (b *bench) oursBuild(name, bin string) peer {
+	return peer{name: name, cmd: func(op string, a ...string) []string {
+		cmd := []string{bin}
 		switch op {
 		case "upload-dir":
 			cmd = append(cmd, "put-objects", a[1], a[0], "-s")
@@ -105,14 +116,82 @@ func (b *bench) oursDefault() peer {
 	}}
 }
 
+// rclonePeer runs rclone (Debian's 1.60) with default flags, its remote
+// set up from the environment. rclone 1.60 refuses to start while
+// AWS_CA_BUNDLE is set, so that is left out of its environment alone.
+func (b *bench) rclonePeer(path, version string) peer {
+	return peer{name: "rclone (" + version + ")", cmd: func(op string, x ...string) []string {
+		cmd := []string{path, "-q"}
+		switch op {
+		case "upload-dir":
+			cmd = append(cmd, "copy", x[0], "bench:"+x[1]+"/"+filepath.Base(x[0]))
+		case "download-all":
+			cmd = append(cmd, "copy", "bench:"+x[0], x[1])
+		case "upload-file":
+			cmd = append(cmd, "copyto", x[0], "bench:"+x[1]+"/"+x[2])
+		case "download-file":
+			cmd = append(cmd, "copyto", "bench:"+x[0]+"/"+x[1], x[2])
+		}
+		return cmd
+	}, env: func(env []string) []string {
+		var out []string
+		for _, kv := range env {
+			if !strings.HasPrefix(kv, "AWS_CA_BUNDLE=") && !strings.HasPrefix(kv, "RCLONE_") {
+				out = append(out, kv)
+			}
+		}
+		var key, secret string
+		for _, kv := range env {
+			if v, ok := strings.CutPrefix(kv, "AWS_ACCESS_KEY_ID="); ok {
+				key = v
+			}
+			if v, ok := strings.CutPrefix(kv, "AWS_SECRET_ACCESS_KEY="); ok {
+				secret = v
+			}
+		}
+		return append(out, "RCLONE_CONFIG="+os.DevNull,
+			"RCLONE_CONFIG_BENCH_TYPE=s3", "RCLONE_CONFIG_BENCH_PROVIDER=Other",
+			"RCLONE_CONFIG_BENCH_ENV_AUTH=false", "RCLONE_CONFIG_BENCH_REGION=us-east-1",
+			"RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="+key, "RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="+secret,
+			"RCLONE_CONFIG_BENCH_ENDPOINT="+b.url)
+	}}
+}
+
+// findRclone finds rclone and its version, or "".
+func findRclone() (path, version string) {
+	p, err := exec.LookPath("rclone")
+	if err != nil {
+		return "", ""
+	}
+	out, err := exec.Command(p, "version").Output()
+	if err != nil {
+		return "", ""
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 2 {
+		return "", ""
+	}
+	return p, f[1]
+}
+
+// profile is a way of reaching the server: loopback, or through the
+// far-region proxy.
+type profile struct {
+	name  string
+	proxy *farProxy
+	bigs  []int
+	loads []float64 // 1-minute load average at the start of every run
+}
+
+type runKey struct{ profile, work, tool string }
+
 type realBench struct {
 	*bench
 	sw    *seaweed
 	s3    *s3.Client
-	times map[[2]string][]float64 // scenario, tool -> seconds per round
-	ccpu  map[[2]string][]float64 // the tool's CPU seconds (user + system)
-	scpu  map[[2]string][]float64 // the server's CPU seconds meanwhile
-	order [][2]string
+	prof  *profile
+	runs  map[runKey][]measure
+	order []runKey
 	seq   int
 	warm  map[string]string // scenario -> its bucket
 }
@@ -120,9 +199,8 @@ type realBench struct {
 func (b *bench) realServer() {
 	sw := b.seaweed()
 	defer sw.stop()
-	b.url = sw.endpoint
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "RCLONE_") {
 			b.env = append(b.env, kv)
 		}
 	}
@@ -131,42 +209,85 @@ func (b *bench) realServer() {
 		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=")
-	rb := &realBench{bench: b, sw: sw, s3: sweepClient(sw, "default", nil), times: map[[2]string][]float64{}, ccpu: map[[2]string][]float64{}, scpu: map[[2]string][]float64{}, warm: map[string]string{}}
+	rb := &realBench{bench: b, sw: sw, s3: sweepClient(sw, "default", nil), runs: map[runKey][]measure{}, warm: map[string]string{}}
 	peers := []peer{b.oursDefault()}
-	var clis []string
+	if *baseline != "" {
+		// Another build of ours, e.g. the main branch's: shown beside the
+		// others, never counted as a peer.
+		peers = append(peers, b.oursBuild("before ("+filepath.Base(*baseline)+")", *baseline))
+	}
+	var names []string
 	if !*skipAWS {
 		for _, a := range findAWSCLIs() {
+			if a.major == 1 && !*awsV1 {
+				continue
+			}
 			peers = append(peers, b.awsPeer(a))
-			clis = append(clis, fmt.Sprintf("aws-cli %s (%s)", a.version, a.path))
+			names = append(names, fmt.Sprintf("aws-cli %s (%s)", a.version, a.path))
 		}
+	}
+	if p, v := findRclone(); p != "" && !*skipRclone {
+		peers = append(peers, b.rclonePeer(p, v))
+		names = append(names, fmt.Sprintf("rclone %s (%s)", v, p))
 	}
 	src := filepath.Join(b.work, "files")
 	if *swSmall {
 		makeSmallFiles(src)
 	}
+	var profiles []*profile
+	sizes := map[int]bool{}
+	for _, name := range strings.Split(*profilesFlag, ",") {
+		pr := &profile{name: name}
+		switch name {
+		case "loopback":
+			pr.bigs = ints(*swBigMiB)
+		case "far":
+			pr.bigs = ints(*farBigMiB)
+			pr.proxy = startFarProxy(b.work, sw.endpoint)
+			defer pr.proxy.stop()
+		default:
+			log.Fatalf("-profiles: %q is neither loopback nor far", name)
+		}
+		for _, mib := range pr.bigs {
+			sizes[mib] = true
+		}
+		profiles = append(profiles, pr)
+	}
 	bigs := map[int]string{}
-	for _, mib := range ints(*swBigMiB) {
+	for mib := range sizes {
+		if mib == 0 {
+			continue
+		}
 		p := filepath.Join(b.work, fmt.Sprintf("big-%d.bin", mib))
 		writeRandomFile(p, mib)
 		bigs[mib] = p
 	}
-	log.Printf("SeaweedFS %s at %s; peers: %s", sw.version(), sw.endpoint, strings.Join(clis, ", "))
-	for round := 0; round < *rounds; round++ {
-		// Rotate who goes first, so no tool always follows the same one.
-		for i := range peers {
-			p := peers[(i+round)%len(peers)]
-			if *swSmall {
-				rb.small(p, src)
-			}
-			for _, mib := range ints(*swBigMiB) {
-				rb.big(p, bigs[mib], mib)
+	log.Printf("SeaweedFS %s at %s; peers: %s", sw.version(), sw.endpoint, strings.Join(names, ", "))
+	for _, pr := range profiles {
+		rb.prof = pr
+		b.url = sw.endpoint
+		if pr.proxy != nil {
+			b.url = pr.proxy.endpoint
+		}
+		for round := 0; round < *rounds; round++ {
+			// Rotate who goes first, so no tool always follows the same one.
+			for i := range peers {
+				p := peers[(i+round)%len(peers)]
+				if *swSmall {
+					rb.small(p, src)
+				}
+				for _, mib := range pr.bigs {
+					if mib > 0 {
+						rb.big(p, bigs[mib], mib)
+					}
+				}
 			}
 		}
 	}
 	for _, bucket := range rb.warm {
 		rb.empty(bucket, true)
 	}
-	rb.report(sw, clis)
+	rb.report(sw, profiles, names)
 }
 
 func makeSmallFiles(src string) {
@@ -198,44 +319,72 @@ func (rb *realBench) bucket(scenario string) string {
 	return name
 }
 
-// run times argv and reads its CPU time (user + system, from /usr/bin/time)
-// and the server's CPU time meanwhile.
-func (rb *realBench) run(argv []string) measure {
+// run times p's command for op (wall time), and reads its CPU time (user +
+// system) and peak resident set from /usr/bin/time, the server's and the
+// proxy's CPU time meanwhile, and the load average as it starts.
+func (rb *realBench) run(p peer, op string, args ...string) measure {
+	argv := p.cmd(op, args...)
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	out := filepath.Join(rb.work, "cpu")
 	os.Remove(out)
-	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%U %S", "-o", out}, argv...)...)
+	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%U %S %M", "-o", out}, argv...)...)
 	cmd.Env = rb.env
+	if p.env != nil {
+		cmd.Env = p.env(rb.env)
+	}
 	var errOut strings.Builder
 	cmd.Stderr = &errOut
+	rb.settle()
+	m := measure{load: load1()}
+	rb.prof.loads = append(rb.prof.loads, m.load)
 	s0 := rb.sw.cpu()
+	var p0 time.Duration
+	if rb.prof.proxy != nil {
+		p0 = rb.prof.proxy.cpu()
+	}
 	start := time.Now()
 	err := cmd.Run()
-	m := measure{wall: time.Since(start)}
+	m.wall = time.Since(start)
 	m.server = rb.sw.cpu() - s0
+	if rb.prof.proxy != nil {
+		m.proxy = rb.prof.proxy.cpu() - p0
+	}
 	if err != nil {
 		log.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, errOut.String())
 	}
 	if data, err := os.ReadFile(out); err == nil {
-		var u, s float64
-		fmt.Sscan(string(data), &u, &s)
+		var u, s, kib float64
+		if _, err := fmt.Sscan(string(data), &u, &s, &kib); err != nil {
+			log.Fatalf("reading %s: %v", out, err)
+		}
 		m.client = time.Duration((u + s) * float64(time.Second))
+		m.rssMiB = kib / 1024
 	}
 	return m
 }
 
-type measure struct{ wall, client, server time.Duration }
+type measure struct {
+	wall, client, server, proxy time.Duration
+	rssMiB, load                float64
+}
 
-func (rb *realBench) record(scenario, tool string, m measure, note string) {
-	k := [2]string{scenario, tool}
-	if _, ok := rb.times[k]; !ok {
+func (rb *realBench) record(work, tool string, m measure, note string) {
+	k := runKey{rb.prof.name, work, tool}
+	if _, ok := rb.runs[k]; !ok {
 		rb.order = append(rb.order, k)
 	}
-	rb.times[k] = append(rb.times[k], m.wall.Seconds())
-	rb.ccpu[k] = append(rb.ccpu[k], m.client.Seconds())
-	rb.scpu[k] = append(rb.scpu[k], m.server.Seconds())
-	log.Printf("%-20s %-26s %7.2fs  CPU: tool %5.2fs server %5.2fs  %s", scenario, tool, m.wall.Seconds(), m.client.Seconds(), m.server.Seconds(), note)
+	rb.runs[k] = append(rb.runs[k], m)
+	log.Printf("%-8s %-18s %-26s %7.2fs  CPU: tool %5.2fs server %5.2fs proxy %5.2fs  RSS %6.1f MiB  load %.1f  %s",
+		rb.prof.name, work, tool, m.wall.Seconds(), m.client.Seconds(), m.server.Seconds(), m.proxy.Seconds(), m.rssMiB, m.load, note)
+}
+
+func load1() float64 {
+	var l float64
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		_, _ = fmt.Sscan(string(data), &l) // 0 when unreadable
+	}
+	return l
 }
 
 // objects lists bucket: key -> size.
@@ -268,12 +417,31 @@ func (rb *realBench) empty(bucket string, andBucket bool) {
 	if andBucket {
 		_, err := rb.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
 		check(err)
+		return
+	}
+	rb.sw.vacuum()
+}
+
+// settle waits (up to 10 s) until the server has been idle for half a
+// second, so that no run is charged with work the server does after the
+// one before (flushing, deleting, growing volumes).
+func (rb *realBench) settle() {
+	if rb.sw.pid == 0 {
+		return
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c0 := rb.sw.cpu()
+		time.Sleep(500 * time.Millisecond)
+		if rb.sw.cpu()-c0 < 30*time.Millisecond {
+			return
+		}
 	}
 }
 
 func (rb *realBench) small(p peer, src string) {
 	bucket := rb.bucket("small")
-	d := rb.run(p.cmd("upload-dir", src, bucket))
+	d := rb.run(p, "upload-dir", src, bucket)
 	objs := rb.objects(bucket)
 	if len(objs) != *nFiles {
 		log.Fatalf("%s uploaded %d files, want %d", p.name, len(objs), *nFiles)
@@ -283,27 +451,36 @@ func (rb *realBench) small(p peer, src string) {
 			log.Fatalf("%s: %s has %d bytes, want %d", p.name, k, n, *fileSize)
 		}
 	}
-	rb.record(fmt.Sprintf("%d x %d KiB up", *nFiles, *fileSize/1024), p.name, d, "")
+	rb.record(fmt.Sprintf("%s x %d KiB up", thousands(*nFiles), *fileSize/1024), p.name, d, "")
 	dst := filepath.Join(rb.work, "down-"+bucket)
-	d = rb.run(p.cmd("download-all", bucket, dst))
+	d = rb.run(p, "download-all", bucket, dst)
 	if n := countFiles(dst); n != *nFiles {
 		log.Fatalf("%s downloaded %d files, want %d", p.name, n, *nFiles)
 	}
-	rb.record(fmt.Sprintf("%d x %d KiB down", *nFiles, *fileSize/1024), p.name, d, "")
+	rb.record(fmt.Sprintf("%s x %d KiB down", thousands(*nFiles), *fileSize/1024), p.name, d, "")
 	os.RemoveAll(dst)
 	rb.empty(bucket, false)
 }
 
 func (rb *realBench) big(p peer, src string, mib int) {
-	bucket := rb.bucket(fmt.Sprint(mib))
+	key := fmt.Sprint(mib)
+	_, warm := rb.warm[key]
+	bucket := rb.bucket(key)
+	if !warm {
+		// One untimed upload first: the server grows the volumes a
+		// transfer of this size needs (the vacuum after every run lets
+		// later ones reuse them), so no round pays for that.
+		check(objects.New(rb.s3, 16).PutFile(context.Background(), bucket, "warm.bin", src, "", nil))
+		rb.empty(bucket, false)
+	}
 	size := int64(mib) << 20
-	d := rb.run(p.cmd("upload-file", src, bucket, "big.bin"))
+	d := rb.run(p, "upload-file", src, bucket, "big.bin")
 	if objs := rb.objects(bucket); len(objs) != 1 || objs["big.bin"] != size {
 		log.Fatalf("%s upload of %d MiB: %v", p.name, mib, objs)
 	}
 	rb.record(fmt.Sprintf("%d MiB up", mib), p.name, d, fmt.Sprintf("%.0f MiB/s", float64(mib)/d.wall.Seconds()))
 	dst := filepath.Join(rb.work, "big-down.bin")
-	d = rb.run(p.cmd("download-file", bucket, "big.bin", dst))
+	d = rb.run(p, "download-file", bucket, "big.bin", dst)
 	st, err := os.Stat(dst)
 	check(err)
 	if st.Size() != size {
@@ -314,33 +491,124 @@ func (rb *realBench) big(p peer, src string, mib int) {
 	rb.empty(bucket, false)
 }
 
-func (rb *realBench) report(sw *seaweed, clis []string) {
-	fmt.Printf("\nSeaweedFS %s on loopback; %d CPUs (%s); load average at the end %s; %s; %d rounds.\n",
-		sw.version(), runtime.NumCPU(), cpuModel(), loadAvg(), runtime.Version(), *rounds)
-	if len(clis) > 0 {
-		fmt.Printf("Peers: %s.\n", strings.Join(clis, "; "))
+func thousands(n int) string {
+	if n < 1000 {
+		return fmt.Sprint(n)
 	}
-	fmt.Println("\n| work | tool | median s | runs (s) | its time / ours | tool CPU s | server CPU s |")
-	fmt.Println("|---|---|---:|---|---:|---:|---:|")
-	ours := map[string]float64{}
-	for _, k := range rb.order {
-		if strings.HasPrefix(k[1], "ours") {
-			ours[k[0]] = median(rb.times[k])
+	return fmt.Sprintf("%s,%03d", thousands(n/1000), n%1000)
+}
+
+// report prints, for each profile, the medians of every tool side by side
+// and the ratio of ours to the best peer, then every run.
+func (rb *realBench) report(sw *seaweed, profiles []*profile, names []string) {
+	fmt.Printf("\nSeaweedFS %s; %d CPUs (%s); %s; %d rounds, medians.\n",
+		sw.version(), runtime.NumCPU(), cpuModel(), runtime.Version(), *rounds)
+	if len(names) > 0 {
+		fmt.Printf("Peers: %s.\n", strings.Join(names, "; "))
+	}
+	for _, pr := range profiles {
+		what := "loopback"
+		if pr.proxy != nil {
+			what = fmt.Sprintf("far region: toxiproxy %s, %v latency and %.0f MiB/s per connection, each way", toxiVersion, *farLatency, *farRate)
+		}
+		lo, hi := minMax(pr.loads)
+		fmt.Printf("\n### %s (load average %.1f to %.1f during the runs)\n\n", what, lo, hi)
+		var works, tools []string
+		seenW, seenT := map[string]bool{}, map[string]bool{}
+		for _, k := range rb.order {
+			if k.profile != pr.name {
+				continue
+			}
+			if !seenW[k.work] {
+				seenW[k.work] = true
+				works = append(works, k.work)
+			}
+			if !seenT[k.tool] {
+				seenT[k.tool] = true
+				tools = append(tools, k.tool)
+			}
+		}
+		med := func(work, tool string, f func(measure) float64) float64 {
+			var xs []float64
+			for _, m := range rb.runs[runKey{pr.name, work, tool}] {
+				xs = append(xs, f(m))
+			}
+			return median(xs)
+		}
+		wall := func(m measure) float64 { return m.wall.Seconds() }
+		cpu := func(m measure) float64 { return m.client.Seconds() }
+		rss := func(m measure) float64 { return m.rssMiB }
+		short := func(tool string) string { return strings.SplitN(tool, " (", 2)[0] }
+		head := "| work |"
+		for _, t := range tools {
+			head += " " + short(t) + " |"
+		}
+		fmt.Println(head + " ours vs best peer |")
+		fmt.Println("|---|" + strings.Repeat("---:|", len(tools)+1))
+		for _, label := range []struct {
+			name string
+			f    func(measure) float64
+			fmt  string
+		}{{"wall s", wall, "%.2f"}, {"client CPU s", cpu, "%.2f"}, {"peak RSS MiB", rss, "%.0f"}} {
+			for _, w := range works {
+				line := fmt.Sprintf("| %s, %s |", w, label.name)
+				ours, best := 0.0, 0.0
+				for _, t := range tools {
+					v := med(w, t, label.f)
+					line += " " + fmt.Sprintf(label.fmt, v) + " |"
+					switch {
+					case strings.HasPrefix(t, "ours"):
+						ours = v
+					case strings.HasPrefix(t, "before"):
+						// Another build of ours: not a peer.
+					case best == 0 || v < best:
+						best = v
+					}
+				}
+				ratio := ""
+				if ours > 0 && best > 0 {
+					if label.name == "wall s" {
+						ratio = fmt.Sprintf("%.2fx faster", best/ours)
+						if best < ours {
+							ratio = fmt.Sprintf("%.2fx slower", ours/best)
+						}
+					} else {
+						ratio = fmt.Sprintf("%.2f of it", ours/best)
+					}
+				}
+				fmt.Println(line + " " + ratio + " |")
+			}
+		}
+		fmt.Println()
+		fmt.Println("| work | tool | runs: wall s | client CPU s | server CPU s | proxy CPU s | peak RSS MiB | load |")
+		fmt.Println("|---|---|---|---:|---:|---:|---:|---:|")
+		for _, w := range works {
+			for _, t := range tools {
+				ms := rb.runs[runKey{pr.name, w, t}]
+				var runs []string
+				var loads []float64
+				for _, m := range ms {
+					runs = append(runs, fmt.Sprintf("%.2f", m.wall.Seconds()))
+					loads = append(loads, m.load)
+				}
+				fmt.Printf("| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %.1f |\n", w, t, strings.Join(runs, " "),
+					med(w, t, cpu), med(w, t, func(m measure) float64 { return m.server.Seconds() }),
+					med(w, t, func(m measure) float64 { return m.proxy.Seconds() }), med(w, t, rss), median(loads))
+			}
 		}
 	}
-	for _, k := range rb.order {
-		ts := rb.times[k]
-		m := median(ts)
-		var runs []string
-		for _, t := range ts {
-			runs = append(runs, fmt.Sprintf("%.2f", t))
+}
+
+func minMax(xs []float64) (lo, hi float64) {
+	for i, x := range xs {
+		if i == 0 || x < lo {
+			lo = x
 		}
-		ratio := ""
-		if o := ours[k[0]]; o > 0 && !strings.HasPrefix(k[1], "ours") {
-			ratio = fmt.Sprintf("%.1fx", m/o)
+		if i == 0 || x > hi {
+			hi = x
 		}
-		fmt.Printf("| %s | %s | %.2f | %s | %s | %.2f | %.2f |\n", k[0], k[1], m, strings.Join(runs, " "), ratio, median(rb.ccpu[k]), median(rb.scpu[k]))
 	}
+	return lo, hi
 }
 
 func cpuModel() string {
@@ -350,13 +618,6 @@ func cpuModel() string {
 				return strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
 			}
 		}
-	}
-	return "unknown"
-}
-
-func loadAvg() string {
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		return strings.Join(strings.Fields(string(data))[:3], " ")
 	}
 	return "unknown"
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +24,7 @@ type seaweed struct {
 	secret   string
 	pid      int    // 0 when unknown: no server CPU figures
 	stateDir string // set when we started it
+	noVacuum bool   // the master could not be reached
 }
 
 // startSeaweed starts `weed mini` on loopback with scripts/seaweedfs/start.sh
@@ -83,6 +87,32 @@ func (s *seaweed) stop() {
 	if err := cmd.Run(); err != nil {
 		log.Printf("scripts/seaweedfs/stop.sh: %v", err)
 	}
+}
+
+// vacuum has the master reclaim the space of deleted objects at once
+// (otherwise each large upload after a delete makes the server grow new
+// volumes, a cost that falls on whichever tool comes next). The master
+// listens on the port after the S3 endpoint's, as start.sh sets it up; a
+// server laid out otherwise is left alone.
+func (s *seaweed) vacuum() {
+	u, err := url.Parse(s.endpoint)
+	if err != nil {
+		return
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s:%d/vol/vacuum?garbageThreshold=0.0001", u.Hostname(), port+1))
+	if err != nil {
+		if !s.noVacuum {
+			log.Printf("vacuum: %v (runs may pay for earlier deletes)", err)
+		}
+		s.noVacuum = true
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body) // drained only to reuse the connection
+	resp.Body.Close()
 }
 
 // cpu is the server's CPU time so far (user + system), or 0 when unknown.

@@ -41,6 +41,7 @@ var (
 	sweepMiB      = flag.Int("sweep-mib", 256, "size of the file the sweep uploads (MiB)")
 	sweepTrace    = flag.Bool("sweep-parts", false, "print every part's timeline")
 	sweepAuto     = flag.Bool("sweep-auto", true, "also run the defaults (objects.New as put-object uses it)")
+	sweepFar      = flag.Bool("sweep-far", false, "sweep through the far-region proxy (toxiproxy) instead of loopback")
 )
 
 type sweepConfig struct {
@@ -73,6 +74,13 @@ func ints(s string) []int {
 }
 
 func runSweep(work string, sw *seaweed) {
+	if *sweepFar {
+		proxy := startFarProxy(work, sw.endpoint)
+		defer proxy.stop()
+		far := *sw
+		far.endpoint = proxy.endpoint
+		sw = &far
+	}
 	src := filepath.Join(work, "sweep.bin")
 	writeRandomFile(src, *sweepMiB)
 	var configs []sweepConfig
@@ -214,6 +222,10 @@ func sweepOnce(ctx context.Context, sw *seaweed, bucket, src string, cfg sweepCo
 		oc.Concurrency = cfg.inflight
 		oc.UploadPartSize = int64(cfg.partMiB) << 20
 	}
+	var limits []string
+	oc.Trace = func(at time.Duration, limit int, units int64) {
+		limits = append(limits, fmt.Sprintf("%.1fs:%d", at.Seconds(), limit))
+	}
 	// Trace under objects' own HTTP client (its pool and progress counting).
 	oc.S3 = s3.New(oc.S3.Options(), func(o *s3.Options) {
 		o.HTTPClient = traceHTTP{inner: o.HTTPClient, tr: tr, plain: cfg.mode == "trailer"}
@@ -246,7 +258,7 @@ func sweepOnce(ctx context.Context, sw *seaweed, bucket, src string, cfg sweepCo
 			r.wait = append(r.wait, p.finish.Sub(p.wroteReq).Seconds())
 		}
 	}
-	log.Printf("sweep %-24s %6.2fs  client CPU %.2fs  server CPU %.2fs  %d requests", cfg, wall.Seconds(), cpu.Seconds(), srv.Seconds(), len(tr.parts))
+	log.Printf("sweep %-24s %6.2fs  client CPU %.2fs  server CPU %.2fs  %d requests  parts in flight from %d: %s", cfg, wall.Seconds(), cpu.Seconds(), srv.Seconds(), len(tr.parts), objects.PlanStartParts, strings.Join(limits, " "))
 	if *sweepTrace {
 		sort.Slice(tr.parts, func(i, j int) bool { return tr.parts[i].call.Before(tr.parts[j].call) })
 		for _, p := range tr.parts {

@@ -1,24 +1,36 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 )
 
-// NewCmdDeleteObjects deletes keys, or everything under a prefix.
-func NewCmdDeleteObjects(f *Factory) *cobra.Command {
-	var (
-		prefix      string
-		silent      bool
-		dryRun      bool
-		concurrency int
-	)
+// DeleteObjectsOptions are the arguments and flags of delete-objects.
+type DeleteObjectsOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+
+	Bucket      string
+	Keys        []string
+	Prefix      string
+	Silent      bool
+	DryRun      bool
+	Concurrency int
+}
+
+// NewCmdDeleteObjects deletes keys, or everything under a prefix. runF,
+// when given, runs instead of runDeleteObjects.
+func NewCmdDeleteObjects(f *Factory, runF func(*DeleteObjectsOptions) error) *cobra.Command {
+	opts := &DeleteObjectsOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "delete-objects BUCKET [KEYS]...",
 		GroupID:           groupObjects,
@@ -32,67 +44,70 @@ refuses to delete are listed on stderr and make the exit code 1.
   s3-credentials delete-objects my-bucket --prefix my-folder/ --dry-run`,
 		Args: minArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket, keys := args[0], args[1:]
-			if err := checkConcurrency(cmd, concurrency); err != nil {
+			opts.Bucket, opts.Keys = args[0], args[1:]
+			if err := checkConcurrency(cmd, opts.Concurrency); err != nil {
 				return err
 			}
-			if len(keys) > 0 && prefix != "" {
+			if len(opts.Keys) > 0 && opts.Prefix != "" {
 				return stringError("Cannot pass both keys and --prefix")
 			}
-			if len(keys) == 0 && prefix == "" {
+			if len(opts.Keys) == 0 && opts.Prefix == "" {
 				return stringError("Specify one or more keys or use --prefix")
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
-			}
-			oc := objects.New(c.S3, concurrency)
-			if prefix != "" {
-				all, err := oc.ListAll(ctx, bucket, prefix)
-				if err != nil {
-					return err
-				}
-				keys = make([]string, len(all))
-				for i, o := range all {
-					keys[i] = o.Key
-				}
-			} else {
-				// Keys typed or pasted from a Windows file may carry a stray \r.
-				for i, k := range keys {
-					if keys[i] = strings.TrimRight(k, "\r"); keys[i] == "" {
-						return invalidArg(cmd, "[KEYS]...", names.CheckKey(""))
-					}
+			// Keys typed or pasted from a Windows file may carry a stray \r.
+			for i, k := range opts.Keys {
+				if opts.Keys[i] = strings.TrimRight(k, "\r"); opts.Keys[i] == "" {
+					return invalidArg(cmd, "[KEYS]...", names.CheckKey(""))
 				}
 			}
-			if !silent {
-				fmt.Fprintf(f.IO.ErrOut, "Deleting %s from %s\n", message.Count(len(keys), "object"), bucket)
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			if dryRun {
-				fmt.Fprintln(f.IO.Out, "The following keys would be deleted:")
-				for _, k := range keys {
-					fmt.Fprintln(f.IO.Out, k)
-				}
-				return nil
-			}
-			failures, err := oc.Delete(ctx, bucket, keys, nil)
-			for _, fl := range failures {
-				fmt.Fprintf(f.IO.ErrOut, "Could not delete %s: %s: %s\n", fl.Key, fl.Code, fl.Message)
-			}
-			if err != nil {
-				return err
-			}
-			if len(failures) > 0 {
-				return fmt.Errorf("%s could not be deleted", message.Count(len(failures), "object"))
-			}
-			return nil
+			return runDeleteObjects(opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&prefix, "prefix", "", "Delete every key starting with this prefix")
-	fl.BoolVarP(&silent, "silent", "s", false, "Don't show informational output")
-	fl.BoolVarP(&dryRun, "dry-run", "d", false, "List the keys that would be deleted, without deleting them")
-	addConcurrencyFlag(cmd, &concurrency)
+	fl.StringVar(&opts.Prefix, "prefix", "", "Delete every key starting with this prefix")
+	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show informational output")
+	fl.BoolVarP(&opts.DryRun, "dry-run", "d", false, "List the keys that would be deleted, without deleting them")
+	addConcurrencyFlag(cmd, &opts.Concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runDeleteObjects finds the keys (listing a prefix), then lists them for
+// --dry-run or deletes them, naming each S3 refused.
+func runDeleteObjects(opts *DeleteObjectsOptions) error {
+	ctx, out, errOut := opts.Context, opts.IO.Out, opts.IO.ErrOut
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	oc := objects.New(c.S3, opts.Concurrency)
+	keys, err := oc.SelectDeletes(ctx, opts.Bucket, opts.Keys, opts.Prefix)
+	if err != nil {
+		return err
+	}
+	if !opts.Silent {
+		fmt.Fprintf(errOut, "Deleting %s from %s\n", message.Count(len(keys), "object"), opts.Bucket)
+	}
+	if opts.DryRun {
+		fmt.Fprintln(out, "The following keys would be deleted:")
+		for _, k := range keys {
+			fmt.Fprintln(out, k)
+		}
+		return nil
+	}
+	failures, err := oc.Delete(ctx, opts.Bucket, keys, nil)
+	for _, fl := range failures {
+		fmt.Fprintf(errOut, "Could not delete %s: %s: %s\n", fl.Key, fl.Code, fl.Message)
+	}
+	if err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("%s could not be deleted", message.Count(len(failures), "object"))
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,22 +10,33 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/fnmatch"
 )
 
-// NewCmdGetObjects downloads many objects into a directory, several at once.
-func NewCmdGetObjects(f *Factory) *cobra.Command {
-	var (
-		outDir      string
-		patterns    []string
-		silent      bool
-		concurrency int
-		dryRun      bool
-		skip        skipFlags
-	)
+// GetObjectsOptions are the arguments and flags of get-objects.
+type GetObjectsOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+
+	Bucket      string
+	Keys        []string
+	Patterns    []string
+	Dir         string // the directory written to, "." unless -o is given
+	Silent      bool
+	Concurrency int
+	DryRun      bool
+	Skip        objects.SkipMode
+}
+
+// NewCmdGetObjects downloads many objects into a directory, several at
+// once. runF, when given, runs instead of runGetObjects.
+func NewCmdGetObjects(f *Factory, runF func(*GetObjectsOptions) error) *cobra.Command {
+	opts := &GetObjectsOptions{IO: f.IO, Clients: f.Clients}
+	var skip skipFlags
 	cmd := &cobra.Command{
 		Use:               "get-objects BUCKET [KEYS]...",
 		GroupID:           groupObjects,
@@ -52,152 +64,127 @@ s3://BUCKET/KEY == PATH, and writes nothing.
   s3-credentials get-objects my-bucket one.txt path/two.txt
   s3-credentials get-objects my-bucket -p "*.txt" -p "static/*.css"
   s3-credentials get-objects my-bucket -o backup --skip-hash --dry-run`,
+
 		Args: minArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket, keys := args[0], args[1:]
-			if err := checkConcurrency(cmd, concurrency); err != nil {
+			opts.Bucket, opts.Keys = args[0], args[1:]
+			if err := checkConcurrency(cmd, opts.Concurrency); err != nil {
 				return err
 			}
 			mode, err := skip.mode(cmd)
 			if err != nil {
 				return err
 			}
-			dir := outDir
-			if dir == "" {
-				dir = "."
+			opts.Skip = mode
+			if opts.Dir == "" {
+				opts.Dir = "."
 			}
 			// The reference's click checks, word for word, and the same
 			// for what is neither a file nor a directory.
-			if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-				return badParam(cmd, "output", "Directory '"+dir+"' is "+outfile.What(st.Mode())+".")
-			} else if err == nil && !outfile.Writable(dir) {
-				return badParam(cmd, "output", "Directory '"+dir+"' is not writable.")
+			if st, err := os.Stat(opts.Dir); err == nil && !st.IsDir() {
+				return badParam(cmd, "output", "Directory '"+opts.Dir+"' is "+outfile.What(st.Mode())+".")
+			} else if err == nil && !outfile.Writable(opts.Dir) {
+				return badParam(cmd, "output", "Directory '"+opts.Dir+"' is not writable.")
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			oc := objects.New(c.S3, concurrency)
-
-			// The keys named, then those matching each pattern in turn; each
-			// once. remote has their sizes and ETags when known.
-			var want []string
-			remote := map[string]*objects.Remote{}
-			seen := map[string]bool{}
-			add := func(k string, r *objects.Remote) {
-				if !seen[k] {
-					seen[k] = true
-					want = append(want, k)
-				}
-				if r != nil {
-					remote[k] = r
-				}
-			}
-			headErrs := map[string]error{}
-			for _, k := range keys {
-				add(k, nil)
-			}
-			if len(keys) > 0 && (!silent || mode != objects.SkipNone || dryRun) {
-				// Sizes for the progress label (missing keys count as 0),
-				// ETags to compare with, what is missing for a dry run.
-				got, errs, err := oc.HeadObjects(ctx, bucket, keys)
-				if err != nil {
-					return err
-				}
-				for i, k := range keys {
-					remote[k] = got[i]
-					headErrs[k] = errs[i]
-				}
-			}
-			if len(keys) == 0 || len(patterns) > 0 {
-				all, err := oc.ListAll(ctx, bucket, "")
-				if err != nil {
-					return err
-				}
-				if len(patterns) == 0 {
-					for _, o := range all {
-						add(o.Key, &objects.Remote{Size: o.Size, ETag: o.ETag})
-					}
-				}
-				for _, p := range patterns {
-					pat := fnmatch.Compile(p)
-					for _, o := range all {
-						if pat.Match(o.Key) {
-							add(o.Key, &objects.Remote{Size: o.Size, ETag: o.ETag})
-						}
-					}
-				}
-			}
-			same := map[string]bool{}
-			if mode != objects.SkipNone || dryRun {
-				remotes := make([]*objects.Remote, len(want))
-				for i, k := range want {
-					remotes[i] = remote[k]
-				}
-				steps, err := oc.PlanDownloads(ctx, bucket, dir, want, remotes, mode)
-				if err != nil {
-					return err
-				}
-				tally := &skipTally{mode: mode, bucket: bucket}
-				res := &objects.GetResult{}
-				for i, k := range want {
-					st := steps[i]
-					tally.add(k, st.Verdict)
-					if st.Skip {
-						same[k] = true
-					}
-					if !dryRun {
-						continue
-					}
-					switch {
-					case remote[k] == nil && headErrs[k] != nil:
-						res.Record(k, headErrs[k])
-					case st.Problem != nil:
-						res.Record(k, st.Problem)
-					case st.Skip:
-						fmt.Fprintf(f.IO.Out, "s3://%s/%s == %s (skipped: %s)\n", bucket, k, filepath.Join(dir, st.Path), tally.why(st.Verdict))
-					case strings.HasSuffix(k, "/"):
-						fmt.Fprintf(f.IO.Out, "s3://%s/%s => %s%c\n", bucket, k, filepath.Join(dir, st.Path), filepath.Separator)
-					default:
-						fmt.Fprintf(f.IO.Out, "s3://%s/%s => %s\n", bucket, k, filepath.Join(dir, st.Path))
-					}
-				}
-				tally.report(f.IO.ErrOut, silent, dryRun)
-				if dryRun {
-					if !res.OK() {
-						return errors.New(strings.Join(res.Messages(), "\n"))
-					}
-					return nil
-				}
-			}
-			var total int64
-			for _, k := range want {
-				if r := remote[k]; r != nil && !same[k] {
-					total += r.Size
-				}
-			}
-			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Downloading", total, len(want)-len(same)), total)
-			res, err := oc.GetFiles(ctx, bucket, want, same, dir, bar)
-			if err != nil {
-				bar.Stop()
-				return err
-			}
-			if !res.OK() {
-				bar.Stop()
-				return errors.New(strings.Join(res.Messages(), "\n"))
-			}
-			bar.Finish()
-			return nil
+			return runGetObjects(opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&outDir, "output", "o", "", "Write to this directory instead of the current one")
-	fl.StringArrayVarP(&patterns, "pattern", "p", nil, "Shell-style pattern of keys to download, e.g. '*/*.js' (repeatable)")
-	fl.BoolVarP(&silent, "silent", "s", false, "Don't show progress bar")
-	fl.BoolVar(&dryRun, "dry-run", false, "Show what would be downloaded where, without downloading")
+	fl.StringVarP(&opts.Dir, "output", "o", "", "Write to this directory instead of the current one")
+	fl.StringArrayVarP(&opts.Patterns, "pattern", "p", nil, "Shell-style pattern of keys to download, e.g. '*/*.js' (repeatable)")
+	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show progress bar")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be downloaded where, without downloading")
 	skip.add(cmd, "objects", "local file")
-	addConcurrencyFlag(cmd, &concurrency)
+	addConcurrencyFlag(cmd, &opts.Concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runGetObjects selects the objects, plans what --skip leaves out (and
+// prints it for --dry-run), then downloads the rest.
+func runGetObjects(opts *GetObjectsOptions) error {
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	oc := objects.New(c.S3, opts.Concurrency)
+	// Sizes for the progress label (missing keys count as 0), ETags to
+	// compare with, what is missing for a dry run.
+	head := !opts.Silent || opts.Skip != objects.SkipNone || opts.DryRun
+	sel, err := oc.SelectDownloads(ctx, opts.Bucket, opts.Keys, opts.Patterns, head)
+	if err != nil {
+		return err
+	}
+	same := map[string]bool{}
+	if opts.Skip != objects.SkipNone || opts.DryRun {
+		steps, err := oc.PlanDownloads(ctx, opts.Bucket, opts.Dir, sel.Keys, sel.Remotes(), opts.Skip)
+		if err != nil {
+			return err
+		}
+		if done, err := showDownloadPlan(opts, sel, steps, same); done {
+			return err
+		}
+	}
+	var total int64
+	for _, k := range sel.Keys {
+		if r := sel.Remote[k]; r != nil && !same[k] {
+			total += r.Size
+		}
+	}
+	bar := progress.New(opts.IO.ErrOut, opts.IO.StderrTTY, opts.Silent, progress.Label("Downloading", total, len(sel.Keys)-len(same)), total)
+	res, err := oc.GetFiles(ctx, opts.Bucket, sel.Keys, same, opts.Dir, bar)
+	if err != nil {
+		bar.Stop()
+		return err
+	}
+	if !res.OK() {
+		bar.Stop()
+		return errors.New(strings.Join(res.Messages(), "\n"))
+	}
+	bar.Finish()
+	return nil
+}
+
+// showDownloadPlan marks in same the keys the plan leaves out, tells how
+// many, and for --dry-run prints each step; done says the command ends
+// there (a dry run), with err.
+func showDownloadPlan(opts *GetObjectsOptions, sel *objects.Selection, steps []objects.DownloadStep, same map[string]bool) (done bool, err error) {
+	bucket, dir, out := opts.Bucket, opts.Dir, opts.IO.Out
+	tally := &skipTally{mode: opts.Skip, bucket: bucket}
+	res := &objects.GetResult{}
+	for i, k := range sel.Keys {
+		st := steps[i]
+		tally.add(k, st.Verdict)
+		if st.Skip {
+			same[k] = true
+		}
+		if !opts.DryRun {
+			continue
+		}
+		switch {
+		case sel.Remote[k] == nil && sel.HeadErrs[k] != nil:
+			res.Record(k, sel.HeadErrs[k])
+		case st.Problem != nil:
+			res.Record(k, st.Problem)
+		case st.Skip:
+			fmt.Fprintf(out, "s3://%s/%s == %s (skipped: %s)\n", bucket, k, filepath.Join(dir, st.Path), tally.why(st.Verdict))
+		case strings.HasSuffix(k, "/"):
+			fmt.Fprintf(out, "s3://%s/%s => %s%c\n", bucket, k, filepath.Join(dir, st.Path), filepath.Separator)
+		default:
+			fmt.Fprintf(out, "s3://%s/%s => %s\n", bucket, k, filepath.Join(dir, st.Path))
+		}
+	}
+	tally.report(opts.IO.ErrOut, opts.Silent, opts.DryRun)
+	if !opts.DryRun {
+		return false, nil
+	}
+	if !res.OK() {
+		return true, errors.New(strings.Join(res.Messages(), "\n"))
+	}
+	return true, nil
 }

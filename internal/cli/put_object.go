@@ -95,7 +95,7 @@ The Content-Type is guessed from the file's extension unless
 
 // addConcurrencyFlag adds --concurrency, the number of requests in flight.
 func addConcurrencyFlag(cmd *cobra.Command, n *int) {
-	cmd.Flags().IntVar(n, "concurrency", objects.DefaultConcurrency, "Number of requests to run at once")
+	cmd.Flags().IntVar(n, "concurrency", objects.DefaultConcurrency, "Most requests to run at once")
 }
 
 func checkConcurrency(cmd *cobra.Command, n int) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,20 +9,32 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-// NewCmdPutObjects uploads files and directories, several at once.
-func NewCmdPutObjects(f *Factory) *cobra.Command {
-	var (
-		prefix      string
-		silent      bool
-		dryRun      bool
-		concurrency int
-		skip        skipFlags
-	)
+// PutObjectsOptions are the arguments and flags of put-objects.
+type PutObjectsOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+
+	Bucket      string
+	Paths       []string
+	Prefix      string
+	Silent      bool
+	DryRun      bool
+	Concurrency int
+	Skip        objects.SkipMode
+}
+
+// NewCmdPutObjects uploads files and directories, several at once. runF,
+// when given, runs instead of runPutObjects.
+func NewCmdPutObjects(f *Factory, runF func(*PutObjectsOptions) error) *cobra.Command {
+	opts := &PutObjectsOptions{IO: f.IO, Clients: f.Clients}
+	var skip skipFlags
 	cmd := &cobra.Command{
 		Use:               "put-objects BUCKET OBJECTS...",
 		GroupID:           groupObjects,
@@ -51,81 +64,93 @@ PATH => s3://BUCKET/KEY and those left out as PATH == s3://BUCKET/KEY.
   s3-credentials put-objects my-bucket photos --skip-hash`,
 		Args: minArgs("BUCKET", "OBJECTS..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket := args[0]
-			if err := checkConcurrency(cmd, concurrency); err != nil {
+			opts.Bucket, opts.Paths = args[0], args[1:]
+			if err := checkConcurrency(cmd, opts.Concurrency); err != nil {
 				return err
 			}
 			mode, err := skip.mode(cmd)
 			if err != nil {
 				return err
 			}
-			files, skipped, err := objects.UploadPlan(args[1:], prefix)
-			if err != nil {
-				return err
+			opts.Skip = mode
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			for _, s := range skipped {
-				fmt.Fprintf(f.IO.ErrOut, "Skipped: %s (%s)\n", s.Path, s.Why)
-			}
-			if dryRun && mode == objects.SkipNone {
-				for _, lf := range files {
-					fmt.Fprintf(f.IO.Out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
-				}
-				return nil
-			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
-			}
-			oc := objects.New(c.S3, concurrency)
-			verdicts, err := oc.CompareUploads(ctx, bucket, files, mode)
-			if err != nil {
-				return err
-			}
-			tally := &skipTally{mode: mode, bucket: bucket}
-			var send []objects.LocalFile
-			for i, lf := range files {
-				tally.add(lf.Key, verdicts[i])
-				if dryRun {
-					if verdicts[i].Skip {
-						fmt.Fprintf(f.IO.Out, "%s == s3://%s/%s (skipped: %s)\n", lf.Path, bucket, lf.Key, tally.why(verdicts[i]))
-					} else {
-						fmt.Fprintf(f.IO.Out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
-					}
-				}
-				if !verdicts[i].Skip {
-					send = append(send, lf)
-				}
-			}
-			tally.report(f.IO.ErrOut, silent, dryRun)
-			if dryRun {
-				return nil
-			}
-			var total int64
-			for _, lf := range send {
-				total += lf.Size
-			}
-			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, progress.Label("Uploading", total, len(send)), total)
-			if err := oc.PutFiles(ctx, bucket, send, bar); err != nil {
-				bar.Stop()
-				var stopped *objects.UploadStopped
-				if errors.As(err, &stopped) {
-					reportStoppedUpload(f.IO.ErrOut, stopped)
-				}
-				return err
-			}
-			bar.Finish()
-			return nil
+			return runPutObjects(opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&prefix, "prefix", "", "Prefix to add to the keys in the bucket")
-	fl.BoolVarP(&silent, "silent", "s", false, "Don't show progress bar")
-	fl.BoolVar(&dryRun, "dry-run", false, "Show what would be uploaded where, without uploading")
+	fl.StringVar(&opts.Prefix, "prefix", "", "Prefix to add to the keys in the bucket")
+	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show progress bar")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Show what would be uploaded where, without uploading")
 	skip.add(cmd, "files", "object in the bucket")
-	addConcurrencyFlag(cmd, &concurrency)
+	addConcurrencyFlag(cmd, &opts.Concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runPutObjects plans the files, leaves out what --skip finds in the
+// bucket (printing the plan for --dry-run), then uploads the rest.
+func runPutObjects(opts *PutObjectsOptions) error {
+	bucket, out := opts.Bucket, opts.IO.Out
+	files, skipped, err := objects.UploadPlan(opts.Paths, opts.Prefix)
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(opts.IO.ErrOut, "Skipped: %s (%s)\n", s.Path, s.Why)
+	}
+	if opts.DryRun && opts.Skip == objects.SkipNone {
+		for _, lf := range files {
+			fmt.Fprintf(out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
+		}
+		return nil
+	}
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	oc := objects.New(c.S3, opts.Concurrency)
+	verdicts, err := oc.CompareUploads(ctx, bucket, files, opts.Skip)
+	if err != nil {
+		return err
+	}
+	tally := &skipTally{mode: opts.Skip, bucket: bucket}
+	var send []objects.LocalFile
+	for i, lf := range files {
+		tally.add(lf.Key, verdicts[i])
+		if opts.DryRun {
+			if verdicts[i].Skip {
+				fmt.Fprintf(out, "%s == s3://%s/%s (skipped: %s)\n", lf.Path, bucket, lf.Key, tally.why(verdicts[i]))
+			} else {
+				fmt.Fprintf(out, "%s => s3://%s/%s\n", lf.Path, bucket, lf.Key)
+			}
+		}
+		if !verdicts[i].Skip {
+			send = append(send, lf)
+		}
+	}
+	tally.report(opts.IO.ErrOut, opts.Silent, opts.DryRun)
+	if opts.DryRun {
+		return nil
+	}
+	var total int64
+	for _, lf := range send {
+		total += lf.Size
+	}
+	bar := progress.New(opts.IO.ErrOut, opts.IO.StderrTTY, opts.Silent, progress.Label("Uploading", total, len(send)), total)
+	if err := oc.PutFiles(ctx, bucket, send, bar); err != nil {
+		bar.Stop()
+		var stopped *objects.UploadStopped
+		if errors.As(err, &stopped) {
+			reportStoppedUpload(opts.IO.ErrOut, stopped)
+		}
+		return err
+	}
+	bar.Finish()
+	return nil
 }
 
 // shownKeys bounds how many keys one line of reportStoppedUpload lists.

@@ -24,7 +24,7 @@ func (c *Client) Delete(ctx context.Context, bucket string, keys []string, onDel
 	// One slot per batch keeps the failures in the order of the keys.
 	perBatch := make([][]DeleteFailure, (len(keys)+DeleteBatchSize-1)/DeleteBatchSize)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	g.SetLimit(c.lookups())
 	for start := 0; start < len(keys); start += DeleteBatchSize {
 		if gctx.Err() != nil {
 			break

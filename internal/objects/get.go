@@ -10,9 +10,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
@@ -32,45 +30,41 @@ func (c *Client) GetTo(ctx context.Context, bucket, key string, w io.Writer) err
 	return err
 }
 
-func (c *Client) downloader(parts int) *manager.Downloader {
-	return manager.NewDownloader(c.S3, func(d *manager.Downloader) {
-		d.PartSize = c.PartSize
-		d.Concurrency = parts
-		// A part whose body breaks off is asked for once more (the SDK's
-		// default is three times): a silent endpoint costs two read
-		// timeouts, not four.
-		d.PartBodyMaxRetries = 1
-	})
-}
-
 // GetFile downloads bucket/key to path, as outfile.Create writes it: a
 // regular file (or none) through a temporary file beside it that is
 // renamed over it at the end, so a failure leaves an existing file
-// untouched; large objects come down in concurrent ranged parts. A FIFO or
-// a device gets the object in one streamed GET.
+// untouched; large objects come down in concurrent ranged parts, as many
+// at once as pay (see ranged.go). A FIFO or a device gets the object in
+// one streamed GET.
 func (c *Client) GetFile(ctx context.Context, bucket, key, path string, bar *progress.Bar) error {
 	out, err := outfile.Create(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	if err := c.download(ctx, c.downloader(c.Concurrency), out, bucket, key, bar); err != nil {
+	if err := c.download(ctx, c.objectRanges, out, bucket, key, bar, nil); err != nil {
 		return err
 	}
 	return out.Commit()
 }
 
-// download fills out with bucket/key.
-func (c *Client) download(ctx context.Context, dl *manager.Downloader, out *outfile.File, bucket, key string, bar *progress.Bar) error {
+// objectRanges is the flow of one object's ranges: it starts with
+// StartRanges in flight (besides the first) and grows up to Concurrency.
+func (c *Client) objectRanges() *flow {
+	return newFlow(flowConfig{start: StartRanges, max: max(c.Concurrency-1, 1), tick: flowTick,
+		settle: downloadSettle, window: flowWindow, gain: flowGain, hold: flowHold}, c.Trace)
+}
+
+// download fills out with bucket/key, counting the bytes into units.
+func (c *Client) download(ctx context.Context, ranges rangeFlow, out *outfile.File, bucket, key string, bar *progress.Bar, units *flow) error {
 	if !out.RandomAccess() {
 		var w io.Writer = out
-		if bar != nil {
-			w = &countingWriter{w: out, bar: bar}
+		if bar != nil || units != nil {
+			w = &countingWriter{w: out, bar: bar, units: units}
 		}
 		return c.GetTo(ctx, bucket, key, w)
 	}
-	_, err := dl.Download(ctx, countWriterAt(out, bar), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	return err
+	return c.getRanges(ctx, out, bucket, key, bar, ranges, units)
 }
 
 // GetResult says what became of each key GetFiles was asked for.
@@ -189,38 +183,43 @@ func (c *Client) GetFiles(ctx context.Context, bucket string, keys []string, sam
 	res := &GetResult{}
 	var mu sync.Mutex
 	rels, status := planPaths(keys)
-	dl := c.downloader(min(4, c.Concurrency))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	// Each large object has up to 4 ranges in flight besides its first.
+	ranges := func() *flow { return fixedFlow(min(4, c.Concurrency)) }
+	files := c.filesFlow()
+	defer files.close()
+	made := &madeDirs{root: root}
+	var todo []int
 	for i, key := range keys {
 		if rels[i] == "" || same[key] {
 			continue
 		}
 		if strings.HasSuffix(key, "/") {
 			// A folder marker: make the folder, there is nothing to download.
-			status[i] = root.MkdirAll(rels[i])
+			status[i] = made.mkdirAll(rels[i])
 			continue
 		}
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error {
-			err := c.getInto(gctx, dl, root, bucket, key, rels[i], bar)
-			if err != nil && gctx.Err() != nil {
-				return gctx.Err()
-			}
-			if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
-				// The endpoint, not the key: the other keys would
-				// meet the same, one timeout after another.
-				return err
-			}
-			mu.Lock()
-			status[i] = err
-			mu.Unlock()
-			return nil
-		})
+		todo = append(todo, i)
 	}
-	if err := g.Wait(); err != nil {
+	err = files.run(ctx, len(todo), c.Concurrency, func(ctx context.Context, n int) error {
+		i := todo[n]
+		err := c.getInto(ctx, ranges, made, bucket, keys[i], rels[i], bar, files)
+		if err == nil {
+			files.add(fileCredit)
+		}
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+			// The endpoint, not the key: the other keys would
+			// meet the same, one timeout after another.
+			return err
+		}
+		mu.Lock()
+		status[i] = err
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -249,48 +248,50 @@ func (r *GetResult) Record(key string, err error) {
 }
 
 // getInto downloads one key to rel inside root.
-func (c *Client) getInto(ctx context.Context, dl *manager.Downloader, root *outfile.Dir, bucket, key, rel string, bar *progress.Bar) error {
+func (c *Client) getInto(ctx context.Context, ranges rangeFlow, dirs *madeDirs, bucket, key, rel string, bar *progress.Bar, units *flow) error {
 	if d := filepath.Dir(rel); d != "." {
-		if err := root.MkdirAll(d); err != nil {
+		if err := dirs.mkdirAll(d); err != nil {
 			return err
 		}
 	}
-	out, err := root.Create(ctx, rel)
+	out, err := dirs.root.Create(ctx, rel)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	if err := c.download(ctx, dl, out, bucket, key, bar); err != nil {
+	if err := c.download(ctx, ranges, out, bucket, key, bar, units); err != nil {
 		return err
 	}
 	return out.Commit()
 }
 
-func countWriterAt(w io.WriterAt, bar *progress.Bar) io.WriterAt {
-	if bar == nil {
-		return w
+// madeDirs makes the folders of an output directory once each, not once
+// per file written into them.
+type madeDirs struct {
+	root *outfile.Dir
+	done sync.Map // rel -> struct{}
+}
+
+func (m *madeDirs) mkdirAll(rel string) error {
+	if _, ok := m.done.Load(rel); ok {
+		return nil
 	}
-	return &countingWriterAt{w: w, bar: bar}
-}
-
-type countingWriterAt struct {
-	w   io.WriterAt
-	bar *progress.Bar
-}
-
-func (c *countingWriterAt) WriteAt(b []byte, off int64) (int, error) {
-	n, err := c.w.WriteAt(b, off)
-	c.bar.Add(int64(n))
-	return n, err
+	if err := m.root.MkdirAll(rel); err != nil {
+		return err
+	}
+	m.done.Store(rel, struct{}{})
+	return nil
 }
 
 type countingWriter struct {
-	w   io.Writer
-	bar *progress.Bar
+	w     io.Writer
+	bar   *progress.Bar
+	units *flow
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.w.Write(b)
 	c.bar.Add(int64(n))
+	c.units.add(int64(n))
 	return n, err
 }

@@ -19,8 +19,18 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-// DefaultConcurrency is how many requests run at once unless told otherwise.
-const DefaultConcurrency = 16
+// DefaultConcurrency is the most requests that run at once unless told
+// otherwise. Transfers start with fewer (StartFiles files, PlanStartParts
+// parts of a file, StartRanges ranges of an object) and add more only
+// while more move more (flow.go).
+const DefaultConcurrency = 64
+
+// lookups is how many requests about objects (HEADs, listings, deletes of
+// 1,000 keys) and file hashes run at once: the old default of 16, at most
+// Concurrency. Their answers are small, and 64 of them timing out at once
+// would use up the SDK's retry quota, so that a silent endpoint would fail
+// some of them after one timeout rather than two.
+func (c *Client) lookups() int { return min(c.Concurrency, 16) }
 
 // DefaultPartSize is the part size of multipart uploads and ranged downloads.
 const DefaultPartSize int64 = 16 * 1024 * 1024
@@ -37,6 +47,10 @@ type Client struct {
 	// Concurrency parts in flight; when 0, PartPlan chooses both from
 	// the file's size.
 	UploadPartSize int64
+	// Trace, when set, is told every change of a flow's limit (requests
+	// in flight) with the time since the flow began and the units it had
+	// moved (for the benchmark).
+	Trace func(at time.Duration, limit int, units int64)
 }
 
 // New returns a Client whose S3 client is base with an HTTP connection pool
@@ -91,22 +105,43 @@ func withProgress(ctx context.Context, bar *progress.Bar) context.Context {
 	return context.WithValue(ctx, progressKey{}, bar)
 }
 
+// The same for the flow whose meter a request's body counts into, and
+// which learns when the whole body has gone (see flow.go).
+type flowKey struct{}
+
+func withFlow(ctx context.Context, st *sendState) context.Context {
+	return context.WithValue(ctx, flowKey{}, st)
+}
+
 type progressClient struct{ inner s3.HTTPClient }
 
 func (pc progressClient) Do(req *http.Request) (*http.Response, error) {
-	if bar, ok := req.Context().Value(progressKey{}).(*progress.Bar); ok && req.Body != nil && req.Method == http.MethodPut {
-		req.Body = &countingBody{ReadCloser: req.Body, bar: bar}
+	if req.Body != nil && req.Method == http.MethodPut {
+		bar, _ := req.Context().Value(progressKey{}).(*progress.Bar)
+		st, _ := req.Context().Value(flowKey{}).(*sendState)
+		if bar != nil || st != nil {
+			req.Body = &countingBody{ReadCloser: req.Body, bar: bar, send: st, left: req.ContentLength}
+		}
 	}
 	return pc.inner.Do(req)
 }
 
 type countingBody struct {
 	io.ReadCloser
-	bar *progress.Bar
+	bar  *progress.Bar
+	send *sendState
+	left int64 // bytes of the body not read yet, when known
 }
 
 func (cb *countingBody) Read(p []byte) (int, error) {
 	n, err := cb.ReadCloser.Read(p)
 	cb.bar.Add(int64(n))
+	if cb.send != nil {
+		cb.send.flow.add(int64(n))
+		cb.left -= int64(n)
+		if err == io.EOF || cb.left <= 0 && cb.left+int64(n) > 0 {
+			cb.send.bodySent()
+		}
+	}
 	return n, err
 }

@@ -1,17 +1,36 @@
 package objects
 
-// How a file is cut into parts. Measured against SeaweedFS on loopback
-// (bench/README.md): the server's work per byte is the same whatever the
-// part size, but sixteen 16 MiB parts in flight at once cost it two to
-// three times the CPU of four parts in flight, and the upload waited on the
-// server for it. A few large parts in flight keep a server as busy as many
-// small ones, and a real region's connections each carry a large part at
-// full speed; a file's parts are read from the file in place, so their
-// size costs no memory.
+// How a file is cut into parts. The part size is fixed before the first
+// part goes out and depends on the file's size alone: every part but the
+// last has that size, so the object's ETag can be computed again from the
+// file (--skip-hash, and the look-up after an interrupted upload) knowing
+// only the size. What adapts is how many parts are in flight: a flow
+// (flow.go) starts with PlanStartParts and doubles while that moves
+// clearly more, up to --concurrency. So the plan cuts a file into enough
+// parts for the flow to have room (PlanParts), without making parts so
+// small that a server spends its CPU on their number.
+//
+// Measured against SeaweedFS on loopback and through a shaped far-region
+// link (bench/README.md): on loopback a few parts in flight keep the
+// server as busy as many, and many cost it CPU; through the far link each
+// connection carries 8 MiB/s and sixteen parts in flight carry four times
+// what four do. A file's parts are read from the file in place, so their
+// size and number cost no memory.
 const (
-	// PlanParts is how many parts of a file are in flight at once (fewer
-	// when --concurrency is lower or the file has fewer parts).
-	PlanParts = 4
+	// PlanParts is how many parts a file is cut into, between the part
+	// size bounds.
+	PlanParts = 16
+	// A flow starts with as many parts in flight as hold PlanStartBytes,
+	// at least PlanStartParts: a 256 MiB file goes all at once, as the
+	// four 64 MiB parts of the plan before did (its connections never
+	// wait between parts), a 1 GiB file 4 parts at a time.
+	PlanStartParts       = 4
+	PlanStartBytes int64 = 256 << 20
+	// PlanMaxBytes bounds the bytes of the parts in flight (but for
+	// PlanStartParts parts): a server that holds each part it receives in
+	// memory is not sent more at once than the plan before sent it (four
+	// 128 MiB parts), and on loopback more cost it CPU.
+	PlanMaxBytes int64 = 512 << 20
 	// PlanMinPartSize and PlanMaxPartSize bound the part size; between
 	// them a file is cut into PlanParts equal parts (rounded up to a MiB).
 	PlanMinPartSize int64 = 8 << 20
@@ -24,11 +43,13 @@ const (
 	maxPartSize    int64 = 5 << 30
 )
 
-// PartPlan chooses the part size and the parts in flight for uploading a
-// file of size bytes with at most concurrency requests in flight. A file
-// that fits in one part (size <= DefaultPartSize) goes in one PutObject:
-// the part size returned is then larger than the file.
-func PartPlan(size int64, concurrency int) (partSize int64, inFlight int) {
+// PartPlan chooses the part size for uploading a file of size bytes and
+// the most parts in flight with at most concurrency requests in flight:
+// no more than the file has, nor than hold PlanMaxBytes (the flow starts
+// with fewer, see startParts). A file that fits in one part (size <=
+// DefaultPartSize) goes in one PutObject: the part size returned is then
+// larger than the file, and one request is in flight.
+func PartPlan(size int64, concurrency int) (partSize int64, most int) {
 	concurrency = max(concurrency, 1)
 	if size <= DefaultPartSize {
 		return DefaultPartSize, 1
@@ -42,5 +63,12 @@ func PartPlan(size int64, concurrency int) (partSize int64, inFlight int) {
 		partSize = min((minimum+mib-1)/mib*mib, maxPartSize)
 	}
 	parts := (size + partSize - 1) / partSize
-	return partSize, int(min(int64(min(PlanParts, concurrency)), parts))
+	most = int(min(int64(concurrency), parts, max(PlanStartParts, PlanMaxBytes/partSize)))
+	return partSize, most
+}
+
+// startParts is how many parts of partSize are in flight at first, at most
+// most.
+func startParts(partSize int64, most int) int {
+	return min(max(PlanStartParts, int(PlanStartBytes/max(partSize, 1))), most)
 }

@@ -27,15 +27,16 @@ func TestPartPlan(t *testing.T) {
 		{0, 16, DefaultPartSize, 1},
 		{4096, 16, DefaultPartSize, 1},
 		{16 * mib, 16, DefaultPartSize, 1}, // one PutObject
-		{16*mib + 1, 16, 8 * mib, 3},       // quarters would be under the 8 MiB floor
-		{100 * mib, 16, 25 * mib, 4},       // four equal parts
-		{100*mib + 1, 16, 26 * mib, 4},     // rounded up to a MiB
-		{256 * mib, 16, 64 * mib, 4},       // four 64 MiB parts, all in flight
-		{256 * mib, 2, 64 * mib, 2},        // --concurrency caps the parts in flight
-		{256 * mib, 1, 64 * mib, 1},        //
-		{256 * mib, 0, 64 * mib, 1},        // nonsense concurrency counts as 1
-		{gib, 16, 128 * mib, 4},            // eight parts at the 128 MiB ceiling
-		{100 * gib, 16, 128 * mib, 4},      // 800 parts
+		{16*mib + 1, 16, 8 * mib, 3},       // sixteenths would be under the 8 MiB floor
+		{100 * mib, 16, 8 * mib, 13},       // 8 MiB parts: 12 and a rest
+		{256 * mib, 16, 16 * mib, 16},      // sixteen 16 MiB parts, all may fly
+		{256*mib + 1, 16, 17 * mib, 16},    // rounded up to a MiB
+		{256 * mib, 2, 16 * mib, 2},        // --concurrency caps the parts in flight
+		{256 * mib, 1, 16 * mib, 1},        //
+		{256 * mib, 0, 16 * mib, 1},        // nonsense concurrency counts as 1
+		{gib, 16, 64 * mib, 8},             // sixteen 64 MiB parts, 512 MiB of them in flight
+		{512 * mib, 64, 32 * mib, 16},      // never more in flight than parts
+		{100 * gib, 16, 128 * mib, 4},      // 800 parts at the 128 MiB ceiling
 		{2 << 40, 16, 210 * mib, 4},        // 2 TiB: 10,000 parts would be 209.7 MiB
 		{5 << 40, 16, 525 * mib, 4},        // S3's largest object
 		{60 << 40, 16, 5 * gib, 4},         // beyond S3's limits: parts stop at 5 GiB
@@ -70,18 +71,29 @@ func TestPartPlanLimits(t *testing.T) {
 	}
 }
 
-// UploadPartSize fixes the part size and leaves the parts in flight to the
-// caller; without it the plan decides.
+// UploadPartSize fixes the part size and the parts in flight; without it
+// the plan decides the part size and a flow the parts in flight, starting
+// with 256 MiB of parts (at least 4).
 func TestFileUploader(t *testing.T) {
 	c := &Client{Concurrency: 16, PartSize: DefaultPartSize}
-	up := c.fileUploader(256<<20, 16)
-	if up.PartSize != 64<<20 || up.Concurrency != 4 {
-		t.Errorf("planned: %d x %d", up.PartSize, up.Concurrency)
+	up, fl := c.fileUploader(256<<20, 16)
+	if up.PartSize != 16<<20 || up.Concurrency != 16 || fl == nil || fl.limit != 16 {
+		t.Errorf("planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	}
+	fl.close()
+	up, fl = c.fileUploader(1<<30, 16)
+	if up.PartSize != 64<<20 || up.Concurrency != 8 || fl == nil || fl.limit != PlanStartParts {
+		t.Errorf("1 GiB planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	}
+	fl.close()
+	up, fl = c.fileUploader(10<<20, 16)
+	if up.PartSize != DefaultPartSize || fl != nil {
+		t.Errorf("one part: %d, flow %v", up.PartSize, fl)
 	}
 	c.UploadPartSize = 8 << 20
-	up = c.fileUploader(256<<20, 16)
-	if up.PartSize != 8<<20 || up.Concurrency != 16 {
-		t.Errorf("fixed: %d x %d", up.PartSize, up.Concurrency)
+	up, fl = c.fileUploader(256<<20, 16)
+	if up.PartSize != 8<<20 || up.Concurrency != 16 || fl != nil {
+		t.Errorf("fixed: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
 	}
 }
 
@@ -126,5 +138,25 @@ func TestPutFileInPlannedParts(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), data) {
 		t.Errorf("got %d bytes back, want the %d sent", got.Len(), len(data))
+	}
+}
+
+func TestStartParts(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct {
+		part       int64
+		most, want int
+	}{
+		{8 * mib, 16, 16},  // a 128 MiB file: all at once
+		{16 * mib, 16, 16}, // 256 MiB: all at once
+		{32 * mib, 16, 8},  // 512 MiB: half
+		{64 * mib, 16, 4},  // 1 GiB
+		{128 * mib, 16, 4}, // at least 4
+		{16 * mib, 3, 3},   // never over the ceiling
+		{525 * mib, 16, 4}, // huge parts
+	} {
+		if got := startParts(c.part, c.most); got != c.want {
+			t.Errorf("startParts(%d MiB, %d) = %d, want %d", c.part/mib, c.most, got, c.want)
+		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
@@ -25,9 +24,10 @@ import (
 )
 
 // uploader sends one object: a single PutObject when it fits in one part,
-// otherwise a multipart upload with parts parts in flight.
-func (c *Client) uploader(parts int, partSize int64) *manager.Uploader {
-	return manager.NewUploader(uploadClient{c.S3}, func(u *manager.Uploader) {
+// otherwise a multipart upload with up to parts parts in flight; when parts
+// is a flow, its gate decides how many of those go out at once.
+func (c *Client) uploader(parts int, partSize int64, fl *flow) *manager.Uploader {
+	return manager.NewUploader(uploadClient{c.S3, fl}, func(u *manager.Uploader) {
 		u.PartSize = partSize
 		u.Concurrency = parts
 		// We abort ourselves, with a context that survives Ctrl-C.
@@ -37,13 +37,30 @@ func (c *Client) uploader(parts int, partSize int64) *manager.Uploader {
 
 // uploadClient lets CreateMultipartUpload finish even when the command is
 // interrupted while it is in flight: otherwise S3 may have created the
-// upload without us learning its ID, and it could not be aborted.
-type uploadClient struct{ *s3.Client }
+// upload without us learning its ID, and it could not be aborted. Parts
+// wait for a place in parts, when set.
+type uploadClient struct {
+	*s3.Client
+	parts *flow
+}
 
 func (u uploadClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, opts ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	return u.Client.CreateMultipartUpload(cctx, in, opts...)
+}
+
+func (u uploadClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, opts ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
+	if u.parts == nil {
+		return u.Client.UploadPart(ctx, in, opts...)
+	}
+	if err := u.parts.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer u.parts.release()
+	st := &sendState{flow: u.parts}
+	defer st.done()
+	return u.Client.UploadPart(withFlow(ctx, st), in, opts...)
 }
 
 // uploadFailure says what a failed upload may have left in the bucket.
@@ -58,12 +75,23 @@ type uploadFailure struct {
 
 // upload sends body to bucket/key and aborts a failed multipart upload, so
 // an interrupted upload leaves no parts behind to pay for.
-func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader) (uploadFailure, error) {
+// size is the body's size when known (a file), else -1; a body that fits
+// in one part goes in a PutObject of its own, without the upload
+// manager's work around it (which copies the input by reflection).
+func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, contentType string, body io.Reader, size int64) (uploadFailure, error) {
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body}
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
-	_, err := up.Upload(ctx, in)
+	var err error
+	if ra, ok := body.(io.ReaderAt); ok && size >= 0 && size <= up.PartSize {
+		// The size seen when planning, as the manager reads a file.
+		in.Body = io.NewSectionReader(ra, 0, size)
+		in.ContentLength = aws.Int64(size)
+		_, err = c.S3.PutObject(ctx, in)
+	} else {
+		_, err = up.Upload(ctx, in)
+	}
 	if err == nil {
 		return uploadFailure{}, nil
 	}
@@ -98,26 +126,35 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		return err
 	}
 	defer f.Close()
-	var size int64
+	size := int64(-1)
 	if fi, err := f.Stat(); err == nil {
 		if !fi.Mode().IsRegular() {
 			return c.PutStream(ctx, bucket, key, f, contentType, bar)
 		}
 		size = fi.Size()
 	}
-	_, err = c.upload(withProgress(ctx, bar), c.fileUploader(size, c.Concurrency), bucket, key, contentType, f)
+	up, fl := c.fileUploader(size, c.Concurrency)
+	defer fl.close()
+	_, err = c.upload(withProgress(ctx, bar), up, bucket, key, contentType, f, size)
 	return err
 }
 
 // fileUploader is the uploader for a file of size bytes with at most
-// concurrency parts in flight: PartPlan's choice unless UploadPartSize
-// fixes the part size.
-func (c *Client) fileUploader(size int64, concurrency int) *manager.Uploader {
+// concurrency parts in flight: PartPlan's part size, and a flow that
+// starts with the parts that hold PlanStartBytes (at least
+// PlanStartParts) and adds more while they pay (close it when done),
+// unless UploadPartSize fixes the part size and the parts in flight.
+func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *flow) {
 	if c.UploadPartSize > 0 {
-		return c.uploader(concurrency, c.UploadPartSize)
+		return c.uploader(concurrency, c.UploadPartSize, nil), nil
 	}
-	partSize, parts := PartPlan(size, concurrency)
-	return c.uploader(parts, partSize)
+	partSize, most := PartPlan(size, concurrency)
+	if most <= 1 {
+		return c.uploader(1, partSize, nil), nil
+	}
+	fl := newFlow(flowConfig{start: startParts(partSize, most), max: most, tick: flowTick,
+		settle: uploadSettle, window: flowWindow, gain: uploadGain, hold: flowHold, waiting: uploadWaiting}, c.Trace)
+	return c.uploader(most, partSize, fl), fl
 }
 
 // filePartSize is the part size fileUploader uploads a file of size
@@ -141,8 +178,8 @@ const (
 
 // PutStream uploads everything r yields without knowing its size first.
 func (c *Client) PutStream(ctx context.Context, bucket, key string, r io.Reader, contentType string, bar *progress.Bar) error {
-	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize))
-	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r))
+	up := c.uploader(min(c.Concurrency, StreamParts), min(c.PartSize, StreamPartSize), nil)
+	_, err := c.upload(withProgress(ctx, bar), up, bucket, key, contentType, newCtxReader(ctx, r), -1)
 	return err
 }
 
@@ -241,58 +278,58 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 		parts = c.Concurrency
 	}
 	parts = min(parts, c.Concurrency)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	inFlight := c.filesFlow()
+	defer inFlight.close()
 	var (
 		mu      sync.Mutex
 		stopped = &UploadStopped{Total: len(files)}
 		perhaps []LocalFile
 	)
-	for _, lf := range files {
-		if gctx.Err() != nil {
-			break
+	err := inFlight.run(ctx, len(files), c.Concurrency, func(gctx context.Context, i int) error {
+		lf := files[i]
+		if err := gctx.Err(); err != nil {
+			return err // stopped before it began
 		}
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err // stopped before it began
+		// Planned as a regular file; if something else took its place
+		// meanwhile, a FIFO must not hold the upload up forever.
+		f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		size := lf.Size
+		if fi, err := f.Stat(); err == nil {
+			if !fi.Mode().IsRegular() {
+				return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
 			}
-			// Planned as a regular file; if something else took its place
-			// meanwhile, a FIFO must not hold the upload up forever.
-			f, err := outfile.OpenWait(gctx, func() (*os.File, error) { return os.Open(lf.Path) })
-			if err != nil {
-				return err
+			size = fi.Size()
+		}
+		up, fl := c.fileUploader(size, parts)
+		failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, mimetypes.GuessType(lf.Path), f, size)
+		fl.close()
+		if err == nil {
+			inFlight.add(size + fileCredit)
+		}
+		mu.Lock()
+		switch {
+		case err == nil:
+			stopped.Uploaded = append(stopped.Uploaded, lf.Key)
+		case failure.maybeStored:
+			perhaps = append(perhaps, lf)
+		case failure.leftUpload != "":
+			stopped.Left = append(stopped.Left, failure.leftUpload)
+		}
+		mu.Unlock()
+		if err != nil {
+			if gctx.Err() != nil && ctx.Err() != nil {
+				return ctx.Err()
 			}
-			defer f.Close()
-			size := lf.Size
-			if fi, err := f.Stat(); err == nil {
-				if !fi.Mode().IsRegular() {
-					return fmt.Errorf("uploading %s: it is no longer a regular file but %s", lf.Path, outfile.What(fi.Mode()))
-				}
-				size = fi.Size()
-			}
-			failure, err := c.upload(withProgress(gctx, bar), c.fileUploader(size, parts), bucket, lf.Key, mimetypes.GuessType(lf.Path), f)
-			mu.Lock()
-			switch {
-			case err == nil:
-				stopped.Uploaded = append(stopped.Uploaded, lf.Key)
-			case failure.maybeStored:
-				perhaps = append(perhaps, lf)
-			case failure.leftUpload != "":
-				stopped.Left = append(stopped.Left, failure.leftUpload)
-			}
-			mu.Unlock()
-			if err != nil {
-				if gctx.Err() != nil && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				// Say which file; the message is rendered here because
-				// the AWS error inside would otherwise be shown alone.
-				return fmt.Errorf("uploading %s: %s", lf.Path, awsclient.ErrorMessage(err))
-			}
-			return nil
-		})
-	}
-	err := g.Wait()
+			// Say which file; the message is rendered here because
+			// the AWS error inside would otherwise be shown alone.
+			return fmt.Errorf("uploading %s: %s", lf.Path, awsclient.ErrorMessage(err))
+		}
+		return nil
+	})
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}

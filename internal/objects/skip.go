@@ -99,7 +99,7 @@ func (c *Client) lookup(ctx context.Context, bucket string, keys []string) (map[
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	g.SetLimit(c.lookups())
 	for sub, ks := range groups {
 		if len(ks) <= oneByOne {
 			for _, k := range ks {
@@ -182,7 +182,7 @@ func (c *Client) HeadObjects(ctx context.Context, bucket string, keys []string) 
 	remotes = make([]*Remote, len(keys))
 	errs = make([]error, len(keys))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	g.SetLimit(c.lookups())
 	for i, key := range keys {
 		if gctx.Err() != nil {
 			break
@@ -399,7 +399,7 @@ func (c *Client) CompareUploads(ctx context.Context, bucket string, files []Loca
 	}
 	k := c.comparer(bucket, mode)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	g.SetLimit(c.lookups())
 	for i, lf := range files {
 		r := remotes[lf.Key]
 		if r == nil || r.Size != lf.Size {
@@ -455,7 +455,7 @@ func (c *Client) PlanDownloads(ctx context.Context, bucket, dir string, keys []s
 	defer root.Close()
 	k := c.comparer(bucket, mode)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.Concurrency)
+	g.SetLimit(c.lookups())
 	for i, key := range keys {
 		st := &steps[i]
 		if st.Problem != nil || strings.HasSuffix(key, "/") {

@@ -18,6 +18,7 @@ var ErrOutside = errors.New("would be written outside the output directory")
 type Dir struct {
 	path string // as given, for messages
 	real string // absolute, symlinks resolved
+	cwd  string // the working directory, for relative paths (asked once, not per file)
 	root *os.Root
 }
 
@@ -38,11 +39,15 @@ func OpenDir(path string) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open directory %s: %w", path, bare(err))
 	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("cannot open directory %s: %w", path, bare(err))
+	}
 	root, err := os.OpenRoot(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open directory %s: %w", path, bare(err))
 	}
-	return &Dir{path: path, real: real, root: root}, nil
+	return &Dir{path: path, real: real, cwd: cwd, root: root}, nil
 }
 
 // Close releases the directory.
@@ -79,9 +84,9 @@ func (d *Dir) Create(ctx context.Context, rel string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return nil, err
+	abs := file
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(d.cwd, abs)
 	}
 	inside, err := filepath.Rel(d.real, abs)
 	if err != nil || !filepath.IsLocal(inside) {
