@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/spf13/pflag"
 )
 
@@ -43,8 +44,17 @@ func TestREADMEGoVersionIsGoMods(t *testing.T) {
 func TestREADMEShowsCredentials(t *testing.T) {
 	readme := readDoc(t, filepath.Join(moduleRoot(t), "README.md"))
 	examples := jsonBlocks(readme)
+	// The goldens are files of create's output scenario script.
+	ar, err := txtar.ParseFile(filepath.Join(pkgDir, "testdata", "script", "create_output.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, golden := range []string{"create-new-bucket.out", "create-duration.out"} {
-		want := jsonKeys(t, readDoc(t, filepath.Join(pkgDir, "testdata", "create", golden)))
+		i := slices.IndexFunc(ar.Files, func(f txtar.File) bool { return f.Name == golden })
+		if i < 0 {
+			t.Fatalf("create_output.txtar has no %s", golden)
+		}
+		want := jsonKeys(t, string(ar.Files[i].Data))
 		found := false
 		for _, ex := range examples {
 			if slices.Equal(jsonKeys(t, ex), want) {
