@@ -167,70 +167,56 @@ func TestBinaryStopSignals(t *testing.T) {
 	}
 }
 
-// Started with hang-ups ignored (nohup, `trap ” HUP`), the tool leaves
-// them ignored: a hang-up does not stop the work; SIGTERM still does.
+// Started with hang-ups ignored (nohup, or a shell that traps HUP to
+// nothing), the tool leaves them ignored: a hang-up does not stop the
+// work; SIGTERM still does.
 func TestBinaryKeepsIgnoredHangUpIgnored(t *testing.T) {
 	t.Parallel()
-	l, accepted, err := listenLoopback()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	cmd := exec.Command("sh", "-c", `trap '' HUP; exec "$0" "$@"`, testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
-	var errOut bytes.Buffer
-	cmd.Stderr = &errOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-accepted:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the binary did not connect within 60s")
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	cmd, errOut, done := startWhoami(t, "sh", "-c", `trap '' HUP; exec "$0" "$@"`)
 	cmd.Process.Signal(syscall.SIGHUP)
 	select {
 	case <-done:
 		t.Fatalf("ended by an ignored hang-up: exit %d, stderr %q", cmd.ProcessState.ExitCode(), errOut.String())
 	case <-time.After(500 * time.Millisecond):
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("did not stop within 10s of SIGTERM")
-	}
+	waitSignaled(t, cmd, done, syscall.SIGTERM)
 	if code := cmd.ProcessState.ExitCode(); code != 1 || errOut.String() != "Error: interrupted\n" {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 }
 
-// signalWhoami sends sig to a whoami waiting on an endpoint that never
-// answers, and returns how the process ended.
-func signalWhoami(t *testing.T, sig syscall.Signal) (code int, signaled bool, stderr string) {
+// startWhoami starts a whoami (through the command prefix, if any) on an
+// endpoint that accepts the connection and never answers, and returns
+// once it has connected: the process, its standard error, and a channel
+// that is closed when it has ended.
+func startWhoami(t *testing.T, prefix ...string) (*exec.Cmd, *bytes.Buffer, chan struct{}) {
 	t.Helper()
 	l, accepted, err := listenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	cmd := exec.Command(testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
-	var errOut bytes.Buffer
-	cmd.Stderr = &errOut
+	t.Cleanup(func() { l.Close() })
+	args := append(prefix, testenv.Binary(t), "whoami", "--endpoint-url", "http://"+l.Addr().String())
+	cmd := exec.Command(args[0], args[1:]...)
+	errOut := &bytes.Buffer{}
+	cmd.Stderr = errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
 	select {
 	case <-accepted:
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("the binary did not connect within 60s")
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	return cmd, errOut, done
+}
+
+// waitSignaled sends sig and waits for the process to end, at most 10s.
+func waitSignaled(t *testing.T, cmd *exec.Cmd, done chan struct{}, sig syscall.Signal) {
+	t.Helper()
 	cmd.Process.Signal(sig)
 	select {
 	case <-done:
@@ -238,6 +224,14 @@ func signalWhoami(t *testing.T, sig syscall.Signal) (code int, signaled bool, st
 		cmd.Process.Kill()
 		t.Fatalf("did not stop within 10s of %v", sig)
 	}
+}
+
+// signalWhoami sends sig to a whoami waiting on an endpoint that never
+// answers, and returns how the process ended.
+func signalWhoami(t *testing.T, sig syscall.Signal) (code int, signaled bool, stderr string) {
+	t.Helper()
+	cmd, errOut, done := startWhoami(t)
+	waitSignaled(t, cmd, done, sig)
 	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	return cmd.ProcessState.ExitCode(), ws.Signaled(), errOut.String()
 }
