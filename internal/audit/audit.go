@@ -7,20 +7,23 @@ package audit
 
 import (
 	"context"
-	"net/url"
-	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/iambulk"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/users"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -51,6 +54,8 @@ type IAMAPI interface {
 	GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 	GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	GetAccessKeyLastUsed(context.Context, *iam.GetAccessKeyLastUsedInput, ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+	iambulk.DetailsAPI
+	iambulk.ReportAPI
 	// Whether a principal or group that could not be read was deleted
 	// while the audit ran.
 	GetUser(context.Context, *iam.GetUserInput, ...func(*iam.Options)) (*iam.GetUserOutput, error)
@@ -68,8 +73,15 @@ type Auditor struct {
 	PageSize int32
 	// Steps receives warnings (a policy that is not JSON).
 	message.Steps
+	// PerUser asks IAM user by user and role by role, as it did before it
+	// answered in bulk, even where the bulk calls work (for tests).
+	PerUser bool
 
 	managed sync.Map // policy ARN -> *managedPolicy
+	// account and report, when IAM gives them, answer most questions in
+	// bulk (see iambulk); nil: asked one principal at a time.
+	account *iambulk.Account
+	report  *iambulk.Report
 }
 
 // managedPolicy is a managed policy's grants, fetched once however many
@@ -101,13 +113,34 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		}
 		return nil
 	}
-	users := func(ctx context.Context, yield func(iamtypes.User) error) error {
-		return listing.Users(ctx, a.IAM, a.PageSize, yield, nil)
+	if err := a.readBulk(ctx); err != nil {
+		return err
+	}
+	users := func(ctx context.Context, yield func(principal) error) error {
+		if a.account != nil {
+			for i := range a.account.Users {
+				u := &a.account.Users[i]
+				if err := yield(principal{name: u.UserName, user: u}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return listing.Users(ctx, a.IAM, a.PageSize, func(u iamtypes.User) error { return yield(principal{name: u.UserName}) }, nil)
 	}
 	if err := ordered.Run(ctx, listing.DetailWorkers, users, a.userRows, emitAll); err != nil {
 		return err
 	}
-	roles := func(ctx context.Context, yield func(iamtypes.Role) error) error {
+	roles := func(ctx context.Context, yield func(principal) error) error {
+		if a.account != nil {
+			for i := range a.account.Roles {
+				r := &a.account.Roles[i]
+				if err := yield(principal{name: r.RoleName, role: r}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		p := iam.NewListRolesPaginator(a.IAM, &iam.ListRolesInput{MaxItems: a.maxItems()})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -115,7 +148,7 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 				return err
 			}
 			for _, r := range page.Roles {
-				if err := yield(r); err != nil {
+				if err := yield(principal{name: r.RoleName}); err != nil {
 					return err
 				}
 			}
@@ -123,6 +156,42 @@ func (a *Auditor) Run(ctx context.Context, emit func(pyjson.Map) error) error {
 		return nil
 	}
 	return ordered.Run(ctx, listing.DetailWorkers, roles, a.roleRows, emitAll)
+}
+
+// principal is a user or role to audit: its name, and its details when
+// IAM gave them in bulk.
+type principal struct {
+	name *string
+	user *iamtypes.UserDetail
+	role *iamtypes.RoleDetail
+}
+
+// readBulk asks IAM for the account's details and its credential report.
+// Where it refuses (or a server does not offer them), it says so once and
+// the audit asks principal by principal instead.
+func (a *Auditor) readBulk(ctx context.Context) error {
+	if a.PerUser {
+		return nil
+	}
+	acct, err := iambulk.Details(ctx, a.IAM, true, a.PageSize)
+	if err != nil {
+		if !awsclient.IsRefusal(err) && !awsclient.IsNotImplemented(err) {
+			return err
+		}
+		a.Warnf("Note: IAM did not give the account's details in bulk (%s); asking user by user, which takes more requests", awsclient.ErrorMessage(err))
+		return nil
+	}
+	a.account = acct
+	rep, err := iambulk.CredentialReport(ctx, a.IAM, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.Warnf("Note: IAM did not give the credential report (%s); asking when each access key was last used one key at a time", awsclient.ErrorMessage(err))
+		return nil
+	}
+	a.report = rep
+	return nil
 }
 
 func (a *Auditor) maxItems() *int32 {
@@ -169,73 +238,131 @@ func (a *Auditor) readParts(kind, name string, exists func() bool, parts []part,
 	return false, nil
 }
 
-func (a *Auditor) userRows(ctx context.Context, u iamtypes.User) ([]pyjson.Map, error) {
-	name := u.UserName
+func (a *Auditor) userRows(ctx context.Context, p principal) ([]pyjson.Map, error) {
+	name := p.name
 	exists := func() bool {
 		_, err := a.IAM.GetUser(ctx, &iam.GetUserInput{UserName: name})
 		return !awsclient.IsNotFound(err)
 	}
 	var all []policyGrants
-	gone, err := a.readParts("user", aws.ToString(name), exists, []part{
-		{"inline policies", func() error {
-			return pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-				func(o *iam.ListUserPoliciesOutput) error {
-					for _, p := range o.PolicyNames {
-						out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
-						if awsclient.IsNotFound(err) && exists() {
-							continue // deleted since it was listed
+	var tags []iamtypes.Tag
+	tagsKnown := true
+	if u := p.user; u != nil {
+		owner := "user " + aws.ToString(name)
+		for _, pol := range u.UserPolicyList {
+			all = append(all, a.inline("inline:"+aws.ToString(pol.PolicyName), owner, pol.PolicyDocument))
+		}
+		if err := a.attached(ctx, "", u.AttachedManagedPolicies, &all); err != nil {
+			return nil, err
+		}
+		for _, g := range u.GroupList {
+			if err := a.groupDetails(ctx, g, &all); err != nil {
+				return nil, err
+			}
+		}
+		if !a.reaches(all) {
+			return nil, nil
+		}
+		tags = u.Tags
+	} else {
+		gone, err := a.readParts("user", aws.ToString(name), exists, []part{
+			{"inline policies", func() error {
+				return pages(ctx, iam.NewListUserPoliciesPaginator(a.IAM, &iam.ListUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+					func(o *iam.ListUserPoliciesOutput) error {
+						for _, p := range o.PolicyNames {
+							out, err := a.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: aws.String(p)})
+							if awsclient.IsNotFound(err) && exists() {
+								continue // deleted since it was listed
+							}
+							if err != nil {
+								return err
+							}
+							all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
 						}
-						if err != nil {
-							return err
+						return nil
+					})
+			}, ""},
+			{"attached policies", func() error {
+				return pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
+					func(o *iam.ListAttachedUserPoliciesOutput) error {
+						return a.attached(ctx, "", o.AttachedPolicies, &all)
+					})
+			}, ""},
+			{"groups", func() error {
+				return pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
+					func(o *iam.ListGroupsForUserOutput) error {
+						for _, g := range o.Groups {
+							if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
+								return err
+							}
 						}
-						all = append(all, a.inline("inline:"+p, "user "+aws.ToString(name), out.PolicyDocument))
-					}
-					return nil
-				})
-		}, ""},
-		{"attached policies", func() error {
-			return pages(ctx, iam.NewListAttachedUserPoliciesPaginator(a.IAM, &iam.ListAttachedUserPoliciesInput{UserName: name, MaxItems: a.maxItems()}),
-				func(o *iam.ListAttachedUserPoliciesOutput) error {
-					return a.attached(ctx, "", o.AttachedPolicies, &all)
-				})
-		}, ""},
-		{"groups", func() error {
-			return pages(ctx, iam.NewListGroupsForUserPaginator(a.IAM, &iam.ListGroupsForUserInput{UserName: name, MaxItems: a.maxItems()}),
-				func(o *iam.ListGroupsForUserOutput) error {
-					for _, g := range o.Groups {
-						if err := a.groupPolicies(ctx, g.GroupName, &all); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-		}, ""},
-	}, &all)
-	if gone || err != nil || !a.reaches(all) {
+						return nil
+					})
+			}, ""},
+		}, &all)
+		if gone || err != nil || !a.reaches(all) {
+			return nil, err
+		}
+	}
+	keys := []any{}
+	var details []part
+	if p.user == nil {
+		details = append(details, part{"tags", func() (err error) {
+			tags, err = pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()}))(ctx)
+			tagsKnown = err == nil
+			return err
+		}, "Expires"})
+	}
+	details = append(details, part{"access keys", func() (err error) {
+		marked := func(id string) any {
+			if !tagsKnown {
+				return nil
+			}
+			_, ok := iambulk.Tag(tags, credentials.KeyTag(id))
+			return ok
+		}
+		if keys, err = a.accessKeys(ctx, name, marked); err != nil {
+			keys = nil
+		}
+		return err
+	}, "AccessKeys"})
+	gone, err := a.readParts("user", aws.ToString(name), exists, details, &all)
+	if gone || err != nil {
 		return nil, err
 	}
 	var expires any
-	keys := []any{}
-	gone, err = a.readParts("user", aws.ToString(name), exists, []part{
-		{"tags", func() (err error) {
-			expires, err = a.expiresTag(ctx, pagesOfTags(iam.NewListUserTagsPaginator(a.IAM, &iam.ListUserTagsInput{UserName: name, MaxItems: a.maxItems()})))
-			return err
-		}, "Expires"},
-		{"access keys", func() (err error) {
-			if keys, err = a.accessKeys(ctx, name); err != nil {
-				keys = nil
-			}
-			return err
-		}, "AccessKeys"},
-	}, &all)
-	if gone || err != nil {
-		return nil, err
+	if tagsKnown {
+		expires = tagValue(tags)
 	}
 	return a.rows("user", aws.ToString(name), all, expires, keys), nil
 }
 
-func (a *Auditor) roleRows(ctx context.Context, r iamtypes.Role) ([]pyjson.Map, error) {
-	name := r.RoleName
+// groupDetails adds the policies of one of a user's groups, from the
+// account's details.
+func (a *Auditor) groupDetails(ctx context.Context, group string, all *[]policyGrants) error {
+	g, ok := a.account.Groups[group]
+	if !ok {
+		return nil // deleted between the pages of the details
+	}
+	prefix := "group:" + group + "/"
+	for _, pol := range g.GroupPolicyList {
+		*all = append(*all, a.inline(prefix+"inline:"+aws.ToString(pol.PolicyName), "group "+group, pol.PolicyDocument))
+	}
+	return a.attached(ctx, prefix, g.AttachedManagedPolicies, all)
+}
+
+func (a *Auditor) roleRows(ctx context.Context, p principal) ([]pyjson.Map, error) {
+	name := p.name
+	if r := p.role; r != nil {
+		var all []policyGrants
+		for _, pol := range r.RolePolicyList {
+			all = append(all, a.inline("inline:"+aws.ToString(pol.PolicyName), "role "+aws.ToString(name), pol.PolicyDocument))
+		}
+		if err := a.attached(ctx, "", r.AttachedManagedPolicies, &all); err != nil || !a.reaches(all) {
+			return nil, err
+		}
+		return a.rows("role", aws.ToString(name), all, tagValue(r.Tags), nil), nil
+	}
 	exists := func() bool {
 		_, err := a.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
 		return !awsclient.IsNotFound(err)
@@ -318,7 +445,7 @@ func (a *Auditor) groupPoliciesOf(ctx context.Context, group *string, all *[]pol
 // inline analyses an inline policy; one that is not JSON is skipped with a
 // warning (IAM would not have accepted it, but a fake server might).
 func (a *Auditor) inline(name, owner string, document *string) policyGrants {
-	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(document))))
+	grants, err := policy.Analyze([]byte(iambulk.DecodeDocument(aws.ToString(document))))
 	if err != nil {
 		a.Warnf("Warning: policy %s of %s is not JSON (%v); left out", name, owner, err)
 	}
@@ -330,7 +457,13 @@ func (a *Auditor) attached(ctx context.Context, prefix string, policies []iamtyp
 		arn := aws.ToString(p.PolicyArn)
 		v, _ := a.managed.LoadOrStore(arn, &managedPolicy{})
 		m := v.(*managedPolicy)
-		m.once.Do(func() { m.grants, m.err = a.fetchManaged(ctx, arn) })
+		m.once.Do(func() {
+			if doc, ok := a.localPolicy(arn); ok {
+				m.grants = a.analyzeManaged(arn, doc)
+				return
+			}
+			m.grants, m.err = a.fetchManaged(ctx, arn)
+		})
 		if awsclient.IsNotFound(m.err) {
 			continue // deleted since it was listed: it grants nothing
 		}
@@ -357,11 +490,25 @@ func (a *Auditor) fetchManaged(ctx context.Context, arn string) ([]policy.Grant,
 	if ver.PolicyVersion == nil {
 		return nil, nil
 	}
-	grants, err := policy.Analyze([]byte(decodeDocument(aws.ToString(ver.PolicyVersion.Document))))
+	return a.analyzeManaged(arn, aws.ToString(ver.PolicyVersion.Document)), nil
+}
+
+// localPolicy is the document of a customer managed policy from the
+// account's details, when they were read.
+func (a *Auditor) localPolicy(arn string) (string, bool) {
+	if a.account == nil {
+		return "", false
+	}
+	doc, ok := a.account.Policies[arn]
+	return doc, ok
+}
+
+func (a *Auditor) analyzeManaged(arn, document string) []policy.Grant {
+	grants, err := policy.Analyze([]byte(iambulk.DecodeDocument(document)))
 	if err != nil {
 		a.Warnf("Warning: managed policy %s is not JSON (%v); left out", arn, err)
 	}
-	return grants, nil
+	return grants
 }
 
 // reaches says whether any grant reaches the buckets asked about.
@@ -429,37 +576,94 @@ func (a *Auditor) expiresTag(ctx context.Context, tags func(context.Context) ([]
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range list {
-		if aws.ToString(t.Key) == ExpiresTag {
-			return aws.ToString(t.Value), nil
-		}
-	}
-	return nil, nil
+	return tagValue(list), nil
 }
 
-func (a *Auditor) accessKeys(ctx context.Context, user *string) ([]any, error) {
+// tagValue is the value of the expiry tag among tags, or nil.
+func tagValue(tags []iamtypes.Tag) any {
+	if v, ok := iambulk.Tag(tags, ExpiresTag); ok {
+		return v
+	}
+	return nil
+}
+
+// accessKeys describes the user's access keys: when each was made and last
+// used (with which service, in which region), in IAM's words and, as ages,
+// by IAM's clock; and whether the tool made it (marked: true, false, or
+// nil when the user's tags could not be read).
+func (a *Auditor) accessKeys(ctx context.Context, user *string, marked func(id string) any) ([]any, error) {
 	keys := []any{}
-	err := pages(ctx, iam.NewListAccessKeysPaginator(a.IAM, &iam.ListAccessKeysInput{UserName: user, MaxItems: a.maxItems()}),
-		func(o *iam.ListAccessKeysOutput) error {
-			for _, k := range o.AccessKeyMetadata {
-				m := pyjson.Map{}
-				m.Put("AccessKeyId", k.AccessKeyId)
-				m.Put("Status", string(k.Status))
-				m.Put("CreateDate", k.CreateDate)
-				var last any
-				used, err := a.IAM.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: k.AccessKeyId})
-				if err != nil && !awsclient.IsNotImplemented(err) {
-					return err
-				}
-				if err == nil && used.AccessKeyLastUsed != nil && used.AccessKeyLastUsed.LastUsedDate != nil {
-					last = *used.AccessKeyLastUsed.LastUsedDate
-				}
-				m.Set("LastUsedDate", last)
-				keys = append(keys, m)
+	p := iam.NewListAccessKeysPaginator(a.IAM, &iam.ListAccessKeysInput{UserName: user, MaxItems: a.maxItems()})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		now := serverTime(page.ResultMetadata)
+		for _, k := range page.AccessKeyMetadata {
+			u, err := a.usage(ctx, aws.ToString(user), k)
+			if err != nil {
+				return nil, err
 			}
-			return nil
-		})
-	return keys, err
+			e := KeyEntry(k, u, now)
+			e.Set("MadeByS3Credentials", marked(aws.ToString(k.AccessKeyId)))
+			keys = append(keys, e)
+		}
+	}
+	return keys, nil
+}
+
+// usage is when key k of user was last used: from the credential report
+// when it knows the key well enough, else asked of IAM.
+func (a *Auditor) usage(ctx context.Context, user string, k iamtypes.AccessKeyMetadata) (users.KeyUsage, error) {
+	if a.report != nil {
+		if r, ok := a.report.Key(user, aws.ToTime(k.CreateDate)); ok && (r.LastUsed.IsZero() || r.Service != "") {
+			return users.KeyUsage{LastUsed: r.LastUsed, Service: r.Service, Region: r.Region}, nil
+		}
+	}
+	u, err := users.LastUsed(ctx, a.IAM, aws.ToString(k.AccessKeyId))
+	if awsclient.IsNotImplemented(err) {
+		return users.KeyUsage{}, nil
+	}
+	return u, err
+}
+
+// KeyEntry is how audit shows one access key, u its last use and now
+// IAM's time.
+func KeyEntry(k iamtypes.AccessKeyMetadata, u users.KeyUsage, now time.Time) pyjson.Map {
+	m := pyjson.Map{}
+	m.Put("AccessKeyId", k.AccessKeyId)
+	m.Put("Status", string(k.Status))
+	m.Put("CreateDate", k.CreateDate)
+	var last, service, region any
+	if !u.LastUsed.IsZero() {
+		last = u.LastUsed
+	}
+	if u.Service != "" {
+		service = u.Service
+	}
+	if u.Region != "" {
+		region = u.Region
+	}
+	m.Set("LastUsedDate", last)
+	m.Set("LastUsedService", service)
+	m.Set("LastUsedRegion", region)
+	m.Set("LastUsed", u.Words(now))
+	var age any
+	if k.CreateDate != nil {
+		age = users.Days(now.Sub(*k.CreateDate))
+	}
+	m.Set("AgeDays", age)
+	return m
+}
+
+// serverTime is IAM's time when it answered, or this machine's when the
+// answer does not say.
+func serverTime(md middleware.Metadata) time.Time {
+	if t, ok := awsmiddleware.GetServerTime(md); ok && !t.IsZero() {
+		return t
+	}
+	return time.Now()
 }
 
 // pager is what the SDK's paginators have in common.
@@ -499,16 +703,4 @@ func pagesOfTags[O tagPage](p pager[O]) func(context.Context) ([]iamtypes.Tag, e
 		})
 		return tags, err
 	}
-}
-
-// decodeDocument undoes the URL encoding IAM applies to the policy
-// documents it returns; text that is already JSON is kept as it is.
-func decodeDocument(text string) string {
-	if strings.HasPrefix(strings.TrimSpace(text), "{") {
-		return text
-	}
-	if dec, err := url.PathUnescape(text); err == nil {
-		return dec
-	}
-	return text
 }

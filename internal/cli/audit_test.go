@@ -73,8 +73,8 @@ func TestAudit(t *testing.T) {
 	r := e.ok("audit", "--nl")
 	got := norm(r.Stdout)
 	for _, want := range []string{
-		`{"Type": "user", "Name": "reader", "Bucket": "aud-one", "Access": "read-only", "Prefixes": ["in/", "out/"], "Keys": [], "Policy": "inline:s3.read-only.aud-one", "Expires": null, "AccessKeys": [{"AccessKeyId": "<key>", "Status": "Active", "CreateDate": "<date>", "LastUsedDate": null}]}`,
-		`{"Type": "user", "Name": "both", "Bucket": "aud-one", "Access": "read-write", "Prefixes": [], "Keys": [], "Policy": "inline:s3.read-write.aud-one", "Expires": null, "AccessKeys": [{"AccessKeyId": "<key>", "Status": "Active", "CreateDate": "<date>", "LastUsedDate": null}]}`,
+		`{"Type": "user", "Name": "reader", "Bucket": "aud-one", "Access": "read-only", "Prefixes": ["in/", "out/"], "Keys": [], "Policy": "inline:s3.read-only.aud-one", "Expires": null, "AccessKeys": [{"AccessKeyId": "<key>", "Status": "Active", "CreateDate": "<date>", "LastUsedDate": null, "LastUsedService": null, "LastUsedRegion": null, "LastUsed": "never", "AgeDays": 0, "MadeByS3Credentials": true}]}`,
+		`{"Type": "user", "Name": "both", "Bucket": "aud-one", "Access": "read-write", "Prefixes": [], "Keys": [], "Policy": "inline:s3.read-write.aud-one", "Expires": null, "AccessKeys": [{"AccessKeyId": "<key>", "Status": "Active", "CreateDate": "<date>", "LastUsedDate": null, "LastUsedService": null, "LastUsedRegion": null, "LastUsed": "never", "AgeDays": 0, "MadeByS3Credentials": true}]}`,
 		`{"Type": "user", "Name": "both", "Bucket": "aud-two", "Access": "read-write", "Prefixes": [], "Keys": [], "Policy": "inline:s3.read-write.aud-two"`,
 		`{"Type": "user", "Name": "writer", "Bucket": "aud-two", "Access": "write-only", "Prefixes": [], "Keys": [], "Policy": "inline:s3.write-only.aud-two"`,
 		// --statement adds a statement on every bucket; what it gives on the

@@ -106,6 +106,14 @@ func TestAuditVanishingAndUnreadableUsers(t *testing.T) {
 		e.ok("create", "aud-vanish", "--read-only", "--username", u)
 	}
 	hooks := []func(string, url.Values) *injectedError{
+		// The user-by-user path, where the vanishing can happen at every
+		// step (the bulk path reads all policies in one answer).
+		func(op string, _ url.Values) *injectedError {
+			if op == "GetAccountAuthorizationDetails" {
+				return &injectedError{http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:GetAccountAuthorizationDetails"}
+			}
+			return nil
+		},
 		once("ListUserPolicies", "vanishes-early", func() *injectedError { e.deleteUserNow("vanishes-early"); return nil }),
 		once("ListAccessKeys", "vanishes-late", func() *injectedError { e.deleteUserNow("vanishes-late"); return nil }),
 		func(op string, p url.Values) *injectedError {

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,8 +64,9 @@ func TestCreateTags(t *testing.T) {
 		t.Errorf("stderr %q", r.Stderr)
 	}
 	tags, err := e.Clients.IAM.ListUserTags(e.ctx(), &iam.ListUserTagsInput{UserName: aws.String("s3.read-write.tagged-bucket")})
-	if err != nil || len(tags.Tags) != 2 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[1].Value) != "42" {
-		t.Errorf("user tags %+v %v", tags, err)
+	if err != nil || len(tags.Tags) != 4 || aws.ToString(tags.Tags[0].Key) != "team" || aws.ToString(tags.Tags[1].Value) != "42" ||
+		aws.ToString(tags.Tags[2].Key) != "s3-credentials:created" || aws.ToString(tags.Tags[3].Key) != "s3-credentials:key:"+keyIDIn(t, r.Stdout) {
+		t.Errorf("user tags (--tag, then the tool's: made by it, its key) %+v %v", tags, err)
 	}
 	bt, err := e.Clients.S3.GetBucketTagging(e.ctx(), &s3.GetBucketTaggingInput{Bucket: aws.String("tagged-bucket")})
 	if err != nil || len(bt.TagSet) != 2 {
@@ -111,4 +113,14 @@ func TestSeveralPrefixes(t *testing.T) {
 	if got := docs["s3.write-only.pfx-bucket"]; got != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::pfx-bucket/a/*","arn:aws:s3:::pfx-bucket/c/*"]}]}` {
 		t.Errorf("policy %s", got)
 	}
+}
+
+// keyIDIn is the access key ID in create's JSON output.
+func keyIDIn(t *testing.T, stdout string) string {
+	t.Helper()
+	m := regexp.MustCompile(`"AccessKeyId": "([A-Z0-9]+)"`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("no access key in %q", stdout)
+	}
+	return m[1]
 }

@@ -1,9 +1,8 @@
 package cli
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,16 +10,34 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/timespec"
 	"github.com/s3-credentials/s3-credentials/internal/users"
-	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// NewCmdPrune deletes the users whose --expires time has passed.
-func NewCmdPrune(f *Factory) *cobra.Command {
-	var (
-		dryRun   bool
-		pageSize int32
-	)
+// PruneOptions are what `prune` needs.
+type PruneOptions struct {
+	IO       *IOStreams
+	Clients  func(context.Context) (*awsclient.Clients, error)
+	Context  context.Context
+	Steps    message.Steps
+	DryRun   bool
+	PageSize int32
+	// UnusedFor is --unused-for (zero: not given).
+	UnusedFor time.Duration
+}
+
+// Shortest and longest --unused-for: IAM learns of a key's use within
+// hours, so anything shorter than a day could delete a key in use.
+const (
+	minUnusedFor = 24 * time.Hour
+	maxUnusedFor = timespec.Longest
+)
+
+// NewCmdPrune deletes the users whose --expires time has passed and, with
+// --unused-for, the keys and users the tool made that nobody uses.
+func NewCmdPrune(f *Factory, runF func(*PruneOptions) error) *cobra.Command {
+	opts := &PruneOptions{IO: f.IO, Clients: f.Clients}
+	var unusedFor string
 	cmd := &cobra.Command{
 		Use:     "prune",
 		GroupID: groupAccount,
@@ -29,6 +46,16 @@ func NewCmdPrune(f *Factory) *cobra.Command {
 tags the users it makes) with a time in the past, with its access keys and
 inline policies.
 
+With --unused-for (a length of time: 90d, 12w; at least a day) also delete
+the access keys that s3-credentials made and that have not been used for
+that long (never used: made that long ago), and then the users it made that
+are left with no access key. How long is measured by IAM's clock, from
+what IAM says of each key's last use, whatever this machine's clock says.
+create and rotate-key mark each key they make with a tag on its user
+(` + credentials.KeyTagPrefix + `KEYID) and each user create makes with
+` + credentials.CreatedTag + `: keys and users without the mark (made by
+someone else, or by versions before marks) are never touched.
+
 Only users that hold nothing but what create makes (inline policies and
 access keys) are deleted: one that also has a console password (login
 profile), group memberships, attached managed policies, MFA devices, SSH
@@ -36,85 +63,58 @@ public keys, signing certificates or inline policies named otherwise is
 named on standard error and left alone, since tagging a user takes less
 permission than deleting it.
 
-The names of the users deleted go to standard output, one per line; the
-steps to standard error. With --dry-run nothing is deleted and the names
-are those that would be. A user that another run (an overlapping prune)
-deletes meanwhile is reported as such, and is not an error.`,
+What is deleted goes to standard output, one per line: a user's name, or a
+user's name and an access key ID; the steps, and why each was deleted, to
+standard error. With --dry-run nothing is deleted, and the lines are what
+would be. A user that another run (an overlapping prune) deletes meanwhile
+is reported as such, and is not an error.`,
 		Example: `  s3-credentials prune --dry-run
-  s3-credentials prune`,
+  s3-credentials prune
+
+  # Also the keys nobody has used for 90 days, saying why
+  s3-credentials prune --unused-for 90d --dry-run`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkPageSize(cmd, pageSize); err != nil {
+			if err := checkPageSize(cmd, opts.PageSize); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
-			}
-			steps := f.steps(false)
-			var failed []string
-			now := time.Now()
-			err = users.Expired(ctx, c.IAM, pageSize, now, &steps, func(name string, expired time.Time) error {
-				foreign, err := users.Foreign(ctx, c.IAM, name)
+			if cmd.Flags().Changed("unused-for") {
+				d, err := timespec.Parse(unusedFor)
+				if err == nil {
+					err = timespec.Range(d, minUnusedFor, maxUnusedFor)
+				}
 				if err != nil {
-					if ctx.Err() != nil {
-						return err
-					}
-					if awsclient.IsNotFound(err) {
-						// Deleted by another run (overlapping cron jobs)
-						// since it was listed: done, but not by this run.
-						if !dryRun {
-							fmt.Fprintf(f.IO.ErrOut, "User: %s\n  Deleted by someone else meanwhile\n", name)
-						}
-						return nil
-					}
-					steps.Warnf("Could not tell what user %s holds, so it was left alone: %s", name, awsclient.ErrorMessage(err))
-					failed = append(failed, name)
-					return nil
+					return badParam(cmd, "unused-for", err.Error())
 				}
-				if len(foreign) > 0 {
-					steps.Warnf("Skipped user %s: it expired at %s, but it also has %s, which create never makes; prune deletes only users that hold what create made (delete-user deletes any user)",
-						name, expired.UTC().Format(policy.TimeFormat), strings.Join(foreign, "; "))
-					return nil
-				}
-				if dryRun {
-					steps.Logf("Would delete user %s: expired at %s", name, expired.UTC().Format(policy.TimeFormat))
-					_, err := fmt.Fprintln(f.IO.Out, name)
-					return err
-				}
-				steps.Logf("User %s expired at %s", name, expired.UTC().Format(policy.TimeFormat))
-				if err := users.DeleteUser(ctx, c.IAM, f.IO.ErrOut, name); err != nil {
-					if ctx.Err() != nil {
-						return err
-					}
-					// Deleted by another run (overlapping cron jobs) since it
-					// was listed: done, but not by this run.
-					if errors.Is(err, users.ErrDeletedMeanwhile) {
-						return nil
-					}
-					if awsclient.IsNotFound(err) {
-						fmt.Fprintln(f.IO.ErrOut, "  Deleted by someone else meanwhile")
-						return nil
-					}
-					steps.Warnf("Could not delete user %s: %s", name, awsclient.ErrorMessage(err))
-					failed = append(failed, name)
-					return nil
-				}
-				_, err = fmt.Fprintln(f.IO.Out, name)
-				return err
-			})
-			if err != nil {
-				return err
+				opts.UnusedFor = d
 			}
-			if len(failed) > 0 {
-				return fmt.Errorf("%s could not be deleted", message.Count(len(failed), "expired user"))
+			opts.Context = cmd.Context()
+			opts.Steps = f.steps(false)
+			if runF != nil {
+				return runF(opts)
 			}
-			return nil
+			return runPrune(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "List the users that would be deleted, deleting nothing")
-	addPageSize(cmd, &pageSize)
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "List what would be deleted, and why, deleting nothing")
+	cmd.Flags().StringVar(&unusedFor, "unused-for", "", "Also delete the keys s3-credentials made that went unused this long (90d), and its users left keyless")
+	addPageSize(cmd, &opts.PageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runPrune(opts *PruneOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	p := &users.Pruner{
+		IAM: c.IAM, Steps: &opts.Steps, Report: opts.IO.ErrOut,
+		DryRun: opts.DryRun, PageSize: opts.PageSize, Now: time.Now(), UnusedFor: opts.UnusedFor,
+		Deleted: func(line string) error {
+			_, err := fmt.Fprintln(opts.IO.Out, line)
+			return err
+		},
+	}
+	return p.Run(opts.Context)
 }

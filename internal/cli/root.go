@@ -136,7 +136,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },
 		NewCmdPresign,
 		NewCmdPresignPost,
-		NewCmdPrune,
+		func(f *Factory) *cobra.Command { return NewCmdPrune(f, nil) },
 		NewCmdSetPublic,
 		NewCmdSetPrivate,
 		NewCmdGetPublicAccessBlock,

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -15,6 +16,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/policy"
 )
 
 func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error) {
@@ -75,6 +77,9 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 	for _, t := range r.userTags() {
 		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
+	// Not among the tags the step line names: the reference's output
+	// stays as it was.
+	in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(CreatedTag), Value: aws.String(time.Now().UTC().Format(policy.TimeFormat))})
 	var lost lostAnswers
 	_, err := c.IAM.CreateUser(ctx, in, lost.option())
 	if lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
@@ -277,6 +282,18 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err // interrupted before the key could be shown
+	}
+	// The mark goes with the key when the run is undone; a mark that
+	// outlives its key would be harmless, so its removal is not checked.
+	u.push("the mark of access key "+id, func(ctx context.Context) (string, error) {
+		_, _ = c.IAM.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(name), TagKeys: []string{KeyTag(id)}})
+		return "", nil
+	})
+	if err := MarkKey(ctx, c.IAM, name, id, aws.ToTime(key.CreateDate)); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		c.Warnf("Note: access key %s could not be marked as made by s3-credentials (%s); prune --unused-for will leave it alone", id, awsclient.ErrorMessage(err))
 	}
 	c.Logf("Created access key for user: %s", name)
 	return key, nil

@@ -34,6 +34,9 @@ type IAMAPI interface {
 	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
 	UpdateAccessKey(context.Context, *iam.UpdateAccessKeyInput, ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error)
 	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+	// The marks of the keys the tool makes (credentials.KeyTag).
+	TagUser(context.Context, *iam.TagUserInput, ...func(*iam.Options)) (*iam.TagUserOutput, error)
+	UntagUser(context.Context, *iam.UntagUserInput, ...func(*iam.Options)) (*iam.UntagUserOutput, error)
 }
 
 // OldKeys says what happens to a user's previous keys once the new one has
@@ -140,6 +143,12 @@ func (r *Rotator) newKey(ctx context.Context, user string, keys []iamtypes.Acces
 	if err := ctx.Err(); err != nil {
 		return nil, r.rollback(ctx, user, key, err)
 	}
+	if err := credentials.MarkKey(ctx, r.IAM, user, aws.ToString(key.AccessKeyId), aws.ToTime(key.CreateDate)); err != nil {
+		if ctx.Err() != nil {
+			return nil, r.rollback(ctx, user, key, ctx.Err())
+		}
+		r.Warnf("Note: access key %s could not be marked as made by s3-credentials (%s); prune --unused-for will leave it alone", aws.ToString(key.AccessKeyId), awsclient.ErrorMessage(err))
+	}
 	r.Logf("Created access key for user: %s", user)
 	if r.Deliver != nil {
 		if err := r.Deliver(key); err != nil {
@@ -232,6 +241,9 @@ func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessK
 
 func (r *Rotator) deleteKey(ctx context.Context, user, id string) error {
 	_, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
+	if err == nil {
+		UnmarkKey(ctx, r.IAM, user, id)
+	}
 	return err
 }
 

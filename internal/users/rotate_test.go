@@ -27,6 +27,29 @@ type fakeIAM struct {
 	// lostOn loses the answer of the n-th call (from 0) of an operation,
 	// after carrying it out.
 	lostOn map[string]int
+	// marks are the key marks on the user (credentials.KeyTag), kept out
+	// of calls so that the call sequences tested stay the AWS steps.
+	marks map[string]bool
+}
+
+func (f *fakeIAM) TagUser(_ context.Context, in *iam.TagUserInput, _ ...func(*iam.Options)) (*iam.TagUserOutput, error) {
+	if err := f.failOn["TagUser"]; err != nil {
+		return nil, err
+	}
+	if f.marks == nil {
+		f.marks = map[string]bool{}
+	}
+	for _, t := range in.Tags {
+		f.marks[aws.ToString(t.Key)] = true
+	}
+	return &iam.TagUserOutput{}, nil
+}
+
+func (f *fakeIAM) UntagUser(_ context.Context, in *iam.UntagUserInput, _ ...func(*iam.Options)) (*iam.UntagUserOutput, error) {
+	for _, k := range in.TagKeys {
+		delete(f.marks, k)
+	}
+	return &iam.UntagUserOutput{}, nil
 }
 
 func (f *fakeIAM) fail(op string) error {
