@@ -287,9 +287,17 @@ func TestPruneUnusedFor(t *testing.T) {
 		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 		return slices.Equal(lines, want)
 	}
+	front.requests()
 	dry := e.ok("prune", "--unused-for", "90d", "--dry-run")
 	if !sameLines(dry.Stdout, wantOut) {
 		t.Errorf("dry run stdout:\n%s", dry.Stdout)
+	}
+	// In bulk: the credential report shows "recent" used, and "stranger"
+	// holds nothing the tool made, so neither is asked about; the keys
+	// that may be idle are asked about one by one (the report can be
+	// hours old).
+	if _, c := front.requests(); c["GetAccessKeyLastUsed"] != 4 || c["ListUserTags"] != 0 || c["GetAccountAuthorizationDetails"] != 1 {
+		t.Errorf("dry run requests %v", c)
 	}
 	for _, w := range []string{
 		"Would delete access key " + oldNever + " of user old-never: never used, made 200 days ago\n",
@@ -338,14 +346,23 @@ func TestPruneUnusedFor(t *testing.T) {
 
 	// IAM's clock 300 days behind this machine's: a key used 5 minutes
 	// ago by IAM's clock was used 300 days ago by this machine's, and
-	// stays.
+	// stays. User by user, so that the key itself is asked about.
 	iamNow = time.Now().Add(-300 * 24 * time.Hour)
 	front.set(func(f *iamFront) {
 		f.now = iamNow
 		f.used[recent] = keyUse{iamNow.Add(-5 * time.Minute), "s3", "us-east-1"}
+		f.refuseBulk = true
 	})
-	if r := e.ok("prune", "--unused-for", "90d"); r.Stdout != "" || len(e.keysOf("recent")) != 1 {
+	front.requests()
+	r = e.ok("prune", "--unused-for", "90d")
+	if r.Stdout != "" || len(e.keysOf("recent")) != 1 {
 		t.Errorf("a key used 5 minutes ago by IAM's clock: stdout %q, stderr %q", r.Stdout, r.Stderr)
+	}
+	if r.Stderr != "Note: IAM did not give the account's details in bulk (AccessDenied: User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:GetAccountAuthorizationDetails); asking user by user, which takes more requests\n" {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	if _, c := front.requests(); c["GetAccessKeyLastUsed"] != 1 {
+		t.Errorf("the key of \"recent\" was not asked about: %v", c)
 	}
 }
 
@@ -359,4 +376,65 @@ func TestPruneUnusedForBadValues(t *testing.T) {
 			t.Errorf("--unused-for %q: exit %d, stderr %q", v, r.Code, r.Stderr)
 		}
 	}
+}
+
+// An account of 500 users, 450 of them with access to S3 and a key, costs
+// audit about one request per user with access (the key IDs still need
+// ListAccessKeys), all told under one per user. (User by user it took
+// 3,353: TestAuditKeyUsage checks that both ways give the same audit.)
+func TestAuditBigAccountRequests(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	const users, withS3 = 500, 450
+	ctx := e.ctx()
+	c := e.Clients.IAM
+	var wg sync.WaitGroup
+	errs := make(chan error, users)
+	sem := make(chan struct{}, 8)
+	for i := range users {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			name := aws.String(fmt.Sprintf("user-%03d", i))
+			doc := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}`
+			if i < withS3 {
+				doc = fmt.Sprintf(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::big-%d/*"}]}`, i%5)
+			}
+			if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: name, PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
+				errs <- err
+				return
+			}
+			if i < withS3 {
+				if _, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	front := newIAMFront(t, e, time.Now())
+	front.requests()
+	t0 := time.Now()
+	bulk := e.ok("audit", "--nl")
+	t.Logf("audit took %v", time.Since(t0))
+	n, kinds := front.requests()
+	if rows := strings.Count(bulk.Stdout, "\n"); rows != withS3 {
+		t.Errorf("%d rows, want %d", rows, withS3)
+	}
+	// The details (one page), the report (two), one ListAccessKeys per
+	// user with access.
+	if n != 3+withS3 || kinds["ListAccessKeys"] != withS3 || n > users {
+		t.Errorf("in bulk: %d requests for %d users: %v", n, users, kinds)
+	}
+	t.Logf("audit of %d users (%d with S3 access): %d requests", users, withS3, n)
 }

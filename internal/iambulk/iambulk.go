@@ -10,8 +10,10 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
@@ -28,6 +30,9 @@ type Account struct {
 	Roles []iamtypes.RoleDetail
 	// Groups by name.
 	Groups map[string]iamtypes.GroupDetail
+	// Now is IAM's time when it sent the last page (zero: it did not
+	// say).
+	Now time.Time
 	// Policies holds the default version's document of each customer
 	// managed policy, by ARN, as IAM sent it (URL-encoded). AWS managed
 	// policies are not asked for (there are over a thousand, with every
@@ -52,6 +57,9 @@ func Details(ctx context.Context, api DetailsAPI, withRoles bool, pageSize int32
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, err
+		}
+		if t, ok := awsmiddleware.GetServerTime(page.ResultMetadata); ok {
+			acct.Now = t
 		}
 		acct.Users = append(acct.Users, page.UserDetailList...)
 		if withRoles {

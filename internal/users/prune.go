@@ -26,6 +26,7 @@ type PruneAPI interface {
 	iam.ListUsersAPIClient
 	iam.ListUserTagsAPIClient
 	iambulk.DetailsAPI
+	iambulk.ReportAPI
 	FootprintAPI
 	LastUsedAPI
 	UnmarkAPI
@@ -54,6 +55,11 @@ type Pruner struct {
 
 	// failed names what could not be deleted.
 	failed []string
+	// report and reportNow, when IAM gives them (with --unused-for), spare
+	// the questions about users none of whose keys can be unused for long
+	// enough.
+	report    *iambulk.Report
+	reportNow time.Time
 }
 
 // user is what prune knows of a user before asking anything about it.
@@ -104,6 +110,9 @@ func (p *Pruner) users(ctx context.Context, fn func(user) error) error {
 		// per-user path has always read.
 		acct, err := iambulk.Details(ctx, p.IAM, false, p.PageSize)
 		if err == nil {
+			if err := p.readReport(ctx, acct.Now); err != nil {
+				return err
+			}
 			for _, d := range acct.Users {
 				if err := fn(user{name: aws.ToString(d.UserName), created: aws.ToTime(d.CreateDate), tags: d.Tags}); err != nil {
 					return err
@@ -135,6 +144,52 @@ func (p *Pruner) users(ctx context.Context, fn func(user) error) error {
 		return got, nil
 	}
 	return ordered.Run(ctx, listing.DetailWorkers, produce, work, fn)
+}
+
+// readReport reads the credential report, saying once when IAM does not
+// give it (prune then asks about every key the tool made).
+func (p *Pruner) readReport(ctx context.Context, now time.Time) error {
+	if now.IsZero() {
+		return nil // no IAM time to measure the report's dates by
+	}
+	rep, err := iambulk.CredentialReport(ctx, p.IAM, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p.Warnf("Note: IAM did not give the credential report (%s); asking about each key s3-credentials made, which takes more requests", awsclient.ErrorMessage(err))
+		return nil
+	}
+	p.report, p.reportNow = rep, now
+	return nil
+}
+
+// surelyUsed says, from the credential report, that no key of u can have
+// gone unused for p.UnusedFor, and that u is not a keyless user old enough
+// to delete, so nothing need be asked about it. The report may be hours
+// old: a use it has not seen yet only makes a key less idle than it says,
+// and a key made since is too young to delete.
+func (p *Pruner) surelyUsed(u user, made bool) bool {
+	if p.report == nil {
+		return false
+	}
+	keys, known := p.report.Users[u.name]
+	if !known {
+		return false
+	}
+	if len(keys) == 0 {
+		return !made || p.reportNow.Sub(u.created) < p.UnusedFor
+	}
+	for _, k := range keys {
+		last := k.Created
+		if k.LastUsed.After(last) {
+			last = k.LastUsed
+		}
+		if p.reportNow.Sub(last) >= p.UnusedFor {
+			return false
+		}
+	}
+	return true
 }
 
 // expired deletes a user whose expiry time has passed, if it holds
@@ -217,6 +272,9 @@ func (p *Pruner) unused(ctx context.Context, u user) error {
 	}
 	if !made && !marked {
 		return nil // nothing here is the tool's: no need to ask more
+	}
+	if p.surelyUsed(u, made) {
+		return nil
 	}
 	keys, now, err := p.listKeys(ctx, u.name)
 	if awsclient.IsNotFound(err) {
