@@ -32,7 +32,15 @@ anything else that names the bucket. Prefixes and Keys say what part of
 the bucket it is limited to (both empty: all of it). Policy is inline:NAME,
 a managed policy's ARN, or either behind group:GROUP/ for a group the user
 is in. Expires is the s3-credentials:expires tag create --expires sets.
-Users also show their access keys with when each was last used.
+
+Users also show their access keys: each one's status, age in days, last
+use (date, service and region, and in words: "never", "12 days ago (s3,
+eu-west-1)"), by IAM's clock, and whether s3-credentials made it.
+
+IAM is asked in bulk where it allows (the account's authorization details
+and its credential report, then one request per user listed, for its key
+IDs); where it does not, this is said once and each user and role is asked
+about in turn.
 
 Only grants are listed: Deny statements and permissions boundaries are
 not taken into account, so a row says what a policy allows, not

@@ -438,3 +438,42 @@ func TestAuditBigAccountRequests(t *testing.T) {
 	}
 	t.Logf("audit of %d users (%d with S3 access): %d requests", users, withS3, n)
 }
+
+// Two prune --unused-for at once (overlapping cron jobs): both exit 0, and
+// each key and user deleted is named by exactly one of them.
+func TestConcurrentPruneUnusedFor(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.makeBucket("prune-unused-twice")
+	var want []string
+	for _, u := range []string{"idle-1", "idle-2", "idle-3", "idle-4"} {
+		e.ok("create", "prune-unused-twice", "--username", u)
+		want = append(want, u, u+" "+e.keysOf(u)[0])
+	}
+	newIAMFront(t, e, time.Now().Add(100*24*time.Hour))
+	results := make([]result, 2)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() { results[i] = e.run("prune", "--unused-for", "30d") })
+	}
+	wg.Wait()
+	var named []string
+	for i, r := range results {
+		if r.Code != 0 || strings.Contains(r.Stderr, "Error") || strings.Contains(r.Stderr, "Could not") {
+			t.Errorf("prune %d: exit %d\n%s", i, r.Code, r.Stderr)
+		}
+		if r.Stdout != "" {
+			named = append(named, strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")...)
+		}
+	}
+	slices.Sort(named)
+	slices.Sort(want)
+	if !slices.Equal(named, want) {
+		t.Errorf("named %q, want each of %q once", named, want)
+	}
+	for _, u := range []string{"idle-1", "idle-2", "idle-3", "idle-4"} {
+		if e.userExists(u) {
+			t.Errorf("%s still exists", u)
+		}
+	}
+}

@@ -358,7 +358,13 @@ func (p *Pruner) unusedKey(ctx context.Context, u user, k iamtypes.AccessKeyMeta
 		return true, p.Deleted(line)
 	}
 	_, err = p.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(u.name), AccessKeyId: aws.String(id)})
-	if err != nil && !awsclient.IsNotFound(err) {
+	if awsclient.IsNotFound(err) {
+		// Another run (an overlapping prune) deleted it: done, but not
+		// by this run, which does not name it.
+		p.Logf("Access key %s of user %s: deleted by someone else meanwhile", id, u.name)
+		return true, nil
+	}
+	if err != nil {
 		return false, p.couldNot(ctx, "access key "+id+" of user "+u.name, "delete access key "+id+" of user "+u.name, err)
 	}
 	UnmarkKey(ctx, p.IAM, u.name, id)

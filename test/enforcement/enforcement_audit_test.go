@@ -41,6 +41,14 @@ func TestAudit(t *testing.T) {
 			t.Errorf("audit lacks\n%s", want)
 		}
 	}
+	// SeaweedFS gives no account details in bulk: said once, and asked
+	// user by user. It keeps the tool's mark of the key create made.
+	if strings.Count(stderr.String(), "Note: IAM did not give the account's details in bulk (") != 1 {
+		t.Errorf("the fallback to user by user is not said once:\n%s", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"LastUsed": "never", "AgeDays": null, "MadeByS3Credentials": true}]}`) {
+		t.Errorf("the new user's key is not shown as the tool's, never used")
+	}
 	if !strings.Contains(stderr.String(), "Warning: the attached policies of user admin could not be read (NoSuchEntity: ") {
 		t.Errorf("no warning about the admin's attached policies:\n%s", stderr.String())
 	}
