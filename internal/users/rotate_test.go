@@ -291,3 +291,28 @@ func (l *listFailsLater) ListAccessKeys(ctx context.Context, in *iam.ListAccessK
 	}
 	return l.fakeIAM.ListAccessKeys(ctx, in, o...)
 }
+
+// The new key carries the tool's mark (prune --unused-for may delete it
+// one day); an old key deleted loses its mark; a mark that cannot be set
+// is said, and the rotation goes on.
+func TestRotateMarksKeys(t *testing.T) {
+	f := &fakeIAM{userFound: true, keys: []iamtypes.AccessKeyMetadata{key("AKIAOLD0000000000001", iamtypes.StatusTypeActive, nil)},
+		marks: map[string]bool{"s3-credentials:key:AKIAOLD0000000000001": true}}
+	if _, err := (&Rotator{IAM: f}).Rotate(context.Background(), "bob", DeleteOld); err != nil {
+		t.Fatal(err)
+	}
+	if !f.marks["s3-credentials:key:AKIANEW0000000000001"] || f.marks["s3-credentials:key:AKIAOLD0000000000001"] || len(f.marks) != 1 {
+		t.Errorf("marks %v", f.marks)
+	}
+
+	f = &fakeIAM{userFound: true, failOn: map[string]error{"TagUser": &smithy.GenericAPIError{Code: "AccessDenied", Message: "no iam:TagUser"}}}
+	var warned []string
+	r := &Rotator{IAM: f, Steps: message.Steps{Warn: func(s string) { warned = append(warned, s) }}}
+	if k, err := r.Rotate(context.Background(), "bob", KeepOld); err != nil || k == nil {
+		t.Fatalf("key %v, err %v", k, err)
+	}
+	want := "Note: access key AKIANEW0000000000001 could not be marked as made by s3-credentials (AccessDenied: no iam:TagUser); prune --unused-for will leave it alone"
+	if !slices.Contains(warned, want) {
+		t.Errorf("warnings %q", warned)
+	}
+}
