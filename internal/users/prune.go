@@ -95,7 +95,10 @@ func (p *Pruner) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(p.failed) > 0 {
+	switch {
+	case len(p.failed) > 0 && p.UnusedFor == 0:
+		return fmt.Errorf("%s could not be deleted", message.Count(len(p.failed), "expired user"))
+	case len(p.failed) > 0:
 		return fmt.Errorf("%s could not be deleted: %s", message.Count(len(p.failed), "user or access key", "users or access keys"), strings.Join(p.failed, ", "))
 	}
 	return nil
