@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go/middleware"
@@ -73,9 +72,6 @@ type Auditor struct {
 	PageSize int32
 	// Steps receives warnings (a policy that is not JSON).
 	message.Steps
-	// PerUser asks IAM user by user and role by role, as it did before it
-	// answered in bulk, even where the bulk calls work (for tests).
-	PerUser bool
 
 	managed sync.Map // policy ARN -> *managedPolicy
 	// account and report, when IAM gives them, answer most questions in
@@ -170,9 +166,6 @@ type principal struct {
 // Where it refuses (or a server does not offer them), it says so once and
 // the audit asks principal by principal instead.
 func (a *Auditor) readBulk(ctx context.Context) error {
-	if a.PerUser {
-		return nil
-	}
 	acct, err := iambulk.Details(ctx, a.IAM, true, a.PageSize)
 	if err != nil {
 		if !awsclient.IsRefusal(err) && !awsclient.IsNotImplemented(err) {
@@ -660,7 +653,7 @@ func KeyEntry(k iamtypes.AccessKeyMetadata, u users.KeyUsage, now time.Time) pyj
 // serverTime is IAM's time when it answered, or this machine's when the
 // answer does not say.
 func serverTime(md middleware.Metadata) time.Time {
-	if t, ok := awsmiddleware.GetServerTime(md); ok && !t.IsZero() {
+	if t, ok := users.ServerTime(md); ok {
 		return t
 	}
 	return time.Now()

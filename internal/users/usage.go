@@ -34,7 +34,7 @@ func LastUsed(ctx context.Context, api LastUsedAPI, id string) (KeyUsage, error)
 		return KeyUsage{}, err
 	}
 	var u KeyUsage
-	u.Now, _ = serverTime(out.ResultMetadata)
+	u.Now, _ = ServerTime(out.ResultMetadata)
 	if l := out.AccessKeyLastUsed; l != nil {
 		u.LastUsed = aws.ToTime(l.LastUsedDate)
 		u.Service = word(aws.ToString(l.ServiceName))
@@ -83,8 +83,8 @@ func Days(d time.Duration) int {
 	return int(d / (24 * time.Hour))
 }
 
-// serverTime is IAM's time when it sent an answer, from its Date header.
-func serverTime(md middleware.Metadata) (time.Time, bool) {
+// ServerTime is IAM's time when it sent an answer, from its Date header.
+func ServerTime(md middleware.Metadata) (time.Time, bool) {
 	t, ok := awsmiddleware.GetServerTime(md)
 	return t, ok && !t.IsZero()
 }
