@@ -653,7 +653,7 @@ func KeyEntry(k iamtypes.AccessKeyMetadata, u users.KeyUsage, now time.Time) pyj
 // serverTime is IAM's time when it answered, or this machine's when the
 // answer does not say.
 func serverTime(md middleware.Metadata) time.Time {
-	if t, ok := users.ServerTime(md); ok {
+	if t, ok := awsclient.ServerTime(md); ok {
 		return t
 	}
 	return time.Now()

@@ -13,9 +13,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 )
 
 // DetailsAPI names the call that gives an account's details in bulk.
@@ -58,7 +59,7 @@ func Details(ctx context.Context, api DetailsAPI, withRoles bool, pageSize int32
 		if err != nil {
 			return nil, err
 		}
-		if t, ok := awsmiddleware.GetServerTime(page.ResultMetadata); ok {
+		if t, ok := awsclient.ServerTime(page.ResultMetadata); ok {
 			acct.Now = t
 		}
 		acct.Users = append(acct.Users, page.UserDetailList...)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
@@ -68,7 +67,7 @@ func RevokeSessions(ctx context.Context, api RevokeAPI, role string, now time.Ti
 	}
 	rev := Revocation{}
 	at := now.UTC().Add(time.Millisecond - 1).Truncate(time.Millisecond) // rounded up: this very millisecond too
-	if server, ok := awsmiddleware.GetServerTime(out.ResultMetadata); ok && !server.IsZero() {
+	if server, ok := awsclient.ServerTime(out.ResultMetadata); ok {
 		rev.FromServer = true
 		rev.Skew = now.Sub(server).Round(time.Second)
 		at = server.UTC().Truncate(time.Second).Add(time.Second)

@@ -397,7 +397,7 @@ func (p *Pruner) listKeys(ctx context.Context, name string) ([]iamtypes.AccessKe
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		if t, ok := ServerTime(page.ResultMetadata); ok {
+		if t, ok := awsclient.ServerTime(page.ResultMetadata); ok {
 			now = t
 		}
 		keys = append(keys, page.AccessKeyMetadata...)

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/smithy-go/middleware"
+
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 )
 
 // LastUsedAPI names the call that says when a key was last used.
@@ -34,7 +34,7 @@ func LastUsed(ctx context.Context, api LastUsedAPI, id string) (KeyUsage, error)
 		return KeyUsage{}, err
 	}
 	var u KeyUsage
-	u.Now, _ = ServerTime(out.ResultMetadata)
+	u.Now, _ = awsclient.ServerTime(out.ResultMetadata)
 	if l := out.AccessKeyLastUsed; l != nil {
 		u.LastUsed = aws.ToTime(l.LastUsedDate)
 		u.Service = word(aws.ToString(l.ServiceName))
@@ -81,10 +81,4 @@ func Days(d time.Duration) int {
 		return 0
 	}
 	return int(d / (24 * time.Hour))
-}
-
-// ServerTime is IAM's time when it sent an answer, from its Date header.
-func ServerTime(md middleware.Metadata) (time.Time, bool) {
-	t, ok := awsmiddleware.GetServerTime(md)
-	return t, ok && !t.IsZero()
 }
