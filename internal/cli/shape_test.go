@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -62,6 +63,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 				want := bucket.CORSRule{Methods: []string{"GET", "PUT"}, Headers: []string{"Authorization"},
 					Origins: []string{"https://example.com"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: 60}
 				if o.Bucket != "b1" || !reflect.DeepEqual(o.Rule, want) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "prune",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPrune(f, func(o *PruneOptions) error { keep(o); return nil })
+			},
+			args: []string{"--unused-for", "12w", "--dry-run", "--page-size", "50"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*PruneOptions); o.UnusedFor != 12*7*24*time.Hour || !o.DryRun || o.PageSize != 50 {
 					t.Errorf("options %+v", o)
 				}
 			},
