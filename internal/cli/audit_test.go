@@ -51,6 +51,19 @@ func TestAudit(t *testing.T) {
 			return err
 		},
 		func() error {
+			_, err := iamc.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("team-s3"),
+				PolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::aud-one/team/*"}]}`)})
+			return err
+		},
+		func() error {
+			_, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("managed")})
+			return err
+		},
+		func() error {
+			_, err := iamc.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("managed"), PolicyArn: aws.String("arn:aws:iam::123456789012:policy/team-s3")})
+			return err
+		},
+		func() error {
 			_, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("no-s3")})
 			return err
 		},
@@ -83,6 +96,8 @@ func TestAudit(t *testing.T) {
 		`{"Type": "user", "Name": "custom", "Bucket": "*", "Access": "custom", "Prefixes": [], "Keys": [], "Policy": "inline:s3.custom.aud-two"`,
 		`{"Type": "user", "Name": "admin", "Bucket": "*", "Access": "full", "Prefixes": [], "Keys": [], "Policy": "arn:aws:iam::aws:policy/AmazonS3FullAccess", "Expires": null, "AccessKeys": []}`,
 		`{"Type": "user", "Name": "grouped", "Bucket": "aud-two", "Access": "custom", "Prefixes": ["shared/"], "Keys": [], "Policy": "group:readers/inline:g", "Expires": null, "AccessKeys": []}`,
+		// A customer managed policy, read with the account's details.
+		`{"Type": "user", "Name": "managed", "Bucket": "aud-one", "Access": "custom", "Prefixes": ["team/"], "Keys": [], "Policy": "arn:aws:iam::123456789012:policy/team-s3", "Expires": null, "AccessKeys": []}`,
 		`{"Type": "role", "Name": "s3-credentials.AmazonS3FullAccess", "Bucket": "*", "Access": "full", "Prefixes": [], "Keys": [], "Policy": "arn:aws:iam::aws:policy/AmazonS3FullAccess", "Expires": null}`,
 	} {
 		if !strings.Contains(got, want) {
