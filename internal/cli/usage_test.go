@@ -154,20 +154,6 @@ func (f *iamFront) report() string {
 	return b.String()
 }
 
-// keyOf is the one access key of user on moto.
-func (e *e2e) keysOf(user string) []string {
-	e.t.Helper()
-	out, err := e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var ids []string
-	for _, k := range out.AccessKeyMetadata {
-		ids = append(ids, aws.ToString(k.AccessKeyId))
-	}
-	return ids
-}
-
 // foreignKey gives user a key made without the tool (no mark).
 func (e *e2e) foreignKey(user string) string {
 	e.t.Helper()
@@ -188,7 +174,7 @@ func TestAuditKeyUsage(t *testing.T) {
 	e.makeBucket("usage-bucket")
 	e.ok("create", "usage-bucket", "--username", "busy")
 	e.ok("create", "usage-bucket", "--read-only", "--username", "idle")
-	busy, idle := e.keysOf("busy")[0], e.keysOf("idle")[0]
+	busy, idle := e.accessKeys("busy")[0], e.accessKeys("idle")[0]
 	// The credential report names no key IDs: its keys are told apart by
 	// the second they were made in (two keys made in the same second are
 	// asked about one by one).
@@ -251,7 +237,7 @@ func TestPruneUnusedFor(t *testing.T) {
 	for _, u := range []string{"old-never", "old-used", "recent", "mixed", "grouped"} {
 		e.ok("create", "prune-unused", "--username", u)
 	}
-	mixedOwn := e.keysOf("mixed")[0]
+	mixedOwn := e.accessKeys("mixed")[0]
 	mixedForeign := e.foreignKey("mixed")
 	ctx := e.ctx()
 	for _, step := range []func() error{
@@ -273,7 +259,7 @@ func TestPruneUnusedFor(t *testing.T) {
 		}
 	}
 	stranger := e.foreignKey("stranger")
-	oldNever, oldUsed, recent, grouped := e.keysOf("old-never")[0], e.keysOf("old-used")[0], e.keysOf("recent")[0], e.keysOf("grouped")[0]
+	oldNever, oldUsed, recent, grouped := e.accessKeys("old-never")[0], e.accessKeys("old-used")[0], e.accessKeys("recent")[0], e.accessKeys("grouped")[0]
 
 	// IAM's clock is 200 days ahead of this machine's: by it, every key
 	// here was made 200 days ago.
@@ -314,7 +300,7 @@ func TestPruneUnusedFor(t *testing.T) {
 		t.Errorf("dry run names a key it must not touch:\n%s%s", dry.Stdout, dry.Stderr)
 	}
 	for _, u := range []string{"old-never", "old-used", "mixed", "grouped"} {
-		if !e.userExists(u) || len(e.keysOf(u)) == 0 {
+		if !e.userExists(u) || len(e.accessKeys(u)) == 0 {
 			t.Errorf("--dry-run deleted %s or its keys", u)
 		}
 	}
@@ -329,7 +315,7 @@ func TestPruneUnusedFor(t *testing.T) {
 		}
 	}
 	for user, keys := range map[string][]string{"recent": {recent}, "mixed": {mixedForeign}, "grouped": nil, "stranger": {stranger}} {
-		if got := e.keysOf(user); !slices.Equal(got, keys) {
+		if got := e.accessKeys(user); !slices.Equal(got, keys) {
 			t.Errorf("%s keeps keys %v, want %v", user, got, keys)
 		}
 	}
@@ -355,7 +341,7 @@ func TestPruneUnusedFor(t *testing.T) {
 	})
 	front.requests()
 	r = e.ok("prune", "--unused-for", "90d")
-	if r.Stdout != "" || len(e.keysOf("recent")) != 1 {
+	if r.Stdout != "" || len(e.accessKeys("recent")) != 1 {
 		t.Errorf("a key used 5 minutes ago by IAM's clock: stdout %q, stderr %q", r.Stdout, r.Stderr)
 	}
 	if r.Stderr != "Note: IAM did not give the account's details in bulk (AccessDenied: User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:GetAccountAuthorizationDetails); asking user by user, which takes more requests\n" {
@@ -448,7 +434,7 @@ func TestConcurrentPruneUnusedFor(t *testing.T) {
 	var want []string
 	for _, u := range []string{"idle-1", "idle-2", "idle-3", "idle-4"} {
 		e.ok("create", "prune-unused-twice", "--username", u)
-		want = append(want, u, u+" "+e.keysOf(u)[0])
+		want = append(want, u, u+" "+e.accessKeys(u)[0])
 	}
 	newIAMFront(t, e, time.Now().Add(100*24*time.Hour))
 	results := make([]result, 2)
