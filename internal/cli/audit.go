@@ -2,20 +2,35 @@ package cli
 
 import (
 	"bufio"
+	"context"
 
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/audit"
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-// NewCmdAudit lists which users and roles can reach which buckets.
-func NewCmdAudit(f *Factory) *cobra.Command {
-	var (
-		lf       listFormat
-		pageSize int32
-	)
+// AuditOptions are the arguments and flags of `audit`, and what running it
+// needs.
+type AuditOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Steps   message.Steps
+	// Buckets limits the audit to grants that reach them; none: every grant.
+	Buckets  []string
+	Format   listFormat
+	PageSize int32
+}
+
+// NewCmdAudit lists which users and roles can reach which buckets. runF,
+// when given, runs instead of runAudit: tests read the options the flags
+// made.
+func NewCmdAudit(f *Factory, runF func(*AuditOptions) error) *cobra.Command {
+	opts := &AuditOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "audit [BUCKETS]...",
 		GroupID:           groupAccount,
@@ -51,34 +66,44 @@ necessarily what a request would be allowed to do.`,
   # Everything, as CSV
   s3-credentials audit --csv > access.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkPageSize(cmd, pageSize); err != nil {
+			if err := checkPageSize(cmd, opts.PageSize); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Buckets, opts.Context, opts.Steps = args, cmd.Context(), f.steps(true)
+			if runF != nil {
+				return runF(opts)
 			}
-			a := &audit.Auditor{IAM: c.IAM, Buckets: args, PageSize: pageSize, Steps: f.steps(true)}
-			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
-			lw := listfmt.NewListWriter(out, lf.format(), audit.Headers)
-			err = a.Run(ctx, func(row pyjson.Map) error {
-				if err := lw.Write(row); err != nil {
-					return err
-				}
-				return out.Flush()
-			})
-			if err == nil {
-				err = lw.Close()
-			}
-			if ferr := out.Flush(); err == nil {
-				err = ferr
-			}
-			return err
+			return runAudit(opts)
 		},
 	}
-	lf.addFlags(cmd)
-	addPageSize(cmd, &pageSize)
+	opts.Format.addFlags(cmd)
+	addPageSize(cmd, &opts.PageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runAudit streams the audit's rows, each written out as soon as it is
+// known.
+func runAudit(opts *AuditOptions) error {
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	a := &audit.Auditor{IAM: c.IAM, Buckets: opts.Buckets, PageSize: opts.PageSize, Steps: opts.Steps}
+	out := bufio.NewWriterSize(opts.IO.Out, 64*1024)
+	lw := listfmt.NewListWriter(out, opts.Format.format(), audit.Headers)
+	err = a.Run(ctx, func(row pyjson.Map) error {
+		if err := lw.Write(row); err != nil {
+			return err
+		}
+		return out.Flush()
+	})
+	if err == nil {
+		err = lw.Close()
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

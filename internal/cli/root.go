@@ -113,7 +113,7 @@ const (
 // list is written. --help sorts them by name within their group.
 func commands() []func(*Factory) *cobra.Command {
 	return []func(*Factory) *cobra.Command{
-		NewCmdAudit,
+		func(f *Factory) *cobra.Command { return NewCmdAudit(f, nil) },
 		NewCmdGetBucketPolicy,
 		NewCmdSetBucketPolicy,
 		func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) },
@@ -144,7 +144,7 @@ func commands() []func(*Factory) *cobra.Command {
 		NewCmdPutObject,
 		func(f *Factory) *cobra.Command { return NewCmdPutObjects(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdRevokeSessions(f, nil) },
-		NewCmdRotateKey,
+		func(f *Factory) *cobra.Command { return NewCmdRotateKey(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdWhoami(f, nil) },
 	}
 }

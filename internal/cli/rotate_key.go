@@ -1,19 +1,29 @@
 package cli
 
 import (
+	"context"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
-// RotateKeyOptions are the flags of `rotate-key`.
+// RotateKeyOptions are the argument and flags of `rotate-key`, and what
+// running it needs.
 type RotateKeyOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// factory opens the credential output (--output and its checks).
+	factory *Factory
+	// User is the user given a new key.
+	User          string
 	DeactivateOld bool
 	DeleteOld     bool
 	Silent        bool
@@ -23,9 +33,11 @@ type RotateKeyOptions struct {
 // errOldKeyFlags is returned when both ways of retiring old keys are asked for.
 var errOldKeyFlags = errors.New("Cannot use --deactivate-old and --delete-old at the same time")
 
-// NewCmdRotateKey gives an existing user a new access key.
-func NewCmdRotateKey(f *Factory) *cobra.Command {
-	opts := &RotateKeyOptions{}
+// NewCmdRotateKey gives an existing user a new access key. runF, when
+// given, runs instead of runRotateKey: tests read the options the flags
+// made.
+func NewCmdRotateKey(f *Factory, runF func(*RotateKeyOptions) error) *cobra.Command {
+	opts := &RotateKeyOptions{IO: f.IO, Clients: f.Clients, factory: f}
 	cmd := &cobra.Command{
 		Use:               "rotate-key USERNAME",
 		GroupID:           groupCredentials,
@@ -56,7 +68,11 @@ printed it is deleted again. Steps are reported on standard error.`,
 			if opts.DeactivateOld && opts.DeleteOld {
 				return errOldKeyFlags
 			}
-			return runRotateKey(cmd, f, opts, args[0])
+			opts.User, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRotateKey(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -68,9 +84,9 @@ printed it is deleted again. Steps are reported on standard error.`,
 	return cmd
 }
 
-func runRotateKey(cmd *cobra.Command, f *Factory, opts *RotateKeyOptions, user string) error {
-	ctx := cmd.Context()
-	c, err := f.Clients(ctx)
+func runRotateKey(opts *RotateKeyOptions) error {
+	ctx, f := opts.Context, opts.factory
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
@@ -94,6 +110,6 @@ func runRotateKey(cmd *cobra.Command, f *Factory, opts *RotateKeyOptions, user s
 			Document:        botocore.AccessKey(key),
 		})
 	}
-	_, err = r.Rotate(ctx, user, old)
+	_, err = r.Rotate(ctx, opts.User, old)
 	return err
 }

@@ -80,6 +80,30 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "audit",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdAudit(f, func(o *AuditOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "b2", "--csv", "--page-size", "10"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*AuditOptions); !reflect.DeepEqual(o.Buckets, []string{"b1", "b2"}) || !o.Format.csv || o.PageSize != 10 {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "rotate-key",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdRotateKey(f, func(o *RotateKeyOptions) error { keep(o); return nil })
+			},
+			args: []string{"alice", "--delete-old", "--silent"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*RotateKeyOptions); o.User != "alice" || !o.DeleteOld || o.DeactivateOld || !o.Silent {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
