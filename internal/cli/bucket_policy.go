@@ -1,14 +1,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
@@ -16,8 +17,19 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// NewCmdGetBucketPolicy prints a bucket's policy.
-func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
+// GetBucketPolicyOptions are the argument of `get-bucket-policy`, and what
+// running it needs.
+type GetBucketPolicyOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+}
+
+// NewCmdGetBucketPolicy prints a bucket's policy. runF, when given, runs
+// instead of runGetBucketPolicy: tests read the options the flags made.
+func NewCmdGetBucketPolicy(f *Factory, runF func(*GetBucketPolicyOptions) error) *cobra.Command {
+	opts := &GetBucketPolicyOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "get-bucket-policy BUCKET",
 		GroupID:           groupBuckets,
@@ -29,33 +41,48 @@ func NewCmdGetBucketPolicy(f *Factory) *cobra.Command {
   s3-credentials get-bucket-policy my-bucket`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			out, err := c.S3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(args[0])})
-			if err != nil {
-				return err
-			}
-			doc, err := pyjson.Decode([]byte(aws.ToString(out.Policy)))
-			if err != nil {
-				return fmt.Errorf("the bucket policy is not valid JSON: %v", err)
-			}
-			return pyjson.WriteJSON(f.IO.Out, doc)
+			return runGetBucketPolicy(opts)
 		},
 	}
 	f.AddAWSFlags(cmd)
 	return cmd
 }
 
+func runGetBucketPolicy(opts *GetBucketPolicyOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	doc, err := bucket.GetPolicy(opts.Context, c.S3, opts.Bucket)
+	if err != nil {
+		return err
+	}
+	return pyjson.WriteJSON(opts.IO.Out, doc)
+}
+
+// SetBucketPolicyOptions are the argument and flags of `set-bucket-policy`,
+// and what running it needs.
+type SetBucketPolicyOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	// PolicyFile and AllowAllGet are the flags; Document is the policy
+	// they name, read and checked.
+	PolicyFile  string
+	AllowAllGet bool
+	Document    any
+}
+
 // NewCmdSetBucketPolicy sets a bucket's policy from a file or the
-// public-read policy.
-func NewCmdSetBucketPolicy(f *Factory) *cobra.Command {
-	var (
-		policyFile  string
-		allowAllGet bool
-	)
+// public-read policy. runF, when given, runs instead of
+// runSetBucketPolicy: tests read the options the flags made.
+func NewCmdSetBucketPolicy(f *Factory, runF func(*SetBucketPolicyOptions) error) *cobra.Command {
+	opts := &SetBucketPolicyOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "set-bucket-policy BUCKET",
 		GroupID:           groupBuckets,
@@ -69,63 +96,72 @@ is echoed on standard error.
   s3-credentials set-bucket-policy my-bucket --allow-all-get`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket := args[0]
-			var data []byte
-			if cmd.Flags().Changed("policy-file") {
-				var err error
-				data, err = flagvalue.ReadFile(policyFile, f.IO.In)
-				if err != nil {
-					msg := err.Error()
-					var tooLarge *flagvalue.TooLargeError
-					if errors.Is(err, os.ErrNotExist) {
-						msg = "No such file or directory"
-					} else if errors.Is(err, os.ErrPermission) {
-						msg = "Permission denied"
-					} else if errors.As(err, &tooLarge) {
-						msg = tooLarge.Error()
-					}
-					return badParam(cmd, "policy-file", fmt.Sprintf("'%s': %s", policyFile, msg))
-				}
-				if allowAllGet {
-					return errors.New("Cannot pass both --allow-all-get and --policy-file")
-				}
-			} else if !allowAllGet {
-				return usageErrorf(cmd, "Pass --policy-file or --allow-all-get")
-			}
-			var doc any
-			if allowAllGet {
-				doc = policy.PublicRead(bucket)
-			} else {
-				var err error
-				if doc, err = pyjson.Decode(data); err != nil {
-					if policyFile == "-" {
-						return errors.New("Input contained invalid JSON")
-					}
-					return errors.New("File contained invalid JSON")
-				}
-				docs := []credentials.Document{{Name: "bucket policy", Doc: doc}}
-				if err := checkDocuments(cmd, docs, policycheck.Options{Kind: policycheck.BucketPolicy}); err != nil {
-					return err
-				}
-			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			doc, err := bucketPolicyDocument(cmd, f, opts)
 			if err != nil {
 				return err
 			}
-			if _, err := c.S3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{
-				Bucket: aws.String(bucket),
-				Policy: aws.String(string(pyjson.Encode(doc, -1))),
-			}); err != nil {
-				return err
+			opts.Document = doc
+			if runF != nil {
+				return runF(opts)
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Policy set:\n%s\n", pyjson.Encode(doc, 4))
-			return nil
+			return runSetBucketPolicy(opts)
 		},
 	}
-	cmd.Flags().StringVar(&policyFile, "policy-file", "", "JSON file holding the policy (- for standard input)")
+	cmd.Flags().StringVar(&opts.PolicyFile, "policy-file", "", "JSON file holding the policy (- for standard input)")
 	readsStdin(cmd, "policy-file")
-	cmd.Flags().BoolVar(&allowAllGet, "allow-all-get", false, "Let anyone GET the bucket's objects")
+	cmd.Flags().BoolVar(&opts.AllowAllGet, "allow-all-get", false, "Let anyone GET the bucket's objects")
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// bucketPolicyDocument reads and checks the policy the flags name: a
+// file's (or standard input's), or the public-read one.
+func bucketPolicyDocument(cmd *cobra.Command, f *Factory, opts *SetBucketPolicyOptions) (any, error) {
+	if !cmd.Flags().Changed("policy-file") {
+		if !opts.AllowAllGet {
+			return nil, usageErrorf(cmd, "Pass --policy-file or --allow-all-get")
+		}
+		return policy.PublicRead(opts.Bucket), nil
+	}
+	data, err := flagvalue.ReadFile(opts.PolicyFile, f.IO.In)
+	if err != nil {
+		msg := err.Error()
+		var tooLarge *flagvalue.TooLargeError
+		if errors.Is(err, os.ErrNotExist) {
+			msg = "No such file or directory"
+		} else if errors.Is(err, os.ErrPermission) {
+			msg = "Permission denied"
+		} else if errors.As(err, &tooLarge) {
+			msg = tooLarge.Error()
+		}
+		return nil, badParam(cmd, "policy-file", fmt.Sprintf("'%s': %s", opts.PolicyFile, msg))
+	}
+	if opts.AllowAllGet {
+		return nil, errors.New("Cannot pass both --allow-all-get and --policy-file")
+	}
+	doc, err := pyjson.Decode(data)
+	if err != nil {
+		if opts.PolicyFile == "-" {
+			return nil, errors.New("Input contained invalid JSON")
+		}
+		return nil, errors.New("File contained invalid JSON")
+	}
+	docs := []credentials.Document{{Name: "bucket policy", Doc: doc}}
+	if err := checkDocuments(cmd, docs, policycheck.Options{Kind: policycheck.BucketPolicy}); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func runSetBucketPolicy(opts *SetBucketPolicyOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	if err := bucket.SetPolicy(opts.Context, c.S3, opts.Bucket, opts.Document); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Policy set:\n%s\n", pyjson.Encode(opts.Document, 4))
+	return nil
 }

@@ -114,8 +114,8 @@ const (
 func commands() []func(*Factory) *cobra.Command {
 	return []func(*Factory) *cobra.Command{
 		func(f *Factory) *cobra.Command { return NewCmdAudit(f, nil) },
-		NewCmdGetBucketPolicy,
-		NewCmdSetBucketPolicy,
+		func(f *Factory) *cobra.Command { return NewCmdGetBucketPolicy(f, nil) },
+		func(f *Factory) *cobra.Command { return NewCmdSetBucketPolicy(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdGetCORSPolicy(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdSetCORSPolicy(f, nil) },

@@ -104,6 +104,31 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "get-bucket-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdGetBucketPolicy(f, func(o *GetBucketPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*GetBucketPolicyOptions); o.Bucket != "b1" {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "set-bucket-policy",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetBucketPolicy(f, func(o *SetBucketPolicyOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--allow-all-get"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*SetBucketPolicyOptions)
+				if o.Bucket != "b1" || !o.AllowAllGet || !reflect.DeepEqual(o.Document, policy.PublicRead("b1")) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
