@@ -1,22 +1,35 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyrepr"
-
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/clickbool"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyrepr"
 )
 
-// NewCmdGetPublicAccessBlock prints a bucket's public access block.
-func NewCmdGetPublicAccessBlock(f *Factory) *cobra.Command {
+// GetPublicAccessBlockOptions are the argument of `get-public-access-block`,
+// and what running it needs.
+type GetPublicAccessBlockOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+}
+
+// NewCmdGetPublicAccessBlock prints a bucket's public access block. runF,
+// when given, runs instead of runGetPublicAccessBlock: tests read the
+// options the flags made.
+func NewCmdGetPublicAccessBlock(f *Factory, runF func(*GetPublicAccessBlockOptions) error) *cobra.Command {
+	opts := &GetPublicAccessBlockOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "get-public-access-block BUCKET",
 		GroupID:           groupBuckets,
@@ -28,28 +41,31 @@ them is an error (NoSuchPublicAccessBlockConfiguration).
   s3-credentials get-public-access-block my-bucket`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			out, err := c.S3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(args[0])})
-			if err != nil {
-				return err
-			}
-			cfg := out.PublicAccessBlockConfiguration
-			if cfg == nil {
-				cfg = &s3types.PublicAccessBlockConfiguration{}
-			}
-			return pyjson.WriteJSON(f.IO.Out, botocore.PublicAccessBlock(cfg))
+			return runGetPublicAccessBlock(opts)
 		},
 	}
 	f.AddAWSFlags(cmd)
 	return cmd
 }
 
-// boolSetting is an optional true/false option read as click's BOOL type:
-// unset, or one of the words below in any case.
+func runGetPublicAccessBlock(opts *GetPublicAccessBlockOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	cfg, err := bucket.GetPublicAccess(opts.Context, c.S3, opts.Bucket)
+	if err != nil {
+		return err
+	}
+	return pyjson.WriteJSON(opts.IO.Out, botocore.PublicAccessBlock(cfg))
+}
+
+// boolSetting is an optional true/false option read as the Python tool
+// reads it (clickbool): unset, or a word checked once all flags are read.
 type boolSetting struct {
 	set bool
 	raw string
@@ -62,35 +78,28 @@ func (b *boolSetting) Set(s string) error {
 }
 func (b *boolSetting) Type() string { return "boolean" }
 
-var (
-	trueWords  = map[string]bool{"1": true, "true": true, "t": true, "yes": true, "y": true, "on": true}
-	falseWords = map[string]bool{"0": true, "false": true, "f": true, "no": true, "n": true, "off": true, "": true}
-)
-
-// value parses the setting; ok is false when it is not a recognised word.
-func (b *boolSetting) value() (v, ok bool) {
-	w := strings.ToLower(strings.TrimSpace(b.raw))
-	switch {
-	case trueWords[w]:
-		return true, true
-	case falseWords[w]:
-		return false, true
-	}
-	return false, false
+// SetPublicAccessBlockOptions are the argument and flags of
+// `set-public-access-block`, and what running it needs.
+type SetPublicAccessBlockOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	// Settings are the four settings given (nil: left as they are), in
+	// bucket.PublicAccessSettings' order; --allow-public-access sets all
+	// four to false.
+	Settings [4]*bool
 }
 
-// publicAccessSettings are the four settings in the order AWS lists them.
-var publicAccessSettings = []struct{ flag, key string }{
-	{"block-public-acls", "BlockPublicAcls"},
-	{"ignore-public-acls", "IgnorePublicAcls"},
-	{"block-public-policy", "BlockPublicPolicy"},
-	{"restrict-public-buckets", "RestrictPublicBuckets"},
-}
-
-// NewCmdSetPublicAccessBlock changes a bucket's public access block.
-func NewCmdSetPublicAccessBlock(f *Factory) *cobra.Command {
-	settings := make([]boolSetting, len(publicAccessSettings))
-	var allowPublic bool
+// NewCmdSetPublicAccessBlock changes a bucket's public access block. runF,
+// when given, runs instead of runSetPublicAccessBlock: tests read the
+// options the flags made.
+func NewCmdSetPublicAccessBlock(f *Factory, runF func(*SetPublicAccessBlockOptions) error) *cobra.Command {
+	opts := &SetPublicAccessBlockOptions{IO: f.IO, Clients: f.Clients}
+	var (
+		settings    [4]boolSetting
+		allowPublic bool
+	)
 	cmd := &cobra.Command{
 		Use:               "set-public-access-block BUCKET",
 		GroupID:           groupBuckets,
@@ -104,52 +113,29 @@ sets all four to false.
   s3-credentials set-public-access-block my-bucket --allow-public-access`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket := args[0]
-			values := make([]*bool, len(settings))
-			for i := range settings {
-				if !settings[i].set {
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			for i, s := range settings {
+				if !s.set {
 					continue
 				}
-				v, ok := settings[i].value()
+				v, ok := clickbool.Parse(s.raw)
 				if !ok {
-					return badParam(cmd, publicAccessSettings[i].flag, fmt.Sprintf(
-						"%s is not a valid boolean. Recognized values: , 0, 1, f, false, n, no, off, on, t, true, y, yes",
-						pyrepr.Str(settings[i].raw)))
+					return badParam(cmd, bucket.PublicAccessSettings[i].Flag, clickbool.Invalid(s.raw))
 				}
-				values[i] = aws.Bool(v)
+				opts.Settings[i] = aws.Bool(v)
 			}
 			if allowPublic {
-				for i := range values {
-					values[i] = aws.Bool(false)
+				for i := range opts.Settings {
+					opts.Settings[i] = aws.Bool(false)
 				}
 			}
-			var shown []string
-			for i, v := range values {
-				if v != nil {
-					shown = append(shown, fmt.Sprintf("'%s': %s", publicAccessSettings[i].key, pyrepr.Bool(*v)))
-				}
-			}
-			if len(shown) == 0 {
+			if opts.Settings == [4]*bool{} {
 				return fmt.Errorf("No valid options provided. Use --help to see available options.")
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			if _, err := c.S3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{
-				Bucket: aws.String(bucket),
-				PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
-					BlockPublicAcls:       values[0],
-					IgnorePublicAcls:      values[1],
-					BlockPublicPolicy:     values[2],
-					RestrictPublicBuckets: values[3],
-				},
-			}); err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IO.ErrOut, "Updated public access block settings for bucket '%s': {%s}\n", bucket, strings.Join(shown, ", "))
-			return nil
+			return runSetPublicAccessBlock(opts)
 		},
 	}
 	help := []string{
@@ -158,10 +144,28 @@ sets all four to false.
 		"Block public bucket policies (true/false)",
 		"Restrict access to a bucket with a public policy (true/false)",
 	}
-	for i, s := range publicAccessSettings {
-		cmd.Flags().Var(&settings[i], s.flag, help[i])
+	for i, s := range bucket.PublicAccessSettings {
+		cmd.Flags().Var(&settings[i], s.Flag, help[i])
 	}
 	cmd.Flags().BoolVar(&allowPublic, "allow-public-access", false, "Set all four settings to false (allow public access)")
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runSetPublicAccessBlock(opts *SetPublicAccessBlockOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	if err := bucket.SetPublicAccess(opts.Context, c.S3, opts.Bucket, opts.Settings); err != nil {
+		return err
+	}
+	var shown []string
+	for i, v := range opts.Settings {
+		if v != nil {
+			shown = append(shown, fmt.Sprintf("'%s': %s", bucket.PublicAccessSettings[i].Key, pyrepr.Bool(*v)))
+		}
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Updated public access block settings for bucket '%s': {%s}\n", opts.Bucket, strings.Join(shown, ", "))
+	return nil
 }

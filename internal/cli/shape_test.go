@@ -129,6 +129,19 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "set-public-access-block",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetPublicAccessBlock(f, func(o *SetPublicAccessBlockOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--block-public-acls", "YES", "--restrict-public-buckets", "off"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*SetPublicAccessBlockOptions)
+				if o.Bucket != "b1" || o.Settings[0] == nil || !*o.Settings[0] || o.Settings[1] != nil || o.Settings[2] != nil || o.Settings[3] == nil || *o.Settings[3] {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
