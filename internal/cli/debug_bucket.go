@@ -1,20 +1,31 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
+// DebugBucketOptions are the argument of `debug-bucket`, and what running
+// it needs.
+type DebugBucketOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+}
+
 // NewCmdDebugBucket prints a bucket's ACL, policy status and public access
-// block, reporting each check that fails and carrying on.
-func NewCmdDebugBucket(f *Factory) *cobra.Command {
+// block, reporting each check that fails and carrying on. runF, when
+// given, runs instead of runDebugBucket: tests read the options the flags
+// made.
+func NewCmdDebugBucket(f *Factory, runF func(*DebugBucketOptions) error) *cobra.Command {
+	opts := &DebugBucketOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "debug-bucket BUCKET",
 		GroupID:           groupBuckets,
@@ -27,58 +38,41 @@ result and the next one still runs.
   s3-credentials debug-bucket my-bucket`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			bucket := aws.String(args[0])
-			out := f.IO.Out
-			check := func(title, what string, get func() (pyjson.Map, error)) error {
-				m, err := get()
-				if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
-					return err // the endpoint, not the bucket: the other checks would meet it too
-				}
-				if err != nil {
-					_, werr := fmt.Fprintf(out, "Error checking %s: %s\n", what, awsclient.BotoError(err))
-					return werr
-				}
-				if _, err := fmt.Fprintf(out, "%s:\n", title); err != nil {
-					return err
-				}
-				return pyjson.WriteJSON(out, m)
-			}
-			if err := check("Bucket ACL", "bucket ACL", func() (pyjson.Map, error) {
-				r, err := c.S3.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: bucket})
-				if err != nil {
-					return nil, err
-				}
-				return botocore.BucketACL(r.Owner, r.Grants), nil
-			}); err != nil {
-				return err
-			}
-			if err := check("Bucket policy status", "bucket policy status", func() (pyjson.Map, error) {
-				r, err := c.S3.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: bucket})
-				if err != nil {
-					return nil, err
-				}
-				return botocore.PolicyStatus(r.PolicyStatus), nil
-			}); err != nil {
-				return err
-			}
-			return check("Bucket public access block", "bucket public access block", func() (pyjson.Map, error) {
-				r, err := c.S3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: bucket})
-				if err != nil {
-					return nil, err
-				}
-				m := pyjson.Map{}
-				if r.PublicAccessBlockConfiguration != nil {
-					m.Put("PublicAccessBlockConfiguration", botocore.PublicAccessBlock(r.PublicAccessBlockConfiguration))
-				}
-				return m, nil
-			})
+			return runDebugBucket(opts)
 		},
 	}
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+// runDebugBucket prints each check's answer, or the error in its place.
+func runDebugBucket(opts *DebugBucketOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	out := opts.IO.Out
+	for _, check := range bucket.DebugChecks(c.S3, opts.Bucket) {
+		m, err := check.Read(opts.Context)
+		if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
+			return err // the endpoint, not the bucket: the other checks would meet it too
+		}
+		if err != nil {
+			if _, err := fmt.Fprintf(out, "Error checking %s: %s\n", check.What, awsclient.BotoError(err)); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(out, "%s:\n", check.Title); err != nil {
+			return err
+		}
+		if err := pyjson.WriteJSON(out, m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

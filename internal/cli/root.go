@@ -121,7 +121,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdSetCORSPolicy(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdCreate(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdCreateRole(f, nil) },
-		NewCmdDebugBucket,
+		func(f *Factory) *cobra.Command { return NewCmdDebugBucket(f, nil) },
 		NewCmdDeleteBucket,
 		func(f *Factory) *cobra.Command { return NewCmdDeleteObjects(f, nil) },
 		NewCmdDeleteUser,

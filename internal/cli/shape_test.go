@@ -142,6 +142,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "debug-bucket",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdDebugBucket(f, func(o *DebugBucketOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*DebugBucketOptions); o.Bucket != "b1" {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
