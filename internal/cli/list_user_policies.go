@@ -1,25 +1,37 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-// NewCmdListUserPolicies prints the inline policies of users.
-func NewCmdListUserPolicies(f *Factory) *cobra.Command {
-	var (
-		lf     listFormat
-		asJSON bool
-	)
+// ListUserPoliciesOptions are the arguments and flags of
+// `list-user-policies`, and what running it needs.
+type ListUserPoliciesOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// Users are the users asked about; none: every user.
+	Users  []string
+	Format listFormat
+	JSON   bool
+}
+
+// NewCmdListUserPolicies prints the inline policies of users. runF, when
+// given, runs instead of runListUserPolicies: tests read the options the
+// flags made.
+func NewCmdListUserPolicies(f *Factory, runF func(*ListUserPoliciesOptions) error) *cobra.Command {
+	opts := &ListUserPoliciesOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "list-user-policies [USERNAMES]...",
 		GroupID:           groupAccount,
@@ -36,62 +48,73 @@ string), streamed like the other listings.
   s3-credentials list-user-policies s3.read-write.my-bucket
   s3-credentials list-user-policies --csv > policies.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if asJSON && (lf.nl || lf.csv || lf.tsv) {
+			lf := opts.Format
+			if opts.JSON && (lf.nl || lf.csv || lf.tsv) {
 				return usageErrorf(cmd, "Use only one of --json, --nl, --csv and --tsv")
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
+			opts.Users, opts.Context = args, cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runListUserPolicies(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Output a JSON array of {UserName, PolicyName, PolicyDocument}")
+	opts.Format.addFlags(cmd)
+	f.AddAWSFlags(cmd)
+	return cmd
+}
+
+// runListUserPolicies prints each user's policies as they are read: in
+// words, or one row per policy.
+func runListUserPolicies(opts *ListUserPoliciesOptions) error {
+	ctx, out, lf := opts.Context, opts.IO.Out, opts.Format
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	var lw *listfmt.ListWriter
+	format := lf.format()
+	if opts.JSON || lf.nl || lf.csv || lf.tsv {
+		lw = listfmt.NewListWriter(out, format, listUserPoliciesHeaders)
+	}
+	show := func(name string) error {
+		if lw == nil {
+			fmt.Fprintf(out, "User: %s\n", name)
+		}
+		return listing.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
+			if lw == nil {
+				fmt.Fprintf(out, "PolicyName: %s\n", policy)
+			}
+			text, err := listing.UserPolicy(ctx, c.IAM, name, policy)
 			if err != nil {
 				return err
 			}
-			var lw *listfmt.ListWriter
-			format := lf.format()
-			if asJSON || lf.nl || lf.csv || lf.tsv {
-				lw = listfmt.NewListWriter(f.IO.Out, format, listUserPoliciesHeaders)
+			doc := botocore.PolicyDocument(text)
+			if lw == nil {
+				return pyjson.WriteJSON(out, doc)
 			}
-			show := func(name string) error {
-				if lw == nil {
-					fmt.Fprintf(f.IO.Out, "User: %s\n", name)
-				}
-				return listing.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
-					if lw == nil {
-						fmt.Fprintf(f.IO.Out, "PolicyName: %s\n", policy)
-					}
-					out, err := c.IAM.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(policy)})
-					if err != nil {
-						return err
-					}
-					doc := botocore.PolicyDocument(out.PolicyDocument)
-					if lw == nil {
-						return pyjson.WriteJSON(f.IO.Out, doc)
-					}
-					if format == listfmt.CSV || format == listfmt.TSV {
-						doc = string(pyjson.EncodeCompact(doc))
-					}
-					return lw.Write(pyjson.Map{{Key: "UserName", Value: name}, {Key: "PolicyName", Value: policy}, {Key: "PolicyDocument", Value: doc}})
-				})
+			if format == listfmt.CSV || format == listfmt.TSV {
+				doc = string(pyjson.EncodeCompact(doc))
 			}
-			if len(args) > 0 {
-				for _, name := range args {
-					if err := show(name); err != nil {
-						return err
-					}
-				}
-			} else if err := listing.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
-				return show(aws.ToString(u.UserName))
-			}, nil); err != nil {
+			return lw.Write(pyjson.Map{{Key: "UserName", Value: name}, {Key: "PolicyName", Value: policy}, {Key: "PolicyDocument", Value: doc}})
+		})
+	}
+	if len(opts.Users) > 0 {
+		for _, name := range opts.Users {
+			if err := show(name); err != nil {
 				return err
 			}
-			if lw != nil {
-				return lw.Close()
-			}
-			return nil
-		},
+		}
+	} else if err := listing.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
+		return show(aws.ToString(u.UserName))
+	}, nil); err != nil {
+		return err
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "Output a JSON array of {UserName, PolicyName, PolicyDocument}")
-	lf.addFlags(cmd)
-	f.AddAWSFlags(cmd)
-	return cmd
+	if lw != nil {
+		return lw.Close()
+	}
+	return nil
 }
 
 // listUserPoliciesHeaders are the CSV/TSV columns of list-user-policies.

@@ -130,7 +130,7 @@ func commands() []func(*Factory) *cobra.Command {
 		NewCmdListBucket,
 		NewCmdListBuckets,
 		func(f *Factory) *cobra.Command { return NewCmdListRoles(f, nil) },
-		NewCmdListUserPolicies,
+		func(f *Factory) *cobra.Command { return NewCmdListUserPolicies(f, nil) },
 		NewCmdListUsers,
 		NewCmdLocalserver,
 		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },

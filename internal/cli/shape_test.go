@@ -154,6 +154,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "list-user-policies",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdListUserPolicies(f, func(o *ListUserPoliciesOptions) error { keep(o); return nil })
+			},
+			args: []string{"u1", "u2", "--tsv"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*ListUserPoliciesOptions); !reflect.DeepEqual(o.Users, []string{"u1", "u2"}) || !o.Format.tsv || o.JSON {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })

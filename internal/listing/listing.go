@@ -205,6 +205,21 @@ func UserPolicyNames(ctx context.Context, api iam.ListUserPoliciesAPIClient, pag
 	return nil
 }
 
+// UserPolicyAPI names the call that reads one inline policy of a user.
+type UserPolicyAPI interface {
+	GetUserPolicy(context.Context, *iam.GetUserPolicyInput, ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
+}
+
+// UserPolicy is the document of a user's inline policy, as IAM sends it
+// (URL-encoded).
+func UserPolicy(ctx context.Context, api UserPolicyAPI, user, policy string) (*string, error) {
+	out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(policy)})
+	if err != nil {
+		return nil, err
+	}
+	return out.PolicyDocument, nil
+}
+
 // BucketRegion is where a bucket lives: GetBucketLocation's answer, with the
 // empty constraint meaning us-east-1 (and the legacy "EU" eu-west-1).
 func BucketRegion(ctx context.Context, api S3ListAPI, bucket string) (string, error) {
