@@ -1,15 +1,29 @@
 package cli
 
 import (
+	"context"
 	"errors"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/users"
 )
 
-// NewCmdDeleteUser deletes IAM users and whatever stops them being deleted.
-func NewCmdDeleteUser(f *Factory) *cobra.Command {
+// DeleteUserOptions are the arguments of `delete-user`, and what running it
+// needs.
+type DeleteUserOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Users   []string
+}
+
+// NewCmdDeleteUser deletes IAM users and whatever stops them being
+// deleted. runF, when given, runs instead of runDeleteUser: tests read the
+// options the flags made.
+func NewCmdDeleteUser(f *Factory, runF func(*DeleteUserOptions) error) *cobra.Command {
+	opts := &DeleteUserOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "delete-user USERNAMES...",
 		GroupID:           groupAccount,
@@ -25,19 +39,26 @@ while this runs is reported as such, and is not an error.
   s3-credentials delete-user s3.read-write.my-bucket`,
 		Args: requireArgs("USERNAMES..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Users, opts.Context = args, cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			for _, name := range args {
-				if err := users.DeleteUser(ctx, c.IAM, f.IO.Out, name); err != nil && !errors.Is(err, users.ErrDeletedMeanwhile) {
-					return err
-				}
-			}
-			return nil
+			return runDeleteUser(opts)
 		},
 	}
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runDeleteUser(opts *DeleteUserOptions) error {
+	c, err := opts.Clients(opts.Context)
+	if err != nil {
+		return err
+	}
+	for _, name := range opts.Users {
+		if err := users.DeleteUser(opts.Context, c.IAM, opts.IO.Out, name); err != nil && !errors.Is(err, users.ErrDeletedMeanwhile) {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bufio"
+	"context"
 
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
@@ -15,13 +17,22 @@ import (
 // listUsersHeaders are the CSV/TSV columns of list-users.
 var listUsersHeaders = []string{"UserName", "UserId", "Arn", "Path", "CreateDate", "PasswordLastUsed", "PermissionsBoundary", "Tags"}
 
+// ListUsersOptions are the flags of `list-users`, and what running it
+// needs.
+type ListUsersOptions struct {
+	IO       *IOStreams
+	Clients  func(context.Context) (*awsclient.Clients, error)
+	Context  context.Context
+	Format   listFormat
+	Tags     bool
+	PageSize int32
+}
+
 // NewCmdListUsers lists the account's IAM users, streamed page by page.
-func NewCmdListUsers(f *Factory) *cobra.Command {
-	var (
-		lf       listFormat
-		tags     bool
-		pageSize int32
-	)
+// runF, when given, runs instead of runListUsers: tests read the options
+// the flags made.
+func NewCmdListUsers(f *Factory, runF func(*ListUsersOptions) error) *cobra.Command {
+	opts := &ListUsersOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:     "list-users",
 		GroupID: groupAccount,
@@ -33,42 +44,50 @@ func NewCmdListUsers(f *Factory) *cobra.Command {
   s3-credentials list-users --csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkPageSize(cmd, pageSize); err != nil {
+			if err := checkPageSize(cmd, opts.PageSize); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			// Buffered and flushed after every page: few writes, and each
-			// page is out before the next one is asked for.
-			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
-			lw := listfmt.NewListWriter(out, lf.format(), listUsersHeaders)
-			if tags {
-				err = listing.UsersTagged(ctx, c.IAM, pageSize, func(m pyjson.Map) error {
-					if err := lw.Write(m); err != nil {
-						return err
-					}
-					return out.Flush()
-				})
-			} else {
-				err = listing.Users(ctx, c.IAM, pageSize, func(u iamtypes.User) error {
-					return lw.Write(botocore.User(&u))
-				}, out.Flush)
-			}
-			if err == nil {
-				err = lw.Close()
-			}
-			if ferr := out.Flush(); err == nil {
-				err = ferr
-			}
-			return err
+			return runListUsers(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&tags, "tags", false, "Include each user's tags (ListUsers leaves them out; one more call per user)")
-	lf.addFlags(cmd)
-	addPageSize(cmd, &pageSize)
+	cmd.Flags().BoolVar(&opts.Tags, "tags", false, "Include each user's tags (ListUsers leaves them out; one more call per user)")
+	opts.Format.addFlags(cmd)
+	addPageSize(cmd, &opts.PageSize)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runListUsers(opts *ListUsersOptions) error {
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	// Buffered and flushed after every page: few writes, and each page is
+	// out before the next one is asked for.
+	out := bufio.NewWriterSize(opts.IO.Out, 64*1024)
+	lw := listfmt.NewListWriter(out, opts.Format.format(), listUsersHeaders)
+	if opts.Tags {
+		err = listing.UsersTagged(ctx, c.IAM, opts.PageSize, func(m pyjson.Map) error {
+			if err := lw.Write(m); err != nil {
+				return err
+			}
+			return out.Flush()
+		})
+	} else {
+		err = listing.Users(ctx, c.IAM, opts.PageSize, func(u iamtypes.User) error {
+			return lw.Write(botocore.User(&u))
+		}, out.Flush)
+	}
+	if err == nil {
+		err = lw.Close()
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -166,6 +166,30 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "list-users",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdListUsers(f, func(o *ListUsersOptions) error { keep(o); return nil })
+			},
+			args: []string{"--tags", "--nl", "--page-size", "7"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*ListUsersOptions); !o.Tags || !o.Format.nl || o.PageSize != 7 {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "delete-user",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdDeleteUser(f, func(o *DeleteUserOptions) error { keep(o); return nil })
+			},
+			args: []string{"u1", "u2"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*DeleteUserOptions); !reflect.DeepEqual(o.Users, []string{"u1", "u2"}) {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
