@@ -128,7 +128,7 @@ func commands() []func(*Factory) *cobra.Command {
 		NewCmdGetObject,
 		func(f *Factory) *cobra.Command { return NewCmdGetObjects(f, nil) },
 		NewCmdListBucket,
-		NewCmdListBuckets,
+		func(f *Factory) *cobra.Command { return NewCmdListBuckets(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListRoles(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListUserPolicies(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListUsers(f, nil) },

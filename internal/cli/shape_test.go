@@ -190,6 +190,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "list-buckets",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdListBuckets(f, func(o *ListBucketsOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--details", "--tags", "--csv"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*ListBucketsOptions); !reflect.DeepEqual(o.Buckets, []string{"b1"}) || !o.Details || !o.Tags || !o.Format.csv {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
