@@ -2,11 +2,13 @@ package cli
 
 import (
 	"bufio"
+	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
@@ -15,13 +17,23 @@ import (
 // listBucketHeaders are the CSV/TSV columns of list-bucket.
 var listBucketHeaders = []string{"Key", "LastModified", "ETag", "Size", "StorageClass", "Owner"}
 
+// ListBucketOptions are the argument and flags of `list-bucket`, and what
+// running it needs.
+type ListBucketOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	Prefix  string
+	URLs    bool
+	Format  listFormat
+}
+
 // NewCmdListBucket lists the objects in a bucket, streamed page by page.
-func NewCmdListBucket(f *Factory) *cobra.Command {
-	var (
-		prefix string
-		urls   bool
-		lf     listFormat
-	)
+// runF, when given, runs instead of runListBucket: tests read the options
+// the flags made.
+func NewCmdListBucket(f *Factory, runF func(*ListBucketOptions) error) *cobra.Command {
+	opts := &ListBucketOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "list-bucket BUCKET",
 		GroupID:           groupObjects,
@@ -35,48 +47,55 @@ one per line. The listing is printed as it arrives, page by page.
   s3-credentials list-bucket my-bucket --urls`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket := args[0]
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
 			}
-			headers := listBucketHeaders
-			if urls {
-				headers = append(append([]string{}, headers...), "URL")
-			}
-			oc := objects.New(c.S3, 1)
-			// Buffered, and flushed after every page: few writes, and each
-			// page is out before the next is fetched.
-			out := bufio.NewWriterSize(f.IO.Out, 64*1024)
-			lw := listfmt.NewListWriter(out, lf.format(), headers)
-			err = oc.ListPages(ctx, bucket, prefix, func(page []types.Object) error {
-				for i := range page {
-					item := botocore.S3Object(&page[i])
-					if urls {
-						// As the reference: the key is not URL-encoded.
-						item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))
-					}
-					if err := lw.Write(item); err != nil {
-						return err
-					}
-				}
-				return out.Flush()
-			})
-			if err != nil {
-				out.Flush()
-				return err
-			}
-			if err := lw.Close(); err != nil {
-				return err
-			}
-			return out.Flush()
+			return runListBucket(opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&prefix, "prefix", "", "Only list keys starting with this prefix")
-	fl.BoolVar(&urls, "urls", false, "Add a URL field for each key")
-	lf.addFlags(cmd)
+	fl.StringVar(&opts.Prefix, "prefix", "", "Only list keys starting with this prefix")
+	fl.BoolVar(&opts.URLs, "urls", false, "Add a URL field for each key")
+	opts.Format.addFlags(cmd)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runListBucket(opts *ListBucketOptions) error {
+	ctx, bucket := opts.Context, opts.Bucket
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	headers := listBucketHeaders
+	if opts.URLs {
+		headers = append(append([]string{}, headers...), "URL")
+	}
+	oc := objects.New(c.S3, 1)
+	// Buffered, and flushed after every page: few writes, and each page is
+	// out before the next is fetched.
+	out := bufio.NewWriterSize(opts.IO.Out, 64*1024)
+	lw := listfmt.NewListWriter(out, opts.Format.format(), headers)
+	err = oc.ListPages(ctx, bucket, opts.Prefix, func(page []types.Object) error {
+		for i := range page {
+			item := botocore.S3Object(&page[i])
+			if opts.URLs {
+				// As the reference: the key is not URL-encoded.
+				item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))
+			}
+			if err := lw.Write(item); err != nil {
+				return err
+			}
+		}
+		return out.Flush()
+	})
+	if err != nil {
+		out.Flush()
+		return err
+	}
+	if err := lw.Close(); err != nil {
+		return err
+	}
+	return out.Flush()
 }

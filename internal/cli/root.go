@@ -127,7 +127,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdDeleteUser(f, nil) },
 		NewCmdGetObject,
 		func(f *Factory) *cobra.Command { return NewCmdGetObjects(f, nil) },
-		NewCmdListBucket,
+		func(f *Factory) *cobra.Command { return NewCmdListBucket(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListBuckets(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListRoles(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListUserPolicies(f, nil) },

@@ -202,6 +202,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "list-bucket",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdListBucket(f, func(o *ListBucketOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--prefix", "in/", "--urls", "--nl"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*ListBucketOptions); o.Bucket != "b1" || o.Prefix != "in/" || !o.URLs || !o.Format.nl {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
