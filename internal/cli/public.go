@@ -5,7 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
+	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
@@ -15,10 +17,39 @@ access block as get-public-access-block prints it (null when the bucket has
 none), whether the bucket policy holds the public-read statement, and how
 many other statements it holds. The steps taken go to standard error.`
 
-// NewCmdSetPublic lets anyone download a bucket's objects.
-func NewCmdSetPublic(f *Factory) *cobra.Command {
-	var silent bool
-	cmd := &cobra.Command{
+// PublicityOptions are the argument and flags of `set-public` and
+// `set-private`, and what running them needs.
+type PublicityOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Steps   message.Steps
+	Bucket  string
+	Silent  bool
+	// Public: set-public; else set-private.
+	Public bool
+}
+
+// newPublicityCmd fills opts for set-public or set-private, and runs it.
+func newPublicityCmd(f *Factory, cmd *cobra.Command, public bool, runF func(*PublicityOptions) error) *cobra.Command {
+	opts := &PublicityOptions{IO: f.IO, Clients: f.Clients, Public: public}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts.Bucket, opts.Context, opts.Steps = args[0], cmd.Context(), f.steps(opts.Silent)
+		if runF != nil {
+			return runF(opts)
+		}
+		return runPublicity(opts)
+	}
+	cmd.Flags().BoolVar(&opts.Silent, "silent", false, "Don't show performed steps")
+	f.AddAWSFlags(cmd)
+	return cmd
+}
+
+// NewCmdSetPublic lets anyone download a bucket's objects. runF, when
+// given, runs instead of runPublicity: tests read the options the flags
+// made.
+func NewCmdSetPublic(f *Factory, runF func(*PublicityOptions) error) *cobra.Command {
+	return newPublicityCmd(f, &cobra.Command{
 		Use:               "set-public BUCKET",
 		GroupID:           groupBuckets,
 		ValidArgsFunction: completeBuckets(f, false),
@@ -40,19 +71,13 @@ set-public does not change it.
 		Example: `  s3-credentials set-public my-bucket
   s3-credentials set-private my-bucket    # and back`,
 		Args: exactArgs("BUCKET"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPublicity(cmd.Context(), f, silent, args[0], (*bucket.Publicity).SetPublic)
-		},
-	}
-	cmd.Flags().BoolVar(&silent, "silent", false, "Don't show performed steps")
-	f.AddAWSFlags(cmd)
-	return cmd
+	}, true, runF)
 }
 
-// NewCmdSetPrivate undoes set-public.
-func NewCmdSetPrivate(f *Factory) *cobra.Command {
-	var silent bool
-	cmd := &cobra.Command{
+// NewCmdSetPrivate undoes set-public. runF, when given, runs instead of
+// runPublicity: tests read the options the flags made.
+func NewCmdSetPrivate(f *Factory, runF func(*PublicityOptions) error) *cobra.Command {
+	return newPublicityCmd(f, &cobra.Command{
 		Use:               "set-private BUCKET",
 		GroupID:           groupBuckets,
 		ValidArgsFunction: completeBuckets(f, false),
@@ -67,24 +92,24 @@ on. Running it again changes nothing.
 ` + publicStateHelp,
 		Example: `  s3-credentials set-private my-bucket`,
 		Args:    exactArgs("BUCKET"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPublicity(cmd.Context(), f, silent, args[0], (*bucket.Publicity).SetPrivate)
-		},
-	}
-	cmd.Flags().BoolVar(&silent, "silent", false, "Don't show performed steps")
-	f.AddAWSFlags(cmd)
-	return cmd
+	}, false, runF)
 }
 
-func runPublicity(ctx context.Context, f *Factory, silent bool, name string,
-	set func(*bucket.Publicity, context.Context, string) (*bucket.PublicState, error)) error {
-	c, err := f.Clients(ctx)
+// runPublicity makes the bucket public or private, and prints the state
+// it is left in.
+func runPublicity(opts *PublicityOptions) error {
+	c, err := opts.Clients(opts.Context)
 	if err != nil {
 		return err
 	}
-	st, err := set(&bucket.Publicity{S3: c.S3, Steps: f.steps(silent)}, ctx, name)
+	p := &bucket.Publicity{S3: c.S3, Steps: opts.Steps}
+	set := p.SetPrivate
+	if opts.Public {
+		set = p.SetPublic
+	}
+	st, err := set(opts.Context, opts.Bucket)
 	if err != nil {
 		return err
 	}
-	return pyjson.WriteJSON(f.IO.Out, st.Document())
+	return pyjson.WriteJSON(opts.IO.Out, st.Document())
 }

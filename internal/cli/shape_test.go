@@ -214,6 +214,30 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "set-public",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetPublic(f, func(o *PublicityOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--silent"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*PublicityOptions); o.Bucket != "b1" || !o.Silent || !o.Public || o.Steps.Log != nil {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "set-private",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdSetPrivate(f, func(o *PublicityOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*PublicityOptions); o.Bucket != "b1" || o.Silent || o.Public || o.Steps.Log == nil {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
