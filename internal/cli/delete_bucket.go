@@ -13,16 +13,23 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 )
 
-// DeleteBucketOptions are the flags of `delete-bucket`.
+// DeleteBucketOptions are the argument and flags of `delete-bucket`, and
+// what running it needs.
 type DeleteBucketOptions struct {
-	Force  bool
-	DryRun bool
-	Silent bool
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	Force   bool
+	DryRun  bool
+	Silent  bool
 }
 
 // NewCmdDeleteBucket deletes a bucket, emptying it first with --force.
-func NewCmdDeleteBucket(f *Factory) *cobra.Command {
-	opts := &DeleteBucketOptions{}
+// runF, when given, runs instead of runDeleteBucket: tests read the
+// options the flags made.
+func NewCmdDeleteBucket(f *Factory, runF func(*DeleteBucketOptions) error) *cobra.Command {
+	opts := &DeleteBucketOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "delete-bucket BUCKET",
 		GroupID:           groupBuckets,
@@ -48,7 +55,11 @@ that is not empty it shows what --force would delete.`,
   s3-credentials delete-bucket my-old-bucket --force`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDeleteBucket(cmd, f, opts, args[0])
+			opts.Bucket, opts.Context = args[0], cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDeleteBucket(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -59,16 +70,16 @@ that is not empty it shows what --force would delete.`,
 	return cmd
 }
 
-func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, name string) (err error) {
-	ctx := cmd.Context()
-	c, err := f.Clients(ctx)
+func runDeleteBucket(opts *DeleteBucketOptions) (err error) {
+	ctx, name, io := opts.Context, opts.Bucket, opts.IO
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
 	d := &bucket.Deleter{S3: c.S3}
 	logf := func(format string, args ...any) {
 		if !opts.Silent {
-			fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
+			fmt.Fprintf(io.ErrOut, format+"\n", args...)
 		}
 	}
 	// existed: a request about the bucket succeeded, so it existed when
@@ -80,7 +91,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		switch {
 		case err == nil || opts.DryRun:
 		case ctx.Err() != nil:
-			reportRemains(ctx, f, d, name, logf)
+			reportRemains(ctx, io, d, name, logf)
 		case existed:
 			if gone, _, rerr := d.Remains(ctx, name); rerr == nil && gone {
 				logf("Bucket %s was deleted by someone else meanwhile", name)
@@ -103,13 +114,13 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 			}
 			// The dry run shows what --force would do, as the question
 			// it answers is what deleting this bucket takes.
-			fmt.Fprintf(f.IO.Out, "Bucket %s is not empty: deleting it needs --force, which would:\n", name)
+			fmt.Fprintf(io.Out, "Bucket %s is not empty: deleting it needs --force, which would:\n", name)
 		}
 		if opts.DryRun {
 			if contents.Total() > 0 {
-				fmt.Fprintf(f.IO.Out, "Would delete %s from %s\n", contents, name)
+				fmt.Fprintf(io.Out, "Would delete %s from %s\n", contents, name)
 			}
-			fmt.Fprintf(f.IO.Out, "Would delete bucket: %s\n", name)
+			fmt.Fprintf(io.Out, "Would delete bucket: %s\n", name)
 			return nil
 		}
 	} else {
@@ -122,7 +133,7 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 		if aborted > 0 {
 			logf("Aborted %s in %s", message.Count(aborted, "incomplete multipart upload"), name)
 		}
-		count := progress.NewCounter(f.IO.ErrOut, f.IO.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
+		count := progress.NewCounter(io.ErrOut, io.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
 		d.Progress = count.Set
 		n, err := d.Empty(ctx, name)
 		count.Clear()
@@ -141,16 +152,16 @@ func runDeleteBucket(cmd *cobra.Command, f *Factory, opts *DeleteBucketOptions, 
 }
 
 // reportRemains says, after an interrupt, what is left of the bucket.
-func reportRemains(ctx context.Context, f *Factory, d *bucket.Deleter, name string, logf func(string, ...any)) {
+func reportRemains(ctx context.Context, io *IOStreams, d *bucket.Deleter, name string, logf func(string, ...any)) {
 	gone, contents, err := d.Remains(ctx, name)
 	switch {
 	case err != nil:
-		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s (what it still holds could not be checked: %s)\n", name, awsclient.ErrorMessage(err))
+		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s (what it still holds could not be checked: %s)\n", name, awsclient.ErrorMessage(err))
 	case gone:
 		logf("Deleted bucket: %s", name) // its answer was lost, but it was done
 	case contents.Total() == 0:
-		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s, empty\n", name)
+		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s, empty\n", name)
 	default:
-		fmt.Fprintf(f.IO.ErrOut, "Left in place: bucket %s, holding %s\n", name, contents)
+		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s, holding %s\n", name, contents)
 	}
 }

@@ -122,7 +122,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdCreate(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdCreateRole(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdDebugBucket(f, nil) },
-		NewCmdDeleteBucket,
+		func(f *Factory) *cobra.Command { return NewCmdDeleteBucket(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdDeleteObjects(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdDeleteUser(f, nil) },
 		NewCmdGetObject,

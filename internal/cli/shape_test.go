@@ -238,6 +238,18 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "delete-bucket",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdDeleteBucket(f, func(o *DeleteBucketOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--force", "--dry-run", "-s"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*DeleteBucketOptions); o.Bucket != "b1" || !o.Force || !o.DryRun || !o.Silent {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
