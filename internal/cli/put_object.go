@@ -1,25 +1,44 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/objects"
 	"github.com/s3-credentials/s3-credentials/internal/outfile"
 	"github.com/s3-credentials/s3-credentials/internal/progress"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/mimetypes"
 )
 
-// NewCmdPutObject uploads one file, or standard input, to a key.
-func NewCmdPutObject(f *Factory) *cobra.Command {
-	var (
-		contentType string
-		silent      bool
-		concurrency int
-	)
+// PutObjectOptions are the arguments and flags of `put-object`, and what
+// running it needs.
+type PutObjectOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	Bucket  string
+	Key     string
+	// Path is the file uploaded; "-": standard input.
+	Path string
+	// Size is the file's, or -1 when it is streamed (standard input, a
+	// FIFO).
+	Size int64
+	// ContentType is --content-type, or the guess from Path's extension.
+	ContentType string
+	Silent      bool
+	Concurrency int
+}
+
+// NewCmdPutObject uploads one file, or standard input, to a key. runF,
+// when given, runs instead of runPutObject: tests read the options the
+// flags made.
+func NewCmdPutObject(f *Factory, runF func(*PutObjectOptions) error) *cobra.Command {
+	opts := &PutObjectOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "put-object BUCKET KEY PATH",
 		GroupID:           groupObjects,
@@ -38,12 +57,12 @@ The Content-Type is guessed from the file's extension unless
 		Args:        exactArgs("BUCKET", "KEY", "PATH"),
 		Annotations: map[string]string{stdinAnnotation: "PATH"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bucket, key, path := args[0], args[1], args[2]
-			if err := checkConcurrency(cmd, concurrency); err != nil {
+			opts.Bucket, opts.Key, opts.Path, opts.Context = args[0], args[1], args[2], cmd.Context()
+			if err := checkConcurrency(cmd, opts.Concurrency); err != nil {
 				return err
 			}
-			var size int64 = -1
-			if path != "-" {
+			opts.Size = -1
+			if path := opts.Path; path != "-" {
 				st, err := os.Stat(path)
 				if err != nil {
 					return usageErrorf(cmd, "Invalid value for 'PATH': File '%s' does not exist.", path)
@@ -59,38 +78,45 @@ The Content-Type is guessed from the file's extension unless
 				}
 				if st.Mode().IsRegular() {
 					// Anything else (a FIFO, /dev/stdin) is streamed: its size is unknown.
-					size = st.Size()
+					opts.Size = st.Size()
 				}
-				if contentType == "" {
-					contentType = mimetypes.GuessType(path)
+				if opts.ContentType == "" {
+					opts.ContentType = mimetypes.GuessType(path)
 				}
 			}
-			ctx := cmd.Context()
-			c, err := f.Clients(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			oc := objects.New(c.S3, concurrency)
-			bar := progress.New(f.IO.ErrOut, f.IO.StderrTTY, silent, "Uploading", size)
-			if path == "-" {
-				err = oc.PutStream(ctx, bucket, key, f.IO.In, contentType, bar)
-			} else {
-				err = oc.PutFile(ctx, bucket, key, path, contentType, bar)
-			}
-			if err != nil {
-				bar.Stop()
-				return err
-			}
-			bar.Finish()
-			return nil
+			return runPutObject(opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&contentType, "content-type", "", "Content-Type to set (default: guessed from the file extension)")
-	fl.BoolVarP(&silent, "silent", "s", false, "Don't show progress bar")
-	addConcurrencyFlag(cmd, &concurrency)
+	fl.StringVar(&opts.ContentType, "content-type", "", "Content-Type to set (default: guessed from the file extension)")
+	fl.BoolVarP(&opts.Silent, "silent", "s", false, "Don't show progress bar")
+	addConcurrencyFlag(cmd, &opts.Concurrency)
 	f.AddAWSFlags(cmd)
 	return cmd
+}
+
+func runPutObject(opts *PutObjectOptions) error {
+	ctx := opts.Context
+	c, err := opts.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	oc := objects.New(c.S3, opts.Concurrency)
+	bar := progress.New(opts.IO.ErrOut, opts.IO.StderrTTY, opts.Silent, "Uploading", opts.Size)
+	if opts.Path == "-" {
+		err = oc.PutStream(ctx, opts.Bucket, opts.Key, opts.IO.In, opts.ContentType, bar)
+	} else {
+		err = oc.PutFile(ctx, opts.Bucket, opts.Key, opts.Path, opts.ContentType, bar)
+	}
+	if err != nil {
+		bar.Stop()
+		return err
+	}
+	bar.Finish()
+	return nil
 }
 
 // addConcurrencyFlag adds --concurrency, the number of requests in flight.

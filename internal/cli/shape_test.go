@@ -250,6 +250,30 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "get-object",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdGetObject(f, func(o *GetObjectOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "k/1", "-o", "-", "--concurrency", "3"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*GetObjectOptions); o.Bucket != "b1" || o.Key != "k/1" || o.Output != "" || o.Concurrency != 3 {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "put-object",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPutObject(f, func(o *PutObjectOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "k.html", "-", "-s"},
+			check: func(t *testing.T, opts any) {
+				if o := opts.(*PutObjectOptions); o.Bucket != "b1" || o.Key != "k.html" || o.Path != "-" || o.Size != -1 || !o.Silent || o.ContentType != "" {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
