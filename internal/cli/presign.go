@@ -18,17 +18,27 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
-// PresignOptions are the flags of `presign`.
+// PresignOptions are the arguments and flags of `presign`, and what
+// running it needs.
 type PresignOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// factory gives a --scoped session its (silent) steps.
+	factory *Factory
+	// Request is the URL the arguments and flags describe, checked.
+	Request     presign.Request
 	Method      string
 	Expires     string
 	ContentType string
 	Scoped      bool
 }
 
-// NewCmdPresign signs a URL for one GET or PUT of one object.
-func NewCmdPresign(f *Factory) *cobra.Command {
-	opts := &PresignOptions{}
+// NewCmdPresign signs a URL for one GET or PUT of one object. runF, when
+// given, runs instead of runPresign: tests read the options the flags
+// made.
+func NewCmdPresign(f *Factory, runF func(*PresignOptions) error) *cobra.Command {
+	opts := &PresignOptions{IO: f.IO, Clients: f.Clients, factory: f}
 	cmd := &cobra.Command{
 		Use:               "presign BUCKET KEY",
 		GroupID:           groupSharing,
@@ -80,7 +90,11 @@ go to standard error.`,
 			if err := req.Validate(); err != nil {
 				return usageErrorf(cmd, "Invalid value for 'KEY': %s", err)
 			}
-			return runPresign(cmd.Context(), f, opts, req)
+			opts.Request, opts.Context = req, cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runPresign(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -107,12 +121,13 @@ func parseExpires(cmd *cobra.Command, raw string, scoped bool) (time.Duration, e
 	return d, nil
 }
 
-func runPresign(ctx context.Context, f *Factory, opts *PresignOptions, req presign.Request) error {
-	c, err := f.Clients(ctx)
+func runPresign(opts *PresignOptions) error {
+	ctx, req, io := opts.Context, opts.Request, opts.IO
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
-	client, err := signingClient(ctx, f, c, opts.Scoped, req.Bucket, req.Scope(), req.Expires)
+	client, err := signingClient(ctx, opts.factory, c, opts.Scoped, req.Bucket, req.Scope(), req.Expires)
 	if err != nil {
 		return err
 	}
@@ -120,7 +135,7 @@ func runPresign(ctx context.Context, f *Factory, opts *PresignOptions, req presi
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintln(f.IO.Out, link.URL); err != nil {
+	if _, err := fmt.Fprintln(io.Out, link.URL); err != nil {
 		return err
 	}
 	what := "Download"
@@ -130,9 +145,9 @@ func runPresign(ctx context.Context, f *Factory, opts *PresignOptions, req presi
 			what = "Upload (sending the header Content-Type: " + ct + ")"
 		}
 	}
-	reportValidity(f.IO.ErrOut, what+" URL", req.Expires, link.Expires, link.Signer, opts.Scoped)
+	reportValidity(io.ErrOut, what+" URL", req.Expires, link.Expires, link.Signer, opts.Scoped)
 	if presign.HasDotSegments(req.Key) {
-		fmt.Fprintln(f.IO.ErrOut, "Warning: the key has a '.' or '..' path segment, which browsers and most HTTP clients resolve away before sending a URL; the link works only with a client that sends the path as it is (curl --path-as-is).")
+		fmt.Fprintln(io.ErrOut, "Warning: the key has a '.' or '..' path segment, which browsers and most HTTP clients resolve away before sending a URL; the link works only with a client that sends the path as it is (curl --path-as-is).")
 	}
 	return nil
 }

@@ -7,12 +7,21 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/presign"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
-// PresignPostOptions are the flags of `presign-post`.
+// PresignPostOptions are the argument and flags of `presign-post`, and
+// what running it needs.
 type PresignPostOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// factory gives a --scoped session its (silent) steps.
+	factory *Factory
+	// Request is the form the flags describe, checked.
+	Request     presign.PostRequest
 	Key         string
 	Prefix      string
 	MaxSize     string
@@ -21,9 +30,11 @@ type PresignPostOptions struct {
 	Scoped      bool
 }
 
-// NewCmdPresignPost signs an upload form (a presigned POST policy).
-func NewCmdPresignPost(f *Factory) *cobra.Command {
-	opts := &PresignPostOptions{}
+// NewCmdPresignPost signs an upload form (a presigned POST policy). runF,
+// when given, runs instead of runPresignPost: tests read the options the
+// flags made.
+func NewCmdPresignPost(f *Factory, runF func(*PresignPostOptions) error) *cobra.Command {
+	opts := &PresignPostOptions{IO: f.IO, Clients: f.Clients, factory: f}
 	cmd := &cobra.Command{
 		Use:               "presign-post BUCKET",
 		GroupID:           groupSharing,
@@ -97,7 +108,11 @@ only s3:PutObject on that key or prefix (see presign --help).`,
 				}
 				return badParam(cmd, flag, err.Error()+".")
 			}
-			return runPresignPost(cmd.Context(), f, opts, req)
+			opts.Request, opts.Context = req, cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runPresignPost(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -111,12 +126,13 @@ only s3:PutObject on that key or prefix (see presign --help).`,
 	return cmd
 }
 
-func runPresignPost(ctx context.Context, f *Factory, opts *PresignPostOptions, req presign.PostRequest) error {
-	c, err := f.Clients(ctx)
+func runPresignPost(opts *PresignPostOptions) error {
+	ctx, req := opts.Context, opts.Request
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
-	client, err := signingClient(ctx, f, c, opts.Scoped, req.Bucket, req.Scope(), req.Expires)
+	client, err := signingClient(ctx, opts.factory, c, opts.Scoped, req.Bucket, req.Scope(), req.Expires)
 	if err != nil {
 		return err
 	}
@@ -128,11 +144,11 @@ func runPresignPost(ctx context.Context, f *Factory, opts *PresignPostOptions, r
 	for _, fl := range form.Fields {
 		fields = append(fields, pyjson.Field{Key: fl.Name, Value: fl.Value})
 	}
-	if err := pyjson.WriteJSON(f.IO.Out, pyjson.Map{{Key: "url", Value: form.URL}, {Key: "fields", Value: fields}}); err != nil {
+	if err := pyjson.WriteJSON(opts.IO.Out, pyjson.Map{{Key: "url", Value: form.URL}, {Key: "fields", Value: fields}}); err != nil {
 		return err
 	}
 
-	w := f.IO.ErrOut
+	w := opts.IO.ErrOut
 	where := "key " + req.Key
 	if req.StartsWith {
 		where = "any key starting with " + req.Key

@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/bucket"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
+	"github.com/s3-credentials/s3-credentials/internal/presign"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -269,6 +270,33 @@ func TestFlagsLandInOptions(t *testing.T) {
 			args: []string{"b1", "k.html", "-", "-s"},
 			check: func(t *testing.T, opts any) {
 				if o := opts.(*PutObjectOptions); o.Bucket != "b1" || o.Key != "k.html" || o.Path != "-" || o.Size != -1 || !o.Silent || o.ContentType != "" {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "presign",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPresign(f, func(o *PresignOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "in/x.csv", "--method", "put", "--expires", "2h", "--content-type", "text/csv", "--scoped"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*PresignOptions)
+				want := presign.Request{Method: "PUT", Bucket: "b1", Key: "in/x.csv", ContentType: "text/csv", Expires: 2 * time.Hour}
+				if !reflect.DeepEqual(o.Request, want) || !o.Scoped {
+					t.Errorf("options %+v", o)
+				}
+			},
+		},
+		{
+			name: "presign-post",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdPresignPost(f, func(o *PresignPostOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "--prefix", "up/", "--max-size", "10MB"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*PresignPostOptions)
+				if r := o.Request; r.Bucket != "b1" || r.Key != "up/" || !r.StartsWith || r.MaxSize != 10_000_000 || r.Expires != time.Hour {
 					t.Errorf("options %+v", o)
 				}
 			},
