@@ -18,8 +18,14 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
-// LocalserverOptions are the flags of `localserver`.
+// LocalserverOptions are the arguments and flags of `localserver`, and
+// what running it needs.
 type LocalserverOptions struct {
+	IO      *IOStreams
+	Clients func(context.Context) (*awsclient.Clients, error)
+	Context context.Context
+	// Request is the credentials the arguments and flags describe.
+	Request       *credentials.Request
 	Port          int
 	Host          string
 	ReadOnly      bool
@@ -31,9 +37,11 @@ type LocalserverOptions struct {
 	GenerateToken bool
 }
 
-// NewCmdLocalserver serves temporary credentials over HTTP.
-func NewCmdLocalserver(f *Factory) *cobra.Command {
-	opts := &LocalserverOptions{}
+// NewCmdLocalserver serves temporary credentials over HTTP. runF, when
+// given, runs instead of runLocalserver: tests read the options the flags
+// made.
+func NewCmdLocalserver(f *Factory, runF func(*LocalserverOptions) error) *cobra.Command {
+	opts := &LocalserverOptions{IO: f.IO, Clients: f.Clients}
 	cmd := &cobra.Command{
 		Use:               "localserver BUCKETS...",
 		GroupID:           groupCredentials,
@@ -86,7 +94,11 @@ Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN for SDKs).`,
 			if req.Permission, err = permission(opts.ReadOnly, opts.WriteOnly); err != nil {
 				return err
 			}
-			return requestUsage(cmd, runLocalserver(cmd.Context(), f, opts, req))
+			opts.Request, opts.Context = req, cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return requestUsage(cmd, runLocalserver(opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -128,15 +140,16 @@ func (s *sessionSource) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	}, nil
 }
 
-func runLocalserver(ctx context.Context, f *Factory, opts *LocalserverOptions, req *credentials.Request) error {
+func runLocalserver(opts *LocalserverOptions) error {
+	ctx, req := opts.Context, opts.Request
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	c, err := f.Clients(ctx)
+	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
 	}
-	stderr := localserver.LineWriter(f.IO.ErrOut)
+	stderr := localserver.LineWriter(opts.IO.ErrOut)
 	creator := &credentials.Creator{
 		IAM: c.IAM, STS: c.STS, S3: c.S3,
 		Region: c.Config.Region,
@@ -205,7 +218,7 @@ func runLocalserver(ctx context.Context, f *Factory, opts *LocalserverOptions, r
 	err = localserver.Serve(ctx, ln, h)
 	if ctx.Err() != nil {
 		prefix := ""
-		if f.IO.StderrTTY {
+		if opts.IO.StderrTTY {
 			prefix = "\n" // after the ^C the terminal echoed
 		}
 		stderr(prefix + "Shutting down server...")

@@ -132,7 +132,7 @@ func commands() []func(*Factory) *cobra.Command {
 		func(f *Factory) *cobra.Command { return NewCmdListRoles(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListUserPolicies(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdListUsers(f, nil) },
-		NewCmdLocalserver,
+		func(f *Factory) *cobra.Command { return NewCmdLocalserver(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdPresign(f, nil) },
 		func(f *Factory) *cobra.Command { return NewCmdPresignPost(f, nil) },

@@ -302,6 +302,20 @@ func TestFlagsLandInOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "localserver",
+			cmd: func(f *Factory, keep func(any)) *cobra.Command {
+				return NewCmdLocalserver(f, func(o *LocalserverOptions) error { keep(o); return nil })
+			},
+			args: []string{"b1", "b2", "-d", "1h", "--read-only", "-p", "9000", "--generate-token"},
+			check: func(t *testing.T, opts any) {
+				o := opts.(*LocalserverOptions)
+				if r := o.Request; !reflect.DeepEqual(r.Buckets, []string{"b1", "b2"}) || r.DurationSeconds != 3600 || r.Permission != policy.ReadOnly ||
+					o.Port != 9000 || !o.GenerateToken {
+					t.Errorf("options %+v, request %+v", o, o.Request)
+				}
+			},
+		},
+		{
 			name: "get-cors-policy",
 			cmd: func(f *Factory, keep func(any)) *cobra.Command {
 				return NewCmdGetCORSPolicy(f, func(o *GetCORSPolicyOptions) error { keep(o); return nil })
