@@ -109,43 +109,49 @@ const (
 	groupSharing     = "sharing"
 )
 
+// live is a command's constructor as the tool uses it: with no runF, so
+// the command does its work.
+func live[O any](newCmd func(*Factory, func(*O) error) *cobra.Command) func(*Factory) *cobra.Command {
+	return func(f *Factory) *cobra.Command { return newCmd(f, nil) }
+}
+
 // commands lists every subcommand's constructor, the one place the command
 // list is written. --help sorts them by name within their group.
 func commands() []func(*Factory) *cobra.Command {
 	return []func(*Factory) *cobra.Command{
-		func(f *Factory) *cobra.Command { return NewCmdAudit(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdGetBucketPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdSetBucketPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdCheckPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdGetCORSPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdSetCORSPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdCreate(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdCreateRole(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdDebugBucket(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdDeleteBucket(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdDeleteObjects(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdDeleteUser(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdGetObject(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdGetObjects(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdListBucket(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdListBuckets(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdListRoles(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdListUserPolicies(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdListUsers(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdLocalserver(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPolicy(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPresign(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPresignPost(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPrune(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdSetPublic(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdSetPrivate(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdGetPublicAccessBlock(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdSetPublicAccessBlock(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPutObject(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdPutObjects(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdRevokeSessions(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdRotateKey(f, nil) },
-		func(f *Factory) *cobra.Command { return NewCmdWhoami(f, nil) },
+		live(NewCmdAudit),
+		live(NewCmdGetBucketPolicy),
+		live(NewCmdSetBucketPolicy),
+		live(NewCmdCheckPolicy),
+		live(NewCmdGetCORSPolicy),
+		live(NewCmdSetCORSPolicy),
+		live(NewCmdCreate),
+		live(NewCmdCreateRole),
+		live(NewCmdDebugBucket),
+		live(NewCmdDeleteBucket),
+		live(NewCmdDeleteObjects),
+		live(NewCmdDeleteUser),
+		live(NewCmdGetObject),
+		live(NewCmdGetObjects),
+		live(NewCmdListBucket),
+		live(NewCmdListBuckets),
+		live(NewCmdListRoles),
+		live(NewCmdListUserPolicies),
+		live(NewCmdListUsers),
+		live(NewCmdLocalserver),
+		live(NewCmdPolicy),
+		live(NewCmdPresign),
+		live(NewCmdPresignPost),
+		live(NewCmdPrune),
+		live(NewCmdSetPublic),
+		live(NewCmdSetPrivate),
+		live(NewCmdGetPublicAccessBlock),
+		live(NewCmdSetPublicAccessBlock),
+		live(NewCmdPutObject),
+		live(NewCmdPutObjects),
+		live(NewCmdRevokeSessions),
+		live(NewCmdRotateKey),
+		live(NewCmdWhoami),
 	}
 }
 
