@@ -5,10 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
+
+	"github.com/s3-credentials/s3-credentials/internal/listing"
 )
 
 // Shell completion of bucket and user names, asked of AWS only where that
@@ -71,15 +70,7 @@ func bucketNames(ctx context.Context, f *Factory) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(out.Buckets))
-	for _, b := range out.Buckets {
-		names = append(names, aws.ToString(b.Name))
-	}
-	return names, nil
+	return listing.BucketNames(ctx, c.S3)
 }
 
 func userNames(ctx context.Context, f *Factory) ([]string, error) {
@@ -87,13 +78,5 @@ func userNames(ctx context.Context, f *Factory) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.IAM.ListUsers(ctx, &iam.ListUsersInput{})
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(out.Users))
-	for _, u := range out.Users {
-		names = append(names, aws.ToString(u.UserName))
-	}
-	return names, nil
+	return listing.UserNames(ctx, c.IAM)
 }

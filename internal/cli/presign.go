@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/spf13/cobra"
 
@@ -174,15 +173,7 @@ func signingClient(ctx context.Context, f *Factory, c *awsclient.Clients, scoped
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Signed by session %s of role %s (access key %s), which may only %s on %s\n",
 		req.SessionName(), credentials.RoleName, sess.AccessKeyID, scope.Action, scope.Resource)
-	client := s3.New(c.S3.Options(), func(o *s3.Options) {
-		o.Credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{
-				AccessKeyID: sess.AccessKeyID, SecretAccessKey: sess.SecretAccessKey, SessionToken: sess.SessionToken,
-				CanExpire: true, Expires: sess.Expiration, Source: "AssumeRole",
-			}, nil
-		})
-	})
-	return client, nil
+	return presign.SessionClient(c.S3, sess.AccessKeyID, sess.SecretAccessKey, sess.SessionToken, sess.Expiration), nil
 }
 
 // reportValidity says on w until when the link works, and warns when the
