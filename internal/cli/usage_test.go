@@ -35,7 +35,9 @@ type iamFront struct {
 	// refuseBulk answers AccessDenied to the account's details and the
 	// credential report.
 	refuseBulk bool
-	counts     map[string]int
+	// refuse answers AccessDenied to these operations.
+	refuse map[string]bool
+	counts map[string]int
 }
 
 type keyUse struct {
@@ -79,8 +81,13 @@ func (f *iamFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.counts[op]++
 	now, refuse := f.now, f.refuseBulk
 	use, known := f.used[params.Get("AccessKeyId")]
+	denied := f.refuse[op]
 	f.mu.Unlock()
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+	if denied {
+		writeError(w, false, http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::123456789012:user/pruner is not authorized to perform: iam:"+op)
+		return
+	}
 	switch op {
 	case "GetAccountAuthorizationDetails", "GenerateCredentialReport", "GetCredentialReport":
 		if refuse {
@@ -461,5 +468,26 @@ func TestConcurrentPruneUnusedFor(t *testing.T) {
 		if e.userExists(u) {
 			t.Errorf("%s still exists", u)
 		}
+	}
+}
+
+// A key whose last use IAM will not tell is left alone, said, and the run
+// ends with exit 1; nothing else is stopped by it.
+func TestPruneUnusedForRefused(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.makeBucket("prune-refused")
+	e.ok("create", "prune-refused", "--username", "unknowable")
+	key := e.accessKeys("unknowable")[0]
+	front := newIAMFront(t, e, time.Now().Add(200*24*time.Hour))
+	front.set(func(f *iamFront) { f.refuse = map[string]bool{"GetAccessKeyLastUsed": true} })
+	r := e.run("prune", "--unused-for", "90d")
+	if r.Code != 1 || r.Stdout != "" ||
+		!strings.Contains(r.Stderr, "Could not tell when access key "+key+" of user unknowable was last used, so it was left alone: AccessDenied: ") ||
+		!strings.HasSuffix(r.Stderr, "Error: 1 user or access key could not be deleted: access key "+key+" of user unknowable\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	if !e.userExists("unknowable") || len(e.accessKeys("unknowable")) != 1 {
+		t.Error("the key or user was deleted")
 	}
 }
