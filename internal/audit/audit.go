@@ -616,7 +616,7 @@ func (a *Auditor) usage(ctx context.Context, user string, k iamtypes.AccessKeyMe
 	}
 	u, err := users.LastUsed(ctx, a.IAM, aws.ToString(k.AccessKeyId))
 	if awsclient.IsNotImplemented(err) {
-		return users.KeyUsage{}, nil
+		return users.KeyUsage{Unknown: true}, nil // a server that does not keep it
 	}
 	return u, err
 }

@@ -316,3 +316,24 @@ func TestRotateMarksKeys(t *testing.T) {
 		t.Errorf("warnings %q", warned)
 	}
 }
+
+// A last use in words: never, today, days ago with how; and a server that
+// does not say is not "never".
+func TestKeyUsageWords(t *testing.T) {
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		u    KeyUsage
+		want string
+	}{
+		{KeyUsage{}, "never"},
+		{KeyUsage{Unknown: true}, "unknown (the server does not say)"},
+		{KeyUsage{LastUsed: now.Add(-time.Hour)}, "today"},
+		{KeyUsage{LastUsed: now.Add(-25 * time.Hour), Service: "s3"}, "1 day ago (s3)"},
+		{KeyUsage{LastUsed: now.Add(-90 * 24 * time.Hour), Service: "s3", Region: "eu-west-1"}, "90 days ago (s3, eu-west-1)"},
+		{KeyUsage{LastUsed: now.Add(time.Hour)}, "today"}, // a clock a little behind another
+	} {
+		if got := c.u.Words(now); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.u, got, c.want)
+		}
+	}
+}

@@ -25,6 +25,9 @@ type KeyUsage struct {
 	Service, Region string
 	// Now is IAM's time when it answered (zero: the answer did not say).
 	Now time.Time
+	// Unknown: the server does not say when keys were used (it does not
+	// offer GetAccessKeyLastUsed), which is not "never".
+	Unknown bool
 }
 
 // LastUsed asks IAM when access key id was last used.
@@ -55,6 +58,9 @@ func word(s string) string {
 // "1 day ago", "12 days ago", with the service and region when known:
 // "3 days ago (s3, eu-west-1)".
 func (u KeyUsage) Words(now time.Time) string {
+	if u.Unknown {
+		return "unknown (the server does not say)"
+	}
 	if u.LastUsed.IsZero() {
 		return "never"
 	}
