@@ -129,3 +129,41 @@ func TestCredentialReportWaits(t *testing.T) {
 		t.Errorf("never ready: %v after %d", err, f.gens)
 	}
 }
+
+type fakeDetails struct {
+	pages []*iam.GetAccountAuthorizationDetailsOutput
+	asked []string // markers asked with
+}
+
+func (f *fakeDetails) GetAccountAuthorizationDetails(_ context.Context, in *iam.GetAccountAuthorizationDetailsInput, _ ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	f.asked = append(f.asked, aws.ToString(in.Marker))
+	i := len(f.asked) - 1
+	return f.pages[i], nil
+}
+
+// Pages are followed to the end; users and roles keep IAM's order, groups
+// and customer managed policies (their default version only) are found
+// by name and ARN; roles are left out unless asked for.
+func TestDetailsPages(t *testing.T) {
+	f := &fakeDetails{pages: []*iam.GetAccountAuthorizationDetailsOutput{
+		{IsTruncated: true, Marker: aws.String("m1"),
+			UserDetailList: []iamtypes.UserDetail{{UserName: aws.String("u1")}},
+			RoleDetailList: []iamtypes.RoleDetail{{RoleName: aws.String("r1")}},
+			Policies: []iamtypes.ManagedPolicyDetail{{Arn: aws.String("arn:p"), PolicyVersionList: []iamtypes.PolicyVersion{
+				{Document: aws.String("old"), IsDefaultVersion: false}, {Document: aws.String("current"), IsDefaultVersion: true},
+			}}}},
+		{UserDetailList: []iamtypes.UserDetail{{UserName: aws.String("u2")}},
+			GroupDetailList: []iamtypes.GroupDetail{{GroupName: aws.String("g")}}},
+	}}
+	acct, err := Details(context.Background(), f, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.asked) != 2 || f.asked[1] != "m1" || len(acct.Users) != 2 || aws.ToString(acct.Users[1].UserName) != "u2" ||
+		len(acct.Roles) != 0 || acct.Policies["arn:p"] != "current" {
+		t.Errorf("asked %q, account %+v", f.asked, acct)
+	}
+	if _, ok := acct.Groups["g"]; !ok {
+		t.Error("group g missing")
+	}
+}
