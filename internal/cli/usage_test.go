@@ -37,6 +37,9 @@ type iamFront struct {
 	refuseBulk bool
 	// refuse answers AccessDenied to these operations.
 	refuse map[string]bool
+	// before, when set, runs before each request is answered (as another
+	// run would act meanwhile).
+	before func(op string, params url.Values)
 	counts map[string]int
 }
 
@@ -81,8 +84,11 @@ func (f *iamFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.counts[op]++
 	now, refuse := f.now, f.refuseBulk
 	use, known := f.used[params.Get("AccessKeyId")]
-	denied := f.refuse[op]
+	denied, before := f.refuse[op], f.before
 	f.mu.Unlock()
+	if before != nil {
+		before(op, params)
+	}
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	if denied {
 		writeError(w, false, http.StatusForbidden, "AccessDenied", "User: arn:aws:iam::123456789012:user/pruner is not authorized to perform: iam:"+op)
@@ -489,5 +495,33 @@ func TestPruneUnusedForRefused(t *testing.T) {
 	}
 	if !e.userExists("unknowable") || len(e.accessKeys("unknowable")) != 1 {
 		t.Error("the key or user was deleted")
+	}
+}
+
+// A user given a key while prune --unused-for was deciding to delete it
+// (a create at work) keeps the user and the new key: only its old, unused
+// key goes.
+func TestPruneUnusedForKeyMeanwhile(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.makeBucket("prune-meanwhile")
+	e.ok("create", "prune-meanwhile", "--username", "busy-again")
+	old := e.accessKeys("busy-again")[0]
+	front := newIAMFront(t, e, time.Now().Add(200*24*time.Hour))
+	var once sync.Once
+	var fresh string
+	front.set(func(f *iamFront) {
+		f.before = func(op string, p url.Values) {
+			if op == "GetLoginProfile" && p.Get("UserName") == "busy-again" {
+				once.Do(func() { fresh = e.foreignKey("busy-again") })
+			}
+		}
+	})
+	r := e.run("prune", "--unused-for", "90d")
+	if r.Code != 0 || r.Stdout != "busy-again "+old+"\n" || !strings.Contains(r.Stderr, "Skipped user busy-again: it was given an access key meanwhile\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	if keys := e.accessKeys("busy-again"); !e.userExists("busy-again") || !slices.Equal(keys, []string{fresh}) {
+		t.Errorf("user exists %v, keys %v, want [%s]", e.userExists("busy-again"), keys, fresh)
 	}
 }

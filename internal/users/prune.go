@@ -315,6 +315,19 @@ func (p *Pruner) unused(ctx context.Context, u user) error {
 		p.Logf("Would delete user %s: %s", u.name, why)
 		return p.Deleted(u.name)
 	}
+	// A key made since the keys were listed (a create for this user at
+	// work) is in use by someone who just got it: deleting the user would
+	// take it, so the user stays.
+	if again, _, err := p.listKeys(ctx, u.name); err != nil || len(again) > 0 {
+		if err == nil {
+			p.Warnf("Skipped user %s: it was given an access key meanwhile", u.name)
+			return nil
+		}
+		if awsclient.IsNotFound(err) {
+			return nil
+		}
+		return p.couldNot(ctx, "user "+u.name, "list the access keys of user "+u.name, err)
+	}
 	p.Logf("User %s: %s", u.name, why)
 	return p.deleteUser(ctx, u.name)
 }
