@@ -4,14 +4,11 @@ import (
 	"bufio"
 	"context"
 
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
 
 // listUsersHeaders are the CSV/TSV columns of list-users.
@@ -71,18 +68,7 @@ func runListUsers(opts *ListUsersOptions) error {
 	// out before the next one is asked for.
 	out := bufio.NewWriterSize(opts.IO.Out, 64*1024)
 	lw := listfmt.NewListWriter(out, opts.Format.format(), listUsersHeaders)
-	if opts.Tags {
-		err = listing.UsersTagged(ctx, c.IAM, opts.PageSize, func(m pyjson.Map) error {
-			if err := lw.Write(m); err != nil {
-				return err
-			}
-			return out.Flush()
-		})
-	} else {
-		err = listing.Users(ctx, c.IAM, opts.PageSize, func(u iamtypes.User) error {
-			return lw.Write(botocore.User(&u))
-		}, out.Flush)
-	}
+	err = listing.UserMaps(ctx, c.IAM, opts.PageSize, opts.Tags, lw.Write, out.Flush)
 	if err == nil {
 		err = lw.Close()
 	}

@@ -23,8 +23,23 @@ type UserTagsAPI interface {
 	iam.ListUserTagsAPIClient
 }
 
-// UsersTagged calls emit with each user, Tags filled in, in listing order.
-func UsersTagged(ctx context.Context, api UserTagsAPI, pageSize int32, emit func(pyjson.Map) error) error {
+// UserMaps calls emit with each user as botocore orders it, page by page,
+// and pageDone after each page; with tags, Tags filled in and pageDone
+// after each user (the tags arrive user by user).
+func UserMaps(ctx context.Context, api UserTagsAPI, pageSize int32, tags bool, emit func(pyjson.Map) error, pageDone func() error) error {
+	if !tags {
+		return Users(ctx, api, pageSize, func(u iamtypes.User) error { return emit(botocore.User(&u)) }, pageDone)
+	}
+	return usersTagged(ctx, api, pageSize, func(m pyjson.Map) error {
+		if err := emit(m); err != nil {
+			return err
+		}
+		return pageDone()
+	})
+}
+
+// usersTagged calls emit with each user, Tags filled in, in listing order.
+func usersTagged(ctx context.Context, api UserTagsAPI, pageSize int32, emit func(pyjson.Map) error) error {
 	produce := func(ctx context.Context, yield func(iamtypes.User) error) error {
 		return Users(ctx, api, pageSize, yield, nil)
 	}
