@@ -4,13 +4,10 @@ import (
 	"bufio"
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/objects"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
+	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 )
 
@@ -63,7 +60,7 @@ one per line. The listing is printed as it arrives, page by page.
 }
 
 func runListBucket(opts *ListBucketOptions) error {
-	ctx, bucket := opts.Context, opts.Bucket
+	ctx := opts.Context
 	c, err := opts.Clients(ctx)
 	if err != nil {
 		return err
@@ -72,25 +69,11 @@ func runListBucket(opts *ListBucketOptions) error {
 	if opts.URLs {
 		headers = append(append([]string{}, headers...), "URL")
 	}
-	oc := objects.New(c.S3, 1)
 	// Buffered, and flushed after every page: few writes, and each page is
 	// out before the next is fetched.
 	out := bufio.NewWriterSize(opts.IO.Out, 64*1024)
 	lw := listfmt.NewListWriter(out, opts.Format.format(), headers)
-	err = oc.ListPages(ctx, bucket, opts.Prefix, func(page []types.Object) error {
-		for i := range page {
-			item := botocore.S3Object(&page[i])
-			if opts.URLs {
-				// As the reference: the key is not URL-encoded.
-				item.Set("URL", "https://s3.amazonaws.com/"+bucket+"/"+aws.ToString(page[i].Key))
-			}
-			if err := lw.Write(item); err != nil {
-				return err
-			}
-		}
-		return out.Flush()
-	})
-	if err != nil {
+	if err := listing.Objects(ctx, c.S3, opts.Bucket, opts.Prefix, opts.URLs, lw.Write, out.Flush); err != nil {
 		out.Flush()
 		return err
 	}
