@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/listing"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/listfmt"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
@@ -78,37 +75,23 @@ func runListUserPolicies(opts *ListUserPoliciesOptions) error {
 	if opts.JSON || lf.nl || lf.csv || lf.tsv {
 		lw = listfmt.NewListWriter(out, format, listUserPoliciesHeaders)
 	}
-	show := func(name string) error {
+	user := func(name string) error {
 		if lw == nil {
 			fmt.Fprintf(out, "User: %s\n", name)
 		}
-		return listing.UserPolicyNames(ctx, c.IAM, 0, name, func(policy string) error {
-			if lw == nil {
-				fmt.Fprintf(out, "PolicyName: %s\n", policy)
-			}
-			text, err := listing.UserPolicy(ctx, c.IAM, name, policy)
-			if err != nil {
-				return err
-			}
-			doc := botocore.PolicyDocument(text)
-			if lw == nil {
-				return pyjson.WriteJSON(out, doc)
-			}
-			if format == listfmt.CSV || format == listfmt.TSV {
-				doc = string(pyjson.EncodeCompact(doc))
-			}
-			return lw.Write(pyjson.Map{{Key: "UserName", Value: name}, {Key: "PolicyName", Value: policy}, {Key: "PolicyDocument", Value: doc}})
-		})
+		return nil
 	}
-	if len(opts.Users) > 0 {
-		for _, name := range opts.Users {
-			if err := show(name); err != nil {
-				return err
-			}
+	err = listing.UserPolicies(ctx, c.IAM, opts.Users, user, func(name, policy string, doc any) error {
+		if lw == nil {
+			fmt.Fprintf(out, "PolicyName: %s\n", policy)
+			return pyjson.WriteJSON(out, doc)
 		}
-	} else if err := listing.Users(ctx, c.IAM, 0, func(u iamtypes.User) error {
-		return show(aws.ToString(u.UserName))
-	}, nil); err != nil {
+		if format == listfmt.CSV || format == listfmt.TSV {
+			doc = string(pyjson.EncodeCompact(doc))
+		}
+		return lw.Write(pyjson.Map{{Key: "UserName", Value: name}, {Key: "PolicyName", Value: policy}, {Key: "PolicyDocument", Value: doc}})
+	})
+	if err != nil {
 		return err
 	}
 	if lw != nil {

@@ -188,36 +188,48 @@ func roleAttachedPolicies(ctx context.Context, api IAMListAPI, pageSize int32, r
 	return list, nil
 }
 
-// UserPolicyNames calls fn with the name of each inline policy of a user.
-func UserPolicyNames(ctx context.Context, api iam.ListUserPoliciesAPIClient, pageSize int32, user string, fn func(string) error) error {
-	p := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: aws.String(user), MaxItems: maxItems(pageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for _, name := range page.PolicyNames {
-			if err := fn(name); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// UserPolicyAPI names the call that reads one inline policy of a user.
-type UserPolicyAPI interface {
+// UserPoliciesAPI names the calls that read users' inline policies.
+type UserPoliciesAPI interface {
+	iam.ListUsersAPIClient
+	iam.ListUserPoliciesAPIClient
 	GetUserPolicy(context.Context, *iam.GetUserPolicyInput, ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
 }
 
-// UserPolicy is the document of a user's inline policy, as IAM sends it
-// (URL-encoded).
-func UserPolicy(ctx context.Context, api UserPolicyAPI, user, policy string) (*string, error) {
-	out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(policy)})
-	if err != nil {
-		return nil, err
+// UserPolicies calls user with each user named (every user of the account,
+// in listing order, when names is empty), then policy with each of that
+// user's inline policies, its document decoded as botocore decodes it.
+func UserPolicies(ctx context.Context, api UserPoliciesAPI, names []string, user func(string) error, policy func(user, name string, doc any) error) error {
+	show := func(name string) error {
+		if err := user(name); err != nil {
+			return err
+		}
+		p := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: aws.String(name)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, pol := range page.PolicyNames {
+				out, err := api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(pol)})
+				if err != nil {
+					return err
+				}
+				if err := policy(name, pol, botocore.PolicyDocument(out.PolicyDocument)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
-	return out.PolicyDocument, nil
+	if len(names) > 0 {
+		for _, name := range names {
+			if err := show(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return Users(ctx, api, 0, func(u iamtypes.User) error { return show(aws.ToString(u.UserName)) }, nil)
 }
 
 // BucketRegion is where a bucket lives: GetBucketLocation's answer, with the

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -87,5 +88,46 @@ func TestUserMaps(t *testing.T) {
 		if pages != wantPages || f.tagCalls != wantTagCalls {
 			t.Errorf("tags=%v: pageDone %d times, %d ListUserTags; want %d, %d", tags, pages, f.tagCalls, wantPages, wantTagCalls)
 		}
+	}
+}
+
+func TestUserPolicies(t *testing.T) {
+	for _, names := range [][]string{nil, {"user-05", "user-01", "user-03"}} {
+		f := &fakeIAM{users: 6}
+		var got []string
+		err := UserPolicies(context.Background(), f, names, func(u string) error {
+			got = append(got, "User "+u)
+			return nil
+		}, func(u, name string, doc any) error {
+			got = append(got, u+" "+name+" "+string(pyjson.EncodeCompact(doc)))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "User user-00|User user-01|user-01 user-01-p0 {\"Sid\":\"user-01-p0\"}|" +
+			"User user-02|user-02 user-02-p0 {\"Sid\":\"user-02-p0\"}|user-02 user-02-p1 {\"Sid\":\"user-02-p1\"}|" +
+			"User user-03|User user-04|user-04 user-04-p0 {\"Sid\":\"user-04-p0\"}|" +
+			"User user-05|user-05 user-05-p0 {\"Sid\":\"user-05-p0\"}|user-05 user-05-p1 {\"Sid\":\"user-05-p1\"}"
+		if names != nil {
+			// Only those named, in the order given.
+			want = "User user-05|user-05 user-05-p0 {\"Sid\":\"user-05-p0\"}|user-05 user-05-p1 {\"Sid\":\"user-05-p1\"}|" +
+				"User user-01|user-01 user-01-p0 {\"Sid\":\"user-01-p0\"}|User user-03"
+		}
+		if g := strings.Join(got, "|"); g != want {
+			t.Errorf("names %v:\n got %s\nwant %s", names, g, want)
+		}
+	}
+}
+
+func TestUserPoliciesStopsAtError(t *testing.T) {
+	stop := errors.New("stop")
+	calls := 0
+	err := UserPolicies(context.Background(), &fakeIAM{users: 6}, nil, func(string) error { return nil }, func(string, string, any) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("err %v after %d policies; want stop after 1", err, calls)
 	}
 }
