@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
@@ -122,11 +121,11 @@ sets all four to false.
 				if !ok {
 					return badParam(cmd, bucket.PublicAccessSettings[i].Flag, clickbool.Invalid(s.raw))
 				}
-				opts.Settings[i] = aws.Bool(v)
+				opts.Settings[i] = new(v)
 			}
 			if allowPublic {
 				for i := range opts.Settings {
-					opts.Settings[i] = aws.Bool(false)
+					opts.Settings[i] = new(false)
 				}
 			}
 			if opts.Settings == [4]*bool{} {
