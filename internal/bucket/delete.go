@@ -43,9 +43,13 @@ type Deleter struct {
 	// BatchSize is the number of keys per DeleteObjects request (default and
 	// most: 1,000); tests lower it.
 	BatchSize int
-	// Progress, when set, is called with the running total of deleted
-	// entries after each batch, never concurrently.
-	Progress func(deleted int)
+	// Progress, when set, is shown the running total of deleted entries
+	// after each batch (never concurrently), and cleared when Delete has
+	// emptied the bucket.
+	Progress interface {
+		Set(deleted int)
+		Clear()
+	}
 }
 
 // Contents counts what a bucket holds.
@@ -285,7 +289,7 @@ func (d *Deleter) Empty(ctx context.Context, bucket string) (int, error) {
 				}
 				deleted += len(batch) - len(out.Errors)
 				if d.Progress != nil {
-					d.Progress(deleted)
+					d.Progress.Set(deleted)
 				}
 			}(batch)
 		}

@@ -55,6 +55,11 @@ type fakeS3 struct {
 	// noUploadAPI makes ListMultipartUploads answer NotImplemented.
 	noUploadAPI   bool
 	uploadsDenied bool
+	// deleteBucketErr, when set, is DeleteBucket's answer; with
+	// deletedMeanwhile the bucket is gone all the same (someone else
+	// deleted it).
+	deleteBucketErr  error
+	deletedMeanwhile bool
 }
 
 func (f *fakeS3) ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
@@ -161,6 +166,10 @@ func (f *fakeS3) DeleteObjects(_ context.Context, in *s3.DeleteObjectsInput, _ .
 }
 
 func (f *fakeS3) DeleteBucket(context.Context, *s3.DeleteBucketInput, ...func(*s3.Options)) (*s3.DeleteBucketOutput, error) {
+	if f.deleteBucketErr != nil {
+		f.bucketGone = f.deletedMeanwhile
+		return nil, f.deleteBucketErr
+	}
 	f.bucketGone = true
 	return &s3.DeleteBucketOutput{}, nil
 }
@@ -175,8 +184,8 @@ func newFake(n, pageSize int) *fakeS3 {
 
 func TestEmptyDeletesEverythingInBoundedBatches(t *testing.T) {
 	f := newFake(2345, 100)
-	var progress []int
-	d := &Deleter{S3: f, BatchSize: 200, Concurrency: 3, Progress: func(n int) { progress = append(progress, n) }}
+	p := &progressRecorder{}
+	d := &Deleter{S3: f, BatchSize: 200, Concurrency: 3, Progress: p}
 	n, err := d.Empty(context.Background(), "b")
 	if err != nil || n != 2345 || len(f.keys) != 0 {
 		t.Fatalf("deleted %d, err %v, left %d", n, err, len(f.keys))
@@ -184,8 +193,8 @@ func TestEmptyDeletesEverythingInBoundedBatches(t *testing.T) {
 	if f.maxBatch != 200 || f.maxInFlight > 3 || f.maxInFlight < 2 {
 		t.Errorf("largest batch %d, most in flight %d; want 200 and 2..3", f.maxBatch, f.maxInFlight)
 	}
-	if len(progress) != f.calls || progress[len(progress)-1] != 2345 {
-		t.Errorf("progress %v over %d calls", progress, f.calls)
+	if len(p.set) != f.calls || p.set[len(p.set)-1] != 2345 || p.cleared != 0 {
+		t.Errorf("progress %v (cleared %d times) over %d calls", p.set, p.cleared, f.calls)
 	}
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,6 +22,7 @@ type DeleteBucketOptions struct {
 	Force   bool
 	DryRun  bool
 	Silent  bool
+	Steps   message.Steps
 }
 
 // NewCmdDeleteBucket deletes a bucket, emptying it first with --force.
@@ -55,7 +55,7 @@ that is not empty it shows what --force would delete.`,
   s3-credentials delete-bucket my-old-bucket --force`,
 		Args: exactArgs("BUCKET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Bucket, opts.Context = args[0], cmd.Context()
+			opts.Bucket, opts.Context, opts.Steps = args[0], cmd.Context(), f.steps(opts.Silent)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -70,98 +70,15 @@ that is not empty it shows what --force would delete.`,
 	return cmd
 }
 
-func runDeleteBucket(opts *DeleteBucketOptions) (err error) {
-	ctx, name, io := opts.Context, opts.Bucket, opts.IO
-	c, err := opts.Clients(ctx)
+// runDeleteBucket deletes the bucket, drawing the count of deleted
+// objects on a terminal.
+func runDeleteBucket(opts *DeleteBucketOptions) error {
+	c, err := opts.Clients(opts.Context)
 	if err != nil {
 		return err
 	}
-	d := &bucket.Deleter{S3: c.S3}
-	logf := func(format string, args ...any) {
-		if !opts.Silent {
-			fmt.Fprintf(io.ErrOut, format+"\n", args...)
-		}
-	}
-	// existed: a request about the bucket succeeded, so it existed when
-	// this run began. If it is gone when a later request fails, someone
-	// else (another delete-bucket at the same time) deleted it: what was
-	// asked is done.
-	existed := false
-	defer func() {
-		switch {
-		case err == nil || opts.DryRun:
-		case ctx.Err() != nil:
-			reportRemains(ctx, io, d, name, logf)
-		case existed:
-			if gone, _, rerr := d.Remains(ctx, name); rerr == nil && gone {
-				logf("Bucket %s was deleted by someone else meanwhile", name)
-				err = nil
-			}
-		}
-	}()
-
-	if !opts.Force || opts.DryRun {
-		// Without --force one page tells whether the bucket is empty; a dry
-		// run counts everything.
-		contents, err := d.Survey(ctx, name, opts.DryRun)
-		if err != nil {
-			return err
-		}
-		existed = true
-		if contents.Total() > 0 && !opts.Force {
-			if !opts.DryRun {
-				return fmt.Errorf("Bucket %s is not empty: it holds %s; use --force to delete its objects and the bucket", name, contents)
-			}
-			// The dry run shows what --force would do, as the question
-			// it answers is what deleting this bucket takes.
-			fmt.Fprintf(io.Out, "Bucket %s is not empty: deleting it needs --force, which would:\n", name)
-		}
-		if opts.DryRun {
-			if contents.Total() > 0 {
-				fmt.Fprintf(io.Out, "Would delete %s from %s\n", contents, name)
-			}
-			fmt.Fprintf(io.Out, "Would delete bucket: %s\n", name)
-			return nil
-		}
-	} else {
-		// Uploads first: one finishing later would add an object back.
-		aborted, err := d.AbortUploads(ctx, name)
-		if err != nil {
-			return err
-		}
-		existed = true
-		if aborted > 0 {
-			logf("Aborted %s in %s", message.Count(aborted, "incomplete multipart upload"), name)
-		}
-		count := progress.NewCounter(io.ErrOut, io.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(name, "%", "%%")+": %d deleted")
-		d.Progress = count.Set
-		n, err := d.Empty(ctx, name)
-		count.Clear()
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			logf("Deleted %s from %s", message.Count(n, "object"), name)
-		}
-	}
-	if err := d.DeleteBucket(ctx, name); err != nil {
-		return err
-	}
-	logf("Deleted bucket: %s", name)
-	return nil
-}
-
-// reportRemains says, after an interrupt, what is left of the bucket.
-func reportRemains(ctx context.Context, io *IOStreams, d *bucket.Deleter, name string, logf func(string, ...any)) {
-	gone, contents, err := d.Remains(ctx, name)
-	switch {
-	case err != nil:
-		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s (what it still holds could not be checked: %s)\n", name, awsclient.ErrorMessage(err))
-	case gone:
-		logf("Deleted bucket: %s", name) // its answer was lost, but it was done
-	case contents.Total() == 0:
-		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s, empty\n", name)
-	default:
-		fmt.Fprintf(io.ErrOut, "Left in place: bucket %s, holding %s\n", name, contents)
-	}
+	io := opts.IO
+	count := progress.NewCounter(io.ErrOut, io.StderrTTY, opts.Silent, "Deleting objects from "+strings.ReplaceAll(opts.Bucket, "%", "%%")+": %d deleted")
+	d := &bucket.Deleter{S3: c.S3, Progress: count}
+	return d.Delete(opts.Context, opts.Bucket, opts.Force, opts.DryRun, io.Out, opts.Steps)
 }

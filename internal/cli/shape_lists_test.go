@@ -54,7 +54,7 @@ func TestListAndBucketFlagsLandInOptions(t *testing.T) {
 	if o := optionsOf(t, NewCmdListUserPolicies, "", "--json"); len(o.Users) != 0 || !o.JSON || o.Format != (listFormat{}) {
 		t.Errorf("list-user-policies: %+v", o)
 	}
-	if o := optionsOf(t, NewCmdDeleteBucket, "", "b1"); o.Bucket != "b1" || o.Force || o.DryRun || o.Silent {
+	if o := optionsOf(t, NewCmdDeleteBucket, "", "b1"); o.Bucket != "b1" || o.Force || o.DryRun || o.Silent || o.Steps.Log == nil || o.Steps.Warn == nil {
 		t.Errorf("delete-bucket: %+v", o)
 	}
 	if o := optionsOf(t, NewCmdGetPublicAccessBlock, "", "b1"); o.Bucket != "b1" {
