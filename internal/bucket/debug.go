@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 )
@@ -17,19 +18,40 @@ type DebugAPI interface {
 	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
 }
 
-// Check is one of what decides who can reach a bucket: Title heads its
-// answer, What names it in an error, Read asks S3 (the answer in
+// check is one of what decides who can reach a bucket: title heads its
+// answer, what names it in an error, read asks S3 (the answer in
 // botocore's member order).
-type Check struct {
-	Title, What string
-	Read        func(context.Context) (pyjson.Map, error)
+type check struct {
+	title, what string
+	read        func(context.Context) (pyjson.Map, error)
 }
 
-// DebugChecks are debug-bucket's checks of bucket, in the order they are
-// shown: its ACL, its policy status, its public access block.
-func DebugChecks(api DebugAPI, bucket string) []Check {
+// Debug runs debug-bucket's checks of bucket in order (its ACL, its policy
+// status, its public access block), calling answer with each one's title
+// and answer, or failed with what it checks and the error in its place. An
+// error of the endpoint rather than the bucket (no answer, or not AWS's)
+// stops it: the other checks would meet it too.
+func Debug(ctx context.Context, api DebugAPI, bucket string, answer func(title string, m pyjson.Map) error, failed func(what string, err error) error) error {
+	for _, c := range debugChecks(api, bucket) {
+		m, err := c.read(ctx)
+		switch {
+		case awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err):
+			return err
+		case err != nil:
+			err = failed(c.what, err)
+		default:
+			err = answer(c.title, m)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func debugChecks(api DebugAPI, bucket string) []check {
 	b := aws.String(bucket)
-	return []Check{
+	return []check{
 		{"Bucket ACL", "bucket ACL", func(ctx context.Context) (pyjson.Map, error) {
 			r, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
 			if err != nil {

@@ -56,23 +56,13 @@ func runDebugBucket(opts *DebugBucketOptions) error {
 		return err
 	}
 	out := opts.IO.Out
-	for _, check := range bucket.DebugChecks(c.S3, opts.Bucket) {
-		m, err := check.Read(opts.Context)
-		if awsclient.IsNetworkError(err) || awsclient.IsNotAWS(err) {
-			return err // the endpoint, not the bucket: the other checks would meet it too
-		}
-		if err != nil {
-			if _, err := fmt.Fprintf(out, "Error checking %s: %s\n", check.What, awsclient.BotoError(err)); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := fmt.Fprintf(out, "%s:\n", check.Title); err != nil {
+	return bucket.Debug(opts.Context, c.S3, opts.Bucket, func(title string, m pyjson.Map) error {
+		if _, err := fmt.Fprintf(out, "%s:\n", title); err != nil {
 			return err
 		}
-		if err := pyjson.WriteJSON(out, m); err != nil {
-			return err
-		}
-	}
-	return nil
+		return pyjson.WriteJSON(out, m)
+	}, func(what string, err error) error {
+		_, err = fmt.Fprintf(out, "Error checking %s: %s\n", what, awsclient.BotoError(err))
+		return err
+	})
 }
