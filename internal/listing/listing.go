@@ -1,8 +1,9 @@
 // Package listing lists what an account holds, as the listing commands
 // print it: users (with their tags), roles (with their policies), buckets
-// (with their region, ACL, public access block, website and tags) and a
-// user's inline policies. Pages stream through as they arrive; details are
-// fetched several at a time while the output keeps AWS's order.
+// (with their region, ACL, public access block, website and tags), users'
+// inline policies and the objects in a bucket. Pages stream through as
+// they arrive; details are fetched several at a time while the output
+// keeps AWS's order.
 package listing
 
 import (
