@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,7 +20,8 @@ import (
 // own name, and each user's inline policies (a user's policies are
 // "NAME-p0".."NAME-pN" for N = the user's number mod 3).
 type fakeIAM struct {
-	users, tagCalls int
+	users    int
+	tagCalls atomic.Int32 // ListUserTags runs for several users at once
 }
 
 func (f *fakeIAM) ListUsers(_ context.Context, in *iam.ListUsersInput, _ ...func(*iam.Options)) (*iam.ListUsersOutput, error) {
@@ -39,7 +41,7 @@ func (f *fakeIAM) ListUsers(_ context.Context, in *iam.ListUsersInput, _ ...func
 }
 
 func (f *fakeIAM) ListUserTags(_ context.Context, in *iam.ListUserTagsInput, _ ...func(*iam.Options)) (*iam.ListUserTagsOutput, error) {
-	f.tagCalls++
+	f.tagCalls.Add(1)
 	return &iam.ListUserTagsOutput{Tags: []iamtypes.Tag{{Key: aws.String("name"), Value: in.UserName}}}, nil
 }
 
@@ -85,8 +87,8 @@ func TestUserMaps(t *testing.T) {
 		if tags {
 			wantPages, wantTagCalls = 10, 10
 		}
-		if pages != wantPages || f.tagCalls != wantTagCalls {
-			t.Errorf("tags=%v: pageDone %d times, %d ListUserTags; want %d, %d", tags, pages, f.tagCalls, wantPages, wantTagCalls)
+		if pages != wantPages || int(f.tagCalls.Load()) != wantTagCalls {
+			t.Errorf("tags=%v: pageDone %d times, %d ListUserTags; want %d, %d", tags, pages, f.tagCalls.Load(), wantPages, wantTagCalls)
 		}
 	}
 }
