@@ -40,3 +40,16 @@ func MarkKey(ctx context.Context, api TagUserAPI, user, id string, created time.
 	}}})
 	return err
 }
+
+// UntagUserAPI names the call that removes a key's mark.
+type UntagUserAPI interface {
+	UntagUser(context.Context, *iam.UntagUserInput, ...func(*iam.Options)) (*iam.UntagUserOutput, error)
+}
+
+// UnmarkKey removes the mark of a deleted access key from its user, if it
+// had one. A mark left behind is harmless (it names a key that no longer
+// exists), so failing to remove it is not an error; it only takes one of
+// the user's fifty tags.
+func UnmarkKey(ctx context.Context, api UntagUserAPI, user, id string) {
+	_, _ = api.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(user), TagKeys: []string{KeyTag(id)}})
+}

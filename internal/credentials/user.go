@@ -286,7 +286,7 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 	// The mark goes with the key when the run is undone; a mark that
 	// outlives its key would be harmless, so its removal is not checked.
 	u.push("the mark of access key "+id, func(ctx context.Context) (string, error) {
-		_, _ = c.IAM.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(name), TagKeys: []string{KeyTag(id)}})
+		UnmarkKey(ctx, c.IAM, name, id)
 		return "", nil
 	})
 	if err := MarkKey(ctx, c.IAM, name, id, aws.ToTime(key.CreateDate)); err != nil {

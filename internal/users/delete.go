@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/credentials"
 )
 
 // DeleteUserAPI names the IAM calls deleting a user makes.
@@ -289,17 +288,4 @@ func collect[O any](ctx context.Context, p pager[O], ids func(O) []string) ([]st
 		all = append(all, ids(page)...)
 	}
 	return all, nil
-}
-
-// UnmarkAPI names the call that removes a key's mark.
-type UnmarkAPI interface {
-	UntagUser(context.Context, *iam.UntagUserInput, ...func(*iam.Options)) (*iam.UntagUserOutput, error)
-}
-
-// UnmarkKey removes the mark of a deleted access key from its user, if it
-// had one. A mark left behind is harmless (it names a key that no longer
-// exists), so failing to remove it is not an error; it only takes one of
-// the user's fifty tags.
-func UnmarkKey(ctx context.Context, api UnmarkAPI, user, id string) {
-	_, _ = api.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(user), TagKeys: []string{credentials.KeyTag(id)}})
 }

@@ -29,7 +29,7 @@ type PruneAPI interface {
 	iambulk.ReportAPI
 	FootprintAPI
 	LastUsedAPI
-	UnmarkAPI
+	credentials.UntagUserAPI
 }
 
 // Pruner deletes what has outlived its use: the users whose expiry tag
@@ -383,7 +383,7 @@ func (p *Pruner) unusedKey(ctx context.Context, u user, k iamtypes.AccessKeyMeta
 	if err != nil {
 		return false, p.couldNot(ctx, "access key "+id+" of user "+u.name, "delete access key "+id+" of user "+u.name, err)
 	}
-	UnmarkKey(ctx, p.IAM, u.name, id)
+	credentials.UnmarkKey(ctx, p.IAM, u.name, id)
 	p.Logf("Deleted access key %s of user %s: %s", id, u.name, why)
 	return true, p.Deleted(line)
 }

@@ -242,7 +242,7 @@ func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessK
 func (r *Rotator) deleteKey(ctx context.Context, user, id string) error {
 	_, err := r.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(user), AccessKeyId: aws.String(id)})
 	if err == nil {
-		UnmarkKey(ctx, r.IAM, user, id)
+		credentials.UnmarkKey(ctx, r.IAM, user, id)
 	}
 	return err
 }
