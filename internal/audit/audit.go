@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
@@ -585,23 +584,22 @@ func tagValue(tags []iamtypes.Tag) any {
 // by IAM's clock; and whether the tool made it (marked: true, false, or
 // nil when the user's tags could not be read).
 func (a *Auditor) accessKeys(ctx context.Context, user *string, marked func(id string) any) ([]any, error) {
+	list, now, err := users.ListKeys(ctx, a.IAM, aws.ToString(user), a.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
 	keys := []any{}
-	p := iam.NewListAccessKeysPaginator(a.IAM, &iam.ListAccessKeysInput{UserName: user, MaxItems: a.maxItems()})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	for _, k := range list {
+		u, err := a.usage(ctx, aws.ToString(user), k)
 		if err != nil {
 			return nil, err
 		}
-		now := serverTime(page.ResultMetadata)
-		for _, k := range page.AccessKeyMetadata {
-			u, err := a.usage(ctx, aws.ToString(user), k)
-			if err != nil {
-				return nil, err
-			}
-			e := KeyEntry(k, u, now)
-			e.Set("MadeByS3Credentials", marked(aws.ToString(k.AccessKeyId)))
-			keys = append(keys, e)
-		}
+		e := KeyEntry(k, u, now)
+		e.Set("MadeByS3Credentials", marked(aws.ToString(k.AccessKeyId)))
+		keys = append(keys, e)
 	}
 	return keys, nil
 }
@@ -648,15 +646,6 @@ func KeyEntry(k iamtypes.AccessKeyMetadata, u users.KeyUsage, now time.Time) pyj
 	}
 	m.Set("AgeDays", age)
 	return m
-}
-
-// serverTime is IAM's time when it answered, or this machine's when the
-// answer does not say.
-func serverTime(md middleware.Metadata) time.Time {
-	if t, ok := awsclient.ServerTime(md); ok {
-		return t
-	}
-	return time.Now()
 }
 
 // pager is what the SDK's paginators have in common.

@@ -279,7 +279,7 @@ func (p *Pruner) unused(ctx context.Context, u user) error {
 	if p.surelyUsed(u, made) {
 		return nil
 	}
-	keys, now, err := p.listKeys(ctx, u.name)
+	keys, now, err := ListKeys(ctx, p.IAM, u.name, 0)
 	if awsclient.IsNotFound(err) {
 		return nil // deleted since it was listed
 	}
@@ -318,7 +318,7 @@ func (p *Pruner) unused(ctx context.Context, u user) error {
 	// A key made since the keys were listed (a create for this user at
 	// work) is in use by someone who just got it: deleting the user would
 	// take it, so the user stays.
-	if again, _, err := p.listKeys(ctx, u.name); err != nil || len(again) > 0 {
+	if again, _, err := ListKeys(ctx, p.IAM, u.name, 0); err != nil || len(again) > 0 {
 		if err == nil {
 			p.Warnf("Skipped user %s: it was given an access key meanwhile", u.name)
 			return nil
@@ -397,25 +397,6 @@ func (p *Pruner) couldNot(ctx context.Context, what, doing string, err error) er
 	p.Warnf("Could not %s, so it was left alone: %s", doing, awsclient.ErrorMessage(err))
 	p.failed = append(p.failed, what)
 	return nil
-}
-
-// listKeys lists a user's access keys, with IAM's time when it answered
-// (zero when the answer did not say).
-func (p *Pruner) listKeys(ctx context.Context, name string) ([]iamtypes.AccessKeyMetadata, time.Time, error) {
-	var keys []iamtypes.AccessKeyMetadata
-	var now time.Time
-	pages := iam.NewListAccessKeysPaginator(p.IAM, &iam.ListAccessKeysInput{UserName: aws.String(name)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, time.Time{}, err
-		}
-		if t, ok := awsclient.ServerTime(page.ResultMetadata); ok {
-			now = t
-		}
-		keys = append(keys, page.AccessKeyMetadata...)
-	}
-	return keys, now, nil
 }
 
 // days is a length of time in whole days: "1 day", "12 days".

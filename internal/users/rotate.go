@@ -223,14 +223,9 @@ func (r *Rotator) noteActive(keys []iamtypes.AccessKeyMetadata) {
 }
 
 func (r *Rotator) listKeys(ctx context.Context, user string) ([]iamtypes.AccessKeyMetadata, error) {
-	var keys []iamtypes.AccessKeyMetadata
-	p := iam.NewListAccessKeysPaginator(r.IAM, &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, page.AccessKeyMetadata...)
+	keys, _, err := ListKeys(ctx, r.IAM, user, 0)
+	if err != nil {
+		return nil, err
 	}
 	// Oldest first, so messages and the key deleted to make room are predictable.
 	sort.SliceStable(keys, func(i, j int) bool {

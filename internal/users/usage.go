@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 )
@@ -87,4 +88,29 @@ func Days(d time.Duration) int {
 		return 0
 	}
 	return int(d / (24 * time.Hour))
+}
+
+// ListKeys lists every access key of user, pageSize at a time (0: IAM's
+// default), with IAM's time when it last answered (zero when the answer
+// did not say): a key's age is then measured by IAM's clock, not this
+// machine's.
+func ListKeys(ctx context.Context, api iam.ListAccessKeysAPIClient, user string, pageSize int32) ([]iamtypes.AccessKeyMetadata, time.Time, error) {
+	in := &iam.ListAccessKeysInput{UserName: aws.String(user)}
+	if pageSize > 0 {
+		in.MaxItems = aws.Int32(pageSize)
+	}
+	var keys []iamtypes.AccessKeyMetadata
+	var now time.Time
+	pages := iam.NewListAccessKeysPaginator(api, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if t, ok := awsclient.ServerTime(page.ResultMetadata); ok {
+			now = t
+		}
+		keys = append(keys, page.AccessKeyMetadata...)
+	}
+	return keys, now, nil
 }
