@@ -165,25 +165,13 @@ type principal struct {
 // Where it refuses (or a server does not offer them), it says so once and
 // the audit asks principal by principal instead.
 func (a *Auditor) readBulk(ctx context.Context) error {
-	acct, err := iambulk.Details(ctx, a.IAM, true, a.PageSize)
-	if err != nil {
-		if !awsclient.IsRefusal(err) && !awsclient.IsNotImplemented(err) {
-			return err
-		}
-		a.Warnf("Note: IAM did not give the account's details in bulk (%s); asking user by user, which takes more requests", awsclient.ErrorMessage(err))
-		return nil
+	acct, err := iambulk.DetailsOrSay(ctx, a.IAM, true, a.PageSize, a.Warnf)
+	if err != nil || acct == nil {
+		return err
 	}
 	a.account = acct
-	rep, err := iambulk.CredentialReport(ctx, a.IAM, nil)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		a.Warnf("Note: IAM did not give the credential report (%s); asking when each access key was last used one key at a time", awsclient.ErrorMessage(err))
-		return nil
-	}
-	a.report = rep
-	return nil
+	a.report, err = iambulk.CredentialReportOrSay(ctx, a.IAM, "asking when each access key was last used one key at a time", a.Warnf)
+	return err
 }
 
 func (a *Auditor) maxItems() *int32 {

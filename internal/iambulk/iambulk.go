@@ -101,3 +101,19 @@ func DecodeDocument(text string) string {
 	}
 	return text
 }
+
+// DetailsOrSay is Details where IAM gives them. Where it refuses, or a
+// server does not offer the call, say is told so once and the answer is
+// nil: the caller asks principal by principal instead. Other errors
+// (the network, an interrupt) are returned.
+func DetailsOrSay(ctx context.Context, api DetailsAPI, withRoles bool, pageSize int32, say func(format string, a ...any)) (*Account, error) {
+	acct, err := Details(ctx, api, withRoles, pageSize)
+	if err == nil {
+		return acct, nil
+	}
+	if !awsclient.IsRefusal(err) && !awsclient.IsNotImplemented(err) {
+		return nil, err
+	}
+	say("Note: IAM did not give the account's details in bulk (%s); asking user by user, which takes more requests", awsclient.ErrorMessage(err))
+	return nil, nil
+}

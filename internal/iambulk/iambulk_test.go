@@ -3,6 +3,8 @@ package iambulk
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +167,49 @@ func TestDetailsPages(t *testing.T) {
 	}
 	if _, ok := acct.Groups["g"]; !ok {
 		t.Error("group g missing")
+	}
+}
+
+type refusingDetails struct{ err error }
+
+func (f refusingDetails) GetAccountAuthorizationDetails(context.Context, *iam.GetAccountAuthorizationDetailsInput, ...func(*iam.Options)) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	return nil, f.err
+}
+
+// A refusal is said once and answered with nothing (the caller asks one
+// by one); anything else (the network, an interrupt) is an error and
+// says nothing.
+func TestOrSay(t *testing.T) {
+	var said []string
+	say := func(format string, a ...any) { said = append(said, fmt.Sprintf(format, a...)) }
+
+	denied := &smithy.GenericAPIError{Code: "AccessDenied", Message: "not for you"}
+	acct, err := DetailsOrSay(context.Background(), refusingDetails{denied}, false, 0, say)
+	if acct != nil || err != nil || len(said) != 1 || !strings.Contains(said[0], "account's details in bulk (AccessDenied: not for you)") {
+		t.Errorf("refused: %v %v %q", acct, err, said)
+	}
+	said = nil
+	lost := errors.New("connection reset")
+	if _, err := DetailsOrSay(context.Background(), refusingDetails{lost}, false, 0, say); !errors.Is(err, lost) || len(said) != 0 {
+		t.Errorf("network: %v %q", err, said)
+	}
+
+	f := &fakeReport{states: []iamtypes.ReportStateType{"COMPLETE"}, getErrs: []error{denied}}
+	rep, err := CredentialReportOrSay(context.Background(), f, "doing it the long way", say)
+	if rep != nil || err != nil || len(said) != 1 || !strings.HasSuffix(said[0], "(AccessDenied: not for you); doing it the long way") {
+		t.Errorf("report refused: %v %v %q", rep, err, said)
+	}
+	said = nil
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f = &fakeReport{states: []iamtypes.ReportStateType{"COMPLETE"}, getErrs: []error{context.Canceled}}
+	if _, err := CredentialReportOrSay(ctx, f, "x", say); !errors.Is(err, context.Canceled) || len(said) != 0 {
+		t.Errorf("interrupted: %v %q", err, said)
+	}
+	// A lost connection (no service error, no answer) is said and
+	// passed over, not a crash.
+	f = &fakeReport{states: []iamtypes.ReportStateType{"COMPLETE"}, getErrs: []error{lost}}
+	if rep, err := CredentialReportOrSay(context.Background(), f, "x", say); rep != nil || err != nil || len(said) != 1 {
+		t.Errorf("network: %v %v %q", rep, err, said)
 	}
 }

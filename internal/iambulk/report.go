@@ -87,9 +87,9 @@ func CredentialReport(ctx context.Context, api ReportAPI, wait func(context.Cont
 		// Asked at once, even when the report was only started: a server
 		// may have it ready in no time (moto does).
 		out, err := api.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
-		switch awsclient.ErrorCode(err) {
-		case "ReportInProgress", "ReportNotPresent":
-		case "":
+		switch code := awsclient.ErrorCode(err); {
+		case code == "ReportInProgress", code == "ReportNotPresent":
+		case err == nil:
 			rep, err := ParseReport(out.Content)
 			if err != nil {
 				return nil, fmt.Errorf("the credential report: %w", err)
@@ -170,4 +170,19 @@ func reportWord(s string) string {
 		return ""
 	}
 	return s
+}
+
+// CredentialReportOrSay is CredentialReport where IAM gives it. Where it
+// does not, say is told so once, with instead (what the caller does
+// without it), and the answer is nil. Only an interrupt is an error.
+func CredentialReportOrSay(ctx context.Context, api ReportAPI, instead string, say func(format string, a ...any)) (*Report, error) {
+	rep, err := CredentialReport(ctx, api, nil)
+	if err == nil {
+		return rep, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	say("Note: IAM did not give the credential report (%s); %s", awsclient.ErrorMessage(err), instead)
+	return nil, nil
 }

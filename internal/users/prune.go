@@ -111,8 +111,11 @@ func (p *Pruner) users(ctx context.Context, fn func(user) error) error {
 		// The details cost one request per thousand users; without
 		// --unused-for only expiry tags are wanted, which is what the
 		// per-user path has always read.
-		acct, err := iambulk.Details(ctx, p.IAM, false, p.PageSize)
-		if err == nil {
+		acct, err := iambulk.DetailsOrSay(ctx, p.IAM, false, p.PageSize, p.Warnf)
+		if err != nil {
+			return err
+		}
+		if acct != nil {
 			if err := p.readReport(ctx, acct.Now); err != nil {
 				return err
 			}
@@ -123,10 +126,6 @@ func (p *Pruner) users(ctx context.Context, fn func(user) error) error {
 			}
 			return nil
 		}
-		if !awsclient.IsRefusal(err) && !awsclient.IsNotImplemented(err) {
-			return err
-		}
-		p.Warnf("Note: IAM did not give the account's details in bulk (%s); asking user by user, which takes more requests", awsclient.ErrorMessage(err))
 	}
 	produce := func(ctx context.Context, yield func(iamtypes.User) error) error {
 		return listing.Users(ctx, p.IAM, p.PageSize, yield, nil)
@@ -155,16 +154,9 @@ func (p *Pruner) readReport(ctx context.Context, now time.Time) error {
 	if now.IsZero() {
 		return nil // no IAM time to measure the report's dates by
 	}
-	rep, err := iambulk.CredentialReport(ctx, p.IAM, nil)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		p.Warnf("Note: IAM did not give the credential report (%s); asking about each key s3-credentials made, which takes more requests", awsclient.ErrorMessage(err))
-		return nil
-	}
+	rep, err := iambulk.CredentialReportOrSay(ctx, p.IAM, "asking about each key s3-credentials made, which takes more requests", p.Warnf)
 	p.report, p.reportNow = rep, now
-	return nil
+	return err
 }
 
 // surelyUsed says, from the credential report, that no key of u can have
