@@ -482,11 +482,7 @@ func TestConcurrentPruneUnusedFor(t *testing.T) {
 // ends with exit 1; nothing else is stopped by it.
 func TestPruneUnusedForRefused(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("prune-refused")
-	e.ok("create", "prune-refused", "--username", "unknowable")
-	key := e.accessKeys("unknowable")[0]
-	front := newIAMFront(t, e, time.Now().Add(200*24*time.Hour))
+	e, key, front := idleUser(t, "unknowable")
 	front.set(func(f *iamFront) { f.refuse = map[string]bool{"GetAccessKeyLastUsed": true} })
 	r := e.run("prune", "--unused-for", "90d")
 	if r.Code != 1 || r.Stdout != "" ||
@@ -499,16 +495,23 @@ func TestPruneUnusedForRefused(t *testing.T) {
 	}
 }
 
+// idleUser is a user made by create, with its one key, seen through an
+// IAM whose clock runs 200 days ahead: prune --unused-for 90d would
+// delete both.
+func idleUser(t *testing.T, name string) (*e2e, string, *iamFront) {
+	e := newE2E(t)
+	e.makeBucket(name)
+	e.ok("create", name, "--username", name)
+	key := e.accessKeys(name)[0]
+	return e, key, newIAMFront(t, e, time.Now().Add(200*24*time.Hour))
+}
+
 // A user given a key while prune --unused-for was deciding to delete it
 // (a create at work) keeps the user and the new key: only its old, unused
 // key goes.
 func TestPruneUnusedForKeyMeanwhile(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("prune-meanwhile")
-	e.ok("create", "prune-meanwhile", "--username", "busy-again")
-	old := e.accessKeys("busy-again")[0]
-	front := newIAMFront(t, e, time.Now().Add(200*24*time.Hour))
+	e, old, front := idleUser(t, "busy-again")
 	var once sync.Once
 	var fresh string
 	front.set(func(f *iamFront) {
