@@ -59,6 +59,9 @@ type e2e struct {
 	// maxBackoff caps the tool's waits between retries (zero: the tool's
 	// default); tests that inject failures shorten it.
 	maxBackoff time.Duration
+	// proxyDelay is how long the interrupt proxy slows each request down
+	// (zero: interruptDelay).
+	proxyDelay time.Duration
 }
 
 // newE2E takes a moto server for the test, wiped, and points the tool's

@@ -125,6 +125,7 @@ type interruptAt struct {
 // chosen request.
 type interruptProxy struct {
 	target string
+	delay  time.Duration // added to every request
 	at     *interruptAt // nil: never interrupts
 	// again, when set, is sent as a second interrupt at the first request
 	// after the first one; that request is held.
@@ -146,7 +147,15 @@ type interruptProxy struct {
 }
 
 func newInterruptProxy(t *testing.T, e *e2e, at *interruptAt) (*interruptProxy, string) {
-	p := &interruptProxy{target: e.moto.URL, at: at, started: make(chan struct{}), counts: map[string]int{}}
+	target := e.endpoint // moto, or a front of a test's own before it
+	if target == "" {
+		target = e.moto.URL
+	}
+	delay := e.proxyDelay
+	if delay == 0 {
+		delay = interruptDelay
+	}
+	p := &interruptProxy{target: target, delay: delay, at: at, started: make(chan struct{}), counts: map[string]int{}}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	return p, srv.URL
@@ -246,7 +255,7 @@ func (p *interruptProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Unlock()
 
-	time.Sleep(interruptDelay)
+	time.Sleep(p.delay)
 	if second {
 		// Held until the tool is gone: a second Ctrl-C must end it at once.
 		p.mu.Lock()
