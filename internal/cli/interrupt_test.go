@@ -126,7 +126,7 @@ type interruptAt struct {
 type interruptProxy struct {
 	target string
 	delay  time.Duration // added to every request
-	at     *interruptAt // nil: never interrupts
+	at     *interruptAt  // nil: never interrupts
 	// again, when set, is sent as a second interrupt at the first request
 	// after the first one; that request is held.
 	again syscall.Signal
