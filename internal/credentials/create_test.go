@@ -623,3 +623,22 @@ func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Left in place: bucket new1, created by this run"})
 	})
 }
+
+// The names create gives its inline policies are recognised, and nothing
+// else: a look-alike with a character no bucket name has is not the tool's.
+func TestIsPolicyName(t *testing.T) {
+	for _, p := range []policy.Permission{policy.ReadWrite, policy.ReadOnly, policy.WriteOnly, policy.Custom} {
+		r := &Request{Permission: p}
+		if p == policy.Custom {
+			r = &Request{PolicyText: `{"Version":"2012-10-17","Statement":[]}`}
+		}
+		if name := r.PolicyName("my.bucket-1"); !IsPolicyName(name) {
+			t.Errorf("%s not recognised", name)
+		}
+	}
+	for _, name := range []string{"s3.read-write.", "s3.admin.bucket", "s3.read-write.a b", "x.s3.read-only.b", "s3.read-only.b/c"} {
+		if IsPolicyName(name) {
+			t.Errorf("%q recognised", name)
+		}
+	}
+}

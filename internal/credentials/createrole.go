@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -42,10 +41,6 @@ type RoleRequest struct {
 
 // Name is the role's name.
 func (r *RoleRequest) Name() string { return r.Username }
-
-// s3PolicyName matches the inline policies create and create-role write:
-// s3.PERMISSION.BUCKET.
-var s3PolicyName = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.[A-Za-z0-9._-]+$`)
 
 // sessionDuration is the MaxSessionDuration a new role gets.
 func (r *RoleRequest) sessionDuration() int {
@@ -188,7 +183,7 @@ func (c *Creator) roleBucketPolicies(ctx context.Context, r *RoleRequest) (map[s
 			return nil, err
 		}
 		for _, pn := range page.PolicyNames {
-			if !s3PolicyName.MatchString(pn) {
+			if !IsPolicyName(pn) {
 				continue
 			}
 			out, err := c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})

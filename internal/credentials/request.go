@@ -237,6 +237,14 @@ func (r *Request) PolicyName(bucket string) string {
 	return "s3." + r.NamePermission() + "." + bucket
 }
 
+// policyName matches the names PolicyName gives.
+var policyNamePattern = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.[A-Za-z0-9._-]+$`)
+
+// IsPolicyName says whether an inline policy is named as create and
+// create-role name theirs (s3.PERMISSION.BUCKET): create-role --update
+// replaces only those, and prune deletes only users holding no other.
+func IsPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
+
 // Boundary is the permissions boundary for a user this run creates, or ""
 // for none.
 func (r *Request) Boundary() string {

@@ -3,13 +3,13 @@ package users
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
 )
 
 // FootprintAPI names the IAM calls that tell what a user holds.
@@ -17,10 +17,6 @@ type FootprintAPI interface {
 	DeleteUserAPI
 	GetLoginProfile(context.Context, *iam.GetLoginProfileInput, ...func(*iam.Options)) (*iam.GetLoginProfileOutput, error)
 }
-
-// toolPolicyName is the name create gives the inline policies it writes:
-// s3.PERMISSION.BUCKET.
-var toolPolicyName = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.`)
 
 // Foreign lists what the user holds that create never makes: a console
 // password, group memberships, attached managed policies, MFA devices, SSH
@@ -48,7 +44,7 @@ func Foreign(ctx context.Context, api FootprintAPI, name string) ([]string, erro
 		}
 		var odd []string
 		for _, id := range ids {
-			if !a.made || !toolPolicyName.MatchString(id) {
+			if !a.made || !credentials.IsPolicyName(id) {
 				odd = append(odd, id)
 			}
 		}
