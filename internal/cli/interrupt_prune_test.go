@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -73,21 +72,11 @@ func TestInterruptPruneUnusedFor(t *testing.T) {
 		return
 	}
 	v := interruptVariant{name: "prune --unused-for", serial: true, mayFinish: true}
-	for _, how := range endings {
-		for _, o := range r.Ops {
-			i := strings.LastIndexByte(o, '#')
-			var n int
-			fmt.Sscan(o[i+1:], &n)
-			for _, ph := range how.phases(o[:i]) {
-				at := interruptAt{o[:i], n, ph, how}
-				t.Run(fmt.Sprintf("%s/%s#%d/%s", how, at.op, at.n, at.ph), func(t *testing.T) {
-					key := idleMadeUser(t, e)
-					r := runInterrupted(t, e, t.TempDir(), &at, 0, args...)
-					checkEnded(t, v, r, func(t *testing.T, r toolRun, clean bool) { check(t, key, r, clean) })
-				})
-			}
-		}
-	}
+	eachInterruption(t, r.Ops, func(t *testing.T, at interruptAt, _ int) {
+		key := idleMadeUser(t, e)
+		r := runInterrupted(t, e, t.TempDir(), &at, 0, args...)
+		checkEnded(t, v, r, func(t *testing.T, r toolRun, clean bool) { check(t, key, r, clean) })
+	})
 }
 
 // idleMadeUser makes user "idle" as create leaves it (the tool's tag, an

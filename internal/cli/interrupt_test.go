@@ -497,29 +497,34 @@ func TestInterrupt(t *testing.T) {
 			if t.Failed() {
 				return
 			}
-			ci := 0
-			for _, how := range endings {
-				for _, o := range r.Ops {
-					i := strings.LastIndexByte(o, '#')
-					var n int
-					fmt.Sscan(o[i+1:], &n)
-					for _, ph := range how.phases(o[:i]) {
-						at := interruptAt{o[:i], n, ph, how}
-						id := fmt.Sprintf("v%dc%d", vi, ci)
-						ci++
-						t.Run(fmt.Sprintf("%s/%s#%d/%s", how, at.op, at.n, at.ph), func(t *testing.T) {
-							if !v.serial {
-								t.Parallel()
-							}
-							dir := t.TempDir()
-							args, check := v.setup(t, subE2E(t, e), dir, id)
-							r := runInterrupted(t, e, dir, &at, 0, args...)
-							checkEnded(t, v, r, check)
-						})
-					}
+			eachInterruption(t, r.Ops, func(t *testing.T, at interruptAt, ci int) {
+				if !v.serial {
+					t.Parallel()
 				}
-			}
+				dir := t.TempDir()
+				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%dc%d", vi, ci))
+				r := runInterrupted(t, e, dir, &at, 0, args...)
+				checkEnded(t, v, r, check)
+			})
 		})
+	}
+}
+
+// eachInterruption runs fn as a subtest for every way of cutting short
+// every request of ops (a clean run's, "Op#n"), numbering them from 0.
+func eachInterruption(t *testing.T, ops []string, fn func(t *testing.T, at interruptAt, i int)) {
+	ci := 0
+	for _, how := range endings {
+		for _, o := range ops {
+			i := strings.LastIndexByte(o, '#')
+			var n int
+			fmt.Sscan(o[i+1:], &n)
+			for _, ph := range how.phases(o[:i]) {
+				at, id := interruptAt{o[:i], n, ph, how}, ci
+				ci++
+				t.Run(fmt.Sprintf("%s/%s#%d/%s", how, at.op, at.n, at.ph), func(t *testing.T) { fn(t, at, id) })
+			}
+		}
 	}
 }
 
