@@ -479,21 +479,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 					before := f.snapshot()
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					fire := func(c context.Context, o string, k int) error {
-						if o != op || k != n {
-							return nil
-						}
-						if when == "answer lost" {
-							return errors.New("operation error: read tcp: i/o timeout")
-						}
-						cancel()
-						return fmt.Errorf("operation error %s: %w", o, context.Canceled)
-					}
-					if when == "before" {
-						f.hook = fire
-					} else {
-						f.after = fire
-					}
+					f.interruptAt(op, n, when, cancel)
 					h := newHarness(t, f)
 					_, err := h.create(ctx, r)
 					if op == "TagUser" && when == "answer lost" {

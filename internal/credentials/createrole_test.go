@@ -3,7 +3,6 @@ package credentials
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -306,21 +305,7 @@ func TestCreateRoleInterruptedAtEveryStep(t *testing.T) {
 					before := f.roleSnapshot()
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					fire := func(c context.Context, o string, k int) error {
-						if o != op || k != n {
-							return nil
-						}
-						if when == "answer lost" {
-							return errors.New("operation error: read tcp: i/o timeout")
-						}
-						cancel()
-						return fmt.Errorf("operation error %s: %w", o, context.Canceled)
-					}
-					if when == "before" {
-						f.hook = fire
-					} else {
-						f.after = fire
-					}
+					f.interruptAt(op, n, when, cancel)
 					h := newHarness(t, f)
 					if _, err := h.c.CreateRole(ctx, r); err == nil {
 						t.Fatal("no error")

@@ -2,6 +2,7 @@ package credentials
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -110,6 +111,16 @@ func (f *fakeAWS) exitInto(ctx context.Context, op string, err *error) {
 	}
 }
 
+// locked holds the fake's lock for the rest of a call; deferred, what it
+// returns lets go and then runs exitInto.
+func (f *fakeAWS) locked(ctx context.Context, op string, err *error) func() {
+	f.mu.Lock()
+	return func() {
+		f.mu.Unlock()
+		f.exitInto(ctx, op, err)
+	}
+}
+
 // mutations are the calls that change something, in order.
 func (f *fakeAWS) mutations() []string {
 	f.mu.Lock()
@@ -192,9 +203,7 @@ func (f *fakeAWS) DeleteUser(ctx context.Context, in *iam.DeleteUserInput, _ ...
 	if err := f.enter(ctx, "DeleteUser"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "DeleteUser", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "DeleteUser", &err)()
 	u := f.users[*in.UserName]
 	if u == nil {
 		return nil, apiErr("NoSuchEntity", "The user with name "+*in.UserName+" cannot be found.")
@@ -341,9 +350,7 @@ func (f *fakeAWS) CreateRole(ctx context.Context, in *iam.CreateRoleInput, _ ...
 	if err := f.enter(ctx, "CreateRole"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "CreateRole", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "CreateRole", &err)()
 	if f.role != nil {
 		return nil, apiErr("EntityAlreadyExists", "Role already exists.")
 	}
@@ -360,9 +367,7 @@ func (f *fakeAWS) DeleteRole(ctx context.Context, in *iam.DeleteRoleInput, _ ...
 	if err := f.enter(ctx, "DeleteRole"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "DeleteRole", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "DeleteRole", &err)()
 	if f.role == nil {
 		return nil, apiErr("NoSuchEntity", "no such role")
 	}
@@ -377,9 +382,7 @@ func (f *fakeAWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...
 	if err := f.enter(ctx, "UpdateRole"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "UpdateRole", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "UpdateRole", &err)()
 	if f.role == nil || *f.role.RoleName != *in.RoleName {
 		return nil, apiErr("NoSuchEntity", "no such role")
 	}
@@ -391,9 +394,7 @@ func (f *fakeAWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssu
 	if err := f.enter(ctx, "UpdateAssumeRolePolicy"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "UpdateAssumeRolePolicy", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "UpdateAssumeRolePolicy", &err)()
 	if f.role == nil || *f.role.RoleName != *in.RoleName {
 		return nil, apiErr("NoSuchEntity", "no such role")
 	}
@@ -405,9 +406,7 @@ func (f *fakeAWS) DetachRolePolicy(ctx context.Context, in *iam.DetachRolePolicy
 	if err := f.enter(ctx, "DetachRolePolicy"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "DetachRolePolicy", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "DetachRolePolicy", &err)()
 	for i, p := range f.rolePolicies {
 		if p == *in.PolicyArn {
 			f.rolePolicies = append(f.rolePolicies[:i], f.rolePolicies[i+1:]...)
@@ -497,9 +496,7 @@ func (f *fakeAWS) AttachRolePolicy(ctx context.Context, in *iam.AttachRolePolicy
 	if err := f.enter(ctx, "AttachRolePolicy"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "AttachRolePolicy", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "AttachRolePolicy", &err)()
 	f.rolePolicies = append(f.rolePolicies, *in.PolicyArn)
 	return &iam.AttachRolePolicyOutput{}, nil
 }
@@ -516,9 +513,7 @@ func (f *fakeAWS) PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput,
 	if err := f.enter(ctx, "PutRolePolicy"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "PutRolePolicy", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "PutRolePolicy", &err)()
 	if err := f.roleNamed(in.RoleName); err != nil {
 		return nil, err
 	}
@@ -552,9 +547,7 @@ func (f *fakeAWS) DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicy
 	if err := f.enter(ctx, "DeleteRolePolicy"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "DeleteRolePolicy", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "DeleteRolePolicy", &err)()
 	if err := f.roleNamed(in.RoleName); err != nil {
 		return nil, err
 	}
@@ -586,9 +579,7 @@ func (f *fakeAWS) TagRole(ctx context.Context, in *iam.TagRoleInput, _ ...func(*
 	if err := f.enter(ctx, "TagRole"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "TagRole", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "TagRole", &err)()
 	if err := f.roleNamed(in.RoleName); err != nil {
 		return nil, err
 	}
@@ -609,9 +600,7 @@ func (f *fakeAWS) UntagRole(ctx context.Context, in *iam.UntagRoleInput, _ ...fu
 	if err := f.enter(ctx, "UntagRole"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "UntagRole", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "UntagRole", &err)()
 	if err := f.roleNamed(in.RoleName); err != nil {
 		return nil, err
 	}
@@ -692,9 +681,7 @@ func (f *fakeAWS) CreateBucket(ctx context.Context, in *s3.CreateBucketInput, _ 
 	if err := f.enter(ctx, "CreateBucket"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "CreateBucket", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "CreateBucket", &err)()
 	f.buckets[*in.Bucket] = true
 	return &s3.CreateBucketOutput{}, nil
 }
@@ -703,9 +690,7 @@ func (f *fakeAWS) DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, _ 
 	if err := f.enter(ctx, "DeleteBucket"); err != nil {
 		return nil, err
 	}
-	defer f.exitInto(ctx, "DeleteBucket", &err)
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	defer f.locked(ctx, "DeleteBucket", &err)()
 	if !f.buckets[*in.Bucket] {
 		return nil, apiErr("NoSuchBucket", "The specified bucket does not exist")
 	}
@@ -781,4 +766,26 @@ func (f *fakeAWS) snapshot() fakeState {
 	}
 	s.rolePolicies = append(s.rolePolicies, f.rolePolicies...)
 	return s
+}
+
+// interruptAt makes the n-th call (from 0) of op end as an interrupt ends
+// it: "before" it reaches the fake, "after" it took effect (both cancel the
+// run's context), or "answer lost" (it took effect, and its answer timed
+// out).
+func (f *fakeAWS) interruptAt(op string, n int, when string, cancel context.CancelFunc) {
+	fire := func(_ context.Context, o string, k int) error {
+		if o != op || k != n {
+			return nil
+		}
+		if when == "answer lost" {
+			return errors.New("operation error: read tcp: i/o timeout")
+		}
+		cancel()
+		return fmt.Errorf("operation error %s: %w", o, context.Canceled)
+	}
+	if when == "before" {
+		f.hook = fire
+	} else {
+		f.after = fire
+	}
 }

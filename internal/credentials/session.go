@@ -82,16 +82,8 @@ func (c *Creator) createSession(ctx context.Context, r *Request, u *undoer) (*Re
 		SessionToken:    aws.ToString(cr.SessionToken),
 		Document:        botocore.Credentials(cr),
 	}
-	for _, line := range r.LimitLines() {
-		c.Logf("%s", line)
-	}
-	if c.Deliver != nil {
-		// Session credentials cannot be revoked one by one; they expire.
-		if err := c.Deliver(res); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
+	// Session credentials cannot be revoked one by one; they expire.
+	return c.handOver(r, res)
 }
 
 // assume ensures the tool's role and assumes it with r's session policy

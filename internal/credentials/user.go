@@ -58,6 +58,12 @@ func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState,
 		SecretAccessKey: aws.ToString(key.SecretAccessKey),
 		Document:        botocore.AccessKey(key),
 	}
+	return c.handOver(r, res)
+}
+
+// handOver says the limits of the credentials made (true of every
+// statement attached: they were added to each) and gives them to Deliver.
+func (c *Creator) handOver(r *Request, res *Result) (*Result, error) {
 	for _, line := range r.LimitLines() {
 		c.Logf("%s", line)
 	}
