@@ -237,7 +237,7 @@ func (r *Request) PolicyName(bucket string) string {
 	return "s3." + r.NamePermission() + "." + bucket
 }
 
-// policyName matches the names PolicyName gives.
+// policyNamePattern matches the names PolicyName gives.
 var policyNamePattern = regexp.MustCompile(`^s3\.(read-write|read-only|write-only|custom)\.[A-Za-z0-9._-]+$`)
 
 // IsPolicyName says whether an inline policy is named as create and
