@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
@@ -63,6 +64,7 @@ func TestScript(t *testing.T) {
 			"write":     cmdWrite,
 			"hasfile":   cmdHasFile,
 			"objects":   cmdObjects,
+			"bpolicy":   cmdBucketPolicy,
 		},
 	})
 }
@@ -388,9 +390,9 @@ func cmdPolicies(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: policies USER")
 	}
-	docs := e.inlinePolicies(args[0])
+	docs, out := e.inlinePolicies(args[0]), ts.Stdout() // none: stdout empty
 	for _, name := range slices.Sorted(maps.Keys(docs)) {
-		fmt.Fprintf(ts.Stdout(), "%s %s\n", name, docs[name])
+		fmt.Fprintf(out, "%s %s\n", name, docs[name])
 	}
 }
 
@@ -454,4 +456,30 @@ func cmdObjects(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("s3://%s/%s holds %q, want %q", args[0], key, got, text)
 		}
 	}
+}
+
+// bpolicy BUCKET: print the bucket's policy as compact JSON (nothing when
+// it has none), for cmp.
+func cmdBucketPolicy(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: bpolicy BUCKET")
+	}
+	out := ts.Stdout() // called even when nothing is written: stdout is then empty
+	if p := e.bucketPolicy(args[0]); p != "" {
+		fmt.Fprintln(out, p)
+	}
+}
+
+// bucketPolicy is the bucket's policy as compact JSON, or "" when it has none.
+func (e *e2e) bucketPolicy(bucket string) string {
+	e.t.Helper()
+	out, err := e.Clients.S3.GetBucketPolicy(e.ctx(), &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if awsclient.ErrorCode(err) == "NoSuchBucketPolicy" {
+		return ""
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return compactText(e.t, aws.ToString(out.Policy))
 }
