@@ -65,6 +65,7 @@ func TestScript(t *testing.T) {
 			"hasfile":   cmdHasFile,
 			"objects":   cmdObjects,
 			"bpolicy":   cmdBucketPolicy,
+			"role":      cmdRole,
 		},
 	})
 }
@@ -449,4 +450,30 @@ func (e *e2e) bucketPolicy(bucket string) string {
 		e.t.Fatal(err)
 	}
 	return compactText(e.t, aws.ToString(out.Policy))
+}
+
+// [!] role NAME [POLICY=DOC]: print the role as IAM holds it (ARN,
+// MaxSessionDuration, description, trust policy, a line per tag, then
+// "NAME DOCUMENT" per inline policy, as policies prints them), for cmp;
+// with !, the role does not exist. POLICY=DOC first puts an inline policy.
+func cmdRole(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	usage(ts, len(args) < 1 || len(args) > 2 || neg && len(args) != 1, "[!] role NAME [POLICY=DOC]")
+	if name, doc, ok := strings.Cut(strings.Join(args[1:], ""), "="); ok {
+		e.putRolePolicy(args[0], name, doc)
+	}
+	v, out := e.role(args[0]), ts.Stdout()
+	if (v == nil) != neg {
+		ts.Fatalf("role %s exists: %v", args[0], v != nil)
+	}
+	if v == nil {
+		return
+	}
+	fmt.Fprintf(out, "%s %d %q\ntrust %s\n", v.Arn, v.MaxDuration, v.Description, v.Trust)
+	for _, k := range slices.Sorted(maps.Keys(v.Tags)) {
+		fmt.Fprintf(out, "tag %s=%s\n", k, v.Tags[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(v.Inline)) {
+		fmt.Fprintf(out, "%s %s\n", k, v.Inline[k])
+	}
 }
