@@ -66,6 +66,7 @@ func TestScript(t *testing.T) {
 			"objects":   cmdObjects,
 			"bpolicy":   cmdBucketPolicy,
 			"role":      cmdRole,
+			"keys":      cmdKeys,
 		},
 	})
 }
@@ -416,15 +417,28 @@ func cmdHasFile(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// objects BUCKET KEY=TEXT...: each object holds exactly TEXT.
+// objects [-type TYPE] BUCKET KEY=TEXT...: each object holds exactly TEXT
+// (with content type TYPE).
 func cmdObjects(ts *testscript.TestScript, neg bool, args []string) {
-	e := scriptOf(ts).needMoto(ts)
-	usage(ts, neg || len(args) < 2, "objects BUCKET KEY=TEXT...")
+	e, ctype := scriptOf(ts).needMoto(ts), ""
+	if len(args) > 1 && args[0] == "-type" {
+		ctype, args = args[1], args[2:]
+	}
+	usage(ts, neg || len(args) < 2, "objects [-type TYPE] BUCKET KEY=TEXT...")
 	for _, a := range args[1:] {
 		key, text, _ := strings.Cut(a, "=")
-		if got, _ := e.objGet(args[0], key); got != text {
-			ts.Fatalf("s3://%s/%s holds %q, want %q", args[0], key, got, text)
+		if got, typ := e.objGet(args[0], key); got != text || ctype != "" && typ != ctype {
+			ts.Fatalf("s3://%s/%s holds %q (%s), want %q (%s)", args[0], key, got, typ, text, ctype)
 		}
+	}
+}
+
+// keys BUCKET [KEY...]: the bucket holds exactly these keys.
+func cmdKeys(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	usage(ts, neg || len(args) == 0, "keys BUCKET [KEY...]")
+	if got, want := e.objKeys(args[0]), slices.Sorted(slices.Values(args[1:])); !slices.Equal(got, want) {
+		ts.Fatalf("s3://%s holds %q, want %q", args[0], got, want)
 	}
 }
 
