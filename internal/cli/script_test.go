@@ -418,15 +418,18 @@ func cmdHasFile(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // objects [-type TYPE] BUCKET KEY=TEXT...: each object holds exactly TEXT
-// (with content type TYPE).
+// (=@FILE: the content of FILE), with content type TYPE if given.
 func cmdObjects(ts *testscript.TestScript, neg bool, args []string) {
 	e, ctype := scriptOf(ts).needMoto(ts), ""
 	if len(args) > 1 && args[0] == "-type" {
 		ctype, args = args[1], args[2:]
 	}
-	usage(ts, neg || len(args) < 2, "objects [-type TYPE] BUCKET KEY=TEXT...")
+	usage(ts, neg || len(args) < 2, "objects [-type TYPE] BUCKET KEY=TEXT|@FILE...")
 	for _, a := range args[1:] {
 		key, text, _ := strings.Cut(a, "=")
+		if strings.HasPrefix(text, "@") {
+			text = ts.ReadFile(text[1:])
+		}
 		if got, typ := e.objGet(args[0], key); got != text || ctype != "" && typ != ctype {
 			ts.Fatalf("s3://%s/%s holds %q (%s), want %q (%s)", args[0], key, got, typ, text, ctype)
 		}
