@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,48 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
-
-func TestCreateOutputFile(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("out-bucket")
-	path := filepath.Join(t.TempDir(), "creds.ini")
-	r := e.ok("create", "out-bucket", "--output", path, "--format", "ini")
-	if r.Stdout != "" {
-		t.Errorf("credentials also on stdout: %q", r.Stdout)
-	}
-	if !strings.HasSuffix(r.Stderr, "Wrote credentials to "+path+"\n") {
-		t.Errorf("stderr %q", r.Stderr)
-	}
-	b, err := os.ReadFile(path)
-	fi, _ := os.Stat(path)
-	if err != nil || !strings.HasPrefix(string(b), "[default]\naws_access_key_id=AKIA") || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("file %q mode %v err %v", b, fi.Mode(), err)
-	}
-	keys := e.accessKeys("s3.read-write.out-bucket")
-
-	// An existing file is refused before anything is created.
-	r = e.run("create", "out-bucket", "--output", path)
-	if r.Code != 1 || !strings.Contains(r.Stderr, "already exists; use --force to overwrite it") {
-		t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
-	}
-	if got := e.accessKeys("s3.read-write.out-bucket"); len(got) != len(keys) {
-		t.Errorf("a key was created although the file could not be written: %v", got)
-	}
-	// --force replaces it.
-	e.ok("create", "out-bucket", "--output", path, "--force", "-d", "15m")
-	if b, _ := os.ReadFile(path); !strings.Contains(string(b), `"SessionToken"`) {
-		t.Errorf("not replaced: %s", b)
-	}
-	// A directory that does not exist: nothing is created.
-	r = e.run("create", "out-bucket", "--username", "nobody", "--output", filepath.Join(t.TempDir(), "no", "such", "file"))
-	if r.Code != 1 || e.userExists("nobody") {
-		t.Errorf("exit %d, user exists: %v, stderr %q", r.Code, e.userExists("nobody"), r.Stderr)
-	}
-	if r := run(t, "", "create", "bkt", "--force", "--dry-run"); r.Code != 2 {
-		t.Errorf("--force without --output: exit %d", r.Code)
-	}
-}
 
 func TestCreateTags(t *testing.T) {
 	t.Parallel()

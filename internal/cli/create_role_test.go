@@ -89,99 +89,6 @@ func (e *e2e) putRolePolicy(role, name, doc string) {
 	}
 }
 
-func TestCreateRole(t *testing.T) {
-	e := newE2E(t)
-	e.makeBucket("role-a")
-	e.makeBucket("role-b")
-	flags := []string{"--read-only", "--prefix", "in/", "--key", "top*.txt",
-		"--statement", `{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}`}
-	r := e.ok(append([]string{"create-role", "app-reader", "role-a", "role-b", "--trust", "lambda", "--trust", "account",
-		"--trust", "arn:aws:iam::210987654321:role/ci", "--tag", "team=data"}, flags...)...)
-	if want := "{\n    \"RoleName\": \"app-reader\",\n    \"Arn\": \"arn:aws:iam::123456789012:role/app-reader\"\n}\n"; r.Stdout != want {
-		t.Errorf("stdout %q, want %q", r.Stdout, want)
-	}
-	if want := "Created role: 'app-reader' with MaxSessionDuration 43200 seconds, trusted by: arn:aws:iam::123456789012:root, arn:aws:iam::210987654321:role/ci, lambda.amazonaws.com, tagged team=data\n" +
-		"Attached policy s3.custom.role-a to role app-reader\n" +
-		"Attached policy s3.custom.role-b to role app-reader\n"; r.Stderr != want {
-		t.Errorf("stderr %q, want %q", r.Stderr, want)
-	}
-	got := e.role("app-reader")
-	if got == nil {
-		t.Fatal("no role")
-	}
-	if want := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","arn:aws:iam::210987654321:role/ci"],"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`; got.Trust != want {
-		t.Errorf("trust policy\n got  %s\n want %s", got.Trust, want)
-	}
-	if got.MaxDuration != 43200 || got.Tags["team"] != "data" || len(got.Tags) != 1 || !strings.Contains(got.Description, "create-role") {
-		t.Errorf("role %+v", got)
-	}
-	// The inline policies are those create gives a user for the same flags.
-	e.ok(append([]string{"create", "role-a", "role-b", "--username", "twin"}, flags...)...)
-	if user := e.inlinePolicies("twin"); !maps.Equal(got.Inline, user) || len(user) != 2 {
-		t.Errorf("role policies %v\nuser policies %v", got.Inline, user)
-	}
-	if p := got.Inline["s3.custom.role-a"]; !strings.Contains(p, `"arn:aws:s3:::role-a/top${*}.txt"`) || !strings.Contains(p, `"arn:aws:s3:::role-a/in/*"`) {
-		t.Errorf("policy %s", p)
-	}
-
-	// An existing role is refused, and left as it was.
-	r = e.run("create-role", "app-reader", "role-a", "--trust", "ec2")
-	if r.Code != 1 || r.Stderr != "Error: Role app-reader already exists; nothing was changed. Use --update to replace its bucket policies\n" || r.Stdout != "" {
-		t.Errorf("exit %d stdout %q stderr %q", r.Code, r.Stdout, r.Stderr)
-	}
-	if again := e.role("app-reader"); again.Trust != got.Trust || !maps.Equal(again.Inline, got.Inline) {
-		t.Errorf("changed: %+v", again)
-	}
-}
-
-func TestCreateRoleUpdate(t *testing.T) {
-	e := newE2E(t)
-	e.makeBucket("upd-a")
-	e.makeBucket("upd-b")
-	e.ok("create-role", "worker", "upd-a", "upd-b", "--trust", "ecs-tasks", "--max-session-duration", "2h")
-	before := e.role("worker")
-	if before.MaxDuration != 7200 {
-		t.Fatalf("MaxSessionDuration %d", before.MaxDuration)
-	}
-	e.putRolePolicy("worker", "unrelated", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}`)
-
-	// --update with other buckets and permission: their policies replace
-	// the old bucket policies; trust and duration are kept when not given.
-	r := e.ok("create-role", "worker", "upd-b", "--write-only", "--update", "--tag", "v=2")
-	if want := "Tagged role worker: v=2\n" +
-		"Attached policy s3.write-only.upd-b to role worker\n" +
-		"Deleted policy s3.read-write.upd-a from role worker\n" +
-		"Deleted policy s3.read-write.upd-b from role worker\n"; r.Stderr != want {
-		t.Errorf("stderr %q, want %q", r.Stderr, want)
-	}
-	after := e.role("worker")
-	var names []string
-	for n := range after.Inline {
-		names = append(names, n)
-	}
-	if len(after.Inline) != 2 || after.Inline["unrelated"] == "" || after.Inline["s3.write-only.upd-b"] == "" {
-		t.Errorf("inline policies %v", names)
-	}
-	if after.Trust != before.Trust || after.MaxDuration != 7200 || after.Tags["v"] != "2" {
-		t.Errorf("role %+v", after)
-	}
-
-	// --trust and --max-session-duration given: replaced.
-	r = e.ok("create-role", "worker", "upd-b", "--write-only", "--update", "--trust", "ec2", "--max-session-duration", "1h")
-	if want := "Updated the trust policy of role worker: trusted by: ec2.amazonaws.com\n" +
-		"Updated role worker: MaxSessionDuration was 7200 seconds, now 3600\n" +
-		"Replaced policy s3.write-only.upd-b of role worker\n"; r.Stderr != want {
-		t.Errorf("stderr %q, want %q", r.Stderr, want)
-	}
-	after = e.role("worker")
-	if after.Trust != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}` || after.MaxDuration != 3600 {
-		t.Errorf("role %+v", after)
-	}
-	if r.Stdout != "{\n    \"RoleName\": \"worker\",\n    \"Arn\": \"arn:aws:iam::123456789012:role/worker\"\n}\n" {
-		t.Errorf("stdout %q", r.Stdout)
-	}
-}
-
 // A step that fails half-way takes back everything: the new role is gone,
 // an updated role is as it was.
 func TestCreateRoleRollback(t *testing.T) {
@@ -266,18 +173,6 @@ func TestCreateRoleLostReply(t *testing.T) {
 	}
 }
 
-func TestCreateRoleMissingBucketChangesNothing(t *testing.T) {
-	e := newE2E(t)
-	e.makeBucket("here")
-	r := e.run("create-role", "nobody", "here", "not-here")
-	if r.Code != 1 || r.Stderr != "Error: Bucket does not exist: not-here\n" {
-		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
-	}
-	if e.role("nobody") != nil {
-		t.Error("role created")
-	}
-}
-
 // The dry run needs no credentials and no network.
 func TestCreateRoleDryRun(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
@@ -323,20 +218,5 @@ func TestCreateRoleUsageErrors(t *testing.T) {
 	if r := run(t, "", "create-role", "app", "bkt", "--read-only", "--write-only", "--dry-run"); r.Code != 1 ||
 		r.Stderr != "Error: Cannot use --read-only and --write-only at the same time\n" {
 		t.Errorf("exit %d stderr %q", r.Code, r.Stderr)
-	}
-}
-
-func TestCreateRoleCompletesBucketsAfterTheName(t *testing.T) {
-	e := newE2E(t)
-	e.makeBucket("comp-one")
-	e.makeBucket("comp-two")
-	if r := e.ok("__complete", "create-role", "comp"); strings.Contains(r.Stdout, "comp-one") {
-		t.Errorf("NAME completed with bucket names: %q", r.Stdout)
-	}
-	if r := e.ok("__complete", "create-role", "app", "comp"); !strings.HasPrefix(r.Stdout, "comp-one\ncomp-two\n:4\n") {
-		t.Errorf("bucket completion %q", r.Stdout)
-	}
-	if r := e.ok("__complete", "create-role", "app", "comp-one", ""); !strings.HasPrefix(r.Stdout, "comp-two\n:4\n") {
-		t.Errorf("second bucket completion %q", r.Stdout)
 	}
 }

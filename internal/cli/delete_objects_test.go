@@ -37,44 +37,6 @@ func TestDeleteObjects(t *testing.T) {
 	}
 }
 
-func TestDeleteObjectsDryRun(t *testing.T) {
-	t.Parallel()
-	// A dry run deletes nothing: one setup serves both spellings.
-	e := newE2E(t)
-	e.populate()
-	for _, flag := range []string{"-d", "--dry-run"} {
-		r := e.ok("delete-objects", "my-bucket", "--prefix", "directory/", flag)
-		want := "The following keys would be deleted:\ndirectory/three.json\ndirectory/two.txt\n"
-		if r.Stdout != want || r.Stderr != "Deleting 2 objects from my-bucket\n" {
-			t.Errorf("got %q %q", r.Stdout, r.Stderr)
-		}
-		sameKeys(t, e.objKeys("my-bucket"), "one.txt", "directory/two.txt", "directory/three.json")
-	}
-}
-
-func TestDeleteObjectsUsageErrors(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	for _, tc := range []struct {
-		args []string
-		code int
-		err  string
-	}{
-		{nil, 1, "Error: Specify one or more keys or use --prefix\n"},
-		{[]string{"one.txt", "--prefix", "directory/"}, 1, "Error: Cannot pass both keys and --prefix\n"},
-		{[]string{"one.txt", "--concurrency", "x"}, 2, "Error: Invalid value for '--concurrency': 'x' is not a valid integer.\n"},
-	} {
-		r := e.run(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
-		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) {
-			t.Errorf("%v: got %d %q", tc.args, r.Code, r.Stderr)
-		}
-	}
-	r := e.run("delete-objects", "no-such-bucket", "--prefix", "x")
-	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {
-		t.Errorf("got %d %q", r.Code, r.Stderr)
-	}
-}
-
 // More than one batch of 1,000, through several requests at once.
 func TestDeleteObjectsBatches(t *testing.T) {
 	t.Parallel()

@@ -6,8 +6,6 @@ import (
 	"crypto/rand"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -17,62 +15,6 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
-
-func TestGetObject(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.populate()
-	r := e.ok("get-object", "my-bucket", "directory/three.json")
-	if r.Stdout != `{"three": 3}` || r.Stderr != "" {
-		t.Errorf("got %q %q", r.Stdout, r.Stderr)
-	}
-	out := filepath.Join(t.TempDir(), "x.json")
-	r = e.ok("get-object", "my-bucket", "one.txt", "-o", out)
-	if b, _ := os.ReadFile(out); string(b) != "one" || r.Stdout != "" {
-		t.Errorf("file %q, stdout %q", b, r.Stdout)
-	}
-	// -o - is standard output, as --output - is for create and rotate-key.
-	for _, o := range []string{"-o", "--output"} {
-		if r := e.ok("get-object", "my-bucket", "one.txt", o, "-"); r.Stdout != "one" || r.Stderr != "" {
-			t.Errorf("%s -: stdout %q, stderr %q", o, r.Stdout, r.Stderr)
-		}
-	}
-}
-
-func TestGetObjectErrors(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.populate()
-	dir := t.TempDir()
-	keep := filepath.Join(dir, "keep.txt")
-	if err := os.WriteFile(keep, []byte("precious"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		args []string
-		code int
-		err  string
-	}{
-		{[]string{"my-bucket", "missing.txt"}, 1, "Error: NoSuchKey: The specified key does not exist.\n"},
-		{[]string{"my-bucket", "missing.txt", "-o", keep}, 1, "Error: NoSuchKey: The specified key does not exist.\n"},
-		{[]string{"no-such-bucket", "k"}, 1, "Error: NoSuchBucket: The specified bucket does not exist\n"},
-		{[]string{"my-bucket", "one.txt", "-o", dir}, 2, "Error: Invalid value for '-o' / '--output': File '" + dir + "' is a directory.\n"},
-		{[]string{"my-bucket"}, 2, "Error: Missing argument 'KEY'.\n"},
-		{[]string{"my-bucket", "one.txt", "-o", dir + "/no/such/dir/f"}, 1, "Error: cannot write " + dir + "/no/such/dir/f: no such file or directory\n"},
-	} {
-		r := e.run(append([]string{"get-object"}, tc.args...)...)
-		if r.Code != tc.code || !strings.HasSuffix(r.Stderr, tc.err) || r.Stdout != "" {
-			t.Errorf("%v: got %d %q %q", tc.args, r.Code, r.Stdout, r.Stderr)
-		}
-	}
-	// A failed download leaves an existing file alone, and no temporary file.
-	if b, _ := os.ReadFile(keep); string(b) != "precious" {
-		t.Errorf("existing file changed: %q", b)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("left behind: %v", entries)
-	}
-}
 
 // binary runs the real binary against moto, named by AWS_ENDPOINT_URL in
 // the child's environment only.

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -83,83 +82,6 @@ func TestGetObjectsSelection(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-func TestGetObjectsContentAndLabel(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.populate()
-	dir := filepath.Join(t.TempDir(), "new", "dir")
-	r := e.ok("get-objects", "my-bucket", "-o", dir, "--concurrency", "2")
-	if r.Stderr != "Downloading 18.0 bytes (3 files)\n" {
-		t.Errorf("stderr: %q", r.Stderr)
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, "directory", "three.json"))
-	if string(b) != `{"three": 3}` {
-		t.Errorf("content %q", b)
-	}
-	// Named keys: sizes come from HEAD; a missing one counts as 0.
-	r = e.run("get-objects", "my-bucket", "one.txt", "missing", "-o", dir)
-	if r.Code != 1 || r.Stderr != "Downloading 3.0 bytes (2 files)\nError: Not found: missing\n" {
-		t.Errorf("got %d %q", r.Code, r.Stderr)
-	}
-}
-
-// Keys that would land outside the output directory are refused, never
-// written; the rest are downloaded.
-func TestGetObjectsRefusesPathEscape(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("evil")
-	bad := []string{"../escape.txt", "a/../../escape2.txt", "/abs/escape3.txt"}
-	for _, k := range bad {
-		e.putObj("evil", k, "bad")
-	}
-	e.putObj("evil", "fine/ok.txt", "ok")
-	e.putObj("evil", "a/../inside.txt", "ok")
-	base := t.TempDir()
-	out := filepath.Join(base, "out")
-	// A symlink inside the output directory that points out of it.
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(base, filepath.Join(out, "link")); err != nil {
-		t.Fatal(err)
-	}
-	e.putObj("evil", "link/escape4.txt", "bad")
-
-	r := e.run("get-objects", "evil", "-o", out, "-s")
-	if r.Code != 1 {
-		t.Errorf("exit %d", r.Code)
-	}
-	for _, k := range append(bad, "link/escape4.txt") {
-		if !strings.Contains(r.Stderr, "Refused: "+k+" (would be written outside the output directory)") {
-			t.Errorf("%s not reported: %q", k, r.Stderr)
-		}
-	}
-	if got := filesUnder(t, base); strings.Join(got, " ") != "out/fine/ok.txt out/inside.txt out/link" {
-		t.Errorf("files written: %q", got)
-	}
-	// The same when the keys are named.
-	r = e.run("get-objects", "evil", "../escape.txt", "fine/ok.txt", "-o", out, "-s")
-	if r.Code != 1 || r.Stderr != "Error: Refused: ../escape.txt (would be written outside the output directory)\n" {
-		t.Errorf("got %d %q", r.Code, r.Stderr)
-	}
-}
-
-func TestGetObjectsErrors(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	file := filepath.Join(t.TempDir(), "f")
-	os.WriteFile(file, nil, 0o644)
-	r := e.run("get-objects", "my-bucket", "-o", file)
-	if r.Code != 2 || !strings.HasSuffix(r.Stderr, "Error: Invalid value for '-o' / '--output': Directory '"+file+"' is a file.\n") {
-		t.Errorf("got %d %q", r.Code, r.Stderr)
-	}
-	r = e.run("get-objects", "no-such-bucket", "-o", t.TempDir())
-	if r.Code != 1 || r.Stderr != "Error: NoSuchBucket: The specified bucket does not exist\n" {
-		t.Errorf("got %d %q", r.Code, r.Stderr)
 	}
 }
 

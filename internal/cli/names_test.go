@@ -105,6 +105,7 @@ func TestBucketNamesNoBucketCanHave(t *testing.T) {
 		{"a/b", "'a/b' is not a bucket name: bucket names use only letters, digits, dots, hyphens and underscores."},
 		{"Bad*Name", "'Bad*Name' is not a bucket name: bucket names use only letters, digits, dots, hyphens and underscores."},
 		{"tab\tbucket", `"tab\tbucket" is not a bucket name: bucket names use only letters, digits, dots, hyphens and underscores.`},
+		{"nul\x00bucket", `"nul\x00bucket" is not a bucket name: bucket names use only letters, digits, dots, hyphens and underscores.`},
 	} {
 		for _, args := range [][]string{
 			{"create", tc.name, "--dry-run"},

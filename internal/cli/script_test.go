@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
@@ -63,11 +64,21 @@ func TestScript(t *testing.T) {
 			"write":     cmdWrite,
 			"hasfile":   cmdHasFile,
 			"objects":   cmdObjects,
+			"bpolicy":   cmdBucketPolicy,
+			"role":      cmdRole,
+			"keys":      cmdKeys,
 		},
 	})
 }
 
 type scriptKey struct{}
+
+// usage fails the script, showing a command's usage, when bad.
+func usage(ts *testscript.TestScript, bad bool, text string) {
+	if bad {
+		ts.Fatalf("usage: %s", text)
+	}
+}
 
 // scriptState is one script's: its moto (once `moto` ran) and the last run
 // of the tool.
@@ -99,9 +110,7 @@ func (st *scriptState) needMoto(ts *testscript.TestScript) *e2e {
 // Run again, it wipes the server.
 func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: moto")
-	}
+	usage(ts, neg || len(args) != 0, "moto")
 	if st.e != nil {
 		st.e.moto.Reset(st.t)
 		return
@@ -166,9 +175,7 @@ func (st *scriptState) run(ts *testscript.TestScript, stdin string, args []strin
 // status N: the last s3c exited N.
 func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: status N")
-	}
+	usage(ts, neg || len(args) != 1, "status N")
 	if want, _ := strconv.Atoi(args[0]); st.code != want {
 		ts.Fatalf("exit code %d, want %s", st.code, args[0])
 	}
@@ -181,9 +188,7 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 // checks nothing, and counts again from zero.
 func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
-	if neg {
-		ts.Fatalf("usage: requests [-reset | KIND=N...]")
-	}
+	usage(ts, neg, "requests [-reset | KIND=N...]")
 	reset := len(args) == 1 && args[0] == "-reset"
 	if reset {
 		args = nil
@@ -221,9 +226,7 @@ func cmdMkbucket(ts *testscript.TestScript, neg bool, args []string) {
 	if versioned {
 		args = args[1:]
 	}
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: mkbucket [-versioned] NAME...")
-	}
+	usage(ts, neg || len(args) == 0, "mkbucket [-versioned] NAME...")
 	for _, b := range args {
 		if versioned {
 			e.makeVersioned(b)
@@ -242,9 +245,7 @@ func cmdPut(ts *testscript.TestScript, neg bool, args []string) {
 	if del {
 		args = args[1:]
 	}
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: put [-delete] BUCKET KEY[=BODY]...")
-	}
+	usage(ts, neg || len(args) < 2, "put [-delete] BUCKET KEY[=BODY]...")
 	for _, kv := range args[1:] {
 		key, body, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -265,9 +266,7 @@ func cmdPut(ts *testscript.TestScript, neg bool, args []string) {
 // upload BUCKET KEY: leave an incomplete multipart upload of KEY.
 func cmdUpload(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: upload BUCKET KEY")
-	}
+	usage(ts, neg || len(args) != 2, "upload BUCKET KEY")
 	e.startUpload(args[0], args[1])
 }
 
@@ -275,9 +274,7 @@ func cmdUpload(ts *testscript.TestScript, neg bool, args []string) {
 // VERSIONS versions and delete markers if given.
 func cmdBucket(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
-	if len(args) < 1 || len(args) > 2 || (neg && len(args) != 1) {
-		ts.Fatalf("usage: [!] bucket NAME [VERSIONS]")
-	}
+	usage(ts, len(args) < 1 || len(args) > 2 || (neg && len(args) != 1), "[!] bucket NAME [VERSIONS]")
 	if exists := e.bucketExists(args[0]); exists == neg {
 		ts.Fatalf("bucket %s exists: %v", args[0], exists)
 	}
@@ -291,9 +288,7 @@ func cmdBucket(ts *testscript.TestScript, neg bool, args []string) {
 // mkuser NAME [KEYS]: make an IAM user with KEYS access keys (default 0).
 func cmdMkuser(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: mkuser NAME [KEYS]")
-	}
+	usage(ts, neg || len(args) < 1 || len(args) > 2, "mkuser NAME [KEYS]")
 	n := 0
 	if len(args) == 2 {
 		n, _ = strconv.Atoi(args[1])
@@ -305,9 +300,7 @@ func cmdMkuser(ts *testscript.TestScript, neg bool, args []string) {
 // access keys if given.
 func cmdUser(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
-	if len(args) < 1 || len(args) > 2 || (neg && len(args) != 1) {
-		ts.Fatalf("usage: [!] user NAME [KEYS]")
-	}
+	usage(ts, len(args) < 1 || len(args) > 2 || (neg && len(args) != 1), "[!] user NAME [KEYS]")
 	if exists := e.acctUserExists(args[0]); exists == neg {
 		ts.Fatalf("user %s exists: %v", args[0], exists)
 	}
@@ -320,9 +313,7 @@ func cmdUser(ts *testscript.TestScript, neg bool, args []string) {
 
 // islink LINK TARGET: LINK is still a symlink to TARGET.
 func cmdIsLink(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: islink LINK TARGET")
-	}
+	usage(ts, neg || len(args) != 2, "islink LINK TARGET")
 	if got, err := os.Readlink(ts.MkAbs(args[0])); err != nil || got != args[1] {
 		ts.Fatalf("%s: link to %q (%v), want %q", args[0], got, err, args[1])
 	}
@@ -330,9 +321,7 @@ func cmdIsLink(ts *testscript.TestScript, neg bool, args []string) {
 
 // mode PATH PERM: PATH is a regular file with permission bits PERM (octal).
 func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: mode PATH PERM")
-	}
+	usage(ts, neg || len(args) != 2, "mode PATH PERM")
 	fi, err := os.Lstat(ts.MkAbs(args[0]))
 	ts.Check(err)
 	if perm, _ := strconv.ParseUint(args[1], 8, 32); !fi.Mode().IsRegular() || fi.Mode().Perm() != fs.FileMode(perm) {
@@ -342,9 +331,7 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 
 // notemp DIR...: no temporary file was left in DIR.
 func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: notemp DIR...")
-	}
+	usage(ts, neg || len(args) == 0, "notemp DIR...")
 	for _, dir := range args {
 		entries, err := os.ReadDir(ts.MkAbs(dir))
 		ts.Check(err)
@@ -359,9 +346,7 @@ func cmdNoTemp(ts *testscript.TestScript, neg bool, args []string) {
 // files DIR [NAME...]: the files under DIR (not directories, walked
 // without following symlinks) are exactly NAMEs.
 func cmdFiles(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: files DIR [NAME...]")
-	}
+	usage(ts, neg || len(args) == 0, "files DIR [NAME...]")
 	if got := filesUnder(scriptOf(ts).t, ts.MkAbs(args[0])); !slices.Equal(got, args[1:]) {
 		ts.Fatalf("files under %s: %q, want %q", args[0], got, args[1:])
 	}
@@ -373,9 +358,7 @@ func cmdFiles(ts *testscript.TestScript, neg bool, args []string) {
 // session tokens and times (see normalize).
 func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 	fn := map[string]func(string) string{"times": stableTimes, "creds": normalize}[strings.Join(args, " ")]
-	if neg || fn == nil {
-		ts.Fatalf("usage: normalize times|creds")
-	}
+	usage(ts, neg || fn == nil, "normalize times|creds")
 	stdout, stderr := ts.ReadFile("stdout"), ts.ReadFile("stderr")
 	io.WriteString(ts.Stdout(), fn(stdout))
 	io.WriteString(ts.Stderr(), fn(stderr))
@@ -385,12 +368,10 @@ func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 // each (the document as compact JSON), for cmp.
 func cmdPolicies(ts *testscript.TestScript, neg bool, args []string) {
 	e := scriptOf(ts).needMoto(ts)
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: policies USER")
-	}
-	docs := e.inlinePolicies(args[0])
+	usage(ts, neg || len(args) != 1, "policies USER")
+	docs, out := e.inlinePolicies(args[0]), ts.Stdout() // none: stdout empty
 	for _, name := range slices.Sorted(maps.Keys(docs)) {
-		fmt.Fprintf(ts.Stdout(), "%s %s\n", name, docs[name])
+		fmt.Fprintf(out, "%s %s\n", name, docs[name])
 	}
 }
 
@@ -400,9 +381,7 @@ func cmdPolicies(ts *testscript.TestScript, neg bool, args []string) {
 func cmdBinary(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
 	e := st.needMoto(ts)
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: binary")
-	}
+	usage(ts, neg || len(args) != 0, "binary")
 	st.binary = testenv.Binary(st.t)
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "AWS_") {
@@ -416,9 +395,7 @@ func cmdBinary(ts *testscript.TestScript, neg bool, args []string) {
 // write NAME=TEXT...: write files (and their directories) holding exactly
 // TEXT, no newline added.
 func cmdWrite(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: write NAME=TEXT...")
-	}
+	usage(ts, neg || len(args) == 0, "write NAME=TEXT...")
 	for _, a := range args {
 		name, text, ok := strings.Cut(a, "=")
 		if !ok {
@@ -431,9 +408,7 @@ func cmdWrite(ts *testscript.TestScript, neg bool, args []string) {
 
 // hasfile NAME=TEXT...: each file holds exactly TEXT.
 func cmdHasFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: hasfile NAME=TEXT...")
-	}
+	usage(ts, neg || len(args) == 0, "hasfile NAME=TEXT...")
 	for _, a := range args {
 		name, text, _ := strings.Cut(a, "=")
 		if got := ts.ReadFile(name); got != text {
@@ -442,16 +417,80 @@ func cmdHasFile(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// objects BUCKET KEY=TEXT...: each object holds exactly TEXT.
+// objects [-type TYPE] BUCKET KEY=TEXT...: each object holds exactly TEXT
+// (=@FILE: the content of FILE), with content type TYPE if given.
 func cmdObjects(ts *testscript.TestScript, neg bool, args []string) {
-	e := scriptOf(ts).needMoto(ts)
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: objects BUCKET KEY=TEXT...")
+	e, ctype := scriptOf(ts).needMoto(ts), ""
+	if len(args) > 1 && args[0] == "-type" {
+		ctype, args = args[1], args[2:]
 	}
+	usage(ts, neg || len(args) < 2, "objects [-type TYPE] BUCKET KEY=TEXT|@FILE...")
 	for _, a := range args[1:] {
 		key, text, _ := strings.Cut(a, "=")
-		if got, _ := e.objGet(args[0], key); got != text {
-			ts.Fatalf("s3://%s/%s holds %q, want %q", args[0], key, got, text)
+		if strings.HasPrefix(text, "@") {
+			text = ts.ReadFile(text[1:])
 		}
+		if got, typ := e.objGet(args[0], key); got != text || ctype != "" && typ != ctype {
+			ts.Fatalf("s3://%s/%s holds %q (%s), want %q (%s)", args[0], key, got, typ, text, ctype)
+		}
+	}
+}
+
+// keys BUCKET [KEY...]: the bucket holds exactly these keys.
+func cmdKeys(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	usage(ts, neg || len(args) == 0, "keys BUCKET [KEY...]")
+	if got, want := e.objKeys(args[0]), slices.Sorted(slices.Values(args[1:])); !slices.Equal(got, want) {
+		ts.Fatalf("s3://%s holds %q, want %q", args[0], got, want)
+	}
+}
+
+// bpolicy BUCKET: print the bucket's policy as compact JSON (nothing when
+// it has none), for cmp.
+func cmdBucketPolicy(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	usage(ts, neg || len(args) != 1, "bpolicy BUCKET")
+	out := ts.Stdout() // called even when nothing is written: stdout is then empty
+	if p := e.bucketPolicy(args[0]); p != "" {
+		fmt.Fprintln(out, p)
+	}
+}
+
+// bucketPolicy is the bucket's policy as compact JSON, or "" when it has none.
+func (e *e2e) bucketPolicy(bucket string) string {
+	e.t.Helper()
+	out, err := e.Clients.S3.GetBucketPolicy(e.ctx(), &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if awsclient.ErrorCode(err) == "NoSuchBucketPolicy" {
+		return ""
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return compactText(e.t, aws.ToString(out.Policy))
+}
+
+// [!] role NAME [POLICY=DOC]: print the role as IAM holds it (ARN,
+// MaxSessionDuration, description, trust policy, a line per tag, then
+// "NAME DOCUMENT" per inline policy, as policies prints them), for cmp;
+// with !, the role does not exist. POLICY=DOC first puts an inline policy.
+func cmdRole(ts *testscript.TestScript, neg bool, args []string) {
+	e := scriptOf(ts).needMoto(ts)
+	usage(ts, len(args) < 1 || len(args) > 2 || neg && len(args) != 1, "[!] role NAME [POLICY=DOC]")
+	if name, doc, ok := strings.Cut(strings.Join(args[1:], ""), "="); ok {
+		e.putRolePolicy(args[0], name, doc)
+	}
+	v, out := e.role(args[0]), ts.Stdout()
+	if (v == nil) != neg {
+		ts.Fatalf("role %s exists: %v", args[0], v != nil)
+	}
+	if v == nil {
+		return
+	}
+	fmt.Fprintf(out, "%s %d %q\ntrust %s\n", v.Arn, v.MaxDuration, v.Description, v.Trust)
+	for _, k := range slices.Sorted(maps.Keys(v.Tags)) {
+		fmt.Fprintf(out, "tag %s=%s\n", k, v.Tags[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(v.Inline)) {
+		fmt.Fprintf(out, "%s %s\n", k, v.Inline[k])
 	}
 }
