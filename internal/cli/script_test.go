@@ -34,18 +34,11 @@ func TestScript(t *testing.T) {
 		UpdateScripts: testenv.Updating(),
 		Setup: func(env *testscript.Env) error {
 			// Run hands each script a value wrapping its *testing.T.
-			st := &scriptState{t: reflect.ValueOf(env.T()).Field(0).Interface().(*testing.T)}
-			env.Values[scriptKey{}] = st
-			env.Defer(func() {
-				if st.unchecked {
-					st.t.Errorf("the last failing s3c's exit code (%d) was never checked with status", st.code)
-				}
-			})
+			env.Values[scriptKey{}] = &scriptState{t: reflect.ValueOf(env.T()).Field(0).Interface().(*testing.T)}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"s3c":       cmdS3C,
-			"status":    cmdStatus,
 			"moto":      cmdMoto,
 			"requests":  cmdRequests,
 			"mkbucket":  cmdMkbucket,
@@ -83,14 +76,13 @@ func usage(ts *testscript.TestScript, bad bool, text string) {
 // scriptState is one script's: its moto (once `moto` ran) and the last run
 // of the tool.
 type scriptState struct {
-	t         *testing.T
-	e         *e2e            // nil until `moto`
-	counts    *requests       // requests through the proxy in front of moto
-	refusing  *refusingServer // the endpoint before `moto`: refuses everything
-	seen      int             // requests of refusing already checked
-	binary    string          // the real binary, once `binary` ran
-	code      int             // exit code of the last s3c
-	unchecked bool            // a failing s3c whose code no status checked
+	t        *testing.T
+	e        *e2e            // nil until `moto`
+	counts   *requests       // requests through the proxy in front of moto
+	refusing *refusingServer // the endpoint before `moto`: refuses everything
+	seen     int             // requests of refusing already checked
+	binary   string          // the real binary, once `binary` ran
+	code     int             // exit code of the last s3c
 }
 
 func scriptOf(ts *testscript.TestScript) *scriptState {
@@ -119,15 +111,22 @@ func cmdMoto(ts *testscript.TestScript, neg bool, args []string) {
 	st.counts = st.e.countRequests(nil)
 }
 
-// s3c [<FILE] ARGS...: run the tool in-process with ARGS (and FILE as
-// standard input). It must exit 0; with !, it must fail, and status then
-// says how. Without moto, every request goes to a server that refuses it.
-// The tool runs in the test's working directory, not the script's: give
-// it paths under $WORK, or run `binary` first.
+// [! s3c exit=N] s3c [<FILE] ARGS...: run the tool in-process with ARGS (and
+// FILE as standard input). It must exit 0; with !, it must exit N. Without
+// moto, every request goes to a server that refuses it. The tool runs in
+// the test's working directory, not the script's: give it paths under
+// $WORK, or run `binary` first.
 func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
 	st := scriptOf(ts)
-	if st.unchecked {
-		ts.Fatalf("the last failing s3c's exit code (%d) was never checked with status", st.code)
+	want := 0
+	if neg {
+		n, ok := "", len(args) > 0
+		if ok {
+			n, ok = strings.CutPrefix(args[0], "exit=")
+		}
+		code, err := strconv.Atoi(n)
+		usage(ts, !ok || err != nil || code == 0, "! s3c exit=N [<FILE] ARGS...")
+		want, args = code, args[1:]
 	}
 	stdin := ""
 	if len(args) > 0 && strings.HasPrefix(args[0], "<") {
@@ -148,13 +147,9 @@ func cmdS3C(ts *testscript.TestScript, neg bool, args []string) {
 	} else {
 		st.run(ts, stdin, args)
 	}
-	switch {
-	case neg && st.code == 0:
-		ts.Fatalf("s3c exited 0, want a failure")
-	case !neg && st.code != 0:
-		ts.Fatalf("s3c exited %d", st.code)
+	if st.code != want {
+		ts.Fatalf("s3c exited %d, want %d", st.code, want)
 	}
-	st.unchecked = neg
 }
 
 // run runs the tool in-process.
@@ -170,16 +165,6 @@ func (st *scriptState) run(ts *testscript.TestScript, stdin string, args []strin
 		f.defaultEndpoint = st.refusing.URL
 		st.code = execute(context.Background(), f, args)
 	}
-}
-
-// status N: the last s3c exited N.
-func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
-	st := scriptOf(ts)
-	usage(ts, neg || len(args) != 1, "status N")
-	if want, _ := strconv.Atoi(args[0]); st.code != want {
-		ts.Fatalf("exit code %d, want %s", st.code, args[0])
-	}
-	st.unchecked = false
 }
 
 // requests [-reset | KIND=N...]: the tool's requests since the last check, by kind:
