@@ -26,6 +26,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // IAMAPI names the IAM calls create and create-role make.
@@ -135,10 +136,10 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 		}
 	}
 
-	u := &undoer{steps: &c.Steps}
+	u := undo.New(&c.Steps)
 	defer func() {
 		if err != nil {
-			u.run(ctx)
+			u.Run(ctx)
 		}
 	}()
 

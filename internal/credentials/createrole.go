@@ -17,6 +17,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/roles"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // createdRoleDescription is the Description create-role gives its roles.
@@ -140,10 +141,10 @@ func (c *Creator) CreateRole(ctx context.Context, r *RoleRequest) (res *RoleResu
 		}
 	}
 
-	u := &undoer{steps: &c.Steps}
+	u := undo.New(&c.Steps)
 	defer func() {
 		if err != nil {
-			u.run(ctx)
+			u.Run(ctx)
 		}
 	}()
 
@@ -200,7 +201,7 @@ func (c *Creator) roleBucketPolicies(ctx context.Context, r *RoleRequest) (map[s
 }
 
 // createNamedRole makes the role, trusted as asked, with its tags.
-func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account string, u *undoer) (string, error) {
+func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account string, u *undo.Log) (string, error) {
 	name := r.Name()
 	trust := roles.TrustPolicy(r.Trust, account, false)
 	in := &iam.CreateRoleInput{
@@ -212,20 +213,20 @@ func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account s
 	for _, t := range r.Tags {
 		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
-	var lost lostAnswers
-	out, err := c.IAM.CreateRole(ctx, in, lost.option())
-	if lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+	var lost undo.LostAnswers
+	out, err := c.IAM.CreateRole(ctx, in, lost.Option())
+	if lost.Happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
 		// Missing a moment ago: an attempt whose answer was lost made it.
 		err = nil
 		out = nil
 	}
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
 			return "", fmt.Errorf("Role %s was created by someone else meanwhile; nothing was changed. Use --update to replace its bucket policies", name)
 		}
 		return "", err
 	}
-	u.push("role "+name, func(ctx context.Context) (string, error) { return c.deleteNewRole(ctx, name) })
+	u.Push("role "+name, func(ctx context.Context) (string, error) { return c.deleteNewRole(ctx, name) })
 	if err != nil {
 		return "", err
 	}
@@ -293,7 +294,7 @@ func noSuchEntity(err error) bool { return awsclient.ErrorCode(err) == "NoSuchEn
 // updateNamedRole changes what was asked of an existing role: its trust
 // policy and MaxSessionDuration only when given, and its tags. Each change
 // is undone by putting back what was there.
-func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iamtypes.Role, account string, u *undoer) error {
+func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iamtypes.Role, account string, u *undo.Log) error {
 	name := r.Name()
 	if len(r.Trust) > 0 {
 		trust := roles.TrustPolicy(r.Trust, account, false)
@@ -304,10 +305,10 @@ func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iam
 		_, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
 			RoleName: aws.String(name), PolicyDocument: aws.String(string(pyjson.EncodeCompact(trust))),
 		})
-		if err != nil && !unknownOutcome(err) {
+		if err != nil && !undo.UnknownOutcome(err) {
 			return err
 		}
-		u.push("trust policy of role "+name+" (changed)", func(ctx context.Context) (string, error) {
+		u.Push("trust policy of role "+name+" (changed)", func(ctx context.Context) (string, error) {
 			_, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(old)})
 			return "restored the previous trust policy of role " + name, err
 		})
@@ -320,10 +321,10 @@ func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iam
 		// The description is sent as it is: some implementations of
 		// UpdateRole clear one that is left out.
 		_, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), MaxSessionDuration: aws.Int32(int32(d)), Description: role.Description})
-		if err != nil && !unknownOutcome(err) {
+		if err != nil && !undo.UnknownOutcome(err) {
 			return err
 		}
-		u.push("MaxSessionDuration of role "+name+" (changed)", func(ctx context.Context) (string, error) {
+		u.Push("MaxSessionDuration of role "+name+" (changed)", func(ctx context.Context) (string, error) {
 			_, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), MaxSessionDuration: aws.Int32(int32(old)), Description: role.Description})
 			return fmt.Sprintf("restored MaxSessionDuration %d of role %s", old, name), err
 		})
@@ -342,7 +343,7 @@ func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iam
 
 // tagRole adds tags to an existing role; undoing removes the new keys and
 // gives changed ones their old values back.
-func (c *Creator) tagRole(ctx context.Context, name string, tags []Tag, had []iamtypes.Tag, u *undoer) error {
+func (c *Creator) tagRole(ctx context.Context, name string, tags []Tag, had []iamtypes.Tag, u *undo.Log) error {
 	in := &iam.TagRoleInput{RoleName: aws.String(name)}
 	for _, t := range tags {
 		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
@@ -352,10 +353,10 @@ func (c *Creator) tagRole(ctx context.Context, name string, tags []Tag, had []ia
 		old[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	_, err := c.IAM.TagRole(ctx, in)
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		return err
 	}
-	u.push("tags of role "+name+" (changed)", func(ctx context.Context) (string, error) {
+	u.Push("tags of role "+name+" (changed)", func(ctx context.Context) (string, error) {
 		var added []string
 		restore := &iam.TagRoleInput{RoleName: aws.String(name)}
 		for _, t := range tags {
@@ -386,7 +387,7 @@ func (c *Creator) tagRole(ctx context.Context, name string, tags []Tag, had []ia
 
 // putRolePolicy attaches the inline policy for one bucket; previous holds
 // the role's bucket policies before this run, put back when it is undone.
-func (c *Creator) putRolePolicy(ctx context.Context, r *RoleRequest, bucket string, previous map[string]string, u *undoer) error {
+func (c *Creator) putRolePolicy(ctx context.Context, r *RoleRequest, bucket string, previous map[string]string, u *undo.Log) error {
 	doc, err := r.UserPolicy(bucket)
 	if err != nil {
 		return err
@@ -397,17 +398,17 @@ func (c *Creator) putRolePolicy(ctx context.Context, r *RoleRequest, bucket stri
 		PolicyName:     aws.String(policyName),
 		PolicyDocument: aws.String(string(pyjson.EncodeCompact(doc))),
 	})
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		return err
 	}
 	what := "inline policy " + policyName + " of role " + name
 	old, had := previous[policyName]
 	if had {
-		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
+		u.Push(what+" (changed)", func(ctx context.Context) (string, error) {
 			return "restored the previous inline policy " + policyName + " of role " + name, c.putRolePolicyText(ctx, name, policyName, old)
 		})
 	} else {
-		u.push(what, func(ctx context.Context) (string, error) {
+		u.Push(what, func(ctx context.Context) (string, error) {
 			_, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(policyName)})
 			if noSuchEntity(err) {
 				return "", nil
@@ -434,7 +435,7 @@ func (c *Creator) putRolePolicyText(ctx context.Context, role, policyName, doc s
 // deleteStaleRolePolicies deletes the bucket policies of an existing role
 // that this run did not write: --update replaces the set, so a bucket left
 // out, or a permission changed, leaves no old grant behind.
-func (c *Creator) deleteStaleRolePolicies(ctx context.Context, r *RoleRequest, previous map[string]string, u *undoer) error {
+func (c *Creator) deleteStaleRolePolicies(ctx context.Context, r *RoleRequest, previous map[string]string, u *undo.Log) error {
 	name := r.Name()
 	keep := map[string]bool{}
 	for _, b := range r.Buckets {
@@ -452,11 +453,11 @@ func (c *Creator) deleteStaleRolePolicies(ctx context.Context, r *RoleRequest, p
 		if noSuchEntity(err) {
 			continue // gone already: nothing to delete, nothing to put back
 		}
-		if err != nil && !unknownOutcome(err) {
+		if err != nil && !undo.UnknownOutcome(err) {
 			return err
 		}
 		old := previous[pn]
-		u.push("inline policy "+pn+" of role "+name+" (deleted)", func(ctx context.Context) (string, error) {
+		u.Push("inline policy "+pn+" of role "+name+" (deleted)", func(ctx context.Context) (string, error) {
 			return "restored inline policy " + pn + " of role " + name, c.putRolePolicyText(ctx, name, pn, old)
 		})
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/roles"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // roleDescription is the Description the tool's role is created with.
@@ -22,7 +23,7 @@ const roleDescription = "Role used by the s3-credentials tool to create time-lim
 // (its undo goes to u), raising its MaxSessionDuration when it is below what
 // is asked (roles made by early versions of the reference allowed one
 // hour), and, with tagSession, allowing sts:TagSession in its trust policy.
-func (c *Creator) ensureRole(ctx context.Context, duration int, tagSession bool, u *undoer) (arn string, created bool, err error) {
+func (c *Creator) ensureRole(ctx context.Context, duration int, tagSession bool, u *undo.Log) (arn string, created bool, err error) {
 	got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(RoleName)})
 	if err == nil && got.Role != nil {
 		if err := c.updateRole(ctx, got.Role, duration, tagSession); err != nil {
@@ -61,7 +62,7 @@ func (c *Creator) updateRole(ctx context.Context, role *iamtypes.Role, duration 
 
 // createRole makes the tool's role: trusted by the account, with full S3
 // access that every AssumeRole narrows with a session policy.
-func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (arn string, created bool, err error) {
+func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undo.Log) (arn string, created bool, err error) {
 	ident, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return "", false, err
@@ -80,7 +81,7 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 		// A role without its policy would be found and reused by every later
 		// run, handing out credentials that can do nothing: until the policy
 		// is attached, a failure takes it back.
-		forget = u.push("role "+RoleName, c.deleteRole)
+		forget = u.Push("role "+RoleName, c.deleteRole)
 	case awsclient.ErrorCode(err) == "EntityAlreadyExists":
 		// Made since GetRole: by an attempt of this call whose answer was
 		// lost, or by another run. Either way it is the role to use.
@@ -89,8 +90,8 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 			return "", false, err
 		}
 		role = got.Role
-	case unknownOutcome(err):
-		u.push("role "+RoleName, c.deleteRole)
+	case undo.UnknownOutcome(err):
+		u.Push("role "+RoleName, c.deleteRole)
 		return "", false, err
 	default:
 		return "", false, err
@@ -108,7 +109,7 @@ func (c *Creator) createRole(ctx context.Context, tagSession bool, u *undoer) (a
 	// own, which every later run reuses. Like a new bucket, it is named
 	// when the run fails.
 	forget()
-	u.keep("role "+RoleName+", created by this run (the tool's own, which later runs reuse)", c.deleteRole)
+	u.Keep("role "+RoleName+", created by this run (the tool's own, which later runs reuse)", c.deleteRole)
 	c.Warnf("%s", createdRoleLine(aws.ToString(ident.Account)))
 	return aws.ToString(role.Arn), true, nil
 }
