@@ -61,7 +61,8 @@ func TestAssumeRoleRetriesNewRole(t *testing.T) {
 	arn := "arn:aws:iam::123456789012:role/" + RoleName
 	eq(t, "log", h.log, []string{"Assume role against " + arn + " for 900s"})
 	eq(t, "warnings", h.warn, []string{
-		createdRoleLine("123456789012"),
+		"Created role " + RoleName + ", the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
+			"each session is narrowed by its session policy, and identities of account 123456789012 allowed sts:AssumeRole may assume it",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 1s",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 2s",
 	})
@@ -167,7 +168,7 @@ func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
 	if _, err := h.create(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "max session duration", aws.ToInt32(f.role.MaxSessionDuration), int32(RoleMaxSessionDuration))
+	eq(t, "max session duration", aws.ToInt32(f.role.MaxSessionDuration), int32(43200))
 	eq(t, "warnings", h.warn, []string{"Updated role " + RoleName + ": MaxSessionDuration was 3600 seconds, now 43200"})
 
 	f2 := newFake()

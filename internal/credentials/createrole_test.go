@@ -62,7 +62,7 @@ func TestCreateRoleSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "result", *res, RoleResult{RoleName: "app", Arn: roleARNPrefix + "app"})
+	eq(t, "result", *res, roles.Result{RoleName: "app", Arn: roleARNPrefix + "app"})
 	eq(t, "document", compact(res.Document()), `{"RoleName":"app","Arn":"arn:aws:iam::123456789012:role/app"}`)
 	eq(t, "log", h.log, []string{
 		"Created role: 'app' with MaxSessionDuration 43200 seconds, trusted by: arn:aws:iam::123456789012:root, lambda.amazonaws.com, tagged team=data",
@@ -88,7 +88,7 @@ func TestCreateRoleSteps(t *testing.T) {
 	eq(t, "trust", s.Trust, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root","Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
 	eq(t, "max session duration", s.MaxDuration, int32(43200))
 	eq(t, "tags", s.Tags, map[string]string{"team": "data"})
-	eq(t, "description", aws.ToString(f.role.Description), createdRoleDescription)
+	eq(t, "description", aws.ToString(f.role.Description), "Created by s3-credentials create-role: one inline policy per bucket")
 }
 
 // A service-only trust needs no account: GetCallerIdentity is not called.
@@ -183,7 +183,7 @@ func TestCreateRoleUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "result", *res, RoleResult{RoleName: "app", Arn: roleARNPrefix + "app"})
+	eq(t, "result", *res, roles.Result{RoleName: "app", Arn: roleARNPrefix + "app"})
 	eq(t, "log", h.log, []string{
 		"Tagged role app: team=data, cost=1",
 		"Attached policy s3.read-write.bk1 to role app",

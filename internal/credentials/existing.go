@@ -12,6 +12,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/iambulk"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/undo"
 	"github.com/s3-credentials/s3-credentials/policy"
@@ -147,7 +148,7 @@ func (c *Creator) checkPolicies(ctx context.Context, r *Request, st *userState) 
 		if err != nil {
 			return err
 		}
-		old, next := []byte(policyDocument(aws.ToString(out.PolicyDocument))), pyjson.EncodeCompact(doc)
+		old, next := []byte(iambulk.DecodeDocument(aws.ToString(out.PolicyDocument))), pyjson.EncodeCompact(doc)
 		if policy.Equivalent(old, next) {
 			continue
 		}

@@ -90,7 +90,7 @@ func (c *Creator) createSession(ctx context.Context, r *Request, u *undo.Log) (*
 // assume ensures the tool's role and assumes it with r's session policy
 // (and r's tags as session tags when tagSession).
 func (c *Creator) assume(ctx context.Context, r *Request, tagSession bool, u *undo.Log) (*ststypes.Credentials, error) {
-	arn, created, err := c.ensureRole(ctx, r.DurationSeconds, tagSession, u)
+	arn, created, err := c.roles().EnsureToolRole(ctx, r.DurationSeconds, tagSession, u)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/iambulk"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/undo"
@@ -81,9 +81,7 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 	if b := r.Boundary(); b != "" {
 		in.PermissionsBoundary = aws.String(b)
 	}
-	for _, t := range r.userTags() {
-		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
+	in.Tags = iamTags(r.userTags())
 	// Not among the tags the step line names: the reference's output
 	// stays as it was.
 	in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(CreatedTag), Value: aws.String(time.Now().UTC().Format(policy.TimeFormat))})
@@ -222,23 +220,11 @@ func (c *Creator) previousPolicy(ctx context.Context, user, name string) (restor
 	if prev.PolicyDocument == nil {
 		return nil, errors.New("GetUserPolicy returned no document")
 	}
-	doc := policyDocument(aws.ToString(prev.PolicyDocument))
+	doc := iambulk.DecodeDocument(aws.ToString(prev.PolicyDocument))
 	return func(ctx context.Context) error {
 		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)})
 		return err
 	}, nil
-}
-
-// policyDocument undoes the URL encoding (RFC 3986) IAM applies to the
-// policy documents it returns; text that is already JSON is kept as it is.
-func policyDocument(text string) string {
-	if strings.HasPrefix(strings.TrimSpace(text), "{") {
-		return text
-	}
-	if dec, err := url.PathUnescape(text); err == nil {
-		return dec
-	}
-	return text
 }
 
 // createKey makes the user's new access key. An attempt that got no
