@@ -6,12 +6,11 @@
 //
 // The files follow the work: request.go (what was asked, and the checks
 // that need no AWS), create.go (the order of the steps), buckets.go,
-// user.go (the user, its policies and key), role.go (the tool's role),
-// session.go (AssumeRole), undo.go (taking back what a failed or
-// interrupted run made), dryrun.go, and createrole.go (create-role: a role
-// of the user's own with one inline policy per bucket, each step with its
-// undo, and its dry run). The trust policy of both roles, the --trust
-// values and IAM's role limits are in package roles.
+// user.go (the user, its policies and key), session.go (AssumeRole),
+// dryrun.go, and createrole.go (create-role's inline policies, one per
+// bucket, written as a user's). Roles, the tool's own included, are made
+// by package roles; what a failed or interrupted run made is taken back
+// by package undo.
 package credentials
 
 import (
