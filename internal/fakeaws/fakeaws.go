@@ -345,8 +345,8 @@ func (f *AWS) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.Role == nil || *f.Role.RoleName != *in.RoleName {
-		return nil, APIError("NoSuchEntity", "The role with name "+*in.RoleName+" cannot be found.")
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
 	}
 	r := *f.Role
 	r.Tags = slices.Clone(f.Role.Tags)
@@ -391,8 +391,8 @@ func (f *AWS) UpdateRole(ctx context.Context, in *iam.UpdateRoleInput, _ ...func
 		return nil, err
 	}
 	defer f.locked(ctx, "UpdateRole", &err)()
-	if f.Role == nil || *f.Role.RoleName != *in.RoleName {
-		return nil, APIError("NoSuchEntity", "no such role")
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
 	}
 	f.Role.MaxSessionDuration = in.MaxSessionDuration
 	return &iam.UpdateRoleOutput{}, nil
@@ -403,8 +403,8 @@ func (f *AWS) UpdateAssumeRolePolicy(ctx context.Context, in *iam.UpdateAssumeRo
 		return nil, err
 	}
 	defer f.locked(ctx, "UpdateAssumeRolePolicy", &err)()
-	if f.Role == nil || *f.Role.RoleName != *in.RoleName {
-		return nil, APIError("NoSuchEntity", "no such role")
+	if err := f.roleNamed(in.RoleName); err != nil {
+		return nil, err
 	}
 	f.Role.AssumeRolePolicyDocument = in.PolicyDocument
 	return &iam.UpdateAssumeRolePolicyOutput{}, nil
