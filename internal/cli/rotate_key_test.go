@@ -229,39 +229,6 @@ func TestRotateKeyTwoKeysRefused(t *testing.T) {
 	}
 }
 
-func TestRotateKeyErrors(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeUser("alice", 1)
-	for _, tc := range []struct {
-		name   string
-		args   []string
-		code   int
-		stderr string
-	}{
-		{"missing user", []string{"rotate-key", "nobody"}, 1,
-			"Error: NoSuchEntity: The user with name nobody cannot be found.\n"},
-		{"both flags", []string{"rotate-key", "alice", "--delete-old", "--deactivate-old"}, 1,
-			"Error: Cannot use --deactivate-old and --delete-old at the same time\n"},
-		{"bad format", []string{"rotate-key", "alice", "-f", "yaml"}, 2,
-			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Invalid value for '-f' / '--format': 'yaml' is not one of 'env', 'ini', 'json'.\n"},
-		{"missing argument", []string{"rotate-key"}, 2,
-			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Missing argument 'USERNAME'.\n"},
-		{"extra argument", []string{"rotate-key", "alice", "bob"}, 2,
-			"Usage: s3-credentials rotate-key [OPTIONS] USERNAME\nTry 's3-credentials rotate-key --help' for help.\n\nError: Got unexpected extra argument (bob)\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := e.run(tc.args...)
-			if r.Code != tc.code || r.Stdout != "" || r.Stderr != tc.stderr {
-				t.Errorf("exit %d, stdout %q, stderr\n%s\nwant exit %d, stderr\n%s", r.Code, r.Stdout, r.Stderr, tc.code, tc.stderr)
-			}
-		})
-	}
-	if got := e.keyStatus("alice"); len(got) != 1 {
-		t.Errorf("alice's keys changed by failed runs: %v", got)
-	}
-}
-
 // A key that could not be printed is deleted again, and old keys are kept.
 func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 	t.Parallel()
@@ -282,19 +249,6 @@ func TestRotateKeyRollsBackWhenPrintingFails(t *testing.T) {
 	}
 	if got := e.keyStatus("alice"); !sameStatus(got, map[string]string{old[0]: "Active"}) {
 		t.Errorf("keys after failed rotation %v, want only the old one", got)
-	}
-}
-
-func TestRotateKeyHelp(t *testing.T) {
-	t.Parallel()
-	r := run(t, "", "rotate-key", "--help")
-	if r.Code != 0 {
-		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-	}
-	for _, want := range []string{"rotate-key USERNAME", "--deactivate-old", "--delete-old", "-f, --format", "--silent", "--endpoint-url", "two access keys"} {
-		if !strings.Contains(r.Stdout, want) {
-			t.Errorf("help lacks %q", want)
-		}
 	}
 }
 
