@@ -14,6 +14,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/fakeaws"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -25,27 +26,27 @@ func httpErr(status int) error {
 	}}
 }
 
-func tempRequest(f *fakeAWS) *Request {
-	f.buckets["bk1"] = true
+func tempRequest(f *fakeaws.AWS) *Request {
+	f.Buckets["bk1"] = true
 	return &Request{Buckets: []string{"bk1"}, Permission: policy.ReadOnly, DurationSeconds: 900}
 }
 
-func existingRole(f *fakeAWS, maxDuration int32) {
-	f.role = &iamtypes.Role{
+func existingRole(f *fakeaws.AWS, maxDuration int32) {
+	f.Role = &iamtypes.Role{
 		RoleName: aws.String(RoleName), Arn: aws.String("arn:aws:iam::123456789012:role/" + RoleName),
 		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}`),
 		MaxSessionDuration:       aws.Int32(maxDuration),
 	}
-	f.rolePolicies = []string{S3FullAccessARN}
+	f.RolePolicies = []string{S3FullAccessARN}
 }
 
 // A role this run created is retried while STS still says AccessDenied,
 // backing off, and the run succeeds once it may be assumed.
 func TestAssumeRoleRetriesNewRole(t *testing.T) {
-	f := newFake()
-	f.hook = func(_ context.Context, op string, n int) error {
+	f := fakeaws.New()
+	f.Hook = func(_ context.Context, op string, n int) error {
 		if op == "AssumeRole" && n < 2 {
-			return apiErr("AccessDenied", "User is not authorized to perform: sts:AssumeRole")
+			return fakeaws.APIError("AccessDenied", "User is not authorized to perform: sts:AssumeRole")
 		}
 		return nil
 	}
@@ -61,20 +62,21 @@ func TestAssumeRoleRetriesNewRole(t *testing.T) {
 	arn := "arn:aws:iam::123456789012:role/" + RoleName
 	eq(t, "log", h.log, []string{"Assume role against " + arn + " for 900s"})
 	eq(t, "warnings", h.warn, []string{
-		createdRoleLine("123456789012"),
+		"Created role " + RoleName + ", the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
+			"each session is narrowed by its session policy, and identities of account 123456789012 allowed sts:AssumeRole may assume it",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 1s",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 2s",
 	})
-	eq(t, "mutations", f.mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole", "AssumeRole"})
-	eq(t, "role policies", f.rolePolicies, []string{S3FullAccessARN})
+	eq(t, "mutations", f.Mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole", "AssumeRole"})
+	eq(t, "role policies", f.RolePolicies, []string{S3FullAccessARN})
 }
 
 // The retrying stops after AssumeRoleRetryFor and reports STS's refusal.
 func TestAssumeRoleGivesUp(t *testing.T) {
-	f := newFake()
-	f.hook = func(_ context.Context, op string, _ int) error {
+	f := fakeaws.New()
+	f.Hook = func(_ context.Context, op string, _ int) error {
 		if op == "AssumeRole" {
-			return apiErr("AccessDenied", "not yet")
+			return fakeaws.APIError("AccessDenied", "not yet")
 		}
 		return nil
 	}
@@ -96,22 +98,22 @@ func TestAssumeRoleGivesUp(t *testing.T) {
 // A role that already existed is not retried: AccessDenied then is a real
 // refusal.
 func TestAssumeRoleExistingRoleNotRetried(t *testing.T) {
-	f := newFake()
+	f := fakeaws.New()
 	existingRole(f, 43200)
-	f.hook = failOn("AssumeRole", 0, apiErr("AccessDenied", "no"))
+	f.Hook = fakeaws.FailOn("AssumeRole", 0, fakeaws.APIError("AccessDenied", "no"))
 	h := newHarness(t, f)
 	_, err := h.create(context.Background(), tempRequest(f))
 	if awsclient.ErrorCode(err) != "AccessDenied" {
 		t.Fatalf("err = %v", err)
 	}
 	eq(t, "sleeps", h.sleeps, []time.Duration(nil))
-	eq(t, "mutations", f.mutations(), []string{"AssumeRole"})
+	eq(t, "mutations", f.Mutations(), []string{"AssumeRole"})
 }
 
 // Ctrl-C while waiting for the new role ends the run at once.
 func TestAssumeRoleRetryInterrupted(t *testing.T) {
-	f := newFake()
-	f.hook = failOn("AssumeRole", 0, apiErr("AccessDenied", "not yet"))
+	f := fakeaws.New()
+	f.Hook = fakeaws.FailOn("AssumeRole", 0, fakeaws.APIError("AccessDenied", "not yet"))
 	h := newHarness(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.c.Sleep = func(ctx context.Context, d time.Duration) error {
@@ -122,7 +124,7 @@ func TestAssumeRoleRetryInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	eq(t, "AssumeRole calls", strings.Count(strings.Join(f.mutations(), " "), "AssumeRole"), 1)
+	eq(t, "AssumeRole calls", strings.Count(strings.Join(f.Mutations(), " "), "AssumeRole"), 1)
 }
 
 // The real sleep returns as soon as the context ends.
@@ -144,14 +146,14 @@ func TestSleepCtx(t *testing.T) {
 // A role created without its policy would be reused forever by later runs
 // and hand out credentials that can do nothing: it is deleted again.
 func TestCreatedRoleWithoutPolicyIsDeleted(t *testing.T) {
-	f := newFake()
-	f.hook = failOn("AttachRolePolicy", 0, denied("AttachRolePolicy"))
+	f := fakeaws.New()
+	f.Hook = fakeaws.FailOn("AttachRolePolicy", 0, fakeaws.Denied("AttachRolePolicy"))
 	h := newHarness(t, f)
 	_, err := h.create(context.Background(), tempRequest(f))
 	if awsclient.ErrorCode(err) != "AccessDenied" {
 		t.Fatalf("err = %v", err)
 	}
-	if f.role != nil {
+	if f.Role != nil {
 		t.Error("the role without its policy was left")
 	}
 	eq(t, "warnings", h.warn, []string{"Undone: deleted role " + RoleName})
@@ -159,7 +161,7 @@ func TestCreatedRoleWithoutPolicyIsDeleted(t *testing.T) {
 
 // An existing role whose MaxSessionDuration is too short is raised.
 func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
-	f := newFake()
+	f := fakeaws.New()
 	existingRole(f, 3600)
 	r := tempRequest(f)
 	r.DurationSeconds = 7200
@@ -167,13 +169,13 @@ func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
 	if _, err := h.create(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "max session duration", aws.ToInt32(f.role.MaxSessionDuration), int32(RoleMaxSessionDuration))
+	eq(t, "max session duration", aws.ToInt32(f.Role.MaxSessionDuration), int32(43200))
 	eq(t, "warnings", h.warn, []string{"Updated role " + RoleName + ": MaxSessionDuration was 3600 seconds, now 43200"})
 
-	f2 := newFake()
-	f2.buckets["bk1"] = true
+	f2 := fakeaws.New()
+	f2.Buckets["bk1"] = true
 	existingRole(f2, 3600)
-	f2.hook = failOn("UpdateRole", 0, denied("UpdateRole"))
+	f2.Hook = fakeaws.FailOn("UpdateRole", 0, fakeaws.Denied("UpdateRole"))
 	_, err := newHarness(t, f2).create(context.Background(), r)
 	if err == nil || !strings.Contains(err.Error(), "aws iam update-role --role-name "+RoleName+" --max-session-duration 43200") {
 		t.Fatalf("err = %v", err)
@@ -183,8 +185,8 @@ func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
 // --tag with --duration adds sts:TagSession to an existing role's trust
 // policy, which AWS returns URL-encoded.
 func TestAssumeRoleTagSession(t *testing.T) {
-	f := newFake()
-	f.encodePolicies = true
+	f := fakeaws.New()
+	f.EncodePolicies = true
 	existingRole(f, 43200)
 	r := tempRequest(f)
 	r.Tags = []Tag{{"team", "data"}}
@@ -192,23 +194,23 @@ func TestAssumeRoleTagSession(t *testing.T) {
 	if _, err := h.create(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	if doc := aws.ToString(f.role.AssumeRolePolicyDocument); !strings.Contains(doc, `"Action":["sts:AssumeRole","sts:TagSession"]`) {
+	if doc := aws.ToString(f.Role.AssumeRolePolicyDocument); !strings.Contains(doc, `"Action":["sts:AssumeRole","sts:TagSession"]`) {
 		t.Errorf("trust policy %s", doc)
 	}
-	eq(t, "mutations", f.mutations(), []string{"UpdateAssumeRolePolicy", "AssumeRole"})
+	eq(t, "mutations", f.Mutations(), []string{"UpdateAssumeRolePolicy", "AssumeRole"})
 }
 
 // The role appears between GetRole and CreateRole (another run, or an
 // attempt whose answer was lost): it is used, and retried as a new role.
 func TestAssumeRoleCreatedMeanwhile(t *testing.T) {
-	f := newFake()
-	f.hook = func(_ context.Context, op string, n int) error {
+	f := fakeaws.New()
+	f.Hook = func(_ context.Context, op string, n int) error {
 		switch {
 		case op == "CreateRole":
 			existingRole(f, 43200)
-			return apiErr("EntityAlreadyExists", "Role with name "+RoleName+" already exists.")
+			return fakeaws.APIError("EntityAlreadyExists", "Role with name "+RoleName+" already exists.")
 		case op == "AssumeRole" && n == 0:
-			return apiErr("AccessDenied", "not yet")
+			return fakeaws.APIError("AccessDenied", "not yet")
 		}
 		return nil
 	}
@@ -217,5 +219,5 @@ func TestAssumeRoleCreatedMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "sleeps", h.sleeps, []time.Duration{time.Second})
-	eq(t, "mutations", f.mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole"})
+	eq(t, "mutations", f.Mutations(), []string{"CreateRole", "AttachRolePolicy", "AssumeRole", "AssumeRole"})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -44,7 +45,7 @@ func (c *Creator) bucketExists(ctx context.Context, bucket string) (bool, error)
 // is not deleted when a later step fails (objects may already be in it):
 // it is named in the report instead, also when the answer to CreateBucket
 // was lost and the bucket may or may not exist.
-func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u *undoer) error {
+func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u *undo.Log) error {
 	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
 	region := r.BucketRegion
 	if region == "" && c.Region != "" && c.Region != "us-east-1" {
@@ -58,12 +59,12 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u
 	what := fmt.Sprintf("bucket %s, created by this run", bucket)
 	remove := func(ctx context.Context) (string, error) { return c.deleteNewBucket(ctx, bucket) }
 	if _, err := c.S3.CreateBucket(ctx, in); err != nil {
-		if unknownOutcome(err) {
-			u.keepIfExists(what, func(ctx context.Context) (bool, error) { return c.bucketExists(ctx, bucket) }, remove)
+		if undo.UnknownOutcome(err) {
+			u.KeepIfExists(what, func(ctx context.Context) (bool, error) { return c.bucketExists(ctx, bucket) }, remove)
 		}
 		return err
 	}
-	u.keep(what, remove)
+	u.Keep(what, remove)
 	info := "Created bucket: " + bucket
 	if r.BucketRegion != "" {
 		info += " in region: " + r.BucketRegion

@@ -6,12 +6,11 @@
 //
 // The files follow the work: request.go (what was asked, and the checks
 // that need no AWS), create.go (the order of the steps), buckets.go,
-// user.go (the user, its policies and key), role.go (the tool's role),
-// session.go (AssumeRole), undo.go (taking back what a failed or
-// interrupted run made), dryrun.go, and createrole.go (create-role: a role
-// of the user's own with one inline policy per bucket, each step with its
-// undo, and its dry run). The trust policy of both roles, the --trust
-// values and IAM's role limits are in package roles.
+// user.go (the user, its policies and key), session.go (AssumeRole),
+// dryrun.go, and createrole.go (create-role's inline policies, one per
+// bucket, written as a user's). Roles, the tool's own included, are made
+// by package roles; what a failed or interrupted run made is taken back
+// by package undo.
 package credentials
 
 import (
@@ -26,6 +25,8 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // IAMAPI names the IAM calls create and create-role make.
@@ -43,25 +44,13 @@ type IAMAPI interface {
 	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
 	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
 	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
-	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
-	CreateRole(context.Context, *iam.CreateRoleInput, ...func(*iam.Options)) (*iam.CreateRoleOutput, error)
-	UpdateRole(context.Context, *iam.UpdateRoleInput, ...func(*iam.Options)) (*iam.UpdateRoleOutput, error)
-	UpdateAssumeRolePolicy(context.Context, *iam.UpdateAssumeRolePolicyInput, ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error)
-	AttachRolePolicy(context.Context, *iam.AttachRolePolicyInput, ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
-	DetachRolePolicy(context.Context, *iam.DetachRolePolicyInput, ...func(*iam.Options)) (*iam.DetachRolePolicyOutput, error)
-	DeleteRole(context.Context, *iam.DeleteRoleInput, ...func(*iam.Options)) (*iam.DeleteRoleOutput, error)
-	// The inline policies and tags of roles create-role makes.
-	PutRolePolicy(context.Context, *iam.PutRolePolicyInput, ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
-	GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
-	DeleteRolePolicy(context.Context, *iam.DeleteRolePolicyInput, ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
-	ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
-	TagRole(context.Context, *iam.TagRoleInput, ...func(*iam.Options)) (*iam.TagRoleOutput, error)
-	UntagRole(context.Context, *iam.UntagRoleInput, ...func(*iam.Options)) (*iam.UntagRoleOutput, error)
+	// The roles of create-role and the tool's own role.
+	roles.IAMAPI
 }
 
 // STSAPI names the STS calls create makes.
 type STSAPI interface {
-	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	roles.IdentityAPI
 	AssumeRole(context.Context, *sts.AssumeRoleInput, ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
@@ -135,10 +124,10 @@ func (c *Creator) Create(ctx context.Context, r *Request) (res *Result, err erro
 		}
 	}
 
-	u := &undoer{steps: &c.Steps}
+	u := undo.New(&c.Steps)
 	defer func() {
 		if err != nil {
-			u.run(ctx)
+			u.Run(ctx)
 		}
 	}()
 

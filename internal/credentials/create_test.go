@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/fakeaws"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
@@ -18,7 +19,7 @@ import (
 // harness runs Create against a fake and keeps what it said.
 type harness struct {
 	t      *testing.T
-	f      *fakeAWS
+	f      *fakeaws.AWS
 	c      *Creator
 	log    []string // step lines
 	warn   []string // warnings and rollback reports
@@ -26,7 +27,7 @@ type harness struct {
 	got    *Result // what Deliver received
 }
 
-func newHarness(t *testing.T, f *fakeAWS) *harness {
+func newHarness(t *testing.T, f *fakeaws.AWS) *harness {
 	h := &harness{t: t, f: f}
 	h.c = &Creator{
 		IAM: f, STS: f, S3: f, Region: "us-east-1",
@@ -47,20 +48,6 @@ func (h *harness) create(ctx context.Context, r *Request) (*Result, error) {
 	return h.c.Create(ctx, r)
 }
 
-func denied(op string) error {
-	return apiErr("AccessDenied", "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: iam:"+op)
-}
-
-// failOn makes the n-th call (0-based) of op fail with err.
-func failOn(op string, n int, err error) func(context.Context, string, int) error {
-	return func(_ context.Context, o string, i int) error {
-		if o == op && i == n {
-			return err
-		}
-		return nil
-	}
-}
-
 func eq(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
@@ -68,14 +55,14 @@ func eq(t *testing.T, what string, got, want any) {
 	}
 }
 
-func twoBuckets(f *fakeAWS) *Request {
-	f.buckets["bk1"] = true
-	f.buckets["bk2"] = true
+func twoBuckets(f *fakeaws.AWS) *Request {
+	f.Buckets["bk1"] = true
+	f.Buckets["bk2"] = true
 	return &Request{Buckets: []string{"bk1", "bk2"}, Permission: policy.ReadWrite}
 }
 
 func TestCreateUserSteps(t *testing.T) {
-	f := newFake()
+	f := fakeaws.New()
 	h := newHarness(t, f)
 	res, err := h.create(context.Background(), twoBuckets(f))
 	if err != nil {
@@ -89,12 +76,12 @@ func TestCreateUserSteps(t *testing.T) {
 		"Created access key for user: " + user,
 	})
 	eq(t, "warnings", h.warn, []string(nil))
-	eq(t, "mutations", f.mutations(), []string{"CreateUser", "PutUserPolicy", "PutUserPolicy", "CreateAccessKey", "TagUser"})
+	eq(t, "mutations", f.Mutations(), []string{"CreateUser", "PutUserPolicy", "PutUserPolicy", "CreateAccessKey", "TagUser"})
 	if h.got != res || res.AccessKeyID != "AKIANEW001" || res.SecretAccessKey != "secret-AKIANEW001" {
 		t.Errorf("result %+v, delivered %+v", res, h.got)
 	}
-	u := f.user(user)
-	if u == nil || len(u.policies) != 2 || len(u.keys) != 1 || u.boundary != S3FullAccessARN {
+	u := f.User(user)
+	if u == nil || len(u.Policies) != 2 || len(u.Keys) != 1 || u.Boundary != S3FullAccessARN {
 		t.Errorf("user state %+v", u)
 	}
 }
@@ -120,8 +107,8 @@ func TestCreateUserRollback(t *testing.T) {
 		{"CreateAccessKey denied", "CreateAccessKey", 0, 3, []string{undoPolicy2, undoPolicy1, undoUser}, "AccessDenied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
-			f.hook = failOn(tc.op, tc.n, denied(tc.op))
+			f := fakeaws.New()
+			f.Hook = fakeaws.FailOn(tc.op, tc.n, fakeaws.Denied(tc.op))
 			h := newHarness(t, f)
 			res, err := h.create(context.Background(), twoBuckets(f))
 			if err == nil || res != nil || awsclient.ErrorCode(err) != tc.wantError {
@@ -131,7 +118,7 @@ func TestCreateUserRollback(t *testing.T) {
 				t.Errorf("step lines: %q, want %d", h.log, tc.wantLog)
 			}
 			eq(t, "warnings", h.warn, tc.wantWarn)
-			eq(t, "users left", f.userNames(), []string(nil))
+			eq(t, "users left", f.UserNames(), []string(nil))
 			if h.got != nil {
 				t.Error("credentials were delivered")
 			}
@@ -140,7 +127,7 @@ func TestCreateUserRollback(t *testing.T) {
 }
 
 func TestCreateDeliverFailureDeletesKey(t *testing.T) {
-	f := newFake()
+	f := fakeaws.New()
 	h := newHarness(t, f)
 	h.c.Deliver = func(*Result) error { return errors.New("disk full") }
 	_, err := h.create(context.Background(), twoBuckets(f))
@@ -154,7 +141,7 @@ func TestCreateDeliverFailureDeletesKey(t *testing.T) {
 		"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 		"Undone: deleted user " + user,
 	})
-	eq(t, "users left", f.userNames(), []string(nil))
+	eq(t, "users left", f.UserNames(), []string(nil))
 }
 
 // Ctrl-C in the middle of the run: the call in flight fails with the
@@ -162,10 +149,10 @@ func TestCreateDeliverFailureDeletesKey(t *testing.T) {
 func TestCreateInterrupted(t *testing.T) {
 	user := "s3.read-write.bk1,bk2"
 	t.Run("during the second PutUserPolicy", func(t *testing.T) {
-		f := newFake()
+		f := fakeaws.New()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		f.hook = func(ctx context.Context, op string, n int) error {
+		f.Hook = func(ctx context.Context, op string, n int) error {
 			if op == "PutUserPolicy" && n == 1 {
 				cancel()
 				return ctx.Err()
@@ -182,13 +169,13 @@ func TestCreateInterrupted(t *testing.T) {
 			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
-		eq(t, "users left", f.userNames(), []string(nil))
+		eq(t, "users left", f.UserNames(), []string(nil))
 	})
 	t.Run("just after CreateAccessKey answered", func(t *testing.T) {
-		f := newFake()
+		f := fakeaws.New()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		f.after = func(_ context.Context, op string, _ int) error {
+		f.After = func(_ context.Context, op string, _ int) error {
 			if op == "CreateAccessKey" {
 				cancel() // the key exists, but nobody will see it
 			}
@@ -209,11 +196,11 @@ func TestCreateInterrupted(t *testing.T) {
 			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
-		eq(t, "users left", f.userNames(), []string(nil))
+		eq(t, "users left", f.UserNames(), []string(nil))
 	})
 	t.Run("CreateAccessKey made a key but its answer was lost", func(t *testing.T) {
-		f := newFake()
-		f.after = func(ctx context.Context, op string, _ int) error {
+		f := fakeaws.New()
+		f.After = func(ctx context.Context, op string, _ int) error {
 			if op == "CreateAccessKey" {
 				return errors.New("operation error IAM: CreateAccessKey, connection reset by peer")
 			}
@@ -230,17 +217,17 @@ func TestCreateInterrupted(t *testing.T) {
 			"Undone: deleted inline policy s3.read-write.bk1 from user " + user,
 			"Undone: deleted user " + user,
 		})
-		eq(t, "users left", f.userNames(), []string(nil))
+		eq(t, "users left", f.UserNames(), []string(nil))
 	})
 }
 
 // When undoing fails too, what is left is listed.
 func TestCreateUndoFailures(t *testing.T) {
-	f := newFake()
-	f.hook = func(_ context.Context, op string, n int) error {
+	f := fakeaws.New()
+	f.Hook = func(_ context.Context, op string, n int) error {
 		switch op {
 		case "CreateAccessKey", "DeleteUserPolicy":
-			return denied(op)
+			return fakeaws.Denied(op)
 		}
 		return nil
 	}
@@ -262,11 +249,11 @@ func TestCreateUndoFailures(t *testing.T) {
 // back as it was (IAM returns documents URL-encoded), one it added is
 // deleted, its old keys stay, and the user is not deleted.
 func TestCreateExistingUserRollback(t *testing.T) {
-	f := newFake()
-	f.encodePolicies = true
+	f := fakeaws.New()
+	f.EncodePolicies = true
 	old := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bk1/old/*"}]}`
-	f.addUser("alice", 1, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
-	f.hook = failOn("CreateAccessKey", 0, denied("CreateAccessKey"))
+	f.AddUser("alice", 1, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
+	f.Hook = fakeaws.FailOn("CreateAccessKey", 0, fakeaws.Denied("CreateAccessKey"))
 	h := newHarness(t, f)
 	r := twoBuckets(f)
 	r.Username = "alice"
@@ -284,72 +271,72 @@ func TestCreateExistingUserRollback(t *testing.T) {
 		"Undone: deleted inline policy s3.read-write.bk2 from user alice",
 		"Undone: restored the previous inline policy s3.read-write.bk1 of user alice",
 	})
-	u := f.user("alice")
+	u := f.User("alice")
 	if u == nil {
 		t.Fatal("the existing user was deleted")
 	}
-	eq(t, "policies", u.policies, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
-	eq(t, "keys", u.keys, []string{"AKIAOLD001"})
+	eq(t, "policies", u.Policies, map[string]string{"s3.read-write.bk1": old, "unrelated": "{}"})
+	eq(t, "keys", u.Keys, []string{"AKIAOLD001"})
 }
 
 // When the existing version of a policy cannot be read, nothing is
 // changed: the run cannot tell what it would do to the user's keys, and
 // undoing could not put the policy back.
 func TestCreateUnreadablePreviousPolicyIsKept(t *testing.T) {
-	f := newFake()
+	f := fakeaws.New()
 	old := `{"Version": "2012-10-17", "Statement": []}`
-	f.addUser("alice", 0, map[string]string{"s3.read-write.bk1": old})
-	f.hook = func(_ context.Context, op string, n int) error {
+	f.AddUser("alice", 0, map[string]string{"s3.read-write.bk1": old})
+	f.Hook = func(_ context.Context, op string, n int) error {
 		if op == "GetUserPolicy" {
-			return denied(op)
+			return fakeaws.Denied(op)
 		}
 		return nil
 	}
 	h := newHarness(t, f)
 	r := &Request{Buckets: []string{"bk1"}, Permission: policy.ReadWrite, Username: "alice", ReplacePolicy: true}
-	f.buckets["bk1"] = true
-	before := f.snapshot()
+	f.Buckets["bk1"] = true
+	before := f.Snapshot()
 	if _, err := h.create(context.Background(), r); err == nil || !strings.Contains(err.Error(), "iam:GetUserPolicy") {
 		t.Fatalf("got %v", err)
 	}
 	eq(t, "warnings", h.warn, []string(nil))
-	eq(t, "state", f.snapshot(), before)
+	eq(t, "state", f.Snapshot(), before)
 }
 
 // Everything that can be refused without changing anything is checked first.
 func TestCreatePrechecksChangeNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		setup func(*fakeAWS, *Request)
+		setup func(*fakeaws.AWS, *Request)
 		want  string
 	}{
-		{"missing bucket", func(f *fakeAWS, r *Request) { delete(f.buckets, "bk2") },
+		{"missing bucket", func(f *fakeaws.AWS, r *Request) { delete(f.Buckets, "bk2") },
 			"Bucket does not exist: bk2 - try --create-bucket to create it"},
-		{"bucket name not creatable", func(f *fakeAWS, r *Request) {
+		{"bucket name not creatable", func(f *fakeaws.AWS, r *Request) {
 			r.Buckets[1], r.CreateBucket = "Bad_Name", true
 		}, "'Bad_Name' cannot be the name of a new bucket: new bucket names use lowercase letters"},
-		{"forbidden bucket", func(f *fakeAWS, r *Request) {
-			f.hook = func(_ context.Context, op string, n int) error {
+		{"forbidden bucket", func(f *fakeaws.AWS, r *Request) {
+			f.Hook = func(_ context.Context, op string, n int) error {
 				if op == "HeadBucket" && n == 1 {
 					return httpErr(403)
 				}
 				return nil
 			}
 		}, "Bucket bk2 exists but these credentials may not access it (403 Forbidden)"},
-		{"user with two keys", func(f *fakeAWS, r *Request) { f.addUser("bob", 2, nil); r.Username = "bob" },
+		{"user with two keys", func(f *fakeaws.AWS, r *Request) { f.AddUser("bob", 2, nil); r.Username = "bob" },
 			"User bob already has 2 access keys (AKIAOLD001, AKIAOLD002), the most IAM allows per user; nothing was changed."},
-		{"GetUser denied", func(f *fakeAWS, r *Request) { f.hook = failOn("GetUser", 0, denied("GetUser")) },
+		{"GetUser denied", func(f *fakeaws.AWS, r *Request) { f.Hook = fakeaws.FailOn("GetUser", 0, fakeaws.Denied("GetUser")) },
 			"AccessDenied"},
-		{"user name too long", func(f *fakeAWS, r *Request) { r.Username = strings.Repeat("u", 65) },
+		{"user name too long", func(f *fakeaws.AWS, r *Request) { r.Username = strings.Repeat("u", 65) },
 			"IAM allows at most 64"},
-		{"policies too large", func(f *fakeAWS, r *Request) {
+		{"policies too large", func(f *fakeaws.AWS, r *Request) {
 			for i := 0; i < 20; i++ {
 				r.Statements = append(r.Statements, policy.RawStatement([]byte(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "`+strings.Repeat("x", 50)+`"}`)))
 			}
 		}, "IAM allows at most 2048 per user"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
+			f := fakeaws.New()
 			r := twoBuckets(f)
 			tc.setup(f, r)
 			h := newHarness(t, f)
@@ -357,7 +344,7 @@ func TestCreatePrechecksChangeNothing(t *testing.T) {
 			if err == nil || !strings.Contains(awsclient.ErrorMessage(err), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			eq(t, "mutations", f.mutations(), []string(nil))
+			eq(t, "mutations", f.Mutations(), []string(nil))
 			eq(t, "warnings", h.warn, []string(nil))
 		})
 	}
@@ -367,8 +354,8 @@ func TestCreatePrechecksChangeNothing(t *testing.T) {
 // may matter) and says so; a bucket whose creation failed is not reported.
 func TestCreateBucketsAreLeftAndReported(t *testing.T) {
 	t.Run("CreateBucket fails", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("CreateBucket", 1, apiErr("BucketAlreadyExists", "taken"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("CreateBucket", 1, fakeaws.APIError("BucketAlreadyExists", "taken"))
 		h := newHarness(t, f)
 		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1", "new2"}, Permission: policy.ReadWrite, CreateBucket: true})
 		if awsclient.ErrorCode(err) != "BucketAlreadyExists" {
@@ -377,8 +364,8 @@ func TestCreateBucketsAreLeftAndReported(t *testing.T) {
 		eq(t, "warnings", h.warn, []string{"Left in place: bucket new1, created by this run"})
 	})
 	t.Run("tagging the new bucket fails", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("PutBucketTagging", 0, denied("PutBucketTagging"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("PutBucketTagging", 0, fakeaws.Denied("PutBucketTagging"))
 		h := newHarness(t, f)
 		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite,
 			CreateBucket: true, Tags: []Tag{{"team", "x"}}})
@@ -389,8 +376,8 @@ func TestCreateBucketsAreLeftAndReported(t *testing.T) {
 		eq(t, "warnings", h.warn, []string{"Left in place: bucket new1, created by this run"})
 	})
 	t.Run("user step fails after --public bucket", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("PutUserPolicy", 0, fakeaws.Denied("PutUserPolicy"))
 		h := newHarness(t, f)
 		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite,
 			CreateBucket: true, Public: true})
@@ -409,18 +396,18 @@ func TestCreateBucketsAreLeftAndReported(t *testing.T) {
 
 func TestCreateEmptyAnswersDoNotPanic(t *testing.T) {
 	t.Run("CreateAccessKey", func(t *testing.T) {
-		f := newFake()
-		f.noCredentials = true
+		f := fakeaws.New()
+		f.NoCredentials = true
 		h := newHarness(t, f)
 		_, err := h.create(context.Background(), twoBuckets(f))
 		if err == nil || err.Error() != "CreateAccessKey returned no access key" {
 			t.Fatalf("err = %v", err)
 		}
-		eq(t, "users left", f.userNames(), []string(nil)) // the key it made is found and deleted
+		eq(t, "users left", f.UserNames(), []string(nil)) // the key it made is found and deleted
 	})
 	t.Run("AssumeRole", func(t *testing.T) {
-		f := newFake()
-		f.noCredentials = true
+		f := fakeaws.New()
+		f.NoCredentials = true
 		r := twoBuckets(f)
 		r.DurationSeconds = 900
 		_, err := newHarness(t, f).create(context.Background(), r)
@@ -438,29 +425,29 @@ func TestCreateEmptyAnswersDoNotPanic(t *testing.T) {
 func TestCreateInterruptedAtEveryStep(t *testing.T) {
 	variants := []struct {
 		name string
-		req  func(f *fakeAWS) *Request
+		req  func(f *fakeaws.AWS) *Request
 	}{
-		{"new user", func(f *fakeAWS) *Request { return twoBuckets(f) }},
-		{"new user, new public bucket", func(f *fakeAWS) *Request {
+		{"new user", func(f *fakeaws.AWS) *Request { return twoBuckets(f) }},
+		{"new user, new public bucket", func(f *fakeaws.AWS) *Request {
 			return &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true, Website: true, Tags: []Tag{{"k", "v"}}}
 		}},
-		{"existing user", func(f *fakeAWS) *Request {
-			f.addUser("bob", 1, map[string]string{"s3.read-write.bk1": `{"old": true}`})
+		{"existing user", func(f *fakeaws.AWS) *Request {
+			f.AddUser("bob", 1, map[string]string{"s3.read-write.bk1": `{"old": true}`})
 			r := twoBuckets(f)
 			r.Username = "bob"
 			r.ReplacePolicy = true
 			return r
 		}},
-		{"temporary, new role", func(f *fakeAWS) *Request { return tempRequest(f) }},
+		{"temporary, new role", func(f *fakeaws.AWS) *Request { return tempRequest(f) }},
 	}
 	// The calls each variant makes, found by a clean run.
 	for _, v := range variants {
-		clean := newFake()
+		clean := fakeaws.New()
 		if _, err := newHarness(t, clean).create(context.Background(), v.req(clean)); err != nil {
 			t.Fatalf("%s: clean run: %v", v.name, err)
 		}
-		ops := clean.calls
-		mutating := clean.mutations()
+		ops := clean.Calls
+		mutating := clean.Mutations()
 		for i, op := range ops {
 			n := 0
 			for _, o := range ops[:i] {
@@ -474,12 +461,12 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			}
 			for _, when := range whens {
 				t.Run(fmt.Sprintf("%s/%s#%d/%s", v.name, op, n, when), func(t *testing.T) {
-					f := newFake()
+					f := fakeaws.New()
 					r := v.req(f)
-					before := f.snapshot()
+					before := f.Snapshot()
 					ctx, cancel := context.WithCancel(context.Background())
 					defer cancel()
-					f.interruptAt(op, n, when, cancel)
+					f.InterruptAt(op, n, when, cancel)
 					h := newHarness(t, f)
 					_, err := h.create(ctx, r)
 					if op == "TagUser" && when == "answer lost" {
@@ -502,22 +489,22 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 							t.Errorf("warning %q", w)
 						}
 					}
-					after := f.snapshot()
+					after := f.Snapshot()
 					var leftBuckets []string
-					for b := range after.buckets {
-						if !before.buckets[b] {
+					for b := range after.Buckets {
+						if !before.Buckets[b] {
 							leftBuckets = append(leftBuckets, b)
 						}
 					}
-					after.buckets = before.buckets
+					after.Buckets = before.Buckets
 					var left []string // what must be named, and only that
 					for _, b := range leftBuckets {
 						left = append(left, "bucket "+b+", created by this run")
 					}
-					if !before.role && after.role && reflect.DeepEqual(after.rolePolicies, []string{S3FullAccessARN}) {
+					if !before.Role && after.Role && reflect.DeepEqual(after.RolePolicies, []string{S3FullAccessARN}) {
 						// The tool's role, once complete, is kept: every
 						// later run reuses it. It is named.
-						after.role, after.rolePolicies = false, nil
+						after.Role, after.RolePolicies = false, nil
 						left = append(left, "role "+RoleName+", created by this run")
 					}
 					eq(t, "state after the undo", after, before)
@@ -548,8 +535,8 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 	lost := func(h *harness) { h.c.Unheard = func() bool { return true } }
 	t.Run("bucket", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("PutUserPolicy", 0, fakeaws.Denied("PutUserPolicy"))
 		h := newHarness(t, f)
 		lost(h)
 		_, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true})
@@ -557,18 +544,18 @@ func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 		eq(t, "warnings", h.warn, []string{"Undone: deleted user s3.read-write.new1", "Undone: deleted bucket new1"})
-		if f.buckets["new1"] {
+		if f.Buckets["new1"] {
 			t.Error("the new bucket was left")
 		}
 	})
 	t.Run("bucket that cannot be deleted", func(t *testing.T) {
-		f := newFake()
-		f.hook = func(_ context.Context, op string, n int) error {
+		f := fakeaws.New()
+		f.Hook = func(_ context.Context, op string, n int) error {
 			switch op {
 			case "PutUserPolicy":
-				return denied(op)
+				return fakeaws.Denied(op)
 			case "DeleteBucket":
-				return apiErr("BucketNotEmpty", "The bucket you tried to delete is not empty")
+				return fakeaws.APIError("BucketNotEmpty", "The bucket you tried to delete is not empty")
 			}
 			return nil
 		}
@@ -584,14 +571,14 @@ func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 		})
 	})
 	t.Run("role", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("AssumeRole", 0, apiErr("PackedPolicyTooLarge", "too large"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("AssumeRole", 0, fakeaws.APIError("PackedPolicyTooLarge", "too large"))
 		h := newHarness(t, f)
 		lost(h)
 		if _, err := h.create(context.Background(), tempRequest(f)); err == nil {
 			t.Fatal("no error")
 		}
-		if f.role != nil {
+		if f.Role != nil {
 			t.Error("the role this run made was left, unnamed")
 		}
 		if last := h.warn[len(h.warn)-1]; last != "Undone: deleted role "+RoleName {
@@ -599,8 +586,8 @@ func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 		}
 	})
 	t.Run("heard: named, not taken back", func(t *testing.T) {
-		f := newFake()
-		f.hook = failOn("PutUserPolicy", 0, denied("PutUserPolicy"))
+		f := fakeaws.New()
+		f.Hook = fakeaws.FailOn("PutUserPolicy", 0, fakeaws.Denied("PutUserPolicy"))
 		h := newHarness(t, f)
 		h.c.Unheard = func() bool { return false }
 		if _, err := h.create(context.Background(), &Request{Buckets: []string{"new1"}, Permission: policy.ReadWrite, CreateBucket: true}); err == nil {

@@ -3,519 +3,96 @@ package credentials
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/names"
-	"github.com/s3-credentials/s3-credentials/internal/policycheck"
-	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
 	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
-// createdRoleDescription is the Description create-role gives its roles.
-const createdRoleDescription = "Created by s3-credentials create-role: one inline policy per bucket"
-
-// RoleRequest is everything create-role was asked for.
+// RoleRequest is everything create-role was asked for. The role itself is
+// made by package roles; what is said here is its inline policies.
 type RoleRequest struct {
 	// Request holds the buckets, permission, scope, statements and tags.
 	// Its Username is the role's name, so the inline policies are named
 	// and written exactly as create writes them for a user.
 	Request
-	// Trust is who may assume the role (see roles.ParseTrust). Empty means the
-	// account of the credentials in use; with Update it means the trust
-	// policy is left as it is.
-	Trust []roles.Principal
-	// MaxSessionDuration is in seconds. Zero means 12 hours for a new
-	// role, and no change with Update.
+	// Trust, MaxSessionDuration and Update are roles.Request's.
+	Trust              []roles.Principal
 	MaxSessionDuration int
-	// Update allows an existing role: its bucket policies are replaced.
-	Update bool
+	Update             bool
 }
 
 // Name is the role's name.
 func (r *RoleRequest) Name() string { return r.Username }
 
-// sessionDuration is the MaxSessionDuration a new role gets.
-func (r *RoleRequest) sessionDuration() int {
-	if r.MaxSessionDuration == 0 {
-		return RoleMaxSessionDuration
+// Role is the role to make: its name, settings and one inline policy per
+// bucket. It checks what can be checked without AWS, as Validate does.
+func (r *RoleRequest) Role() (*roles.Request, error) {
+	if err := roles.CheckName(r.Name()); err != nil {
+		return nil, err
 	}
-	return r.MaxSessionDuration
+	if r.PolicyText != "" {
+		return nil, errors.New("create-role takes no --policy")
+	}
+	for _, b := range r.Buckets {
+		if err := names.CheckBucketName(b); err != nil {
+			return nil, err
+		}
+	}
+	role := &roles.Request{Name: r.Name(), Replaces: IsPolicyName, Trust: r.Trust, MaxSessionDuration: r.MaxSessionDuration,
+		Update: r.Update, Tags: iamTags(r.Tags), Note: literalKeysNote(r.Scope.Keys)}
+	for _, b := range r.Buckets {
+		doc, err := r.UserPolicy(b)
+		if err != nil {
+			return nil, err
+		}
+		role.Policies = append(role.Policies, roles.Policy{Name: r.PolicyName(b), Document: doc})
+	}
+	return role, role.Validate()
 }
 
 // Validate checks what can be checked without AWS: the name, the buckets,
 // the session duration, tags and the sizes of the policies.
 func (r *RoleRequest) Validate() error {
-	name := r.Name()
-	if err := names.CheckRoleName(name); err != nil {
-		return errors.New("Invalid role name: " + err.Error())
-	}
-	if name == RoleName {
-		return fmt.Errorf("%s is the role create --duration assumes, with full S3 access that each session narrows; choose another name", RoleName)
-	}
-	if r.PolicyText != "" {
-		return errors.New("create-role takes no --policy")
-	}
-	for _, b := range r.Buckets {
-		if err := names.CheckBucketName(b); err != nil {
-			return err
-		}
-	}
-	if d := r.MaxSessionDuration; d != 0 && (d < roles.MinSessionDuration || d > RoleMaxSessionDuration) {
-		return fmt.Errorf("MaxSessionDuration must be between 1 and 12 hours, not %d seconds", d)
-	}
-	if len(r.Tags) > roles.MaxTags {
-		return fmt.Errorf("%d tags given; IAM allows at most %d per role", len(r.Tags), roles.MaxTags)
-	}
-	total, err := r.inlinePolicyChars()
-	if err != nil {
-		return err
-	}
-	if total > policycheck.MaxRoleInlinePolicyChars {
-		return fmt.Errorf("The inline policies for role %q would total %d characters; IAM allows at most %d per role. Use fewer buckets, keys or statements per role", name, total, policycheck.MaxRoleInlinePolicyChars)
-	}
-	if n := len(pyjson.EncodeCompact(roles.TrustPolicy(r.Trust, "123456789012", false))); n > roles.MaxTrustPolicyChars {
-		return fmt.Errorf("The trust policy would be %d characters long; IAM allows %d by default. Trust fewer principals", n, roles.MaxTrustPolicyChars)
-	}
-	return nil
-}
-
-// RoleResult names the role create-role made or updated.
-type RoleResult struct {
-	RoleName string
-	Arn      string
-}
-
-// Document is the result as create-role prints it.
-func (r *RoleResult) Document() pyjson.Map {
-	return pyjson.Map{{Key: "RoleName", Value: r.RoleName}, {Key: "Arn", Value: r.Arn}}
-}
-
-// CreateRole makes a role with one inline policy per bucket, or with
-// r.Update replaces the bucket policies of an existing one. When a step
-// after the first change fails, or the run is interrupted, every change is
-// undone and reported, as Create does.
-func (c *Creator) CreateRole(ctx context.Context, r *RoleRequest) (res *RoleResult, err error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	name := r.Name()
-
-	// Everything that can fail without changing anything comes first.
-	if err := c.CheckBuckets(ctx, r.Buckets); err != nil {
-		return nil, err
-	}
-	var existing *iamtypes.Role
-	got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-	switch {
-	case err == nil && got.Role != nil:
-		if !r.Update {
-			return nil, fmt.Errorf("Role %s already exists; nothing was changed. Use --update to replace its bucket policies", name)
-		}
-		existing = got.Role
-	case err != nil && !noSuchEntity(err):
-		return nil, err
-	}
-	account := ""
-	if roles.NeedsAccount(r.Trust) && (existing == nil || len(r.Trust) > 0) {
-		ident, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return nil, err
-		}
-		if account = aws.ToString(ident.Account); account == "" {
-			return nil, errors.New("GetCallerIdentity returned no account")
-		}
-	}
-	var previous map[string]string
-	if existing != nil {
-		if previous, err = c.roleBucketPolicies(ctx, r); err != nil {
-			return nil, err
-		}
-	}
-
-	u := &undoer{steps: &c.Steps}
-	defer func() {
-		if err != nil {
-			u.run(ctx)
-		}
-	}()
-
-	var arn string
-	if existing == nil {
-		if arn, err = c.createNamedRole(ctx, r, account, u); err != nil {
-			return nil, err
-		}
-	} else {
-		arn = aws.ToString(existing.Arn)
-		if err := c.updateNamedRole(ctx, r, existing, account, u); err != nil {
-			return nil, err
-		}
-	}
-	for _, b := range r.Buckets {
-		if err := c.putRolePolicy(ctx, r, b, previous, u); err != nil {
-			return nil, err
-		}
-	}
-	if existing != nil {
-		if err := c.deleteStaleRolePolicies(ctx, r, previous, u); err != nil {
-			return nil, err
-		}
-	}
-	return &RoleResult{RoleName: name, Arn: arn}, nil
-}
-
-// roleBucketPolicies reads the existing role's inline policies that this
-// run may replace or delete: those named like create's (s3.PERMISSION.BUCKET).
-func (c *Creator) roleBucketPolicies(ctx context.Context, r *RoleRequest) (map[string]string, error) {
-	name := r.Name()
-	docs := map[string]string{}
-	p := iam.NewListRolePoliciesPaginator(c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, pn := range page.PolicyNames {
-			if !IsPolicyName(pn) {
-				continue
-			}
-			out, err := c.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
-			if err != nil {
-				return nil, fmt.Errorf("Could not read inline policy %s of role %s, which would be needed to put it back if the update failed; nothing was changed: %s", pn, name, awsclient.ErrorMessage(err))
-			}
-			if out.PolicyDocument == nil {
-				return nil, fmt.Errorf("GetRolePolicy returned no document for %s", pn)
-			}
-			docs[pn] = policyDocument(aws.ToString(out.PolicyDocument))
-		}
-	}
-	return docs, nil
-}
-
-// createNamedRole makes the role, trusted as asked, with its tags.
-func (c *Creator) createNamedRole(ctx context.Context, r *RoleRequest, account string, u *undoer) (string, error) {
-	name := r.Name()
-	trust := roles.TrustPolicy(r.Trust, account, false)
-	in := &iam.CreateRoleInput{
-		RoleName:                 aws.String(name),
-		Description:              aws.String(createdRoleDescription),
-		AssumeRolePolicyDocument: aws.String(string(pyjson.EncodeCompact(trust))),
-		MaxSessionDuration:       aws.Int32(int32(r.sessionDuration())),
-	}
-	for _, t := range r.Tags {
-		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
-	var lost lostAnswers
-	out, err := c.IAM.CreateRole(ctx, in, lost.option())
-	if lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
-		// Missing a moment ago: an attempt whose answer was lost made it.
-		err = nil
-		out = nil
-	}
-	if err != nil && !unknownOutcome(err) {
-		if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
-			return "", fmt.Errorf("Role %s was created by someone else meanwhile; nothing was changed. Use --update to replace its bucket policies", name)
-		}
-		return "", err
-	}
-	u.push("role "+name, func(ctx context.Context) (string, error) { return c.deleteNewRole(ctx, name) })
-	if err != nil {
-		return "", err
-	}
-	var arn string
-	if out != nil && out.Role != nil {
-		arn = aws.ToString(out.Role.Arn)
-	}
-	if arn == "" {
-		got, err := c.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
-		if err != nil {
-			return "", err
-		}
-		if got.Role == nil || got.Role.Arn == nil {
-			return "", errors.New("GetRole returned no role")
-		}
-		arn = aws.ToString(got.Role.Arn)
-	}
-	line := fmt.Sprintf("Created role: '%s' with MaxSessionDuration %d seconds, trusted by: %s", name, r.sessionDuration(), roles.Trusted(trust))
-	if len(r.Tags) > 0 {
-		line += ", tagged " + TagList(r.Tags)
-	}
-	c.Logf("%s", line)
-	return arn, nil
-}
-
-// deleteNewRole takes back a role this run created, with any inline policy
-// it still holds (one whose PutRolePolicy answer was lost): IAM refuses to
-// delete a role that has any. Nothing is said when the role was never made.
-// A server that cannot list inline policies still gets the DeleteRole.
-func (c *Creator) deleteNewRole(ctx context.Context, name string) (string, error) {
-	var listErr error
-	p := iam.NewListRolePoliciesPaginator(c.IAM, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if noSuchEntity(err) {
-			return "", nil
-		}
-		if err != nil {
-			listErr = err
-			break
-		}
-		for _, pn := range page.PolicyNames {
-			if _, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)}); err != nil && !noSuchEntity(err) {
-				return "", err
-			}
-			c.Warnf("Undone: deleted inline policy %s from role %s", pn, name)
-		}
-	}
-	if _, err := c.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
-		if noSuchEntity(err) {
-			return "", nil
-		}
-		if listErr != nil {
-			return "", fmt.Errorf("%s (listing its inline policies failed: %s)", awsclient.ErrorMessage(err), awsclient.ErrorMessage(listErr))
-		}
-		return "", err
-	}
-	return "deleted role " + name, nil
-}
-
-// noSuchEntity says IAM answered that the role or policy does not exist.
-// (A bare 404 is not enough: servers that lack an action answer 404 too.)
-func noSuchEntity(err error) bool { return awsclient.ErrorCode(err) == "NoSuchEntity" }
-
-// updateNamedRole changes what was asked of an existing role: its trust
-// policy and MaxSessionDuration only when given, and its tags. Each change
-// is undone by putting back what was there.
-func (c *Creator) updateNamedRole(ctx context.Context, r *RoleRequest, role *iamtypes.Role, account string, u *undoer) error {
-	name := r.Name()
-	if len(r.Trust) > 0 {
-		trust := roles.TrustPolicy(r.Trust, account, false)
-		old := policyDocument(aws.ToString(role.AssumeRolePolicyDocument))
-		if old == "" {
-			return fmt.Errorf("GetRole returned no trust policy for role %s, so it could not be put back; nothing was changed", name)
-		}
-		_, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{
-			RoleName: aws.String(name), PolicyDocument: aws.String(string(pyjson.EncodeCompact(trust))),
-		})
-		if err != nil && !unknownOutcome(err) {
-			return err
-		}
-		u.push("trust policy of role "+name+" (changed)", func(ctx context.Context) (string, error) {
-			_, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(old)})
-			return "restored the previous trust policy of role " + name, err
-		})
-		if err != nil {
-			return err
-		}
-		c.Logf("Updated the trust policy of role %s: trusted by: %s", name, roles.Trusted(trust))
-	}
-	if d, old := r.MaxSessionDuration, int(aws.ToInt32(role.MaxSessionDuration)); d != 0 && d != old {
-		// The description is sent as it is: some implementations of
-		// UpdateRole clear one that is left out.
-		_, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), MaxSessionDuration: aws.Int32(int32(d)), Description: role.Description})
-		if err != nil && !unknownOutcome(err) {
-			return err
-		}
-		u.push("MaxSessionDuration of role "+name+" (changed)", func(ctx context.Context) (string, error) {
-			_, err := c.IAM.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(name), MaxSessionDuration: aws.Int32(int32(old)), Description: role.Description})
-			return fmt.Sprintf("restored MaxSessionDuration %d of role %s", old, name), err
-		})
-		if err != nil {
-			return err
-		}
-		c.Logf("Updated role %s: MaxSessionDuration was %d seconds, now %d", name, old, d)
-	}
-	if len(r.Tags) > 0 {
-		if err := c.tagRole(ctx, name, r.Tags, role.Tags, u); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// tagRole adds tags to an existing role; undoing removes the new keys and
-// gives changed ones their old values back.
-func (c *Creator) tagRole(ctx context.Context, name string, tags []Tag, had []iamtypes.Tag, u *undoer) error {
-	in := &iam.TagRoleInput{RoleName: aws.String(name)}
-	for _, t := range tags {
-		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
-	old := map[string]string{}
-	for _, t := range had {
-		old[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	_, err := c.IAM.TagRole(ctx, in)
-	if err != nil && !unknownOutcome(err) {
-		return err
-	}
-	u.push("tags of role "+name+" (changed)", func(ctx context.Context) (string, error) {
-		var added []string
-		restore := &iam.TagRoleInput{RoleName: aws.String(name)}
-		for _, t := range tags {
-			if v, ok := old[t.Key]; ok {
-				restore.Tags = append(restore.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(v)})
-			} else if !slices.Contains(added, t.Key) {
-				added = append(added, t.Key)
-			}
-		}
-		if len(added) > 0 {
-			if _, err := c.IAM.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(name), TagKeys: added}); err != nil {
-				return "", err
-			}
-		}
-		if len(restore.Tags) > 0 {
-			if _, err := c.IAM.TagRole(ctx, restore); err != nil {
-				return "", err
-			}
-		}
-		return "restored the previous tags of role " + name, nil
-	})
-	if err != nil {
-		return err
-	}
-	c.Logf("Tagged role %s: %s", name, TagList(tags))
-	return nil
-}
-
-// putRolePolicy attaches the inline policy for one bucket; previous holds
-// the role's bucket policies before this run, put back when it is undone.
-func (c *Creator) putRolePolicy(ctx context.Context, r *RoleRequest, bucket string, previous map[string]string, u *undoer) error {
-	doc, err := r.UserPolicy(bucket)
-	if err != nil {
-		return err
-	}
-	name, policyName := r.Name(), r.PolicyName(bucket)
-	_, err = c.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
-		RoleName:       aws.String(name),
-		PolicyName:     aws.String(policyName),
-		PolicyDocument: aws.String(string(pyjson.EncodeCompact(doc))),
-	})
-	if err != nil && !unknownOutcome(err) {
-		return err
-	}
-	what := "inline policy " + policyName + " of role " + name
-	old, had := previous[policyName]
-	if had {
-		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
-			return "restored the previous inline policy " + policyName + " of role " + name, c.putRolePolicyText(ctx, name, policyName, old)
-		})
-	} else {
-		u.push(what, func(ctx context.Context) (string, error) {
-			_, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(policyName)})
-			if noSuchEntity(err) {
-				return "", nil
-			}
-			return "deleted inline policy " + policyName + " from role " + name, err
-		})
-	}
-	if err != nil {
-		return err
-	}
-	if had {
-		c.Logf("Replaced policy %s of role %s", policyName, name)
-	} else {
-		c.Logf("Attached policy %s to role %s", policyName, name)
-	}
-	return nil
-}
-
-func (c *Creator) putRolePolicyText(ctx context.Context, role, policyName, doc string) error {
-	_, err := c.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(policyName), PolicyDocument: aws.String(doc)})
+	_, err := r.Role()
 	return err
 }
 
-// deleteStaleRolePolicies deletes the bucket policies of an existing role
-// that this run did not write: --update replaces the set, so a bucket left
-// out, or a permission changed, leaves no old grant behind.
-func (c *Creator) deleteStaleRolePolicies(ctx context.Context, r *RoleRequest, previous map[string]string, u *undoer) error {
-	name := r.Name()
-	keep := map[string]bool{}
-	for _, b := range r.Buckets {
-		keep[r.PolicyName(b)] = true
+// CreateRole makes the role, or with r.Update brings an existing one up to
+// date (see roles.Creator.Create), once every bucket is known to exist.
+func (c *Creator) CreateRole(ctx context.Context, r *RoleRequest) (*roles.Result, error) {
+	role, err := r.Role()
+	if err != nil {
+		return nil, err
 	}
-	var stale []string
-	for pn := range previous {
-		if !keep[pn] {
-			stale = append(stale, pn)
-		}
+	if err := c.CheckBuckets(ctx, r.Buckets); err != nil {
+		return nil, err
 	}
-	slices.Sort(stale)
-	for _, pn := range stale {
-		_, err := c.IAM.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
-		if noSuchEntity(err) {
-			continue // gone already: nothing to delete, nothing to put back
-		}
-		if err != nil && !unknownOutcome(err) {
-			return err
-		}
-		old := previous[pn]
-		u.push("inline policy "+pn+" of role "+name+" (deleted)", func(ctx context.Context) (string, error) {
-			return "restored inline policy " + pn + " of role " + name, c.putRolePolicyText(ctx, name, pn, old)
-		})
-		if err != nil {
-			return err
-		}
-		c.Logf("Deleted policy %s from role %s", pn, name)
-	}
-	return nil
+	return c.roles().Create(ctx, role)
 }
 
 // DryRunRole writes what CreateRole would do, making no AWS call.
 func DryRunRole(w io.Writer, r *RoleRequest) error {
-	if err := r.Validate(); err != nil {
+	role, err := r.Role()
+	if err != nil {
 		return err
 	}
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
-	name := r.Name()
-	line := fmt.Sprintf("Would create role: '%s' with MaxSessionDuration %d seconds", name, r.sessionDuration())
-	if len(r.Tags) > 0 {
-		line += ", tagged " + TagList(r.Tags)
+	return roles.DryRun(w, role)
+}
+
+// roles makes roles with c's clients, saying what it does through c.
+func (c *Creator) roles() *roles.Creator {
+	return &roles.Creator{IAM: c.IAM, STS: c.STS, Steps: &c.Steps}
+}
+
+// iamTags are tags as IAM takes them.
+func iamTags(tags []Tag) []iamtypes.Tag {
+	var out []iamtypes.Tag
+	for _, t := range tags {
+		out = append(out, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
-	p("%s", line)
-	if r.Update {
-		p("... or, if it exists, replace its bucket policies (s3.PERMISSION.BUCKET) with those below,")
-		switch {
-		case len(r.Trust) > 0:
-			p("    set its trust policy to the one below,")
-		default:
-			p("    keep its trust policy,")
-		}
-		if r.MaxSessionDuration != 0 {
-			p("    set its MaxSessionDuration to %d seconds,", r.MaxSessionDuration)
-		} else {
-			p("    keep its MaxSessionDuration,")
-		}
-		if len(r.Tags) > 0 {
-			p("    and tag it with: %s", TagList(r.Tags))
-		} else {
-			p("    and keep its tags")
-		}
-	}
-	if r.Update && len(r.Trust) == 0 {
-		p("Trust policy, if the role is created:")
-	} else {
-		p("Trust policy:")
-	}
-	p("%s", pyjson.Encode(roles.TrustPolicy(r.Trust, "ACCOUNT_ID", false), 4))
-	if roles.NeedsAccount(r.Trust) {
-		p("(ACCOUNT_ID is the account of the credentials in use, from sts GetCallerIdentity)")
-	}
-	if note := literalKeysNote(r.Scope.Keys); note != "" {
-		p("%s", note)
-	}
-	for _, b := range r.Buckets {
-		doc, err := r.UserPolicy(b)
-		if err != nil {
-			return err
-		}
-		p("Would attach policy called '%s' to role '%s', details:\n%s", r.PolicyName(b), name, pyjson.Encode(doc, 4))
-	}
-	return nil
+	return out
 }

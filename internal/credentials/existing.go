@@ -12,7 +12,9 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/iambulk"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -146,7 +148,7 @@ func (c *Creator) checkPolicies(ctx context.Context, r *Request, st *userState) 
 		if err != nil {
 			return err
 		}
-		old, next := []byte(policyDocument(aws.ToString(out.PolicyDocument))), pyjson.EncodeCompact(doc)
+		old, next := []byte(iambulk.DecodeDocument(aws.ToString(out.PolicyDocument))), pyjson.EncodeCompact(doc)
 		if policy.Equivalent(old, next) {
 			continue
 		}
@@ -278,7 +280,7 @@ func expiry(t time.Time) string {
 
 // tagUser puts the --tag tags on an existing user, saying so; undoing
 // removes the new keys and gives changed ones their old values back.
-func (c *Creator) tagUser(ctx context.Context, name string, tags []Tag, had []iamtypes.Tag, u *undoer) error {
+func (c *Creator) tagUser(ctx context.Context, name string, tags []Tag, had []iamtypes.Tag, u *undo.Log) error {
 	var add []iamtypes.Tag
 	var restore []iamtypes.Tag
 	var remove []string
@@ -301,10 +303,10 @@ func (c *Creator) tagUser(ctx context.Context, name string, tags []Tag, had []ia
 		return nil
 	}
 	_, err := c.IAM.TagUser(ctx, &iam.TagUserInput{UserName: aws.String(name), Tags: add})
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		return err
 	}
-	u.push("tags of user "+name+" (changed)", func(ctx context.Context) (string, error) {
+	u.Push("tags of user "+name+" (changed)", func(ctx context.Context) (string, error) {
 		if len(remove) > 0 {
 			if _, err := c.IAM.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(name), TagKeys: remove}); err != nil && !awsclient.IsNotFound(err) {
 				return "", err

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/fakeaws"
 )
 
 // A bucket answered with a bare 403: when STS refuses the caller's key the
@@ -23,14 +24,14 @@ func TestForbiddenBucketAsksWhoTheCallerIs(t *testing.T) {
 		{"STS refuses the call, not the key", "AccessDenied", "Bucket bk2 exists but these credentials may not access it (403 Forbidden)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
+			f := fakeaws.New()
 			r := twoBuckets(f)
-			f.hook = func(_ context.Context, op string, n int) error {
+			f.Hook = func(_ context.Context, op string, n int) error {
 				switch {
 				case op == "HeadBucket" && n == 1:
 					return httpErr(403)
 				case op == "GetCallerIdentity" && tc.stsCode != "":
-					return apiErr(tc.stsCode, "The security token included in the request is invalid.")
+					return fakeaws.APIError(tc.stsCode, "The security token included in the request is invalid.")
 				}
 				return nil
 			}
@@ -39,7 +40,7 @@ func TestForbiddenBucketAsksWhoTheCallerIs(t *testing.T) {
 			if got := awsclient.ErrorMessage(err); got != tc.want {
 				t.Errorf("error %q, want %q", got, tc.want)
 			}
-			eq(t, "mutations", f.mutations(), []string(nil))
+			eq(t, "mutations", f.Mutations(), []string(nil))
 		})
 	}
 }

@@ -15,15 +15,11 @@ import (
 )
 
 // RoleName is the role temporary credentials are assumed from.
-const RoleName = "s3-credentials.AmazonS3FullAccess"
+const RoleName = roles.ToolRole
 
-// RoleMaxSessionDuration is the MaxSessionDuration the role is created with:
-// the 12 hours --duration allows.
-const RoleMaxSessionDuration = roles.MaxSessionDuration
-
-// Managed policies used as permissions boundaries and on the role.
+// Managed policies used as permissions boundaries (and on the tool's role).
 const (
-	S3FullAccessARN     = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+	S3FullAccessARN     = roles.S3FullAccessARN
 	S3ReadOnlyAccessARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 )
 

@@ -13,6 +13,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // Session is a set of temporary credentials with the time they expire.
@@ -50,13 +51,13 @@ func (c *Creator) AssumeSession(ctx context.Context, r *Request) (*Session, erro
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	u := &undoer{steps: &c.Steps}
+	u := undo.New(&c.Steps)
 	cr, err := c.assume(ctx, r, false, u)
 	if err != nil {
 		// A role made complete is kept without being listed: the local
 		// server runs on it, and says only what the reference says.
-		u.kept = nil
-		u.run(ctx)
+		u.ForgetKept()
+		u.Run(ctx)
 		return nil, err
 	}
 	if cr.Expiration == nil {
@@ -71,7 +72,7 @@ func (c *Creator) AssumeSession(ctx context.Context, r *Request) (*Session, erro
 }
 
 // createSession is create's temporary credentials, delivered.
-func (c *Creator) createSession(ctx context.Context, r *Request, u *undoer) (*Result, error) {
+func (c *Creator) createSession(ctx context.Context, r *Request, u *undo.Log) (*Result, error) {
 	cr, err := c.assume(ctx, r, len(r.Tags) > 0, u)
 	if err != nil {
 		return nil, err
@@ -88,8 +89,8 @@ func (c *Creator) createSession(ctx context.Context, r *Request, u *undoer) (*Re
 
 // assume ensures the tool's role and assumes it with r's session policy
 // (and r's tags as session tags when tagSession).
-func (c *Creator) assume(ctx context.Context, r *Request, tagSession bool, u *undoer) (*ststypes.Credentials, error) {
-	arn, created, err := c.ensureRole(ctx, r.DurationSeconds, tagSession, u)
+func (c *Creator) assume(ctx context.Context, r *Request, tagSession bool, u *undo.Log) (*ststypes.Credentials, error) {
+	arn, created, err := c.roles().EnsureToolRole(ctx, r.DurationSeconds, tagSession, u)
 	if err != nil {
 		return nil, err
 	}

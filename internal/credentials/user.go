@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,8 +13,10 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/iambulk"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/botocore"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -33,7 +34,7 @@ func (c *Creator) accessKeys(ctx context.Context, user string) ([]string, error)
 
 // createUserKey makes (or reuses) the user, gives it one inline policy per
 // bucket and a new access key, and delivers the key.
-func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState, u *undoer) (*Result, error) {
+func (c *Creator) createUserKey(ctx context.Context, r *Request, user userState, u *undo.Log) (*Result, error) {
 	name := r.UserName()
 	if !user.exists {
 		if err := c.createUser(ctx, r, name, u); err != nil {
@@ -75,25 +76,23 @@ func (c *Creator) handOver(r *Request, res *Result) (*Result, error) {
 	return res, nil
 }
 
-func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *undoer) error {
+func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *undo.Log) error {
 	in := &iam.CreateUserInput{UserName: aws.String(name)}
 	if b := r.Boundary(); b != "" {
 		in.PermissionsBoundary = aws.String(b)
 	}
-	for _, t := range r.userTags() {
-		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
+	in.Tags = iamTags(r.userTags())
 	// Not among the tags the step line names: the reference's output
 	// stays as it was.
 	in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(CreatedTag), Value: aws.String(time.Now().UTC().Format(policy.TimeFormat))})
-	var lost lostAnswers
-	_, err := c.IAM.CreateUser(ctx, in, lost.option())
-	if lost.happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
+	var lost undo.LostAnswers
+	_, err := c.IAM.CreateUser(ctx, in, lost.Option())
+	if lost.Happened() && awsclient.ErrorCode(err) == "EntityAlreadyExists" {
 		// The user was missing a moment ago; when an attempt went
 		// unanswered, the user that now exists is the one it made.
 		err = nil
 	}
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		if awsclient.ErrorCode(err) == "EntityAlreadyExists" {
 			// Made since checkUser found it missing, by someone else:
 			// another create at the same time, most likely.
@@ -101,7 +100,7 @@ func (c *Creator) createUser(ctx context.Context, r *Request, name string, u *un
 		}
 		return err // refused: nothing was made
 	}
-	u.push("user "+name, func(ctx context.Context) (string, error) { return c.deleteNewUser(ctx, name) })
+	u.Push("user "+name, func(ctx context.Context) (string, error) { return c.deleteNewUser(ctx, name) })
 	if err != nil {
 		return err
 	}
@@ -139,7 +138,7 @@ func (c *Creator) deleteNewUser(ctx context.Context, name string) (string, error
 
 // putUserPolicy attaches the inline policy for one bucket. On an existing
 // user a policy of the same name is restored when the run is undone.
-func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, user userState, u *undoer) error {
+func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket string, user userState, u *undo.Log) error {
 	doc, err := r.UserPolicy(bucket)
 	if err != nil {
 		return err
@@ -161,20 +160,20 @@ func (c *Creator) putUserPolicy(ctx context.Context, r *Request, name, bucket st
 		PolicyName:     aws.String(policyName),
 		PolicyDocument: aws.String(string(pyjson.EncodeCompact(doc))),
 	})
-	if err != nil && !unknownOutcome(err) {
+	if err != nil && !undo.UnknownOutcome(err) {
 		return err
 	}
 	what := "inline policy " + policyName + " of user " + name
 	switch {
 	case unreadable != nil:
 		// Deleting it could destroy a policy the user had before.
-		u.keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)), nil)
+		u.Keep(fmt.Sprintf("%s (its previous version could not be read: %s)", what, awsclient.ErrorMessage(unreadable)), nil)
 	case restore != nil:
-		u.push(what+" (changed)", func(ctx context.Context) (string, error) {
+		u.Push(what+" (changed)", func(ctx context.Context) (string, error) {
 			return "restored the previous inline policy " + policyName + " of user " + name, restore(ctx)
 		})
 	default:
-		u.push(what, func(ctx context.Context) (string, error) {
+		u.Push(what, func(ctx context.Context) (string, error) {
 			_, err := c.IAM.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String(policyName)})
 			if awsclient.IsNotFound(err) {
 				return "", nil
@@ -221,65 +220,53 @@ func (c *Creator) previousPolicy(ctx context.Context, user, name string) (restor
 	if prev.PolicyDocument == nil {
 		return nil, errors.New("GetUserPolicy returned no document")
 	}
-	doc := policyDocument(aws.ToString(prev.PolicyDocument))
+	doc := iambulk.DecodeDocument(aws.ToString(prev.PolicyDocument))
 	return func(ctx context.Context) error {
 		_, err := c.IAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc)})
 		return err
 	}, nil
 }
 
-// policyDocument undoes the URL encoding (RFC 3986) IAM applies to the
-// policy documents it returns; text that is already JSON is kept as it is.
-func policyDocument(text string) string {
-	if strings.HasPrefix(strings.TrimSpace(text), "{") {
-		return text
-	}
-	if dec, err := url.PathUnescape(text); err == nil {
-		return dec
-	}
-	return text
-}
-
 // createKey makes the user's new access key. An attempt that got no
 // answer may have made a key too, and taken the user's last free slot:
 // such keys, which nobody will ever see, are found and deleted.
-func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, u *undoer) (*iamtypes.AccessKey, error) {
+func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, u *undo.Log) (*iamtypes.AccessKey, error) {
 	sweep := func(ctx context.Context) (string, error) {
 		return "", c.deleteKeysExcept(ctx, name, oldKeys, "Undone: deleted access key %s")
 	}
 	const lostNote = "Deleted access key %s: an attempt to create the key got no answer but made it"
 	in := &iam.CreateAccessKeyInput{UserName: aws.String(name)}
-	lost := &lostAnswers{}
-	out, err := c.IAM.CreateAccessKey(ctx, in, lost.option())
-	if err != nil && lost.happened() {
+	lost := &undo.LostAnswers{}
+	out, err := c.IAM.CreateAccessKey(ctx, in, lost.Option())
+	if err != nil && lost.Happened() {
 		if derr := c.deleteKeysExcept(ctx, name, oldKeys, lostNote); derr != nil {
 			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
 		}
 		if awsclient.ErrorCode(err) == "LimitExceeded" {
-			lost = &lostAnswers{}
-			out, err = c.IAM.CreateAccessKey(ctx, in, lost.option())
+			lost = &undo.LostAnswers{}
+			out, err = c.IAM.CreateAccessKey(ctx, in, lost.Option())
 		}
 	}
 	if err != nil {
-		if unknownOutcome(err) {
-			u.push("access keys of user "+name+" made by this run", sweep)
+		if undo.UnknownOutcome(err) {
+			u.Push("access keys of user "+name+" made by this run", sweep)
 		}
 		return nil, err
 	}
 	key := out.AccessKey
 	if key == nil || key.AccessKeyId == nil || key.SecretAccessKey == nil {
-		u.push("access keys of user "+name+" made by this run", sweep)
+		u.Push("access keys of user "+name+" made by this run", sweep)
 		return nil, errors.New("CreateAccessKey returned no access key")
 	}
 	id := aws.ToString(key.AccessKeyId)
-	if lost.happened() {
+	if lost.Happened() {
 		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), id), lostNote); derr != nil {
 			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
 		}
 	}
 	// Undone when a later step fails, delivery included: a key nobody has
 	// seen is useless.
-	u.push("access key "+id, func(ctx context.Context) (string, error) {
+	u.Push("access key "+id, func(ctx context.Context) (string, error) {
 		_, err := c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: key.AccessKeyId})
 		if awsclient.IsNotFound(err) {
 			return "", nil
@@ -291,7 +278,7 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 	}
 	// The mark goes with the key when the run is undone; a mark that
 	// outlives its key would be harmless, so its removal is not checked.
-	u.push("the mark of access key "+id, func(ctx context.Context) (string, error) {
+	u.Push("the mark of access key "+id, func(ctx context.Context) (string, error) {
 		UnmarkKey(ctx, c.IAM, name, id)
 		return "", nil
 	})

@@ -1,4 +1,10 @@
-package credentials
+// Package undo takes back what a run of create or create-role made when a
+// later step fails or the run is interrupted: each step notes its reverse
+// in a Log, which undoes them newest first and says what it did, what it
+// could not undo and what it deliberately left (a new bucket). Calls whose
+// answer was lost may have been carried out: UnknownOutcome and
+// LostAnswers tell.
+package undo
 
 import (
 	"context"
@@ -14,17 +20,20 @@ import (
 // too, and must end even when AWS no longer answers.
 const undoTimeout = 60 * time.Second
 
-// undoer is how a run takes back what it made when a later step fails or
+// Log is how a run takes back what it made when a later step fails or
 // the run is interrupted. Each step that may have changed something pushes
 // its reverse: after it succeeded, and also when its outcome is unknown
 // (the request went out but its answer was lost to an interrupt, a timeout
 // or a dropped connection). So each reverse first finds out what is there
 // and says nothing when there was nothing to take back.
-type undoer struct {
+type Log struct {
 	steps *message.Steps
 	undo  []undoStep
 	kept  []keptThing
 }
+
+// New is an empty log whose undo reports to steps.
+func New(steps *message.Steps) *Log { return &Log{steps: steps} }
 
 type undoStep struct {
 	what string // the thing, as "Left in place" names it when undoing fails
@@ -45,33 +54,39 @@ type keptThing struct {
 	remove func(context.Context) (string, error)
 }
 
-// unknownOutcome reports whether a call that failed with err may still have
+// UnknownOutcome reports whether a call that failed with err may still have
 // been carried out: an error answer from the service means it was not; no
 // answer (an interrupt, a timeout, a dropped connection) leaves it open.
-func unknownOutcome(err error) bool {
+func UnknownOutcome(err error) bool {
 	return err != nil && !awsclient.IsServiceError(err)
 }
 
-func (u *undoer) push(what string, fn func(context.Context) (string, error)) (forget func()) {
+// Push notes the reverse of a step that may have changed something; forget
+// drops it once the thing is complete and meant to stay.
+func (u *Log) Push(what string, fn func(context.Context) (string, error)) (forget func()) {
 	u.undo = append(u.undo, undoStep{what, fn})
 	i := len(u.undo) - 1
 	return func() { u.undo[i].fn = nil }
 }
 
-// keep notes something this run made that is deliberately not undone,
+// Keep notes something this run made that is deliberately not undone,
 // unless it cannot be named (remove).
-func (u *undoer) keep(what string, remove func(context.Context) (string, error)) {
+func (u *Log) Keep(what string, remove func(context.Context) (string, error)) {
 	u.kept = append(u.kept, keptThing{what: what, remove: remove})
 }
 
-// keepIfExists notes something this run may have made.
-func (u *undoer) keepIfExists(what string, exists func(context.Context) (bool, error), remove func(context.Context) (string, error)) {
+// KeepIfExists notes something this run may have made.
+func (u *Log) KeepIfExists(what string, exists func(context.Context) (bool, error), remove func(context.Context) (string, error)) {
 	u.kept = append(u.kept, keptThing{what, exists, remove})
 }
 
-// run undoes every step, newest first, and names what is left. It runs on
+// ForgetKept drops what was noted as kept: it is neither named nor taken
+// back.
+func (u *Log) ForgetKept() { u.kept = nil }
+
+// Run undoes every step, newest first, and names what is left. It runs on
 // a context of its own: the run's may have been cancelled by Ctrl-C.
-func (u *undoer) run(ctx context.Context) {
+func (u *Log) Run(ctx context.Context) {
 	if len(u.undo) == 0 && len(u.kept) == 0 {
 		return
 	}

@@ -1,4 +1,4 @@
-package credentials
+package undo
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 )
 
-// lostAnswers counts the attempts of one call that were sent but got no
+// LostAnswers counts the attempts of one call that were sent but got no
 // answer (a dropped connection, a timeout). The SDK sends such a request
 // again, but the server may have acted on the first one: a CreateUser then
 // fails with EntityAlreadyExists, and a CreateAccessKey makes two keys.
-type lostAnswers struct{ n atomic.Int32 }
+type LostAnswers struct{ n atomic.Int32 }
 
-// option counts the attempts of the call it is given to.
-func (l *lostAnswers) option() func(*iam.Options) {
+// Option counts the attempts of the call it is given to.
+func (l *LostAnswers) Option() func(*iam.Options) {
 	return func(o *iam.Options) {
 		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 			// Added last in the finalize step, it runs once per attempt,
@@ -37,5 +37,5 @@ func (l *lostAnswers) option() func(*iam.Options) {
 	}
 }
 
-// happened reports whether an attempt may have been acted on unanswered.
-func (l *lostAnswers) happened() bool { return l.n.Load() > 0 }
+// Happened reports whether an attempt may have been acted on unanswered.
+func (l *LostAnswers) Happened() bool { return l.n.Load() > 0 }
