@@ -11,9 +11,7 @@ import (
 
 func (e *e2e) acctBucket(name string) {
 	e.t.Helper()
-	if _, err := e.Clients.S3.CreateBucket(acctCtx(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.S3.CreateBucket(acctCtx(), &s3.CreateBucketInput{Bucket: aws.String(name)})).ok(e.t)
 }
 
 func TestBucketPolicy(t *testing.T) {
@@ -34,9 +32,7 @@ func TestBucketPolicy(t *testing.T) {
 	// From a file, key order and non-ASCII text kept.
 	doc := `{"Version": "2012-10-17", "Id": "caf\u00e9", "Statement": [{"Sid": "ReadTeam", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::policy-bucket", "arn:aws:s3:::policy-bucket/*"]}]}`
 	file := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(file, []byte(doc), 0o644))
 	r = e.ok("set-bucket-policy", "policy-bucket", "--policy-file", file)
 	golden(t, "account/set-bucket-policy-file.err", r.Stderr)
 	e.sameAsReferenceWithStderr(r, "set-bucket-policy", "policy-bucket", "--policy-file", file)

@@ -20,10 +20,7 @@ import (
 
 func (e *e2e) userTags(user string) map[string]string {
 	e.t.Helper()
-	out, err := e.Clients.IAM.ListUserTags(e.ctx(), &iam.ListUserTagsInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.ListUserTags(e.ctx(), &iam.ListUserTagsInput{UserName: aws.String(user)})).ok(e.t)
 	tags := map[string]string{}
 	for _, t := range out.Tags {
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
@@ -89,9 +86,7 @@ func TestPrune(t *testing.T) {
 		for i := 0; i+1 < len(tags); i += 2 {
 			in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(tags[i]), Value: aws.String(tags[i+1])})
 		}
-		if _, err := e.Clients.IAM.CreateUser(e.ctx(), in); err != nil {
-			t.Fatal(err)
-		}
+		must(e.Clients.IAM.CreateUser(e.ctx(), in)).ok(t)
 	}
 	mk("expired-1", credentials.ExpiresTag, past, "team", "x")
 	mk("expired-2", credentials.ExpiresTag, "2001-02-03T04:05:06Z")
@@ -103,16 +98,10 @@ func TestPrune(t *testing.T) {
 	// Tagged as expired, but holding what create never makes: a person's
 	// account, left alone whatever the tag says.
 	mk("person-1", credentials.ExpiresTag, past)
-	if _, err := e.Clients.IAM.CreateLoginProfile(e.ctx(), &iam.CreateLoginProfileInput{UserName: aws.String("person-1"), Password: aws.String("Secret-pass-123")}); err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.IAM.CreateLoginProfile(e.ctx(), &iam.CreateLoginProfileInput{UserName: aws.String("person-1"), Password: aws.String("Secret-pass-123")})).ok(t)
 	mk("person-2", credentials.ExpiresTag, past)
-	if _, err := e.Clients.IAM.CreateGroup(e.ctx(), &iam.CreateGroupInput{GroupName: aws.String("admins")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Clients.IAM.AddUserToGroup(e.ctx(), &iam.AddUserToGroupInput{UserName: aws.String("person-2"), GroupName: aws.String("admins")}); err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.IAM.CreateGroup(e.ctx(), &iam.CreateGroupInput{GroupName: aws.String("admins")})).ok(t)
+	must(e.Clients.IAM.AddUserToGroup(e.ctx(), &iam.AddUserToGroupInput{UserName: aws.String("person-2"), GroupName: aws.String("admins")})).ok(t)
 	e.acctPutUserPolicy("person-2", "hand-written", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
 
 	r := e.ok("prune", "--dry-run")
@@ -157,10 +146,7 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	e.ok("create", "life-rev", "-d", "15m") // makes the role
 	cutoff := func() string {
-		out, err := e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(credentials.RoleName), PolicyName: aws.String(roles.RevokePolicyName)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		out := must(e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(credentials.RoleName), PolicyName: aws.String(roles.RevokePolicyName)})).ok(t)
 		doc, _ := url.QueryUnescape(aws.ToString(out.PolicyDocument))
 		var c string
 		if i := strings.Index(doc, `"aws:TokenIssueTime":"`); i >= 0 {

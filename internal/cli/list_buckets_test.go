@@ -16,32 +16,26 @@ func (e *e2e) acctSetUpBuckets() {
 	e.t.Helper()
 	ctx := acctCtx()
 	c := e.Clients.S3
-	must := func(_ any, err error) {
-		e.t.Helper()
-		if err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-alpha")}))
+	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-alpha")})).ok(e.t)
 	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-beta"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}},
-		func(o *s3.Options) { o.Region = "eu-west-1" }))
+		func(o *s3.Options) { o.Region = "eu-west-1" })).ok(e.t)
 	must(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("bucket-beta"),
 		WebsiteConfiguration: &s3types.WebsiteConfiguration{
 			IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")},
 			ErrorDocument: &s3types.ErrorDocument{Key: aws.String("error.html")},
-		}}))
+		}})).ok(e.t)
 	must(c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("bucket-beta"),
 		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
 			BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(false),
 			BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(false),
-		}}))
-	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-gamma")}))
+		}})).ok(e.t)
+	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-gamma")})).ok(e.t)
 	must(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("bucket-gamma"),
 		WebsiteConfiguration: &s3types.WebsiteConfiguration{
 			RedirectAllRequestsTo: &s3types.RedirectAllRequestsTo{HostName: aws.String("example.com"), Protocol: s3types.ProtocolHttps},
-		}}))
-	must(c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("bucket-gamma"), ACL: s3types.BucketCannedACLPublicRead}))
+		}})).ok(e.t)
+	must(c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("bucket-gamma"), ACL: s3types.BucketCannedACLPublicRead})).ok(e.t)
 }
 
 func TestListBuckets(t *testing.T) {

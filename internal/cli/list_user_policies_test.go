@@ -11,11 +11,9 @@ import (
 // acctPutUserPolicy gives a user an inline policy.
 func (e *e2e) acctPutUserPolicy(user, name, doc string) {
 	e.t.Helper()
-	if _, err := e.Clients.IAM.PutUserPolicy(acctCtx(), &iam.PutUserPolicyInput{
+	must(e.Clients.IAM.PutUserPolicy(acctCtx(), &iam.PutUserPolicyInput{
 		UserName: aws.String(user), PolicyName: aws.String(name), PolicyDocument: aws.String(doc),
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 }
 
 func TestListUserPolicies(t *testing.T) {

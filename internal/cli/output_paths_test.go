@@ -119,23 +119,17 @@ func TestGetObjectOutputToOwnStdout(t *testing.T) {
 		// As the shell's >> opens it: the object is appended, as it would
 		// be without -o, not written over what is there.
 		redirect := writeFile(t, filepath.Join(dir, "redirected"), "head\n", 0o644)
-		f, err := os.OpenFile(redirect, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := must(os.OpenFile(redirect, os.O_WRONLY|os.O_APPEND, 0)).ok(t)
 		cmd = exec.Command(bin, "get-object", "out", "k", "-o", path)
 		cmd.Stdout, cmd.Stderr = f, &errOut
-		err = cmd.Run()
+		err := cmd.Run()
 		f.Close()
 		if b, _ := os.ReadFile(redirect); err != nil || string(b) != "head\n"+payload || errOut.Len() != 0 {
 			t.Errorf("%s to a file: %v, file %q, stderr %q", path, err, b, errOut.String())
 		}
 		// A socket, as some service managers give: it cannot be opened
 		// by name, only written through the descriptor.
-		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fds := must(syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)).ok(t)
 		ours, theirs := os.NewFile(uintptr(fds[0]), "ours"), os.NewFile(uintptr(fds[1]), "theirs")
 		cmd = exec.Command(bin, "get-object", "out", "k", "-o", path)
 		cmd.Stdout, cmd.Stderr = theirs, &errOut

@@ -15,15 +15,10 @@ import (
 // makeUser creates an IAM user holding n access keys and returns their ids.
 func (e *e2e) makeUser(name string, n int) []string {
 	e.t.Helper()
-	if _, err := e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String(name)}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String(name)})).ok(e.t)
 	var ids []string
 	for i := 0; i < n; i++ {
-		out, err := e.Clients.IAM.CreateAccessKey(e.ctx(), &iam.CreateAccessKeyInput{UserName: aws.String(name)})
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		out := must(e.Clients.IAM.CreateAccessKey(e.ctx(), &iam.CreateAccessKeyInput{UserName: aws.String(name)})).ok(e.t)
 		ids = append(ids, aws.ToString(out.AccessKey.AccessKeyId))
 	}
 	return ids
@@ -32,10 +27,7 @@ func (e *e2e) makeUser(name string, n int) []string {
 // keyStatus maps a user's access key ids to their status.
 func (e *e2e) keyStatus(user string) map[string]string {
 	e.t.Helper()
-	out, err := e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})).ok(e.t)
 	m := map[string]string{}
 	for _, k := range out.AccessKeyMetadata {
 		m[aws.ToString(k.AccessKeyId)] = string(k.Status)
@@ -45,11 +37,9 @@ func (e *e2e) keyStatus(user string) map[string]string {
 
 func (e *e2e) deactivate(user, id string) {
 	e.t.Helper()
-	if _, err := e.Clients.IAM.UpdateAccessKey(e.ctx(), &iam.UpdateAccessKeyInput{
+	must(e.Clients.IAM.UpdateAccessKey(e.ctx(), &iam.UpdateAccessKeyInput{
 		UserName: aws.String(user), AccessKeyId: aws.String(id), Status: iamtypes.StatusTypeInactive,
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 }
 
 func sameStatus(got, want map[string]string) bool {
