@@ -203,38 +203,3 @@ func TestRevokeSessionsUsesIAMsClock(t *testing.T) {
 		t.Errorf("stderr %s", r.Stderr)
 	}
 }
-
-// Wherever a role is asked for by name, its ARN works too: revoke-sessions
-// --role, list-roles and create-role. An ARN of another account is
-// refused (acting on this account's role of the same name would be
-// wrong), as is a path create-role cannot give.
-func TestRoleARNWhereANameIsAsked(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t)
-	e.makeBucket("arn-bucket")
-	arn := "arn:aws:iam::123456789012:role/arn-made"
-	r := e.ok("create-role", arn, "arn-bucket", "--read-only")
-	if !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) || !strings.Contains(r.Stdout, `"Arn": "`+arn+`"`) {
-		t.Errorf("create-role by ARN printed %s", r.Stdout)
-	}
-	if r := e.ok("list-roles", arn, "--nl"); strings.Count(r.Stdout, "\n") != 1 || !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) {
-		t.Errorf("list-roles by ARN: %q", r.Stdout)
-	}
-	if r := e.ok("revoke-sessions", "--role", arn); !strings.Contains(r.Stdout, `"RoleName": "arn-made"`) {
-		t.Errorf("revoke-sessions --role ARN: %q", r.Stdout)
-	}
-	other := "arn:aws:iam::210987654321:role/arn-made"
-	want := "Error: role " + other + " is in account 210987654321, but these credentials are for account 123456789012\n"
-	for _, args := range [][]string{{"revoke-sessions", "--role", other}, {"list-roles", other}, {"create-role", other, "arn-bucket", "--update"}} {
-		if r := e.run(args...); r.Code != 1 || r.Stderr != want {
-			t.Errorf("%q: exit %d, stderr %q", args, r.Code, r.Stderr)
-		}
-	}
-	r = e.run("create-role", "arn:aws:iam::123456789012:role/team/app", "arn-bucket")
-	if r.Code != 2 || !strings.HasSuffix(r.Stderr, "Error: Invalid value for 'ROLE_NAME': create-role makes roles at the path /, and arn:aws:iam::123456789012:role/team/app has the path /team/.\n") {
-		t.Errorf("ARN with a path: exit %d, stderr %q", r.Code, r.Stderr)
-	}
-	if r := e.run("revoke-sessions", "--role", "arn:aws:iam::123456789012:role/bad name"); r.Code != 2 {
-		t.Errorf("ARN with an invalid name: exit %d, stderr %q", r.Code, r.Stderr)
-	}
-}
