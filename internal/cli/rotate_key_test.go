@@ -141,28 +141,6 @@ func TestRotateKey(t *testing.T) {
 	}
 }
 
-// The exact output, in both formats, keys and times normalised.
-func TestRotateKeyGolden(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		args []string
-	}{
-		{"rotate-json", []string{"rotate-key", "alice", "--deactivate-old"}},
-		{"rotate-ini", []string{"rotate-key", "alice", "-f", "ini", "--delete-old"}},
-		{"rotate-ini-long", []string{"rotate-key", "alice", "--format", "ini"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := newE2E(t)
-			e.makeUser("alice", 1)
-			r := e.ok(tc.args...)
-			golden(t, "rotate/"+tc.name+".stdout", normalize(r.Stdout))
-			golden(t, "rotate/"+tc.name+".stderr", normalizeKeyIDs(r.Stderr))
-		})
-	}
-}
-
 // normalizeKeyIDs replaces bare access key ids, as step lines print them.
 func normalizeKeyIDs(s string) string {
 	return reKeyID.ReplaceAllString(s, "${1}XXXXXXXXXXXXXXXX")
