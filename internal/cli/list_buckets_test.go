@@ -41,14 +41,6 @@ func (e *e2e) acctSetUpBuckets() {
 func TestListBuckets(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
-	r := e.ok("list-buckets")
-	if r.Stdout != "[]\n" {
-		t.Errorf("no buckets: got %q", r.Stdout)
-	}
-	r = e.ok("list-buckets", "--csv")
-	if r.Stdout != "Name,CreationDate\r\n" {
-		t.Errorf("no buckets, CSV: got %q", r.Stdout)
-	}
 	e.acctSetUpBuckets()
 	n := &acctNormalizer{}
 	for _, tc := range []struct {
@@ -80,7 +72,7 @@ func TestListBuckets(t *testing.T) {
 		}
 	}
 	// The member outside the CSV header is left out, not a crash.
-	r = e.ok("list-buckets", "--details", "--csv")
+	r := e.ok("list-buckets", "--details", "--csv")
 	if strings.Contains(r.Stdout, "eu-west-1,") || !strings.HasPrefix(r.Stdout, "Name,CreationDate,bucket_acl,public_access_block,bucket_website\r\n") {
 		t.Errorf("CSV with --details:\n%s", r.Stdout)
 	}
