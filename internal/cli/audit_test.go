@@ -73,9 +73,7 @@ func TestAudit(t *testing.T) {
 			return err
 		},
 	} {
-		if err := step(); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, step())
 	}
 
 	keyID := regexp.MustCompile(`"AccessKeyId": "[A-Z0-9]+"`)

@@ -59,9 +59,7 @@ func TestCheckPolicyOutput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
-	if err := os.WriteFile(bad, []byte(checkPolicyBad), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(bad, []byte(checkPolicyBad), 0o644))
 	generated := run(t, "", "policy", "my-bucket", "--prefix", "reports/", "--read-only")
 	if generated.Code != 0 {
 		t.Fatal(generated.Stderr)
@@ -106,9 +104,7 @@ func TestCheckPolicyUsage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	huge := filepath.Join(dir, "huge.json")
-	if err := os.WriteFile(huge, bytes.Repeat([]byte(" "), 1<<20+1), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(huge, bytes.Repeat([]byte(" "), 1<<20+1), 0o644))
 	for _, tc := range []struct {
 		stdin string
 		args  []string

@@ -172,8 +172,6 @@ func (e *e2e) expiredUser(bucket, name string) {
 	e.t.Helper()
 	e.ok("create", bucket, "--username", name, "--expires", "1h")
 	past := time.Now().Add(-time.Hour).UTC().Format(policy.TimeFormat)
-	if _, err := e.Clients.IAM.TagUser(e.ctx(), &iam.TagUserInput{UserName: aws.String(name),
-		Tags: []iamtypes.Tag{{Key: aws.String(credentials.ExpiresTag), Value: aws.String(past)}}}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.IAM.TagUser(e.ctx(), &iam.TagUserInput{UserName: aws.String(name),
+		Tags: []iamtypes.Tag{{Key: aws.String(credentials.ExpiresTag), Value: aws.String(past)}}})).ok(e.t)
 }

@@ -230,9 +230,7 @@ func TestPruneUserDeletedMeanwhile(t *testing.T) {
 			newHookProxy(t, e, once(op, "u", func() *injectedError {
 				if keyOnly {
 					for _, k := range e.accessKeys("u") {
-						if _, err := e.Clients.IAM.DeleteAccessKey(e.ctx(), &iam.DeleteAccessKeyInput{UserName: aws.String("u"), AccessKeyId: aws.String(k)}); err != nil {
-							t.Fatal(err)
-						}
+						must(e.Clients.IAM.DeleteAccessKey(e.ctx(), &iam.DeleteAccessKeyInput{UserName: aws.String("u"), AccessKeyId: aws.String(k)})).ok(t)
 					}
 				} else {
 					e.deleteUserNow("u")
@@ -284,9 +282,7 @@ func TestCreateUserMadeMeanwhile(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("create-race")
 	newHookProxy(t, e, once("CreateUser", "racer", func() *injectedError {
-		if _, err := e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String("racer")}); err != nil {
-			t.Fatal(err)
-		}
+		must(e.Clients.IAM.CreateUser(e.ctx(), &iam.CreateUserInput{UserName: aws.String("racer")})).ok(t)
 		return nil
 	}))
 	r := e.run("create", "create-race", "--username", "racer")
@@ -400,9 +396,7 @@ func TestDeleteBucketDeletedMeanwhile(t *testing.T) {
 	e.makeBucket("del-race")
 	e.putObjects("del-race", "a", "b")
 	newHookProxy(t, e, once("DeleteBucket", "del-race", func() *injectedError {
-		if _, err := e.Clients.S3.DeleteBucket(e.ctx(), &s3.DeleteBucketInput{Bucket: aws.String("del-race")}); err != nil {
-			t.Fatal(err)
-		}
+		must(e.Clients.S3.DeleteBucket(e.ctx(), &s3.DeleteBucketInput{Bucket: aws.String("del-race")})).ok(t)
 		return nil
 	}))
 	r := e.run("delete-bucket", "del-race", "--force")

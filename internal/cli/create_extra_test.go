@@ -56,21 +56,6 @@ func TestCreateTags(t *testing.T) {
 	}
 }
 
-func TestSeveralPrefixes(t *testing.T) {
-	t.Parallel()
-	r := run(t, "", "policy", "bkt", "--prefix", "a/", "--prefix", "c/", "--read-only")
-	if r.Code != 0 || !strings.Contains(r.Stdout, "\"s3:prefix\": [\n                        \"a/*\",\n                        \"c/*\"\n                    ]") {
-		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
-	}
-	e := newE2E(t)
-	e.makeBucket("pfx-bucket")
-	e.ok("create", "pfx-bucket", "--prefix", "a/", "--prefix", "c/", "--write-only")
-	docs := e.inlinePolicies("s3.write-only.pfx-bucket")
-	if got := docs["s3.write-only.pfx-bucket"]; got != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::pfx-bucket/a/*","arn:aws:s3:::pfx-bucket/c/*"]}]}` {
-		t.Errorf("policy %s", got)
-	}
-}
-
 // keyIDIn is the access key ID in create's JSON output.
 func keyIDIn(t *testing.T, stdout string) string {
 	t.Helper()

@@ -51,24 +51,16 @@ func (e *e2e) ctx() context.Context { return context.Background() }
 
 func (e *e2e) makeBucket(name string) {
 	e.t.Helper()
-	if _, err := e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{Bucket: aws.String(name)})).ok(e.t)
 }
 
 // inlinePolicies returns a user's inline policy documents by name, as compact JSON.
 func (e *e2e) inlinePolicies(user string) map[string]string {
 	e.t.Helper()
-	names, err := e.Clients.IAM.ListUserPolicies(e.ctx(), &iam.ListUserPoliciesInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	names := must(e.Clients.IAM.ListUserPolicies(e.ctx(), &iam.ListUserPoliciesInput{UserName: aws.String(user)})).ok(e.t)
 	docs := map[string]string{}
 	for _, n := range names.PolicyNames {
-		p, err := e.Clients.IAM.GetUserPolicy(e.ctx(), &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(n)})
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		p := must(e.Clients.IAM.GetUserPolicy(e.ctx(), &iam.GetUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String(n)})).ok(e.t)
 		text, _ := url.QueryUnescape(aws.ToString(p.PolicyDocument))
 		v, err := pyjson.Decode([]byte(text))
 		if err != nil {
@@ -81,10 +73,7 @@ func (e *e2e) inlinePolicies(user string) map[string]string {
 
 func (e *e2e) accessKeys(user string) []string {
 	e.t.Helper()
-	out, err := e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.ListAccessKeys(e.ctx(), &iam.ListAccessKeysInput{UserName: aws.String(user)})).ok(e.t)
 	var ids []string
 	for _, k := range out.AccessKeyMetadata {
 		ids = append(ids, aws.ToString(k.AccessKeyId))
@@ -178,26 +167,17 @@ func TestCreatePublicAndWebsiteBucketState(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
 	e.ok("create", "site-bucket", "-c", "--website")
-	pab, err := e.Clients.S3.GetPublicAccessBlock(e.ctx(), &s3.GetPublicAccessBlockInput{Bucket: aws.String("site-bucket")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pab := must(e.Clients.S3.GetPublicAccessBlock(e.ctx(), &s3.GetPublicAccessBlockInput{Bucket: aws.String("site-bucket")})).ok(t)
 	c := pab.PublicAccessBlockConfiguration
 	if aws.ToBool(c.BlockPublicAcls) || aws.ToBool(c.IgnorePublicAcls) || aws.ToBool(c.BlockPublicPolicy) || aws.ToBool(c.RestrictPublicBuckets) {
 		t.Errorf("public access block %+v, want all false", c)
 	}
-	bp, err := e.Clients.S3.GetBucketPolicy(e.ctx(), &s3.GetBucketPolicyInput{Bucket: aws.String("site-bucket")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bp := must(e.Clients.S3.GetBucketPolicy(e.ctx(), &s3.GetBucketPolicyInput{Bucket: aws.String("site-bucket")})).ok(t)
 	v, _ := pyjson.Decode([]byte(aws.ToString(bp.Policy)))
 	if got, want := compactPolicy(v), compactPolicy(policy.PublicRead("site-bucket")); got != want {
 		t.Errorf("bucket policy %s, want %s", got, want)
 	}
-	w, err := e.Clients.S3.GetBucketWebsite(e.ctx(), &s3.GetBucketWebsiteInput{Bucket: aws.String("site-bucket")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := must(e.Clients.S3.GetBucketWebsite(e.ctx(), &s3.GetBucketWebsiteInput{Bucket: aws.String("site-bucket")})).ok(t)
 	if aws.ToString(w.IndexDocument.Suffix) != "index.html" || aws.ToString(w.ErrorDocument.Key) != "error.html" {
 		t.Errorf("website %+v %+v", w.IndexDocument, w.ErrorDocument)
 	}
@@ -214,10 +194,7 @@ func TestCreateTemporary(t *testing.T) {
 			t.Errorf("missing %s in %v", k, creds)
 		}
 	}
-	role, err := e.Clients.IAM.GetRole(e.ctx(), &iam.GetRoleInput{RoleName: aws.String("s3-credentials.AmazonS3FullAccess")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	role := must(e.Clients.IAM.GetRole(e.ctx(), &iam.GetRoleInput{RoleName: aws.String("s3-credentials.AmazonS3FullAccess")})).ok(t)
 	if aws.ToInt32(role.Role.MaxSessionDuration) != 43200 {
 		t.Errorf("MaxSessionDuration %d", aws.ToInt32(role.Role.MaxSessionDuration))
 	}
@@ -243,11 +220,9 @@ func TestCreateTemporaryRaisesOldRoleMaxSessionDuration(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("bkt-one")
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
-	if _, err := e.Clients.IAM.CreateRole(e.ctx(), &iam.CreateRoleInput{
+	must(e.Clients.IAM.CreateRole(e.ctx(), &iam.CreateRoleInput{
 		RoleName: aws.String("s3-credentials.AmazonS3FullAccess"), AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(3600),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})).ok(t)
 	r := e.ok("create", "bkt-one", "-d", "2h")
 	if !strings.Contains(r.Stderr, "Updated role s3-credentials.AmazonS3FullAccess: MaxSessionDuration was 3600 seconds, now 43200\n") {
 		t.Errorf("stderr %q", r.Stderr)

@@ -18,15 +18,13 @@ func TestDebugBucket(t *testing.T) {
 	golden(t, "account/debug-bucket-plain.out", r.Stdout)
 	e.sameAsReferenceWithStderr(r, "debug-bucket", "debug-bucket")
 
-	if _, err := e.Clients.S3.PutPublicAccessBlock(acctCtx(), &s3.PutPublicAccessBlockInput{
+	must(e.Clients.S3.PutPublicAccessBlock(acctCtx(), &s3.PutPublicAccessBlockInput{
 		Bucket: aws.String("debug-bucket"),
 		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
 			BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true),
 			BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(false),
 		},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})).ok(t)
 	r = e.ok("debug-bucket", "debug-bucket")
 	golden(t, "account/debug-bucket-pab.out", r.Stdout)
 	e.sameAsReferenceWithStderr(r, "debug-bucket", "debug-bucket")

@@ -49,11 +49,9 @@ func (e *e2e) putObjects(bucket string, keys ...string) {
 // startUpload leaves an incomplete multipart upload of key in bucket.
 func (e *e2e) startUpload(bucket, key string) {
 	e.t.Helper()
-	if _, err := e.Clients.S3.CreateMultipartUpload(e.ctx(), &s3.CreateMultipartUploadInput{
+	must(e.Clients.S3.CreateMultipartUpload(e.ctx(), &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(bucket), Key: aws.String(key),
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 }
 
 func (e *e2e) bucketExists(bucket string) bool {
@@ -68,10 +66,7 @@ func (e *e2e) versionCount(bucket string) int {
 	n := 0
 	p := s3.NewListObjectVersionsPaginator(e.Clients.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(e.ctx())
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		page := must(p.NextPage(e.ctx())).ok(e.t)
 		n += len(page.Versions) + len(page.DeleteMarkers)
 	}
 	return n
@@ -83,17 +78,13 @@ func (e *e2e) versionCount(bucket string) int {
 func (e *e2e) makeVersioned(bucket string) {
 	e.t.Helper()
 	e.makeBucket(bucket)
-	if _, err := e.Clients.S3.PutBucketVersioning(e.ctx(), &s3.PutBucketVersioningInput{
+	must(e.Clients.S3.PutBucketVersioning(e.ctx(), &s3.PutBucketVersioningInput{
 		Bucket:                  aws.String(bucket),
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 	e.putObjects(bucket, "a", "b", "c")
 	e.putObjects(bucket, "a")
-	if _, err := e.Clients.S3.DeleteObject(e.ctx(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("b")}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.S3.DeleteObject(e.ctx(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("b")})).ok(e.t)
 }
 
 // deleteRecorder proxies to moto and records the DeleteObjects requests:
@@ -194,20 +185,16 @@ func TestDeleteBucketProgressOnTerminal(t *testing.T) {
 func TestDeleteBucketKeyErrors(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
-	if _, err := e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{
+	must(e.Clients.S3.CreateBucket(e.ctx(), &s3.CreateBucketInput{
 		Bucket: aws.String("locked"), ObjectLockEnabledForBucket: aws.Bool(true),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})).ok(t)
 	for _, k := range []string{"keep/a.txt", "keep/b.txt"} {
-		if _, err := e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
+		must(e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
 			Bucket: aws.String("locked"), Key: aws.String(k), Body: strings.NewReader("x"),
 			ChecksumAlgorithm:         s3types.ChecksumAlgorithmCrc32,
 			ObjectLockMode:            s3types.ObjectLockModeCompliance,
 			ObjectLockRetainUntilDate: aws.Time(time.Now().Add(24 * time.Hour)),
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})).ok(t)
 	}
 	e.putObjects("locked", "free.txt")
 	r := e.run("delete-bucket", "locked", "--force")

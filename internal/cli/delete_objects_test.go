@@ -10,33 +10,6 @@ import (
 	"testing"
 )
 
-// The reference's test_delete_objects cases.
-func TestDeleteObjects(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		left []string
-		err  string
-	}{
-		{[]string{"one.txt"}, []string{"directory/two.txt", "directory/three.json"}, "Deleting 1 object from my-bucket\n"},
-		{[]string{"one.txt", "directory/two.txt"}, []string{"directory/three.json"}, "Deleting 2 objects from my-bucket\n"},
-		{[]string{"--prefix", "directory/"}, []string{"one.txt"}, "Deleting 2 objects from my-bucket\n"},
-		{[]string{"--prefix", "directory/", "-s"}, []string{"one.txt"}, ""},
-		{[]string{"--prefix", "nothing/"}, []string{"one.txt", "directory/two.txt", "directory/three.json"}, "Deleting 0 objects from my-bucket\n"},
-	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			t.Parallel()
-			e := newE2E(t)
-			e.populate()
-			r := e.ok(append([]string{"delete-objects", "my-bucket"}, tc.args...)...)
-			sameKeys(t, e.objKeys("my-bucket"), tc.left...)
-			if r.Stderr != tc.err || r.Stdout != "" {
-				t.Errorf("got %q %q", r.Stdout, r.Stderr)
-			}
-		})
-	}
-}
-
 // More than one batch of 1,000, through several requests at once.
 func TestDeleteObjectsBatches(t *testing.T) {
 	t.Parallel()

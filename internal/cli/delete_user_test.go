@@ -21,10 +21,7 @@ func (e *e2e) acctUserExists(name string) bool {
 
 func (e *e2e) acctNewKey(user string) string {
 	e.t.Helper()
-	out, err := e.Clients.IAM.CreateAccessKey(acctCtx(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.CreateAccessKey(acctCtx(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})).ok(e.t)
 	return aws.ToString(out.AccessKey.AccessKeyId)
 }
 
@@ -134,37 +131,18 @@ func TestDeleteUserNotMadeByUs(t *testing.T) {
 	ctx := acctCtx()
 	e.acctCreateUser(nil, &iam.CreateUserInput{UserName: aws.String("console-user")})
 	for _, g := range []string{"readers", "writers"} {
-		if _, err := e.Clients.IAM.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(g)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Clients.IAM.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(g), UserName: aws.String("console-user")}); err != nil {
-			t.Fatal(err)
-		}
+		must(e.Clients.IAM.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(g)})).ok(t)
+		must(e.Clients.IAM.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(g), UserName: aws.String("console-user")})).ok(t)
 	}
 	arn := "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
-	if _, err := e.Clients.IAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("console-user"), PolicyArn: aws.String(arn)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Clients.IAM.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("console-user"), Password: aws.String("Secret-Passw0rd!")}); err != nil {
-		t.Fatal(err)
-	}
-	mfa, err := e.Clients.IAM.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.IAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("console-user"), PolicyArn: aws.String(arn)})).ok(t)
+	must(e.Clients.IAM.CreateLoginProfile(ctx, &iam.CreateLoginProfileInput{UserName: aws.String("console-user"), Password: aws.String("Secret-Passw0rd!")})).ok(t)
+	mfa := must(e.Clients.IAM.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("phone")})).ok(t)
 	serial := aws.ToString(mfa.VirtualMFADevice.SerialNumber)
-	if _, err := e.Clients.IAM.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("console-user"),
-		SerialNumber: aws.String(serial), AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321")}); err != nil {
-		t.Fatal(err)
-	}
-	ssh, err := e.Clients.IAM.UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("console-user"), SSHPublicKeyBody: aws.String(testSSHKey)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := e.Clients.IAM.UploadSigningCertificate(ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("console-user"), CertificateBody: aws.String(testCertificate)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.IAM.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("console-user"),
+		SerialNumber: aws.String(serial), AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321")})).ok(t)
+	ssh := must(e.Clients.IAM.UploadSSHPublicKey(ctx, &iam.UploadSSHPublicKeyInput{UserName: aws.String("console-user"), SSHPublicKeyBody: aws.String(testSSHKey)})).ok(t)
+	cert := must(e.Clients.IAM.UploadSigningCertificate(ctx, &iam.UploadSigningCertificateInput{UserName: aws.String("console-user"), CertificateBody: aws.String(testCertificate)})).ok(t)
 	e.acctPutUserPolicy("console-user", "inline", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`)
 	key := e.acctNewKey("console-user")
 

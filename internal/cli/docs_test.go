@@ -43,17 +43,13 @@ func keepPages(t *testing.T, dir, glob string, pages map[string]string) {
 	t.Helper()
 	abs := filepath.Join(moduleRoot(t), filepath.FromSlash(dir))
 	if testenv.Updating() {
-		if err := os.MkdirAll(abs, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.MkdirAll(abs, 0o755))
 		old, _ := filepath.Glob(filepath.Join(abs, glob))
 		for _, p := range old {
 			os.Remove(p)
 		}
 		for name, text := range pages {
-			if err := os.WriteFile(filepath.Join(abs, name), []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			noErr(t, os.WriteFile(filepath.Join(abs, name), []byte(text), 0o644))
 		}
 		return
 	}
@@ -103,16 +99,11 @@ func manPages(t *testing.T) map[string]string {
 
 	dir := t.TempDir()
 	header := &doc.GenManHeader{Section: "1", Source: "s3-credentials", Manual: "s3-credentials manual"}
-	if err := doc.GenManTree(root, header, dir); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, doc.GenManTree(root, header, dir))
 	files, _ := filepath.Glob(filepath.Join(dir, "*.1"))
 	pages := map[string]string{}
 	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := must(os.ReadFile(p)).ok(t)
 		if !thDate.Match(b) {
 			t.Fatalf("%s: no .TH line to take the date out of:\n%s", filepath.Base(p), b)
 		}

@@ -47,10 +47,7 @@ type faultProxy struct {
 
 func newFaultProxy(t *testing.T, e *e2e, plan func(op string, attempt int) fault) *faultProxy {
 	t.Helper()
-	target, err := url.Parse(e.moto.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := must(url.Parse(e.moto.URL)).ok(t)
 	p := &faultProxy{t: t, target: target, plan: plan, attempts: map[string]int{}}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
@@ -148,14 +145,8 @@ func (e *e2e) iamState(user string) *userState {
 		}
 		e.t.Fatal(err)
 	}
-	pols, err := e.Clients.IAM.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	keys, err := e.Clients.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	pols := must(e.Clients.IAM.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(user)})).ok(e.t)
+	keys := must(e.Clients.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String(user)})).ok(e.t)
 	s := &userState{Policies: pols.PolicyNames}
 	for _, k := range keys.AccessKeyMetadata {
 		s.Keys = append(s.Keys, aws.ToString(k.AccessKeyId))
@@ -171,9 +162,7 @@ type userState struct {
 // bucket makes a bucket on moto directly.
 func (e *e2e) bucket(name string) {
 	e.t.Helper()
-	if _, err := e.Clients.S3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		e.t.Fatal(err)
-	}
+	must(e.Clients.S3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)})).ok(e.t)
 }
 
 // Connections dropped before the request reaches the server: whoami tries
@@ -334,17 +323,11 @@ func checkOneRole(t *testing.T, e *e2e, r result) {
 	if !strings.Contains(r.Stdout, `"SessionToken"`) {
 		t.Errorf("stdout %s", r.Stdout)
 	}
-	roles, err := e.Clients.IAM.ListRoles(context.Background(), &iam.ListRolesInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	roles := must(e.Clients.IAM.ListRoles(context.Background(), &iam.ListRolesInput{})).ok(t)
 	if len(roles.Roles) != 1 {
 		t.Fatalf("%d roles", len(roles.Roles))
 	}
-	att, err := e.Clients.IAM.ListAttachedRolePolicies(context.Background(), &iam.ListAttachedRolePoliciesInput{RoleName: roles.Roles[0].RoleName})
-	if err != nil {
-		t.Fatal(err)
-	}
+	att := must(e.Clients.IAM.ListAttachedRolePolicies(context.Background(), &iam.ListAttachedRolePoliciesInput{RoleName: roles.Roles[0].RoleName})).ok(t)
 	if len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyName) != "AmazonS3FullAccess" {
 		t.Errorf("role policies %+v", att.AttachedPolicies)
 	}
@@ -358,13 +341,8 @@ func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
 	e := newE2E(t)
 	e.bucket("faulty")
 	ctx := context.Background()
-	if _, err := e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")}); err != nil {
-		t.Fatal(err)
-	}
-	old, err := e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})).ok(t)
+	old := must(e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})).ok(t)
 	newFaultProxy(t, e, func(op string, n int) fault {
 		if op == "CreateAccessKey" && n == 0 {
 			return lostReply

@@ -65,23 +65,15 @@ func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("intr")
 	cmd := e.binaryCmd("put-object", "intr", "slow", "-", "-s", "--concurrency", "1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	stdin := must(cmd.StdinPipe()).ok(t)
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Start())
 	defer cmd.Process.Kill()
 	// More than one part, then the writer goes quiet with the pipe open.
 	go stdin.Write(bytes.Repeat([]byte("z"), 17*1024*1024))
 	uploads := func() int {
-		out, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String("intr")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		out := must(e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String("intr")})).ok(t)
 		return len(out.Uploads)
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -91,9 +83,7 @@ func TestPutObjectInterruptAbortsMultipart(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Process.Signal(syscall.SIGINT))
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {

@@ -35,6 +35,28 @@ type result struct {
 	Code           int
 }
 
+// must(f()).ok(t) is f's value, or the end of the test with f's error;
+// noErr(t, f()) ends the test on f's error.
+func must[T any](v T, err error) checked[T] { return checked[T]{v, err} }
+
+type checked[T any] struct {
+	v   T
+	err error
+}
+
+func (c checked[T]) ok(t testing.TB) T {
+	t.Helper()
+	noErr(t, c.err)
+	return c.v
+}
+
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // run executes the tool in-process, as main does, with stdin as input. It
 // names no endpoint: for runs that need no AWS (usage errors, --dry-run,
 // policy) or that pass --endpoint-url themselves.
@@ -69,10 +91,7 @@ type e2e struct {
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
 	m := testenv.StartMoto(t)
-	cfg, err := awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: m.URL}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := must(awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: m.URL}, nil)).ok(t)
 	return &e2e{t: t, moto: m, Clients: awsclient.New(cfg), endpoint: m.URL}
 }
 

@@ -134,13 +134,9 @@ type hostileCase struct {
 func TestHostileArguments(t *testing.T) {
 	base := t.TempDir()
 	cwd := filepath.Join(base, "a", "b")
-	if err := os.MkdirAll(cwd, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.MkdirAll(cwd, 0o755))
 	upload := filepath.Join(t.TempDir(), "upload.txt")
-	if err := os.WriteFile(upload, []byte("hello\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(upload, []byte("hello\n"), 0o644))
 	// Metacharacters must create nothing, here or above.
 	t.Chdir(cwd)
 	// An --endpoint-url under attack falls back to the environment's.

@@ -68,10 +68,7 @@ func TestBinaryNoSDKLogLines(t *testing.T) {
 		onlyErrorLine(t, "list-bucket", r, regexp.MustCompile(`^Error: gave up after 5 attempts: the answer from `+regexp.QuoteMeta(ep)+` broke off half-way: unexpected EOF$`))
 	})
 	t.Run("a body after the answer to a HEAD", func(t *testing.T) {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
+		l := must(net.Listen("tcp", "127.0.0.1:0")).ok(t)
 		defer l.Close()
 		go func() {
 			for {
@@ -131,10 +128,7 @@ const cutShortBody = `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><N
 // then closes the connection.
 func cutShortURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := must(net.Listen("tcp", "127.0.0.1:0")).ok(t)
 	t.Cleanup(func() { l.Close() })
 	go func() {
 		for {
@@ -191,10 +185,7 @@ func TestTimeoutDefaultsAsDocumented(t *testing.T) {
 			t.Errorf("--help lacks %q:\n%s", want, r.Stdout)
 		}
 	}
-	doc, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "docs", "timeouts.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := must(os.ReadFile(filepath.Join(testenv.ModuleRoot(), "docs", "timeouts.md"))).ok(t)
 	for _, want := range []string{
 		fmt.Sprintf("| `--connect-timeout` | %d seconds |", int(awsclient.DefaultConnectTimeout.Seconds())),
 		fmt.Sprintf("| `--read-timeout` | %d seconds |", int(awsclient.DefaultReadTimeout.Seconds())),

@@ -56,9 +56,7 @@ func awsCommands(t *testing.T) []awsCommand {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file.txt")
-	if err := os.WriteFile(file, []byte("hello\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(file, []byte("hello\n"), 0o644))
 	tree := filepath.Join(dir, "tree")
 	os.MkdirAll(filepath.Join(tree, "sub"), 0o755)
 	os.WriteFile(filepath.Join(tree, "a.txt"), []byte("a"), 0o644)
@@ -111,20 +109,14 @@ func runTimed(t *testing.T, args ...string) (result, time.Duration) {
 // refusingURL is a loopback address nothing listens on.
 func refusingURL(t *testing.T) string {
 	t.Helper()
-	port, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	port := must(testenv.FreePort()).ok(t)
 	return fmt.Sprintf("http://127.0.0.1:%d", port)
 }
 
 // silentURL accepts connections and never answers on them, nor reads.
 func silentURL(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := must(net.Listen("tcp", "127.0.0.1:0")).ok(t)
 	var mu sync.Mutex
 	var conns []net.Conn
 	go func() {
@@ -153,21 +145,11 @@ func silentURL(t *testing.T) string {
 // full: the kernel drops further SYNs, so connecting hangs.
 func unconnectableURL(t *testing.T) string {
 	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fd := must(syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)).ok(t)
 	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
+	noErr(t, syscall.Listen(fd, 0))
+	sa := must(syscall.Getsockname(fd)).ok(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 	// Fill the queue (a backlog of 0 holds one connection).
 	for range 2 {
@@ -412,10 +394,7 @@ func newHostileProxy(t *testing.T, e *e2e, plan func(op string, attempt int) act
 // newHostileProxyOn serves the proxy on l (nil: any loopback port).
 func newHostileProxyOn(t *testing.T, e *e2e, l net.Listener, plan func(op string, attempt int) act) *hostileProxy {
 	t.Helper()
-	target, err := url.Parse(e.moto.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := must(url.Parse(e.moto.URL)).ok(t)
 	p := &hostileProxy{t: t, target: target, plan: plan, stop: make(chan struct{}), attempts: map[string]int{}}
 	srv := httptest.NewUnstartedServer(p)
 	if l != nil {
@@ -441,10 +420,7 @@ func narrowListener(t *testing.T) net.Listener {
 			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
 		})
 	}}
-	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := must(lc.Listen(context.Background(), "tcp", "127.0.0.1:0")).ok(t)
 	return l
 }
 
@@ -586,11 +562,9 @@ func TestHostileLongTransfersAreNotCut(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("big-bucket")
 	data := bytes.Repeat([]byte("0123456789abcdef"), 4*1024) // 64 KiB: 16 chunks
-	if _, err := e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{
+	must(e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("big-bucket"), Key: aws.String("big"), Body: bytes.NewReader(data),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})).ok(t)
 	p := newHostileProxyOn(t, e, narrowListener(t), func(op string, _ int) act {
 		switch {
 		case strings.HasPrefix(op, "GET /big-bucket/big"):
@@ -638,11 +612,9 @@ func TestHostileLongTransfersAreNotCut(t *testing.T) {
 func TestHostileDownloadStallsHalfWay(t *testing.T) {
 	e := newE2E(t)
 	e.makeBucket("stall-bucket")
-	if _, err := e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{
+	must(e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("stall-bucket"), Key: aws.String("obj"), Body: bytes.NewReader(bytes.Repeat([]byte("x"), 64*1024)),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})).ok(t)
 	p := newHostileProxy(t, e, func(op string, _ int) act {
 		if op == "GET /stall-bucket/obj" {
 			return act{kind: stallBody}

@@ -61,9 +61,7 @@ func TestPutObjectStreamsWhatCannotSeek(t *testing.T) {
 		cmd.ExtraFiles = []*os.File{pr}
 		var errOut bytes.Buffer
 		cmd.Stderr = &errOut
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, cmd.Start())
 		pr.Close()
 		pw.WriteString("hi\n")
 		pw.Close()

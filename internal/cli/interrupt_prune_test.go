@@ -87,39 +87,25 @@ func idleMadeUser(t *testing.T, e *e2e) string {
 	c := subE2E(t, e).Clients.IAM
 	ctx := t.Context()
 	user := aws.String("idle")
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	if keys, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: user}); err == nil {
 		for _, k := range keys.AccessKeyMetadata {
-			must(c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: k.AccessKeyId}))
+			must(c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: k.AccessKeyId})).ok(t)
 		}
-		pols, err := c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: user})
-		if err != nil {
-			t.Fatal(err)
-		}
+		pols := must(c.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: user})).ok(t)
 		for _, p := range pols.PolicyNames {
-			must(c.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: user, PolicyName: aws.String(p)}))
+			must(c.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: user, PolicyName: aws.String(p)})).ok(t)
 		}
-		must(c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user}))
+		must(c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user})).ok(t)
 	} else if !awsclient.IsNotFound(err) {
 		t.Fatal(err)
 	}
 	must(c.CreateUser(ctx, &iam.CreateUserInput{UserName: user, Tags: []iamtypes.Tag{
 		{Key: aws.String(credentials.CreatedTag), Value: aws.String(time.Now().UTC().Format(policy.TimeFormat))},
-	}}))
+	}})).ok(t)
 	must(c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: user, PolicyName: aws.String("s3.read-write.intr-prune"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::intr-prune/*"}]}`)}))
-	key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})
-	if err != nil {
-		t.Fatal(err)
-	}
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::intr-prune/*"}]}`)})).ok(t)
+	key := must(c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: user})).ok(t)
 	id := aws.ToString(key.AccessKey.AccessKeyId)
-	if err := credentials.MarkKey(ctx, c, "idle", id, aws.ToTime(key.AccessKey.CreateDate)); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, credentials.MarkKey(ctx, c, "idle", id, aws.ToTime(key.AccessKey.CreateDate)))
 	return id
 }

@@ -418,9 +418,7 @@ func runInterrupted(t *testing.T, e *e2e, dir string, at *interruptAt, again sys
 	}
 	p.mu.Unlock()
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Start())
 	outW.Close()
 	errW.Close()
 	p.proc = cmd.Process
@@ -883,26 +881,18 @@ func putObjectsVariant(name string, files map[string]int, serial bool) interrupt
 		for name, size := range files {
 			data := make([]byte, size)
 			rand.Read(data)
-			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			noErr(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		args = append(args, names...)
 		return args, func(t *testing.T, r toolRun, clean bool) {
-			uploads, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			uploads := must(e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})).ok(t)
 			if len(uploads.Uploads) > 0 {
 				t.Errorf("%d incomplete multipart uploads left\n%s", len(uploads.Uploads), r)
 			}
 			got := map[string]int{}
-			out, err := e.Clients.S3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := must(e.Clients.S3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})).ok(t)
 			for _, o := range out.Contents {
 				got[aws.ToString(o.Key)] = int(aws.ToInt64(o.Size))
 			}
@@ -947,14 +937,9 @@ func putObjectVariant() interruptVariant {
 		const size = 17 << 20
 		data := make([]byte, size)
 		rand.Read(data)
-		if err := os.WriteFile(filepath.Join(dir, "big.bin"), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(filepath.Join(dir, "big.bin"), data, 0o644))
 		return []string{"put-object", bucket, "big.bin", "big.bin"}, func(t *testing.T, r toolRun, clean bool) {
-			uploads, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			uploads := must(e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})).ok(t)
 			if len(uploads.Uploads) > 0 {
 				t.Errorf("%d incomplete multipart uploads left\n%s", len(uploads.Uploads), r)
 			}
@@ -1013,10 +998,7 @@ func deleteBucketVariant() interruptVariant {
 				}
 				return
 			}
-			uploads, err := e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			uploads := must(e.Clients.S3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})).ok(t)
 			var parts []string
 			if n := e.versionCount(bucket); n > 0 {
 				parts = append(parts, countOf(n, "object"))

@@ -19,12 +19,10 @@ func (e *e2e) encrypt(bucket, keyID string, bucketKey bool) {
 	if keyID != "" {
 		rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID = aws.String(keyID)
 	}
-	if _, err := e.Clients.S3.PutBucketEncryption(e.ctx(), &s3.PutBucketEncryptionInput{
+	must(e.Clients.S3.PutBucketEncryption(e.ctx(), &s3.PutBucketEncryptionInput{
 		Bucket:                            aws.String(bucket),
 		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{rule}},
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 }
 
 // A bucket whose objects are encrypted with a KMS key of the user's own:

@@ -27,14 +27,11 @@ import (
 // putObj stores body at bucket/key on moto.
 func (e *e2e) putObj(bucket, key, body string) {
 	e.t.Helper()
-	_, err := e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
+	must(e.Clients.S3.PutObject(e.ctx(), &s3.PutObjectInput{
 		Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body),
 		// As boto3 uploads: moto then lists the object's checksum algorithm.
 		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32,
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 }
 
 // putMany stores an empty object at each key, several at once.
@@ -50,9 +47,7 @@ func (e *e2e) putMany(bucket string, keys []string) {
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		e.t.Fatal(err)
-	}
+	noErr(e.t, g.Wait())
 }
 
 // populate makes my-bucket with the reference's test objects.
@@ -70,10 +65,7 @@ func (e *e2e) objKeys(bucket string) []string {
 	var keys []string
 	p := s3.NewListObjectsV2Paginator(e.Clients.S3, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
-		page, err := p.NextPage(e.ctx())
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		page := must(p.NextPage(e.ctx())).ok(e.t)
 		for _, o := range page.Contents {
 			keys = append(keys, aws.ToString(o.Key))
 		}
@@ -90,10 +82,7 @@ func (e *e2e) objGet(bucket, key string) (string, string) {
 		e.t.Fatalf("get %s: %v", key, err)
 	}
 	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	b := must(io.ReadAll(out.Body)).ok(e.t)
 	return string(b), aws.ToString(out.ContentType)
 }
 

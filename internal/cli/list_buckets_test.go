@@ -16,45 +16,31 @@ func (e *e2e) acctSetUpBuckets() {
 	e.t.Helper()
 	ctx := acctCtx()
 	c := e.Clients.S3
-	must := func(_ any, err error) {
-		e.t.Helper()
-		if err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-alpha")}))
+	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-alpha")})).ok(e.t)
 	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-beta"),
 		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}},
-		func(o *s3.Options) { o.Region = "eu-west-1" }))
+		func(o *s3.Options) { o.Region = "eu-west-1" })).ok(e.t)
 	must(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("bucket-beta"),
 		WebsiteConfiguration: &s3types.WebsiteConfiguration{
 			IndexDocument: &s3types.IndexDocument{Suffix: aws.String("index.html")},
 			ErrorDocument: &s3types.ErrorDocument{Key: aws.String("error.html")},
-		}}))
+		}})).ok(e.t)
 	must(c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("bucket-beta"),
 		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
 			BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(false),
 			BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(false),
-		}}))
-	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-gamma")}))
+		}})).ok(e.t)
+	must(c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bucket-gamma")})).ok(e.t)
 	must(c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("bucket-gamma"),
 		WebsiteConfiguration: &s3types.WebsiteConfiguration{
 			RedirectAllRequestsTo: &s3types.RedirectAllRequestsTo{HostName: aws.String("example.com"), Protocol: s3types.ProtocolHttps},
-		}}))
-	must(c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("bucket-gamma"), ACL: s3types.BucketCannedACLPublicRead}))
+		}})).ok(e.t)
+	must(c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("bucket-gamma"), ACL: s3types.BucketCannedACLPublicRead})).ok(e.t)
 }
 
 func TestListBuckets(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
-	r := e.ok("list-buckets")
-	if r.Stdout != "[]\n" {
-		t.Errorf("no buckets: got %q", r.Stdout)
-	}
-	r = e.ok("list-buckets", "--csv")
-	if r.Stdout != "Name,CreationDate\r\n" {
-		t.Errorf("no buckets, CSV: got %q", r.Stdout)
-	}
 	e.acctSetUpBuckets()
 	n := &acctNormalizer{}
 	for _, tc := range []struct {
@@ -86,7 +72,7 @@ func TestListBuckets(t *testing.T) {
 		}
 	}
 	// The member outside the CSV header is left out, not a crash.
-	r = e.ok("list-buckets", "--details", "--csv")
+	r := e.ok("list-buckets", "--details", "--csv")
 	if strings.Contains(r.Stdout, "eu-west-1,") || !strings.HasPrefix(r.Stdout, "Name,CreationDate,bucket_acl,public_access_block,bucket_website\r\n") {
 		t.Errorf("CSV with --details:\n%s", r.Stdout)
 	}

@@ -19,10 +19,7 @@ func (e *e2e) acctCreateRole(n *acctNormalizer, in *iam.CreateRoleInput) {
 	if in.AssumeRolePolicyDocument == nil {
 		in.AssumeRolePolicyDocument = aws.String(acctTrustPolicy)
 	}
-	out, err := e.Clients.IAM.CreateRole(acctCtx(), in)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.CreateRole(acctCtx(), in)).ok(e.t)
 	if n != nil {
 		n.add(aws.ToString(out.Role.RoleId), "<id:"+aws.ToString(in.RoleName)+">")
 	}
@@ -44,36 +41,24 @@ func (e *e2e) acctSetUpRoles() *acctNormalizer {
 		{"inline-b", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}`},
 		{"inline-a", `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["s3:*"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}`},
 	} {
-		if _, err := e.Clients.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("app-role"), PolicyName: aws.String(p.name), PolicyDocument: aws.String(p.doc)}); err != nil {
-			e.t.Fatal(err)
-		}
+		must(e.Clients.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("app-role"), PolicyName: aws.String(p.name), PolicyDocument: aws.String(p.doc)})).ok(e.t)
 	}
-	custom, err := e.Clients.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
+	custom := must(e.Clients.IAM.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String("custom"),
 		Description:    aws.String("first"),
 		PolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}`),
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 	n.add(aws.ToString(custom.Policy.PolicyId), "<id:custom>")
-	if _, err := e.Clients.IAM.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{
+	must(e.Clients.IAM.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{
 		PolicyArn:      custom.Policy.Arn,
 		PolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}`),
 		SetAsDefault:   true,
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 	managed := "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 	for _, arn := range []string{managed, aws.ToString(custom.Policy.Arn)} {
-		if _, err := e.Clients.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("app-role"), PolicyArn: aws.String(arn)}); err != nil {
-			e.t.Fatal(err)
-		}
+		must(e.Clients.IAM.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("app-role"), PolicyArn: aws.String(arn)})).ok(e.t)
 	}
-	got, err := e.Clients.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(managed)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	got := must(e.Clients.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(managed)})).ok(e.t)
 	n.add(aws.ToString(got.Policy.PolicyId), "<id:AmazonS3ReadOnlyAccess>")
 	return n
 }
@@ -81,10 +66,6 @@ func (e *e2e) acctSetUpRoles() *acctNormalizer {
 func TestListRoles(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
-	r := e.ok("list-roles")
-	if r.Stdout != "[]\n" {
-		t.Errorf("no roles: got %q", r.Stdout)
-	}
 	n := e.acctSetUpRoles()
 	for _, tc := range []struct {
 		name string
@@ -112,7 +93,7 @@ func TestListRoles(t *testing.T) {
 		}
 		e.sameAsReference(r, args...)
 	}
-	r = e.ok("list-roles", "no-such-role", "--details")
+	r := e.ok("list-roles", "no-such-role", "--details")
 	if r.Stdout != "[]\n" {
 		t.Errorf("unknown role: got %q", r.Stdout)
 	}
@@ -137,12 +118,10 @@ func TestListRolesPaginates(t *testing.T) {
 		want = append(want, aws.ToString(r.RoleName))
 	}
 	for i := 0; i < 5; i++ {
-		if _, err := e.Clients.IAM.PutRolePolicy(acctCtx(), &iam.PutRolePolicyInput{
+		must(e.Clients.IAM.PutRolePolicy(acctCtx(), &iam.PutRolePolicyInput{
 			RoleName: aws.String("role-03"), PolicyName: aws.String(fmt.Sprintf("p%d", i)),
 			PolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`),
-		}); err != nil {
-			t.Fatal(err)
-		}
+		})).ok(t)
 	}
 	page, err := e.Clients.IAM.ListRoles(acctCtx(), &iam.ListRolesInput{MaxItems: aws.Int32(2)})
 	if err != nil || !page.IsTruncated || len(page.Roles) != 2 {

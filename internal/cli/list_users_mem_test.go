@@ -38,15 +38,10 @@ func peakRSS(t *testing.T, command []string, users int) (kib int64, printed int)
 	defer srv.Close()
 	cmd := exec.Command(command[0], append(command[1:], "list-users", "--nl", "--endpoint-url", srv.URL)...)
 	cmd.Env = append(os.Environ(), "AWS_DEFAULT_REGION=us-east-1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := must(cmd.StdoutPipe()).ok(t)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Start())
 	pid.Store(int64(cmd.Process.Pid))
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)

@@ -75,10 +75,7 @@ func acctCtx() context.Context { return context.Background() }
 // acctCreateUser makes an IAM user on moto and registers its id with n.
 func (e *e2e) acctCreateUser(n *acctNormalizer, in *iam.CreateUserInput) {
 	e.t.Helper()
-	out, err := e.Clients.IAM.CreateUser(acctCtx(), in)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.CreateUser(acctCtx(), in)).ok(e.t)
 	if n != nil {
 		n.add(aws.ToString(out.User.UserId), "<id:"+aws.ToString(in.UserName)+">")
 	}

@@ -23,9 +23,7 @@ func TestLocalserverBinarySignals(t *testing.T) {
 			stderr, _ := cmd.StderrPipe()
 			var stdout strings.Builder
 			cmd.Stdout = &stdout
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			noErr(t, cmd.Start())
 			defer func() { _ = cmd.Process.Kill() }()
 			lines := make(chan string, 100)
 			go func() {

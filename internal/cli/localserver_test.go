@@ -117,10 +117,7 @@ func (s *lsServer) get(path string, header ...string) (int, []byte) {
 		}
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	resp := must(http.DefaultClient.Do(req)).ok(s.t)
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, body
@@ -195,9 +192,7 @@ Press Ctrl+C to stop
 		t.Fatalf("GET / body:\n%s", body)
 	}
 	var pc struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
-	if err := json.Unmarshal(body, &pc); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, json.Unmarshal(body, &pc))
 	exp, err := time.Parse(time.RFC3339, pc.Expiration)
 	if err != nil || time.Until(exp) < 14*time.Minute || time.Until(exp) > 16*time.Minute {
 		t.Fatalf("Expiration %s (%v)", pc.Expiration, err)
@@ -249,10 +244,7 @@ Press Ctrl+C to stop
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", s.URL+"/container-credentials")
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := must(config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"))).ok(t)
 	got, err := cfg.Credentials.Retrieve(context.Background())
 	if err != nil || got.AccessKeyID != pc.AccessKeyId || got.Source == "" || !got.CanExpire {
 		t.Fatalf("SDK container credentials: %+v %v", got.AccessKeyID, err)
@@ -426,9 +418,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 	}
 	e := newE2E(t)
 	e.makeBucket("ls-cli")
-	if _, err := e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("ls-cli"), Key: aws.String("seen-by-cli.txt"), Body: strings.NewReader("x")}); err != nil {
-		t.Fatal(err)
-	}
+	must(e.Clients.S3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("ls-cli"), Key: aws.String("seen-by-cli.txt"), Body: strings.NewReader("x")})).ok(t)
 	s := startLocalserver(t, e, "ls-cli", "-d", "15m", "-p", "0", "--host", "127.0.0.1", "--token", "cli-secret-token")
 	assumed := "assumed-role/s3-credentials.AmazonS3FullAccess/s3.read-write.ls-cli"
 
@@ -436,9 +426,7 @@ func TestLocalserverAWSCLI(t *testing.T) {
 		dir := t.TempDir()
 		cfgFile := filepath.Join(dir, "config")
 		cfg := fmt.Sprintf("[profile ls]\nregion = us-east-1\ncredential_process = %s -sf -H \"Authorization: Bearer cli-secret-token\" %s/\n", curl, s.URL)
-		if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(cfgFile, []byte(cfg), 0o600))
 		env := awsEnv(t, "AWS_CONFIG_FILE="+cfgFile)
 		if out := runAWS(t, env, "--profile", "ls", "--endpoint-url", e.moto.URL, "sts", "get-caller-identity"); !strings.Contains(out, assumed) {
 			t.Fatalf("get-caller-identity:\n%s", out)
@@ -484,10 +472,7 @@ func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
 	fail, mu := false, &sync.Mutex{}
 	setFail := func(v bool) { mu.Lock(); fail = v; mu.Unlock() }
 	proxy := stsFailingProxy(t, e.moto.URL, &fail, mu)
-	cfg, err := awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: proxy}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := must(awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: proxy}, nil)).ok(t)
 	c := awsclient.New(cfg)
 	var calls atomic.Int64
 	src := &sessionSource{
@@ -505,10 +490,7 @@ func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
 	defer srv.Close()
 	var lastExpiration string
 	getKey := func() (int, string) {
-		resp, err := http.Get(srv.URL + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := must(http.Get(srv.URL + "/")).ok(t)
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		var m map[string]any
@@ -587,10 +569,7 @@ func TestLocalserverPortInUse(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
 	e.makeBucket("ls-busy")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := must(net.Listen("tcp", "127.0.0.1:0")).ok(t)
 	defer ln.Close()
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	r := e.run("localserver", "ls-busy", "-d", "15m", "--host", "127.0.0.1", "-p", port)

@@ -76,25 +76,6 @@ func TestGetObjectOutputSpecialFiles(t *testing.T) {
 		}
 		isMode(t, sock, fs.ModeSocket)
 	})
-	t.Run("regular file keeps its mode", func(t *testing.T) {
-		dir := t.TempDir()
-		f := writeFile(t, filepath.Join(dir, "f"), "old", 0o600)
-		if r := runLimited(t, "", "get-object", "out", "k", "-o", f); r.Code != 0 {
-			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
-		}
-		hasFile(t, f, payload, 0o600)
-		noTemporaries(t, dir)
-	})
-	t.Run("a trailing slash", func(t *testing.T) {
-		dir := t.TempDir()
-		r := runLimited(t, "", "get-object", "out", "k", "-o", dir+"/new/")
-		if r.Code != 1 || r.Stderr != "Error: cannot write "+dir+"/new/: a file name cannot end in /\n" {
-			t.Errorf("got %d %q", r.Code, r.Stderr)
-		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-			t.Errorf("made %v", entries)
-		}
-	})
 }
 
 // The real binary writing to its own standard output through the names
@@ -119,23 +100,17 @@ func TestGetObjectOutputToOwnStdout(t *testing.T) {
 		// As the shell's >> opens it: the object is appended, as it would
 		// be without -o, not written over what is there.
 		redirect := writeFile(t, filepath.Join(dir, "redirected"), "head\n", 0o644)
-		f, err := os.OpenFile(redirect, os.O_WRONLY|os.O_APPEND, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := must(os.OpenFile(redirect, os.O_WRONLY|os.O_APPEND, 0)).ok(t)
 		cmd = exec.Command(bin, "get-object", "out", "k", "-o", path)
 		cmd.Stdout, cmd.Stderr = f, &errOut
-		err = cmd.Run()
+		err := cmd.Run()
 		f.Close()
 		if b, _ := os.ReadFile(redirect); err != nil || string(b) != "head\n"+payload || errOut.Len() != 0 {
 			t.Errorf("%s to a file: %v, file %q, stderr %q", path, err, b, errOut.String())
 		}
 		// A socket, as some service managers give: it cannot be opened
 		// by name, only written through the descriptor.
-		fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fds := must(syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)).ok(t)
 		ours, theirs := os.NewFile(uintptr(fds[0]), "ours"), os.NewFile(uintptr(fds[1]), "theirs")
 		cmd = exec.Command(bin, "get-object", "out", "k", "-o", path)
 		cmd.Stdout, cmd.Stderr = theirs, &errOut
@@ -356,27 +331,4 @@ func TestCredentialOutputRefusesSpecialFiles(t *testing.T) {
 		}
 		unchanged(t)
 	})
-}
-
-// --output - is standard output, as when --output is not given.
-func TestCredentialOutputDash(t *testing.T) {
-	e := newE2E(t)
-	e.serialEnv()
-	e.makeBucket("cred-bucket")
-	e.makeUser("rotated", 1)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	for _, args := range [][]string{
-		{"create", "cred-bucket", "--output", "-"},
-		{"create", "cred-bucket", "--output", "-", "--format", "ini"},
-		{"rotate-key", "rotated", "--output", "-", "--delete-old"},
-	} {
-		r := runLimited(t, "", args...)
-		if r.Code != 0 || !strings.Contains(r.Stdout, "AKIA") || strings.Contains(r.Stderr, "Wrote credentials") {
-			t.Errorf("%v: got %d %q %q", args, r.Code, r.Stdout, r.Stderr)
-		}
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("files made: %v", entries)
-	}
 }

@@ -23,28 +23,20 @@ import (
 
 func mkfifo(t *testing.T, path string) string {
 	t.Helper()
-	if err := syscall.Mkfifo(path, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, syscall.Mkfifo(path, 0o644))
 	return path
 }
 
 func symlink(t *testing.T, target, link string) string {
 	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.Symlink(target, link))
 	return link
 }
 
 func writeFile(t *testing.T, path, body string, perm fs.FileMode) string {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(body), perm); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, perm); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(path, []byte(body), perm))
+	noErr(t, os.Chmod(path, perm))
 	return path
 }
 
@@ -217,10 +209,7 @@ func newRestricted(t *testing.T) *restricted {
 		})
 		return r
 	}
-	base, err := os.MkdirTemp("", "s3c-restricted")
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := must(os.MkdirTemp("", "s3c-restricted")).ok(t)
 	t.Cleanup(func() { os.RemoveAll(base) })
 	bin := filepath.Join(base, "s3-credentials")
 	src, err := os.ReadFile(testenv.Binary(t))
@@ -250,9 +239,7 @@ func (r *restricted) give(paths ...string) {
 		return
 	}
 	for _, p := range paths {
-		if err := os.Lchown(p, nobody, nobody); err != nil {
-			r.t.Fatal(err)
-		}
+		noErr(r.t, os.Lchown(p, nobody, nobody))
 	}
 }
 
@@ -268,9 +255,7 @@ func (r *restricted) run(args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.WaitDelay = time.Second
 	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
+	noErr(r.t, cmd.Start())
 	go func() { done <- cmd.Wait() }()
 	var err error
 	select {

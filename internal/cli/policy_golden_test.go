@@ -62,9 +62,7 @@ func TestMatchesReferenceWithoutAWS(t *testing.T) {
 				// from it, never from our own output.
 				if ref, ok := runReference(t, tc.args...); ok {
 					for ext, text := range map[string]string{"out": ref.Stdout, "err": ref.Stderr, "code": strconv.Itoa(ref.Code) + "\n"} {
-						if err := os.WriteFile(base+"."+ext, []byte(text), 0o644); err != nil {
-							t.Fatal(err)
-						}
+						noErr(t, os.WriteFile(base+"."+ext, []byte(text), 0o644))
 					}
 				} else {
 					t.Log("recorded from the reference; set S3C_REFERENCE to record again")

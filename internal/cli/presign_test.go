@@ -112,10 +112,7 @@ func TestPresignGetPut(t *testing.T) {
 	if r := e.ok("presign", "share-bucket", "a/../b"); !strings.Contains(r.Stderr, "Warning: the key has a '.' or '..' path segment") {
 		t.Errorf("no warning for a dot segment: %q", r.Stderr)
 	}
-	resp, err = http.Get(strings.TrimSpace(r.Stdout))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = must(http.Get(strings.TrimSpace(r.Stdout))).ok(t)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(body) != "a,b\n1,2\n" || resp.Header.Get("Content-Type") != "text/csv" {
@@ -131,10 +128,7 @@ func TestPresignScoped(t *testing.T) {
 	e.makeBucket("share-bucket")
 	e.putObj("share-bucket", "r*port?.pdf", "pdf")
 	r := e.ok("presign", "share-bucket", "r*port?.pdf", "--scoped", "--expires", "3s")
-	u, err := url.Parse(strings.TrimSpace(r.Stdout))
-	if err != nil {
-		t.Fatal(err)
-	}
+	u := must(url.Parse(strings.TrimSpace(r.Stdout))).ok(t)
 	q := u.Query()
 	if q.Get("X-Amz-Security-Token") == "" || strings.HasPrefix(q.Get("X-Amz-Credential"), "testing/") || q.Get("X-Amz-Expires") != "3" {
 		t.Errorf("not signed by a session: %s", r.Stdout)
@@ -144,10 +138,7 @@ func TestPresignScoped(t *testing.T) {
 	if !strings.HasPrefix(r.Stderr, createdRoleSaid) || !strings.Contains(r.Stderr, "\n"+want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
 		t.Errorf("stderr %q\nwant prefix %q", r.Stderr, want)
 	}
-	resp, err := http.Get(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := must(http.Get(u.String())).ok(t)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(body) != "pdf" {
@@ -186,9 +177,7 @@ func parseForm(t *testing.T, stdout string) postForm {
 	for dec.More() {
 		k, _ := dec.Token()
 		var v string
-		if err := dec.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, dec.Decode(&v))
 		f.Fields = append(f.Fields, [2]string{k.(string), v})
 	}
 	return f
@@ -206,10 +195,7 @@ func (f postForm) post(t *testing.T, name, content string) int {
 	part, _ := mw.CreateFormFile("file", name)
 	part.Write([]byte(content))
 	mw.Close()
-	resp, err := http.Post(f.URL, mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := must(http.Post(f.URL, mw.FormDataContentType(), &body)).ok(t)
 	resp.Body.Close()
 	return resp.StatusCode
 }

@@ -19,10 +19,7 @@ import (
 // The Go version the README asks for is the one go.mod needs.
 func TestREADMEGoVersionIsGoMods(t *testing.T) {
 	root := moduleRoot(t)
-	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	mod := must(os.ReadFile(filepath.Join(root, "go.mod"))).ok(t)
 	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
 	if m == nil {
 		t.Fatal("go.mod has no go line")
@@ -45,10 +42,7 @@ func TestREADMEShowsCredentials(t *testing.T) {
 	readme := readDoc(t, filepath.Join(moduleRoot(t), "README.md"))
 	examples := jsonBlocks(readme)
 	// The goldens are files of create's output scenario script.
-	ar, err := txtar.ParseFile(filepath.Join(pkgDir, "testdata", "script", "create_output.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ar := must(txtar.ParseFile(filepath.Join(pkgDir, "testdata", "script", "create_output.txtar"))).ok(t)
 	for _, golden := range []string{"create-new-bucket.out", "create-duration.out"} {
 		i := slices.IndexFunc(ar.Files, func(f txtar.File) bool { return f.Name == golden })
 		if i < 0 {
@@ -95,10 +89,7 @@ func TestMarkdownTablesAreWhole(t *testing.T) {
 
 func readDoc(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := must(os.ReadFile(path)).ok(t)
 	return string(b)
 }
 
@@ -133,15 +124,10 @@ func jsonKeys(t *testing.T, text string) []string {
 	}
 	var keys []string
 	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := must(dec.Token()).ok(t)
 		keys = append(keys, k.(string))
 		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, dec.Decode(&v))
 	}
 	return keys
 }

@@ -19,9 +19,7 @@ func TestCreateRoleOptions(t *testing.T) {
 	cmd.SetArgs([]string{"arn:aws:iam::123456789012:role/reader", "bk1", "bk2", "--read-only", "--trust", "lambda", "--trust", "210987654321",
 		"--max-session-duration", "2h", "--tag", "team=data", "--update", "--silent"})
 	cmd.SetOut(&bytes.Buffer{})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Execute())
 	r := got.Request
 	if r.Name() != "reader" || got.roleARN != "arn:aws:iam::123456789012:role/reader" || !slices.Equal(r.Buckets, []string{"bk1", "bk2"}) {
 		t.Errorf("role %q (ARN %q), buckets %q", r.Name(), got.roleARN, r.Buckets)
@@ -59,9 +57,7 @@ func TestListRolesOptions(t *testing.T) {
 	var got *ListRolesOptions
 	cmd := NewCmdListRoles(NewFactory(&IOStreams{}), func(o *ListRolesOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"a", "arn:aws:iam::123456789012:role/b", "--details", "--csv", "--page-size", "7"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Execute())
 	if !slices.Equal(got.Roles, []string{"a", "arn:aws:iam::123456789012:role/b"}) || !got.Details || got.PageSize != 7 || got.Format.format() != listfmt.CSV {
 		t.Errorf("options %+v", *got)
 	}

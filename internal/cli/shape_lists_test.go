@@ -71,13 +71,8 @@ func TestListAndBucketFlagsLandInOptions(t *testing.T) {
 	}
 	doc := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/reader"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b1/*"}]}`
 	path := filepath.Join(t.TempDir(), "p.json")
-	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	want, err := pyjson.Decode([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(path, []byte(doc), 0o600))
+	want := must(pyjson.Decode([]byte(doc))).ok(t)
 	for _, args := range [][]string{{"b1", "--policy-file", path}, {"b1", "--policy-file", "-"}} {
 		o := optionsOf(t, NewCmdSetBucketPolicy, doc, args...)
 		if o.Bucket != "b1" || o.AllowAllGet || o.PolicyFile != args[2] || !reflect.DeepEqual(o.Document, want) {

@@ -82,21 +82,14 @@ func (rq *requests) take() map[string]int {
 func writeFiles(t *testing.T, files map[string]string) {
 	t.Helper()
 	for name, body := range files {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.MkdirAll(filepath.Dir(name), 0o755))
+		noErr(t, os.WriteFile(name, []byte(body), 0o644))
 	}
 }
 
 func readFile(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := must(os.ReadFile(name)).ok(t)
 	return string(b)
 }
 
@@ -128,10 +121,7 @@ func randomBytes(seed uint64, n int) []byte {
 func (e *e2e) putParts(bucket, key string, body []byte, sizes ...int) {
 	e.t.Helper()
 	ctx := e.ctx()
-	up, err := e.Clients.S3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	up := must(e.Clients.S3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})).ok(e.t)
 	var done []s3types.CompletedPart
 	rest := body
 	for i := 0; i == 0 || len(rest) > 0; i++ { // an empty body: one empty part
@@ -139,22 +129,17 @@ func (e *e2e) putParts(bucket, key string, body []byte, sizes ...int) {
 		if i < len(sizes) {
 			n = min(sizes[i], n)
 		}
-		out, err := e.Clients.S3.UploadPart(ctx, &s3.UploadPartInput{
+		out := must(e.Clients.S3.UploadPart(ctx, &s3.UploadPartInput{
 			Bucket: aws.String(bucket), Key: aws.String(key), UploadId: up.UploadId,
 			PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(rest[:n]),
-		})
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		})).ok(e.t)
 		done = append(done, s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
 		rest = rest[n:]
 	}
-	if _, err := e.Clients.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+	must(e.Clients.S3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: up.UploadId,
 		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done},
-	}); err != nil {
-		e.t.Fatal(err)
-	}
+	})).ok(e.t)
 	if got := e.etag(bucket, key); !strings.HasSuffix(got, fmt.Sprintf("-%d\"", len(done))) {
 		e.t.Fatalf("%s: ETag %s after %d parts", key, got, len(done))
 	}
@@ -162,25 +147,16 @@ func (e *e2e) putParts(bucket, key string, body []byte, sizes ...int) {
 
 func (e *e2e) etag(bucket, key string) string {
 	e.t.Helper()
-	out, err := e.Clients.S3.HeadObject(e.ctx(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.S3.HeadObject(e.ctx(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})).ok(e.t)
 	return aws.ToString(out.ETag)
 }
 
 // sameBytes fails unless bucket/key holds exactly b.
 func (e *e2e) sameBytes(bucket, key string, b []byte) {
 	e.t.Helper()
-	out, err := e.Clients.S3.GetObject(e.ctx(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.S3.GetObject(e.ctx(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})).ok(e.t)
 	defer out.Body.Close()
-	got, err := io.ReadAll(out.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	got := must(io.ReadAll(out.Body)).ok(e.t)
 	if md5.Sum(got) != md5.Sum(b) {
 		e.t.Errorf("s3://%s/%s: %d bytes, not the %d expected", bucket, key, len(got), len(b))
 	}
@@ -189,14 +165,9 @@ func (e *e2e) sameBytes(bucket, key string, b []byte) {
 // flip changes one byte of the file name, keeping its size.
 func flip(t *testing.T, name string, at int) []byte {
 	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := must(os.ReadFile(name)).ok(t)
 	b[at] ^= 0xff
-	if err := os.WriteFile(name, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(name, b, 0o644))
 	return b
 }
 
@@ -214,9 +185,7 @@ func TestSkipHashMultipart(t *testing.T) {
 		"odd.bin":   randomBytes(4, 11*mib+1), // 6 + 5 MiB + 1 byte
 	}
 	for name, b := range body {
-		if err := os.WriteFile(name, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(name, b, 0o644))
 	}
 	names := []string{"ours.bin", "eight.bin", "seven.bin", "odd.bin"}
 	e.ok("put-objects", "bkt", "ours.bin", "-s")
@@ -315,9 +284,7 @@ func testPartSizeDerived(t *testing.T, hook func(w http.ResponseWriter, r *http.
 		"odd.bin":   randomBytes(8, 11*mib+1), // 4 or 5 MiB: neither gives the ETag
 	}
 	for name, b := range body {
-		if err := os.WriteFile(name, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(name, b, 0o644))
 	}
 	e.ok("put-objects", "bkt", "ours.bin", "-s")
 	e.putParts("bkt", "eight.bin", body["eight.bin"], 8*mib, 8*mib)
@@ -351,9 +318,7 @@ func TestSkipHashEncrypted(t *testing.T) {
 		if k == "kms.txt" {
 			in.ServerSideEncryption = s3types.ServerSideEncryptionAwsKms
 		}
-		if _, err := e.Clients.S3.PutObject(e.ctx(), in); err != nil {
-			t.Fatal(err)
-		}
+		must(e.Clients.S3.PutObject(e.ctx(), in)).ok(t)
 	}
 	writeFiles(t, map[string]string{"kms.txt": "on local disk", "secret.txt": "on local disk"})
 	e.countRequests(func(w http.ResponseWriter, r *http.Request) bool {
@@ -412,9 +377,7 @@ func TestGetObjectsSkipDestinations(t *testing.T) {
 	// Files left alone keep their modification time.
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	for _, name := range []string{"out/same.txt", "out/empty", "out/zmp"} {
-		if err := os.Chtimes(name, old, old); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.Chtimes(name, old, old))
 	}
 
 	// The dry run opens no FIFO: it would wait for a writer.

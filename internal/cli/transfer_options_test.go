@@ -16,9 +16,7 @@ func TestTransferCommandOptions(t *testing.T) {
 	cmd := NewCmdGetObjects(NewFactory(&IOStreams{}), func(o *GetObjectsOptions) error { g = o; return nil })
 	cmd.SetArgs([]string{"bkt", "k1", "k2", "-o", dir, "-p", "*.txt", "--skip-hash", "--dry-run", "--concurrency", "3", "-s"})
 	cmd.SetOut(&bytes.Buffer{})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Execute())
 	if g.Bucket != "bkt" || !reflect.DeepEqual(g.Keys, []string{"k1", "k2"}) || g.Dir != dir ||
 		!reflect.DeepEqual(g.Patterns, []string{"*.txt"}) || g.Skip != objects.SkipHash || !g.DryRun || g.Concurrency != 3 || !g.Silent || g.Clients == nil {
 		t.Errorf("get-objects options: %+v", *g)
@@ -33,9 +31,7 @@ func TestTransferCommandOptions(t *testing.T) {
 	var p *PutObjectsOptions
 	cmd = NewCmdPutObjects(NewFactory(&IOStreams{}), func(o *PutObjectsOptions) error { p = o; return nil })
 	cmd.SetArgs([]string{"bkt", "a", "b", "--prefix", "pre", "--skip", "--dry-run"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Execute())
 	if p.Bucket != "bkt" || !reflect.DeepEqual(p.Paths, []string{"a", "b"}) || p.Prefix != "pre" || p.Skip != objects.SkipSize || !p.DryRun || p.Clients == nil {
 		t.Errorf("put-objects options: %+v", *p)
 	}
@@ -43,9 +39,7 @@ func TestTransferCommandOptions(t *testing.T) {
 	var d *DeleteObjectsOptions
 	cmd = NewCmdDeleteObjects(NewFactory(&IOStreams{}), func(o *DeleteObjectsOptions) error { d = o; return nil })
 	cmd.SetArgs([]string{"bkt", "x\r", "y", "-d"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, cmd.Execute())
 	if d.Bucket != "bkt" || !reflect.DeepEqual(d.Keys, []string{"x", "y"}) || !d.DryRun || d.Clients == nil {
 		t.Errorf("delete-objects options: %+v", *d)
 	}

@@ -64,9 +64,7 @@ func (c combo) args(t *testing.T, dir string) []string {
 		file := filepath.Join(dir, "policy.json")
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/*"},` +
 			`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::$!BUCKET_NAME!$","Condition":{"StringEquals":{"s3:prefix":"x/"}}}]}`
-		if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(file, []byte(doc), 0o600))
 		args = append(args, "--policy", file)
 	}
 	if c.sourceIP != "" {
@@ -389,9 +387,7 @@ func TestLimitsThatCannotBeAppliedAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	policyFile := func(stmt string) string {
 		f := filepath.Join(dir, fmt.Sprintf("p%d.json", len(stmt)))
-		if err := os.WriteFile(f, []byte(`{"Version":"2012-10-17","Statement":[`+stmt+`]}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, os.WriteFile(f, []byte(`{"Version":"2012-10-17","Statement":[`+stmt+`]}`), 0o600))
 		return f
 	}
 	ownIP := `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}`
@@ -653,13 +649,9 @@ func TestOwnStatementsAreChecked(t *testing.T) {
 	typo := `{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::chk-bucket/*"}`
 	nothing := `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::chk-bucket/*"}`
 	file := filepath.Join(dir, "bucket-policy.json")
-	if err := os.WriteFile(file, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::chk-bucket/*"}]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(file, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::chk-bucket/*"}]}`), 0o600))
 	policyFile := filepath.Join(dir, "policy.json")
-	if err := os.WriteFile(policyFile, []byte(`{"Version":"2012-10-17","Statement":[`+nothing+`]}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	noErr(t, os.WriteFile(policyFile, []byte(`{"Version":"2012-10-17","Statement":[`+nothing+`]}`), 0o600))
 	for _, tc := range []struct {
 		args []string
 		want string

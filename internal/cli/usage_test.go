@@ -170,10 +170,7 @@ func (f *iamFront) report() string {
 // foreignKey gives user a key made without the tool (no mark).
 func (e *e2e) foreignKey(user string) string {
 	e.t.Helper()
-	out, err := e.Clients.IAM.CreateAccessKey(e.ctx(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	out := must(e.Clients.IAM.CreateAccessKey(e.ctx(), &iam.CreateAccessKeyInput{UserName: aws.String(user)})).ok(e.t)
 	return aws.ToString(out.AccessKey.AccessKeyId)
 }
 
@@ -267,9 +264,7 @@ func TestPruneUnusedFor(t *testing.T) {
 			return err
 		},
 	} {
-		if err := step(); err != nil {
-			t.Fatal(err)
-		}
+		noErr(t, step())
 	}
 	stranger := e.foreignKey("stranger")
 	oldNever, oldUsed, recent, grouped := e.accessKeys("old-never")[0], e.accessKeys("old-used")[0], e.accessKeys("recent")[0], e.accessKeys("grouped")[0]
@@ -333,10 +328,7 @@ func TestPruneUnusedFor(t *testing.T) {
 		}
 	}
 	// The mark of a deleted key goes with it.
-	tags, err := e.Clients.IAM.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("mixed")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tags := must(e.Clients.IAM.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("mixed")})).ok(t)
 	for _, tg := range tags.Tags {
 		if strings.HasPrefix(aws.ToString(tg.Key), "s3-credentials:key:") {
 			t.Errorf("mixed still has %s", aws.ToString(tg.Key))
