@@ -117,7 +117,7 @@ func (s *lsServer) get(path string, header ...string) (int, []byte) {
 		}
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp := must(http.DefaultClient.Do(req)).ok(s.t)
+	resp := must(http.DefaultClient.Do(req)).ok(s.t) //nolint:bodyclose // closed below: the linter cannot follow must
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, body
@@ -490,7 +490,7 @@ func TestLocalserverSTSFailureAndRecovery(t *testing.T) {
 	defer srv.Close()
 	var lastExpiration string
 	getKey := func() (int, string) {
-		resp := must(http.Get(srv.URL + "/")).ok(t)
+		resp := must(http.Get(srv.URL + "/")).ok(t) //nolint:bodyclose // closed below: the linter cannot follow must
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		var m map[string]any

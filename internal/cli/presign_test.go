@@ -112,7 +112,7 @@ func TestPresignGetPut(t *testing.T) {
 	if r := e.ok("presign", "share-bucket", "a/../b"); !strings.Contains(r.Stderr, "Warning: the key has a '.' or '..' path segment") {
 		t.Errorf("no warning for a dot segment: %q", r.Stderr)
 	}
-	resp = must(http.Get(strings.TrimSpace(r.Stdout))).ok(t)
+	resp = must(http.Get(strings.TrimSpace(r.Stdout))).ok(t) //nolint:bodyclose // closed below: the linter cannot follow must
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(body) != "a,b\n1,2\n" || resp.Header.Get("Content-Type") != "text/csv" {
@@ -138,7 +138,7 @@ func TestPresignScoped(t *testing.T) {
 	if !strings.HasPrefix(r.Stderr, createdRoleSaid) || !strings.Contains(r.Stderr, "\n"+want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
 		t.Errorf("stderr %q\nwant prefix %q", r.Stderr, want)
 	}
-	resp := must(http.Get(u.String())).ok(t)
+	resp := must(http.Get(u.String())).ok(t) //nolint:bodyclose // closed below: the linter cannot follow must
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(body) != "pdf" {
@@ -195,7 +195,7 @@ func (f postForm) post(t *testing.T, name, content string) int {
 	part, _ := mw.CreateFormFile("file", name)
 	part.Write([]byte(content))
 	mw.Close()
-	resp := must(http.Post(f.URL, mw.FormDataContentType(), &body)).ok(t)
+	resp := must(http.Post(f.URL, mw.FormDataContentType(), &body)).ok(t) //nolint:bodyclose // closed below: the linter cannot follow must
 	resp.Body.Close()
 	return resp.StatusCode
 }
