@@ -27,6 +27,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
@@ -751,7 +752,7 @@ func createRoleVariant() interruptVariant {
 			if r.Stdout != "" {
 				t.Errorf("credentials printed\n%s", r)
 			}
-			named := strings.Contains(leftInPlace(r.Stderr), "role "+credentials.RoleName)
+			named := strings.Contains(leftInPlace(r.Stderr), "role "+roles.ToolRole)
 			if exists && (!attached || !named) || !exists && named {
 				t.Errorf("role exists %v, its policy attached %v, named as left in place %v\n%s", exists, attached, named, r)
 			}
@@ -763,7 +764,7 @@ func createRoleVariant() interruptVariant {
 // toolRole says whether the tool's role exists and has its policy.
 func toolRole(t *testing.T, e *e2e) (attached, exists bool) {
 	t.Helper()
-	out, err := e.Clients.IAM.ListAttachedRolePolicies(context.Background(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(credentials.RoleName)})
+	out, err := e.Clients.IAM.ListAttachedRolePolicies(context.Background(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roles.ToolRole)})
 	if awsclient.IsNotFound(err) {
 		return false, false
 	}
@@ -781,7 +782,7 @@ func toolRole(t *testing.T, e *e2e) (attached, exists bool) {
 func deleteToolRole(t *testing.T, e *e2e) {
 	t.Helper()
 	ctx := context.Background()
-	name := aws.String(credentials.RoleName)
+	name := aws.String(roles.ToolRole)
 	_, _ = e.Clients.IAM.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: name, PolicyArn: aws.String(credentials.S3FullAccessARN)})
 	if _, err := e.Clients.IAM.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: name}); err != nil && !awsclient.IsNotFound(err) {
 		t.Fatal(err)

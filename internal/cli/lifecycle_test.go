@@ -146,7 +146,7 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	e.ok("create", "life-rev", "-d", "15m") // makes the role
 	cutoff := func() string {
-		out := must(e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(credentials.RoleName), PolicyName: aws.String(roles.RevokePolicyName)})).ok(t)
+		out := must(e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(roles.ToolRole), PolicyName: aws.String(roles.RevokePolicyName)})).ok(t)
 		doc, _ := url.QueryUnescape(aws.ToString(out.PolicyDocument))
 		var c string
 		if i := strings.Index(doc, `"aws:TokenIssueTime":"`); i >= 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/presign"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/internal/timespec"
 )
 
@@ -172,7 +173,7 @@ func signingClient(ctx context.Context, f *Factory, c *awsclient.Clients, scoped
 		return nil, err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Signed by session %s of role %s (access key %s), which may only %s on %s\n",
-		req.SessionName(), credentials.RoleName, sess.AccessKeyID, scope.Action, scope.Resource)
+		req.SessionName(), roles.ToolRole, sess.AccessKeyID, scope.Action, scope.Resource)
 	return presign.SessionClient(c.S3, sess.AccessKeyID, sess.SecretAccessKey, sess.SessionToken, sess.Expiration), nil
 }
 

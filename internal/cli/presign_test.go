@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/presign"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 // Bad input is a usage error (exit 2) before anything is signed or sent.
@@ -133,7 +133,7 @@ func TestPresignScoped(t *testing.T) {
 	if q.Get("X-Amz-Security-Token") == "" || strings.HasPrefix(q.Get("X-Amz-Credential"), "testing/") || q.Get("X-Amz-Expires") != "3" {
 		t.Errorf("not signed by a session: %s", r.Stdout)
 	}
-	want := "Signed by session s3.custom.share-bucket of role " + credentials.RoleName + " (access key " + strings.Split(q.Get("X-Amz-Credential"), "/")[0] +
+	want := "Signed by session s3.custom.share-bucket of role " + roles.ToolRole + " (access key " + strings.Split(q.Get("X-Amz-Credential"), "/")[0] +
 		"), which may only s3:GetObject on arn:aws:s3:::share-bucket/r${*}port${?}.pdf\n"
 	if !strings.HasPrefix(r.Stderr, createdRoleSaid) || !strings.Contains(r.Stderr, "\n"+want) || !strings.Contains(r.Stderr, "Download URL valid for 3s, until ") {
 		t.Errorf("stderr %q\nwant prefix %q", r.Stderr, want)
@@ -146,7 +146,7 @@ func TestPresignScoped(t *testing.T) {
 	}
 	// The role now exists and is reused next time.
 	r = e.ok("presign-post", "share-bucket", "--prefix", "in/", "--scoped", "--expires", "12h")
-	if !strings.HasPrefix(r.Stderr, "Signed by session s3.custom.share-bucket of role "+credentials.RoleName) ||
+	if !strings.HasPrefix(r.Stderr, "Signed by session s3.custom.share-bucket of role "+roles.ToolRole) ||
 		!strings.Contains(r.Stderr, "which may only s3:PutObject on arn:aws:s3:::share-bucket/in/*\n") {
 		t.Errorf("stderr %q", r.Stderr)
 	}

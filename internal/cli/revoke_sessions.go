@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
-	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/roles"
@@ -42,7 +41,7 @@ func NewCmdRevokeSessions(f *Factory, runF func(*RevokeSessionsOptions) error) *
 		Use:     "revoke-sessions",
 		GroupID: groupCredentials,
 		Short:   "Make every temporary credential issued so far stop working",
-		Long: `Revoke the temporary credentials issued from the tool's role (` + credentials.RoleName + `,
+		Long: `Revoke the temporary credentials issued from the tool's role (` + roles.ToolRole + `,
 or the role named with --role) before now, as the AWS console's "Revoke
 active sessions" does: the role gets an inline policy named
 ` + roles.RevokePolicyName + ` that denies everything to sessions issued before
@@ -70,7 +69,7 @@ Prints the role, the policy and the cutoff time as JSON.`,
 			return runRevokeSessions(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Role, "role", credentials.RoleName, "The role whose sessions to revoke, by name or ARN")
+	cmd.Flags().StringVar(&opts.Role, "role", roles.ToolRole, "The role whose sessions to revoke, by name or ARN")
 	f.AddAWSFlags(cmd)
 	return cmd
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/fakeaws"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -33,7 +34,7 @@ func tempRequest(f *fakeaws.AWS) *Request {
 
 func existingRole(f *fakeaws.AWS, maxDuration int32) {
 	f.Role = &iamtypes.Role{
-		RoleName: aws.String(RoleName), Arn: aws.String("arn:aws:iam::123456789012:role/" + RoleName),
+		RoleName: aws.String(roles.ToolRole), Arn: aws.String("arn:aws:iam::123456789012:role/" + roles.ToolRole),
 		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}`),
 		MaxSessionDuration:       aws.Int32(maxDuration),
 	}
@@ -59,10 +60,10 @@ func TestAssumeRoleRetriesNewRole(t *testing.T) {
 		t.Errorf("result %+v", res)
 	}
 	eq(t, "sleeps", h.sleeps, []time.Duration{time.Second, 2 * time.Second})
-	arn := "arn:aws:iam::123456789012:role/" + RoleName
+	arn := "arn:aws:iam::123456789012:role/" + roles.ToolRole
 	eq(t, "log", h.log, []string{"Assume role against " + arn + " for 900s"})
 	eq(t, "warnings", h.warn, []string{
-		"Created role " + RoleName + ", the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
+		"Created role " + roles.ToolRole + ", the tool's role for temporary credentials: it holds AmazonS3FullAccess, " +
 			"each session is narrowed by its session policy, and identities of account 123456789012 allowed sts:AssumeRole may assume it",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 1s",
 		"The new role " + arn + " cannot be assumed yet (IAM changes take a few seconds to spread); retrying in 2s",
@@ -156,7 +157,7 @@ func TestCreatedRoleWithoutPolicyIsDeleted(t *testing.T) {
 	if f.Role != nil {
 		t.Error("the role without its policy was left")
 	}
-	eq(t, "warnings", h.warn, []string{"Undone: deleted role " + RoleName})
+	eq(t, "warnings", h.warn, []string{"Undone: deleted role " + roles.ToolRole})
 }
 
 // An existing role whose MaxSessionDuration is too short is raised.
@@ -170,14 +171,14 @@ func TestAssumeRoleRaisesMaxSessionDuration(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "max session duration", aws.ToInt32(f.Role.MaxSessionDuration), int32(43200))
-	eq(t, "warnings", h.warn, []string{"Updated role " + RoleName + ": MaxSessionDuration was 3600 seconds, now 43200"})
+	eq(t, "warnings", h.warn, []string{"Updated role " + roles.ToolRole + ": MaxSessionDuration was 3600 seconds, now 43200"})
 
 	f2 := fakeaws.New()
 	f2.Buckets["bk1"] = true
 	existingRole(f2, 3600)
 	f2.Hook = fakeaws.FailOn("UpdateRole", 0, fakeaws.Denied("UpdateRole"))
 	_, err := newHarness(t, f2).create(context.Background(), r)
-	if err == nil || !strings.Contains(err.Error(), "aws iam update-role --role-name "+RoleName+" --max-session-duration 43200") {
+	if err == nil || !strings.Contains(err.Error(), "aws iam update-role --role-name "+roles.ToolRole+" --max-session-duration 43200") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -208,7 +209,7 @@ func TestAssumeRoleCreatedMeanwhile(t *testing.T) {
 		switch {
 		case op == "CreateRole":
 			existingRole(f, 43200)
-			return fakeaws.APIError("EntityAlreadyExists", "Role with name "+RoleName+" already exists.")
+			return fakeaws.APIError("EntityAlreadyExists", "Role with name "+roles.ToolRole+" already exists.")
 		case op == "AssumeRole" && n == 0:
 			return fakeaws.APIError("AccessDenied", "not yet")
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/fakeaws"
 	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -505,7 +506,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 						// The tool's role, once complete, is kept: every
 						// later run reuses it. It is named.
 						after.Role, after.RolePolicies = false, nil
-						left = append(left, "role "+RoleName+", created by this run")
+						left = append(left, "role "+roles.ToolRole+", created by this run")
 					}
 					eq(t, "state after the undo", after, before)
 					var named string
@@ -581,7 +582,7 @@ func TestCreateUnheardReportTakesBackWhatItWouldName(t *testing.T) {
 		if f.Role != nil {
 			t.Error("the role this run made was left, unnamed")
 		}
-		if last := h.warn[len(h.warn)-1]; last != "Undone: deleted role "+RoleName {
+		if last := h.warn[len(h.warn)-1]; last != "Undone: deleted role "+roles.ToolRole {
 			t.Errorf("warnings %q", h.warn)
 		}
 	})

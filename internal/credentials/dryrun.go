@@ -7,6 +7,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -58,7 +59,7 @@ func DryRun(w io.Writer, r *Request) error {
 		if err != nil {
 			return err
 		}
-		p("Would ensure role: '%s'", RoleName)
+		p("Would ensure role: '%s'", roles.ToolRole)
 		p("Would assume role using following policy for %d seconds:", r.DurationSeconds)
 		p("%s", pyjson.Encode(doc, 4))
 		if len(r.Tags) > 0 {

@@ -14,9 +14,6 @@ import (
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
-// RoleName is the role temporary credentials are assumed from.
-const RoleName = roles.ToolRole
-
 // Managed policies used as permissions boundaries (and on the tool's role).
 const (
 	S3FullAccessARN     = roles.S3FullAccessARN
