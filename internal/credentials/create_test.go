@@ -3,7 +3,6 @@ package credentials
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -447,85 +446,69 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 		if _, err := newHarness(t, clean).create(context.Background(), v.req(clean)); err != nil {
 			t.Fatalf("%s: clean run: %v", v.name, err)
 		}
-		ops := clean.Calls
-		mutating := clean.Mutations()
-		for i, op := range ops {
-			n := 0
-			for _, o := range ops[:i] {
-				if o == op {
-					n++
+		fakeaws.EachInterruption(t, v.name, clean.Calls, clean.Mutations(), func(t *testing.T, op string, n int, when string) {
+			f := fakeaws.New()
+			r := v.req(f)
+			before := f.Snapshot()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			f.InterruptAt(op, n, when, cancel)
+			h := newHarness(t, f)
+			_, err := h.create(ctx, r)
+			if op == "TagUser" && when == "answer lost" {
+				// Marking the new key is the last step and not
+				// needed for the key to work: the key is handed
+				// over, and the missing mark is said.
+				if err != nil || h.got == nil || !slices.ContainsFunc(h.warn, func(w string) bool { return strings.Contains(w, "could not be marked") }) {
+					t.Fatalf("err %v, delivered %v, warnings %q", err, h.got != nil, h.warn)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if h.got != nil {
+				t.Error("credentials were delivered")
+			}
+			for _, w := range h.warn {
+				if strings.HasPrefix(w, "Could not undo") {
+					t.Errorf("warning %q", w)
 				}
 			}
-			whens := []string{"before", "after", "answer lost"}
-			if !slices.Contains(mutating, op) {
-				whens = whens[:1] // a read interrupted
+			after := f.Snapshot()
+			var leftBuckets []string
+			for b := range after.Buckets {
+				if !before.Buckets[b] {
+					leftBuckets = append(leftBuckets, b)
+				}
 			}
-			for _, when := range whens {
-				t.Run(fmt.Sprintf("%s/%s#%d/%s", v.name, op, n, when), func(t *testing.T) {
-					f := fakeaws.New()
-					r := v.req(f)
-					before := f.Snapshot()
-					ctx, cancel := context.WithCancel(context.Background())
-					defer cancel()
-					f.InterruptAt(op, n, when, cancel)
-					h := newHarness(t, f)
-					_, err := h.create(ctx, r)
-					if op == "TagUser" && when == "answer lost" {
-						// Marking the new key is the last step and not
-						// needed for the key to work: the key is handed
-						// over, and the missing mark is said.
-						if err != nil || h.got == nil || !slices.ContainsFunc(h.warn, func(w string) bool { return strings.Contains(w, "could not be marked") }) {
-							t.Fatalf("err %v, delivered %v, warnings %q", err, h.got != nil, h.warn)
-						}
-						return
-					}
-					if err == nil {
-						t.Fatal("no error")
-					}
-					if h.got != nil {
-						t.Error("credentials were delivered")
-					}
-					for _, w := range h.warn {
-						if strings.HasPrefix(w, "Could not undo") {
-							t.Errorf("warning %q", w)
-						}
-					}
-					after := f.Snapshot()
-					var leftBuckets []string
-					for b := range after.Buckets {
-						if !before.Buckets[b] {
-							leftBuckets = append(leftBuckets, b)
-						}
-					}
-					after.Buckets = before.Buckets
-					var left []string // what must be named, and only that
-					for _, b := range leftBuckets {
-						left = append(left, "bucket "+b+", created by this run")
-					}
-					if !before.Role && after.Role && reflect.DeepEqual(after.RolePolicies, []string{S3FullAccessARN}) {
-						// The tool's role, once complete, is kept: every
-						// later run reuses it. It is named.
-						after.Role, after.RolePolicies = false, nil
-						left = append(left, "role "+roles.ToolRole+", created by this run")
-					}
-					eq(t, "state after the undo", after, before)
-					var named string
-					for _, w := range h.warn {
-						if s, ok := strings.CutPrefix(w, "Left in place: "); ok {
-							named = s
-						}
-					}
-					for _, l := range left {
-						if !strings.Contains(named, l) {
-							t.Errorf("%s not named; warnings %q", l, h.warn)
-						}
-					}
-					if len(left) == 0 && named != "" {
-						t.Errorf("nothing was left, but %q is named", named)
-					}
-				})
+			after.Buckets = before.Buckets
+			var left []string // what must be named, and only that
+			for _, b := range leftBuckets {
+				left = append(left, "bucket "+b+", created by this run")
 			}
-		}
+			if !before.Role && after.Role && reflect.DeepEqual(after.RolePolicies, []string{S3FullAccessARN}) {
+				// The tool's role, once complete, is kept: every
+				// later run reuses it. It is named.
+				after.Role, after.RolePolicies = false, nil
+				left = append(left, "role "+roles.ToolRole+", created by this run")
+			}
+			eq(t, "state after the undo", after, before)
+			var named string
+			for _, w := range h.warn {
+				if s, ok := strings.CutPrefix(w, "Left in place: "); ok {
+					named = s
+				}
+			}
+			for _, l := range left {
+				if !strings.Contains(named, l) {
+					t.Errorf("%s not named; warnings %q", l, h.warn)
+				}
+			}
+			if len(left) == 0 && named != "" {
+				t.Errorf("nothing was left, but %q is named", named)
+			}
+		})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -774,6 +775,29 @@ func (f *AWS) Snapshot() State {
 	}
 	s.RolePolicies = append(s.RolePolicies, f.RolePolicies...)
 	return s
+}
+
+// EachInterruption runs test, as a subtest named NAME/OP#N/WHEN, for each
+// call of calls (a clean run's, in order: OP's N-th, from 0) and each way
+// InterruptAt can end it: "before" it for every call, and also "after" and
+// "answer lost" for a call among mutating (a read has no effect to undo).
+func EachInterruption(t *testing.T, name string, calls, mutating []string, test func(t *testing.T, op string, n int, when string)) {
+	t.Helper()
+	for i, op := range calls {
+		n := 0
+		for _, o := range calls[:i] {
+			if o == op {
+				n++
+			}
+		}
+		whens := []string{"before", "after", "answer lost"}
+		if !slices.Contains(mutating, op) {
+			whens = whens[:1]
+		}
+		for _, when := range whens {
+			t.Run(fmt.Sprintf("%s/%s#%d/%s", name, op, n, when), func(t *testing.T) { test(t, op, n, when) })
+		}
+	}
 }
 
 // InterruptAt makes the n-th call (from 0) of op end as an interrupt ends

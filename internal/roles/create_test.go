@@ -309,34 +309,24 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 		if len(ops) < 3 {
 			t.Fatalf("%s: only %v", v.name, ops)
 		}
-		for i, op := range ops {
-			n := 0
-			for _, o := range ops[:i] {
-				if o == op {
-					n++
+		fakeaws.EachInterruption(t, v.name, ops, ops, func(t *testing.T, op string, n int, when string) {
+			f := fakeaws.New()
+			r := v.req(f)
+			before := f.RoleSnapshot()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			f.InterruptAt(op, n, when, cancel)
+			h := newHarness(f)
+			if _, err := h.c.Create(ctx, r); err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range h.warn {
+				if !strings.HasPrefix(w, "Undone: ") && !strings.HasPrefix(w, "Interrupted: undoing what this run changed") {
+					t.Errorf("warning %q", w)
 				}
 			}
-			for _, when := range []string{"before", "after", "answer lost"} {
-				t.Run(fmt.Sprintf("%s/%s#%d/%s", v.name, op, n, when), func(t *testing.T) {
-					f := fakeaws.New()
-					r := v.req(f)
-					before := f.RoleSnapshot()
-					ctx, cancel := context.WithCancel(context.Background())
-					defer cancel()
-					f.InterruptAt(op, n, when, cancel)
-					h := newHarness(f)
-					if _, err := h.c.Create(ctx, r); err == nil {
-						t.Fatal("no error")
-					}
-					for _, w := range h.warn {
-						if !strings.HasPrefix(w, "Undone: ") && !strings.HasPrefix(w, "Interrupted: undoing what this run changed") {
-							t.Errorf("warning %q", w)
-						}
-					}
-					eq(t, "role after the undo", f.RoleSnapshot(), before)
-				})
-			}
-		}
+			eq(t, "role after the undo", f.RoleSnapshot(), before)
+		})
 	}
 }
 
