@@ -5,9 +5,6 @@ import (
 	"errors"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
@@ -86,13 +83,4 @@ func DryRunRole(w io.Writer, r *RoleRequest) error {
 // roles makes roles with c's clients, saying what it does through c.
 func (c *Creator) roles() *roles.Creator {
 	return &roles.Creator{IAM: c.IAM, STS: c.STS, Steps: &c.Steps}
-}
-
-// iamTags are tags as IAM takes them.
-func iamTags(tags []Tag) []iamtypes.Tag {
-	var out []iamtypes.Tag
-	for _, t := range tags {
-		out = append(out, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
-	}
-	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/s3-credentials/s3-credentials/internal/names"
 	"github.com/s3-credentials/s3-credentials/internal/policycheck"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
@@ -134,12 +136,15 @@ func checkTags(tags []Tag) error {
 }
 
 // TagList renders tags as k=v, k=v for messages.
-func TagList(tags []Tag) string {
-	parts := make([]string, len(tags))
-	for i, t := range tags {
-		parts[i] = t.Key + "=" + t.Value
+func TagList(tags []Tag) string { return roles.TagList(iamTags(tags)) }
+
+// iamTags are tags as IAM takes them.
+func iamTags(tags []Tag) []iamtypes.Tag {
+	var out []iamtypes.Tag
+	for _, t := range tags {
+		out = append(out, iamtypes.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
 // public says whether created buckets are made public (--public, or

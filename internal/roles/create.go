@@ -286,7 +286,7 @@ func (c *Creator) createNamedRole(ctx context.Context, r *Request, account strin
 	}
 	line := fmt.Sprintf("Created role: '%s' with MaxSessionDuration %d seconds, trusted by: %s", name, r.sessionDuration(), Trusted(trust))
 	if len(r.Tags) > 0 {
-		line += ", tagged " + tagList(r.Tags)
+		line += ", tagged " + TagList(r.Tags)
 	}
 	c.Logf("%s", line)
 	return arn, nil
@@ -419,7 +419,7 @@ func (c *Creator) tagRole(ctx context.Context, name string, tags, had []iamtypes
 	if err != nil {
 		return err
 	}
-	c.Logf("Tagged role %s: %s", name, tagList(tags))
+	c.Logf("Tagged role %s: %s", name, TagList(tags))
 	return nil
 }
 
@@ -511,7 +511,7 @@ func DryRun(w io.Writer, r *Request) error {
 	name := r.Name
 	line := fmt.Sprintf("Would create role: '%s' with MaxSessionDuration %d seconds", name, r.sessionDuration())
 	if len(r.Tags) > 0 {
-		line += ", tagged " + tagList(r.Tags)
+		line += ", tagged " + TagList(r.Tags)
 	}
 	p("%s", line)
 	if r.Update {
@@ -528,7 +528,7 @@ func DryRun(w io.Writer, r *Request) error {
 			p("    keep its MaxSessionDuration,")
 		}
 		if len(r.Tags) > 0 {
-			p("    and tag it with: %s", tagList(r.Tags))
+			p("    and tag it with: %s", TagList(r.Tags))
 		} else {
 			p("    and keep its tags")
 		}
@@ -551,8 +551,8 @@ func DryRun(w io.Writer, r *Request) error {
 	return nil
 }
 
-// tagList renders tags as k=v, k=v for messages.
-func tagList(tags []iamtypes.Tag) string {
+// TagList renders tags as k=v, k=v for messages.
+func TagList(tags []iamtypes.Tag) string {
 	parts := make([]string, len(tags))
 	for i, t := range tags {
 		parts[i] = aws.ToString(t.Key) + "=" + aws.ToString(t.Value)
