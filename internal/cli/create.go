@@ -3,12 +3,11 @@ package cli
 import (
 	"context"
 	"io"
-
-	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/flagvalue"
 	"github.com/s3-credentials/s3-credentials/internal/names"

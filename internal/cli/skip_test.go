@@ -189,7 +189,7 @@ func TestSkipHashMultipart(t *testing.T) {
 	}
 	names := []string{"ours.bin", "eight.bin", "seven.bin", "odd.bin"}
 	e.ok("put-objects", "bkt", "ours.bin", "-s")
-	partSize, _ := objects.PartPlan(17*mib+5, 16)
+	partSize, _ := objects.PartPlan(17*mib+5, 16, true) // moto answers at once: near
 	if etag, parts := e.etag("bkt", "ours.bin"), (17*mib+5+partSize-1)/partSize; !strings.HasSuffix(etag, fmt.Sprintf("-%d\"", parts)) {
 		t.Fatalf("ETag %s, want one of %d parts", etag, parts)
 	}

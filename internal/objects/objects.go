@@ -51,6 +51,8 @@ type Client struct {
 	// in flight) with the time since the flow began and the units it had
 	// moved (for the benchmark).
 	Trace func(at time.Duration, limit int, units int64)
+	// distance is how far the server is, asked once (near.go).
+	distance distance
 }
 
 // New returns a Client whose S3 client is base with an HTTP connection pool

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -41,9 +45,38 @@ func TestPartPlan(t *testing.T) {
 		{5 << 40, 16, 525 * mib, 4},        // S3's largest object
 		{60 << 40, 16, 5 * gib, 4},         // beyond S3's limits: parts stop at 5 GiB
 	} {
-		part, n := PartPlan(c.size, c.concurrency)
+		part, n := PartPlan(c.size, c.concurrency, false)
 		if part != c.part || n != c.inFlight {
 			t.Errorf("PartPlan(%d, %d) = %d MiB x %d, want %d MiB x %d",
+				c.size, c.concurrency, part/mib, n, c.part/mib, c.inFlight)
+		}
+	}
+}
+
+// A near server gets quarters: 256 MiB as four 64 MiB parts at once,
+// 1 GiB as eight 128 MiB parts four at a time (the plan measured fastest
+// on loopback); small files as the far plan has them.
+func TestPartPlanNear(t *testing.T) {
+	const mib, gib = int64(1 << 20), int64(1 << 30)
+	for _, c := range []struct {
+		size        int64
+		concurrency int
+		part        int64
+		inFlight    int
+	}{
+		{16 * mib, 16, DefaultPartSize, 1},
+		{16*mib + 1, 16, 8 * mib, 3},  // quarters would be under the 8 MiB floor
+		{32 * mib, 16, 8 * mib, 4},    // the same plan as far
+		{100 * mib, 16, 25 * mib, 4},  // quarters
+		{256 * mib, 16, 64 * mib, 4},  // four 64 MiB parts, all at once
+		{256 * mib, 2, 64 * mib, 2},   // --concurrency caps the parts in flight
+		{gib, 16, 128 * mib, 4},       // eight at the 128 MiB ceiling, 512 MiB in flight
+		{100 * gib, 16, 128 * mib, 4}, // 800 parts
+		{5 << 40, 16, 525 * mib, 4},   // S3's largest object: 10,000 parts
+	} {
+		part, n := PartPlan(c.size, c.concurrency, true)
+		if part != c.part || n != c.inFlight {
+			t.Errorf("PartPlan(%d, %d, near) = %d MiB x %d, want %d MiB x %d",
 				c.size, c.concurrency, part/mib, n, c.part/mib, c.inFlight)
 		}
 	}
@@ -53,47 +86,134 @@ func TestPartPlan(t *testing.T) {
 func TestPartPlanLimits(t *testing.T) {
 	for size := int64(1); size <= 5<<40; size = size*3 + 7 {
 		for _, conc := range []int{1, 3, 16} {
-			part, n := PartPlan(size, conc)
-			parts := (size + part - 1) / part
-			switch {
-			case n < 1 || n > conc:
-				t.Errorf("size %d, concurrency %d: %d in flight", size, conc, n)
-			case part > maxPartSize:
-				t.Errorf("size %d: part of %d bytes", size, part)
-			case parts > maxUploadParts:
-				t.Errorf("size %d: %d parts", size, parts)
-			case parts > 1 && part < 5<<20:
-				t.Errorf("size %d: part of %d bytes under S3's 5 MiB minimum", size, part)
-			case int64(n) > parts:
-				t.Errorf("size %d: %d in flight for %d parts", size, n, parts)
+			for _, near := range []bool{false, true} {
+				part, n := PartPlan(size, conc, near)
+				parts := (size + part - 1) / part
+				switch {
+				case n < 1 || n > conc:
+					t.Errorf("size %d, concurrency %d, near %v: %d in flight", size, conc, near, n)
+				case part > maxPartSize:
+					t.Errorf("size %d, near %v: part of %d bytes", size, near, part)
+				case parts > maxUploadParts:
+					t.Errorf("size %d, near %v: %d parts", size, near, parts)
+				case parts > 1 && part < 5<<20:
+					t.Errorf("size %d, near %v: part of %d bytes under S3's 5 MiB minimum", size, near, part)
+				case int64(n) > parts:
+					t.Errorf("size %d, near %v: %d in flight for %d parts", size, near, n, parts)
+				}
 			}
 		}
 	}
 }
 
 // UploadPartSize fixes the part size and the parts in flight; without it
-// the plan decides the part size and a flow the parts in flight, starting
-// with 256 MiB of parts (at least 4).
+// the plan decides the part size (by how far the server is) and a flow the
+// parts in flight, starting with 256 MiB of parts (at least 4).
 func TestFileUploader(t *testing.T) {
+	ctx := context.Background()
+	asked := 0
+	far := func(context.Context) (time.Duration, bool) { asked++; return 40 * time.Millisecond, true }
 	c := &Client{Concurrency: 16, PartSize: DefaultPartSize}
-	up, fl := c.fileUploader(256<<20, 16)
-	if up.PartSize != 16<<20 || up.Concurrency != 16 || fl == nil || fl.limit != 16 {
-		t.Errorf("planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	c.distance.roundTrip = far
+	up, fl := c.fileUploader(ctx, "b", "k", 10<<20, 16)
+	if up.PartSize != DefaultPartSize || fl != nil || asked != 0 {
+		t.Errorf("one part: %d, flow %v, asked %d times how far the server is", up.PartSize, fl, asked)
+	}
+	up, fl = c.fileUploader(ctx, "b", "k", 20<<20, 16)
+	fl.close()
+	if up.PartSize != 8<<20 || asked != 0 {
+		t.Errorf("20 MiB: %d, asked %d times how far the server is (both plans are the same)", up.PartSize, asked)
+	}
+	up, fl = c.fileUploader(ctx, "b", "k", 256<<20, 16)
+	if up.PartSize != 16<<20 || up.Concurrency != 16 || fl == nil || fl.limit != 16 || asked != 1 {
+		t.Errorf("far, planned: %d x %d, flow %v, asked %d", up.PartSize, up.Concurrency, fl, asked)
 	}
 	fl.close()
-	up, fl = c.fileUploader(1<<30, 16)
-	if up.PartSize != 64<<20 || up.Concurrency != 8 || fl == nil || fl.limit != PlanStartParts {
-		t.Errorf("1 GiB planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	up, fl = c.fileUploader(ctx, "b", "k", 1<<30, 16)
+	if up.PartSize != 64<<20 || up.Concurrency != 8 || fl == nil || fl.limit != PlanStartParts || asked != 1 {
+		t.Errorf("far, 1 GiB planned: %d x %d, flow %v, asked %d (once is enough)", up.PartSize, up.Concurrency, fl, asked)
 	}
 	fl.close()
-	up, fl = c.fileUploader(10<<20, 16)
-	if up.PartSize != DefaultPartSize || fl != nil {
-		t.Errorf("one part: %d, flow %v", up.PartSize, fl)
+	if got := c.filePartSize(1 << 30); got != 64<<20 {
+		t.Errorf("far: filePartSize = %d, want the 64 MiB uploaded with", got)
 	}
+
+	near := &Client{Concurrency: 16, PartSize: DefaultPartSize}
+	near.distance.roundTrip = func(context.Context) (time.Duration, bool) { return time.Millisecond, true }
+	up, fl = near.fileUploader(ctx, "b", "k", 256<<20, 16)
+	if up.PartSize != 64<<20 || up.Concurrency != 4 || fl == nil || fl.limit != 4 {
+		t.Errorf("near, planned: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	}
+	fl.close()
+	if got := near.filePartSize(1 << 30); got != 128<<20 {
+		t.Errorf("near: filePartSize = %d, want 128 MiB", got)
+	}
+
+	// No answer: the far plan.
+	silent := &Client{Concurrency: 16, PartSize: DefaultPartSize}
+	silent.distance.roundTrip = func(context.Context) (time.Duration, bool) { return 0, false }
+	up, fl = silent.fileUploader(ctx, "b", "k", 256<<20, 16)
+	fl.close()
+	if up.PartSize != 16<<20 {
+		t.Errorf("no answer: %d, want the far plan's 16 MiB", up.PartSize)
+	}
+
 	c.UploadPartSize = 8 << 20
-	up, fl = c.fileUploader(256<<20, 16)
+	up, fl = c.fileUploader(ctx, "b", "k", 256<<20, 16)
 	if up.PartSize != 8<<20 || up.Concurrency != 16 || fl != nil {
 		t.Errorf("fixed: %d x %d, flow %v", up.PartSize, up.Concurrency, fl)
+	}
+}
+
+// How far the server is comes from its answer's delay after the request,
+// whatever the answer: a server that answers a HeadObject at once is
+// near, even with a 403; one that takes 30 ms is far; one that does not
+// answer within the probe's time is far, and the question is asked once.
+func TestNearServer(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		delay time.Duration
+		code  int
+		near  bool
+	}{
+		{"at once, 404", 0, http.StatusNotFound, true},
+		{"at once, 403", 0, http.StatusForbidden, true},
+		{"30 ms", 30 * time.Millisecond, http.StatusNotFound, false},
+		{"silent", nearProbeTimeout + time.Second, http.StatusOK, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var heads atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				heads.Add(1)
+				if r.Method != http.MethodHead || r.URL.Path != "/bkt/some/key" {
+					t.Errorf("%s %s, want HEAD /bkt/some/key", r.Method, r.URL.Path)
+				}
+				select {
+				case <-time.After(c.delay):
+				case <-r.Context().Done():
+				}
+				w.WriteHeader(c.code)
+			}))
+			defer srv.Close()
+			oc := New(s3.New(s3.Options{
+				Region:       "us-east-1",
+				Credentials:  credentials.NewStaticCredentialsProvider("k", "s", ""),
+				BaseEndpoint: aws.String(srv.URL),
+				UsePathStyle: true,
+			}), 16)
+			start := time.Now()
+			for range 3 {
+				if got := oc.nearServer(context.Background(), "bkt", "some/key"); got != c.near {
+					t.Fatalf("near = %v, want %v", got, c.near)
+				}
+			}
+			if n := heads.Load(); n != 1 {
+				t.Errorf("%d HEADs, want 1 (asked once, never retried)", n)
+			}
+			if took := time.Since(start); took > nearProbeTimeout+time.Second/2 {
+				t.Errorf("took %v, more than the probe's bound", took)
+			}
+		})
 	}
 }
 

@@ -133,22 +133,28 @@ func (c *Client) PutFile(ctx context.Context, bucket, key, path, contentType str
 		}
 		size = fi.Size()
 	}
-	up, fl := c.fileUploader(size, c.Concurrency)
+	up, fl := c.fileUploader(ctx, bucket, key, size, c.Concurrency)
 	defer fl.close()
 	_, err = c.upload(withProgress(ctx, bar), up, bucket, key, contentType, f, size)
 	return err
 }
 
-// fileUploader is the uploader for a file of size bytes with at most
-// concurrency parts in flight: PartPlan's part size, and a flow that
-// starts with the parts that hold PlanStartBytes (at least
-// PlanStartParts) and adds more while they pay (close it when done),
-// unless UploadPartSize fixes the part size and the parts in flight.
-func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *flow) {
+// fileUploader is the uploader for a file of size bytes, to be sent to
+// bucket/key, with at most concurrency parts in flight: PartPlan's part
+// size for a near or a far server (asked once, when the two plans
+// differ for this file), and a flow that starts with the parts that hold
+// PlanStartBytes (at least PlanStartParts) and adds more while they pay
+// (close it when done), unless UploadPartSize fixes the part size and the
+// parts in flight.
+func (c *Client) fileUploader(ctx context.Context, bucket, key string, size int64, concurrency int) (*manager.Uploader, *flow) {
 	if c.UploadPartSize > 0 {
 		return c.uploader(concurrency, c.UploadPartSize, nil), nil
 	}
-	partSize, most := PartPlan(size, concurrency)
+	partSize, most := PartPlan(size, concurrency, false)
+	if nearSize, nearMost := PartPlan(size, concurrency, true); (nearSize != partSize || nearMost != most) &&
+		c.nearServer(ctx, bucket, key) {
+		partSize, most = nearSize, nearMost
+	}
 	if most <= 1 {
 		return c.uploader(1, partSize, nil), nil
 	}
@@ -157,13 +163,13 @@ func (c *Client) fileUploader(size int64, concurrency int) (*manager.Uploader, *
 	return c.uploader(most, partSize, fl), fl
 }
 
-// filePartSize is the part size fileUploader uploads a file of size
+// filePartSize is the part size fileUploader uploaded a file of size
 // bytes with (the part size does not depend on the parts in flight).
 func (c *Client) filePartSize(size int64) int64 {
 	if c.UploadPartSize > 0 {
 		return c.UploadPartSize
 	}
-	partSize, _ := PartPlan(size, 1)
+	partSize, _ := PartPlan(size, 1, c.knownNear())
 	return partSize
 }
 
@@ -304,7 +310,7 @@ func (c *Client) PutFiles(ctx context.Context, bucket string, files []LocalFile,
 			}
 			size = fi.Size()
 		}
-		up, fl := c.fileUploader(size, parts)
+		up, fl := c.fileUploader(gctx, bucket, lf.Key, size, parts)
 		failure, err := c.upload(withProgress(gctx, bar), up, bucket, lf.Key, mimetypes.GuessType(lf.Path), f, size)
 		fl.close()
 		if err == nil {
