@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -130,7 +131,8 @@ const maxCandidates = 4
 // PartSizeCandidates returns the part sizes, in whole MiB, that split size
 // bytes into exactly parts parts with all but the last of the same size:
 // p with ceil(size/p) = parts. When more than maxCandidates fit, only the
-// common part sizes among them are returned and all is false; otherwise
+// common part sizes among them, and those of this tool's plans, are
+// returned and all is false; otherwise
 // all is true (every whole-MiB size that fits is returned).
 func PartSizeCandidates(size int64, parts int) (sizes []int64, all bool) {
 	if parts < 1 || size < 0 {
@@ -156,6 +158,12 @@ func PartSizeCandidates(size int64, parts int) (sizes []int64, all bool) {
 	}
 	for _, ps := range commonPartSizes {
 		if ps >= lo*mib && ps <= hi*mib {
+			sizes = append(sizes, ps)
+		}
+	}
+	// And the sizes this tool's plans give such a file (near and far).
+	for _, near := range []bool{false, true} {
+		if ps, _ := PartPlan(size, 1, near); ps >= lo*mib && ps <= hi*mib && !slices.Contains(sizes, ps) {
 			sizes = append(sizes, ps)
 		}
 	}

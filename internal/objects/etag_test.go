@@ -149,6 +149,8 @@ func TestPartSizeCandidates(t *testing.T) {
 		{9 * mib, 3, []int64{3, 4}, true},       // 3+3+3, 4+4+1
 		{1000 * mib, 10000, nil, true},          // parts under 1 MiB
 		{640 * mib, 10, []int64{64}, false},     // 64..71 fit
+		{100 * mib, 4, []int64{25}, false},      // 25..33 fit: this tool's near plan's
+		{32*mib + 2, 2, nil, false},             // 17..32 fit: neither plan gives 2 parts
 	} {
 		got, all := PartSizeCandidates(tc.size, tc.parts)
 		var want []int64
@@ -174,7 +176,8 @@ func TestPartSizeCandidates(t *testing.T) {
 }
 
 // Whatever the size and part count, the candidates are exactly the whole
-// MiB sizes giving that many parts (when few enough to try them all).
+// MiB sizes giving that many parts (when few enough to try them all), else
+// the common ones and this tool's plans' among them.
 func TestPartSizeCandidatesExhaustive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 2000 {
@@ -194,9 +197,16 @@ func TestPartSizeCandidatesExhaustive(t *testing.T) {
 			if len(fit) <= maxCandidates {
 				t.Fatalf("size %d, %d parts: only %d fit, yet not all given", size, parts, len(fit))
 			}
+			near, _ := PartPlan(size, 1, true)
+			far, _ := PartPlan(size, 1, false)
 			for _, ps := range got {
-				if !slices.Contains(fit, ps) || !slices.Contains(commonPartSizes, ps) {
-					t.Fatalf("size %d, %d parts: %d is not a common size that fits", size, parts, ps)
+				if !slices.Contains(fit, ps) || !slices.Contains(commonPartSizes, ps) && ps != near && ps != far {
+					t.Fatalf("size %d, %d parts: %d is neither a common size nor a plan's that fits", size, parts, ps)
+				}
+			}
+			for _, ps := range []int64{near, far} {
+				if partsOf(size, ps) == int64(parts) && !slices.Contains(got, ps) {
+					t.Fatalf("size %d, %d parts: the plans' %d fits and is not given", size, parts, ps)
 				}
 			}
 		}
