@@ -6,8 +6,11 @@ package objects
 // trip alone, from the request's last byte to the answer's first (not the
 // connection, the signing, nor fetching credentials), and any answer
 // counts: a 404, or a 403 for credentials that may only write, comes back
-// as fast as a 200. One round trip: under a millisecond on loopback, 40 ms
-// and more for a far region, where each part uploads for seconds.
+// as fast as a 200. One round trip: about a millisecond on loopback
+// (SeaweedFS: 0.5 to 1.5 ms), 40 ms and more for a far region, where each
+// part uploads for seconds. S3 itself typically answers in tens of
+// milliseconds even within its region, where many connections are what
+// it wants: it gets the far plan.
 
 import (
 	"context"
