@@ -132,8 +132,8 @@ const maxCandidates = 4
 // bytes into exactly parts parts with all but the last of the same size:
 // p with ceil(size/p) = parts. When more than maxCandidates fit, only the
 // common part sizes among them, and those of this tool's plans, are
-// returned and all is false; otherwise
-// all is true (every whole-MiB size that fits is returned).
+// returned and all is false; otherwise all is true (every whole-MiB size
+// that fits is returned).
 func PartSizeCandidates(size int64, parts int) (sizes []int64, all bool) {
 	if parts < 1 || size < 0 {
 		return nil, true
