@@ -8,9 +8,9 @@ package objects
 // counts: a 404, or a 403 for credentials that may only write, comes back
 // as fast as a 200. One round trip: about a millisecond on loopback
 // (SeaweedFS: 0.5 to 1.5 ms), 40 ms and more for a far region, where each
-// part uploads for seconds. S3 itself typically answers in tens of
-// milliseconds even within its region, where many connections are what
-// it wants: it gets the far plan.
+// part uploads for seconds. S3 itself is said to answer in tens of
+// milliseconds even within its region (not measured here), and it serves
+// many connections best: it gets the far plan.
 
 import (
 	"context"
@@ -36,9 +36,9 @@ type distance struct {
 }
 
 // nearServer says whether the server answers within NearRoundTrip, asking
-// it the first time (the callers at once wait for one answer). A question
-// that gets no answer counts as far: that is the plan that needs no
-// answer to be right.
+// it the first time (callers at the same time wait for the one answer). A
+// question that gets no answer counts as far: the plan every upload had
+// before there was a question.
 func (c *Client) nearServer(ctx context.Context, bucket, key string) bool {
 	d := &c.distance
 	d.mu.Lock()
