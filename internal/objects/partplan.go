@@ -9,7 +9,8 @@ package objects
 // starts with PlanStartParts and doubles while that moves clearly more, up
 // to --concurrency.
 //
-// Two plans, chosen by how far the server is. A far server gets a file in
+// Two plans, chosen by how far the server is; either keeps parts within
+// PlanMinPartSize and PlanMaxPartSize. A far server gets a file in
 // PlanParts parts, enough for the flow to have room: each connection is
 // bounded by its round trip (it carries at most its window per round
 // trip) and more connections carry more. A near server, one that answers
