@@ -20,64 +20,50 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/testenv"
 )
 
+// A far server gets sixteenths; a near one quarters: 256 MiB as four
+// 64 MiB parts at once, 1 GiB as eight 128 MiB parts four at a time (the
+// plan measured fastest on loopback). Small files are cut alike by both.
 func TestPartPlan(t *testing.T) {
 	const mib, gib = int64(1 << 20), int64(1 << 30)
+	const far, near = false, true
 	for _, c := range []struct {
 		size        int64
 		concurrency int
+		near        bool
 		part        int64
 		inFlight    int
 	}{
-		{0, 16, DefaultPartSize, 1},
-		{4096, 16, DefaultPartSize, 1},
-		{16 * mib, 16, DefaultPartSize, 1}, // one PutObject
-		{16*mib + 1, 16, 8 * mib, 3},       // sixteenths would be under the 8 MiB floor
-		{100 * mib, 16, 8 * mib, 13},       // 8 MiB parts: 12 and a rest
-		{256 * mib, 16, 16 * mib, 16},      // sixteen 16 MiB parts, all may fly
-		{256*mib + 1, 16, 17 * mib, 16},    // rounded up to a MiB
-		{256 * mib, 2, 16 * mib, 2},        // --concurrency caps the parts in flight
-		{256 * mib, 1, 16 * mib, 1},        //
-		{256 * mib, 0, 16 * mib, 1},        // nonsense concurrency counts as 1
-		{gib, 16, 64 * mib, 8},             // sixteen 64 MiB parts, 512 MiB of them in flight
-		{512 * mib, 64, 32 * mib, 16},      // never more in flight than parts
-		{100 * gib, 16, 128 * mib, 4},      // 800 parts at the 128 MiB ceiling
-		{2 << 40, 16, 210 * mib, 4},        // 2 TiB: 10,000 parts would be 209.7 MiB
-		{5 << 40, 16, 525 * mib, 4},        // S3's largest object
-		{60 << 40, 16, 5 * gib, 4},         // beyond S3's limits: parts stop at 5 GiB
-	} {
-		part, n := PartPlan(c.size, c.concurrency, false)
-		if part != c.part || n != c.inFlight {
-			t.Errorf("PartPlan(%d, %d) = %d MiB x %d, want %d MiB x %d",
-				c.size, c.concurrency, part/mib, n, c.part/mib, c.inFlight)
-		}
-	}
-}
+		{0, 16, far, DefaultPartSize, 1},
+		{4096, 16, far, DefaultPartSize, 1},
+		{16 * mib, 16, far, DefaultPartSize, 1}, // one PutObject
+		{16*mib + 1, 16, far, 8 * mib, 3},       // sixteenths would be under the 8 MiB floor
+		{100 * mib, 16, far, 8 * mib, 13},       // 8 MiB parts: 12 and a rest
+		{256 * mib, 16, far, 16 * mib, 16},      // sixteen 16 MiB parts, all may fly
+		{256*mib + 1, 16, far, 17 * mib, 16},    // rounded up to a MiB
+		{256 * mib, 2, far, 16 * mib, 2},        // --concurrency caps the parts in flight
+		{256 * mib, 1, far, 16 * mib, 1},        //
+		{256 * mib, 0, far, 16 * mib, 1},        // nonsense concurrency counts as 1
+		{gib, 16, far, 64 * mib, 8},             // sixteen 64 MiB parts, 512 MiB of them in flight
+		{512 * mib, 64, far, 32 * mib, 16},      // never more in flight than parts
+		{100 * gib, 16, far, 128 * mib, 4},      // 800 parts at the 128 MiB ceiling
+		{2 << 40, 16, far, 210 * mib, 4},        // 2 TiB: 10,000 parts would be 209.7 MiB
+		{5 << 40, 16, far, 525 * mib, 4},        // S3's largest object
+		{60 << 40, 16, far, 5 * gib, 4},         // beyond S3's limits: parts stop at 5 GiB
 
-// A near server gets quarters: 256 MiB as four 64 MiB parts at once,
-// 1 GiB as eight 128 MiB parts four at a time (the plan measured fastest
-// on loopback); small files as the far plan has them.
-func TestPartPlanNear(t *testing.T) {
-	const mib, gib = int64(1 << 20), int64(1 << 30)
-	for _, c := range []struct {
-		size        int64
-		concurrency int
-		part        int64
-		inFlight    int
-	}{
-		{16 * mib, 16, DefaultPartSize, 1},
-		{16*mib + 1, 16, 8 * mib, 3},  // quarters would be under the 8 MiB floor
-		{32 * mib, 16, 8 * mib, 4},    // the same plan as far
-		{100 * mib, 16, 25 * mib, 4},  // quarters
-		{256 * mib, 16, 64 * mib, 4},  // four 64 MiB parts, all at once
-		{256 * mib, 2, 64 * mib, 2},   // --concurrency caps the parts in flight
-		{gib, 16, 128 * mib, 4},       // eight at the 128 MiB ceiling, 512 MiB in flight
-		{100 * gib, 16, 128 * mib, 4}, // 800 parts
-		{5 << 40, 16, 525 * mib, 4},   // S3's largest object: 10,000 parts
+		{16 * mib, 16, near, DefaultPartSize, 1},
+		{16*mib + 1, 16, near, 8 * mib, 3},  // quarters would be under the 8 MiB floor
+		{32 * mib, 16, near, 8 * mib, 4},    // the same plan as far
+		{100 * mib, 16, near, 25 * mib, 4},  // quarters
+		{256 * mib, 16, near, 64 * mib, 4},  // four 64 MiB parts, all at once
+		{256 * mib, 2, near, 64 * mib, 2},   // --concurrency caps the parts in flight
+		{gib, 16, near, 128 * mib, 4},       // eight at the 128 MiB ceiling, 512 MiB in flight
+		{100 * gib, 16, near, 128 * mib, 4}, // 800 parts
+		{5 << 40, 16, near, 525 * mib, 4},   // S3's largest object: 10,000 parts
 	} {
-		part, n := PartPlan(c.size, c.concurrency, true)
+		part, n := PartPlan(c.size, c.concurrency, c.near)
 		if part != c.part || n != c.inFlight {
-			t.Errorf("PartPlan(%d, %d, near) = %d MiB x %d, want %d MiB x %d",
-				c.size, c.concurrency, part/mib, n, c.part/mib, c.inFlight)
+			t.Errorf("PartPlan(%d, %d, near %v) = %d MiB x %d, want %d MiB x %d",
+				c.size, c.concurrency, c.near, part/mib, n, c.part/mib, c.inFlight)
 		}
 	}
 }
