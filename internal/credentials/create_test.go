@@ -450,9 +450,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			f := fakeaws.New()
 			r := v.req(f)
 			before := f.Snapshot()
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			f.InterruptAt(op, n, when, cancel)
+			ctx := f.InterruptAt(t, op, n, when)
 			h := newHarness(t, f)
 			_, err := h.create(ctx, r)
 			if op == "TagUser" && when == "answer lost" {

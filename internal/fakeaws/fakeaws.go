@@ -802,9 +802,11 @@ func EachInterruption(t *testing.T, name string, calls, mutating []string, test 
 
 // InterruptAt makes the n-th call (from 0) of op end as an interrupt ends
 // it: "before" it reaches the fake, "after" it took effect (both cancel the
-// run's context), or "answer lost" (it took effect, and its answer timed
-// out).
-func (f *AWS) InterruptAt(op string, n int, when string, cancel context.CancelFunc) {
+// context returned, the run's), or "answer lost" (it took effect, and its
+// answer timed out). The context ends with the test at the latest.
+func (f *AWS) InterruptAt(t testing.TB, op string, n int, when string) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	fire := func(_ context.Context, o string, k int) error {
 		if o != op || k != n {
 			return nil
@@ -820,6 +822,7 @@ func (f *AWS) InterruptAt(op string, n int, when string, cancel context.CancelFu
 	} else {
 		f.After = fire
 	}
+	return ctx
 }
 
 // Denied is IAM's answer to a call the credentials may not make.

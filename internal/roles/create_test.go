@@ -313,9 +313,7 @@ func TestCreateInterruptedAtEveryStep(t *testing.T) {
 			f := fakeaws.New()
 			r := v.req(f)
 			before := f.RoleSnapshot()
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			f.InterruptAt(op, n, when, cancel)
+			ctx := f.InterruptAt(t, op, n, when)
 			h := newHarness(f)
 			if _, err := h.c.Create(ctx, r); err == nil {
 				t.Fatal("no error")
