@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,17 @@ func (d *Dir) MkdirAll(rel string) error {
 // Create opens rel inside d for writing, as Create does a path.
 func (d *Dir) Create(ctx context.Context, rel string) (*File, error) {
 	path := filepath.Join(d.path, rel)
+	ops := fileOps{open: d.root.OpenFile, rename: d.root.Rename, remove: d.root.Remove}
+	// Most files written into a directory are new. When nothing at all
+	// stands at rel (not even a dangling symlink), the root's own walk is
+	// the whole check: it follows the directories' symlinks only while
+	// they stay inside and refuses the rest, as followLinks does below,
+	// which also resolves every directory above d and looks twice more.
+	if _, err := d.root.Lstat(rel); errors.Is(err, fs.ErrNotExist) {
+		return d.create(ctx, &Target{Path: path, File: path}, rel, ops)
+	} else if escapes(err) {
+		return nil, ErrOutside
+	}
 	file, descriptor, err := followLinks(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", path, err)
@@ -96,7 +108,12 @@ func (d *Dir) Create(ctx context.Context, rel string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := create(ctx, t, inside, fileOps{open: d.root.OpenFile, rename: d.root.Rename, remove: d.root.Remove})
+	return d.create(ctx, t, inside, ops)
+}
+
+// create opens t, which is name inside d.
+func (d *Dir) create(ctx context.Context, t *Target, name string, ops fileOps) (*File, error) {
+	f, err := create(ctx, t, name, ops)
 	if escapes(err) {
 		return nil, ErrOutside
 	}

@@ -224,10 +224,45 @@ func TestDir(t *testing.T) {
 	if l, _ := os.Readlink(filepath.Join(inside, "in")); l != "target" {
 		t.Errorf("link now %q", l)
 	}
-	for _, rel := range []string{"up", filepath.Join("out", "x")} {
+	// A new file, directly and through a directory's symlink that stays
+	// inside: written whole, 0644, nothing else left beside it.
+	os.Mkdir(filepath.Join(inside, "realsub"), 0o755)
+	mustSymlink(t, "realsub", filepath.Join(inside, "sub"))
+	for _, rel := range []string{"new", filepath.Join("sub", "new")} {
+		f, err := d.Create(ctx, rel)
+		if err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+		f.Write([]byte("fresh"))
+		if err := f.Commit(); err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+	}
+	for _, p := range []string{filepath.Join(inside, "new"), filepath.Join(inside, "realsub", "new")} {
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: %v %v", p, fi, err)
+		}
+		if b, _ := os.ReadFile(p); string(b) != "fresh" {
+			t.Errorf("%s holds %q", p, b)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(inside, "realsub")); len(entries) != 1 {
+		t.Errorf("realsub holds %d entries, want only new", len(entries))
+	}
+	// Below a dangling symlink that stays inside: the missing directory
+	// is said, nothing is written anywhere.
+	mustSymlink(t, "missing", filepath.Join(inside, "dangling"))
+	if _, err := d.Create(ctx, filepath.Join("dangling", "x")); err == nil || errors.Is(err, ErrOutside) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("dangling/x: %v", err)
+	}
+	for _, rel := range []string{"up", filepath.Join("out", "x"), filepath.Join("out", "new"), filepath.Join("..", "new"), strings.Join([]string{"sub", "..", "..", "new"}, string(filepath.Separator))} {
 		if _, err := d.Create(ctx, rel); !errors.Is(err, ErrOutside) {
 			t.Errorf("%s: %v", rel, err)
 		}
+	}
+	if entries, _ := os.ReadDir(base); len(entries) != 2 {
+		t.Errorf("%d entries beside the output directory, want its link and itself", len(entries))
 	}
 	if err := d.MkdirAll(filepath.Join("out", "x")); !errors.Is(err, ErrOutside) {
 		t.Errorf("mkdir out/x: %v", err)
