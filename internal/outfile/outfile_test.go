@@ -256,6 +256,9 @@ func TestDir(t *testing.T) {
 	if _, err := d.Create(ctx, filepath.Join("dangling", "x")); err == nil || errors.Is(err, ErrOutside) || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("dangling/x: %v", err)
 	}
+	if _, err := os.Lstat(filepath.Join(inside, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the dangling link's target was made: %v", err)
+	}
 	for _, rel := range []string{"up", filepath.Join("out", "x"), filepath.Join("out", "new"), filepath.Join("..", "new"), strings.Join([]string{"sub", "..", "..", "new"}, string(filepath.Separator))} {
 		if _, err := d.Create(ctx, rel); !errors.Is(err, ErrOutside) {
 			t.Errorf("%s: %v", rel, err)
