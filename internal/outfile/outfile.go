@@ -61,7 +61,8 @@ type Target struct {
 	// Path is the path as given, for messages.
 	Path string
 	// File is Path with symlinks followed: what is created, replaced or
-	// opened.
+	// opened. For a new file inside a Dir it is Path as it is: the Dir's
+	// root follows the links when the file is made.
 	File string
 	Kind Kind
 	// Perm holds the permission bits of the file Replace replaces.
