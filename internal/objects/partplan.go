@@ -62,10 +62,11 @@ const (
 
 // PartPlan chooses the part size for uploading a file of size bytes to a
 // near or a far server, and the most parts in flight with at most
-// concurrency requests in flight: no more than the file has, nor than hold
-// PlanMaxBytes (the flow starts with fewer, see startParts). A file that fits in one part (size <=
-// DefaultPartSize) goes in one PutObject: the part size returned is then
-// larger than the file, and one request is in flight.
+// concurrency requests in flight: no more than the file has, nor than
+// hold PlanMaxBytes (the flow starts with fewer, see startParts). A file
+// that fits in one part (size <= DefaultPartSize) goes in one PutObject:
+// the part size returned is then larger than the file, and one request is
+// in flight.
 func PartPlan(size int64, concurrency int, near bool) (partSize int64, most int) {
 	concurrency = max(concurrency, 1)
 	if size <= DefaultPartSize {
