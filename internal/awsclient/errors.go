@@ -102,6 +102,24 @@ func IsServiceError(err error) bool {
 	return ErrorCode(err) != "" || HTTPStatus(err) != 0
 }
 
+// MayHaveActed reports whether a call that failed with err may still have
+// been carried out. A refusal (4xx) or throttling means it was not. No
+// answer at all (an interrupt, a timeout, a dropped connection) leaves it
+// open, and so does a server error (5xx): a load balancer answers 500 or
+// 504 when its backend took too long, and the backend may have acted.
+func MayHaveActed(err error) bool {
+	if err == nil {
+		return false
+	}
+	if !IsServiceError(err) {
+		return true
+	}
+	if _, throttled := retry.DefaultThrottleErrorCodes[ErrorCode(err)]; throttled {
+		return false
+	}
+	return HTTPStatus(err) >= 500
+}
+
 // BotoError words err as botocore's ClientError did:
 // "An error occurred (CODE) when calling the OPERATION operation: MESSAGE".
 // Errors that did not come from the service keep their own text.

@@ -30,7 +30,15 @@ const (
 	lostReply       // forward it, then close the connection instead of answering
 	status500       // answer 500 InternalError
 	slowDown        // answer 503 SlowDown (S3) / Throttling (IAM, STS)
+	acted500        // forward it, then answer 500 InternalError, as a load balancer whose backend acted may
 )
+
+// unanswered are the fates of a request the server acted on without the
+// tool learning so: the SDK sends it again.
+var unanswered = []struct {
+	name  string
+	fault fault
+}{{"lost answer", lostReply}, {"500 after acting", acted500}}
 
 // faultProxy sits between the tool and moto and misbehaves as planned.
 type faultProxy struct {
@@ -99,8 +107,12 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w)
 		return
 	}
-	if f == lostReply {
+	switch f {
+	case lostReply:
 		hangUp(w) // done on the server, but the answer never arrives
+		return
+	case acted500:
+		writeError(w, isS3, http.StatusInternalServerError, "InternalError", "injected failure after the server acted")
 		return
 	}
 	for k, v := range resp.Header {
@@ -254,36 +266,39 @@ func TestFaultsCreateGivesUpAndUndoes(t *testing.T) {
 	}
 }
 
-// The server acts on a request but the answer is lost: the SDK sends it
-// again. create must still end with exactly one user, one policy and one
-// key: a CreateUser that then finds the user it made carries on, and the
-// extra key of a repeated CreateAccessKey is deleted.
+// The server acts on a request but the tool does not learn so (the answer
+// is lost, or a 500 comes back): the SDK sends it again. create must still
+// end with exactly one user, one policy and one key: a CreateUser that then
+// finds the user it made carries on, and the extra key of a repeated
+// CreateAccessKey is deleted.
 func TestFaultsCreateLostReplies(t *testing.T) {
 	t.Parallel()
-	for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
-		t.Run(op, func(t *testing.T) {
-			t.Parallel()
-			e := newE2E(t)
-			e.bucket("faulty")
-			newFaultProxy(t, e, func(o string, n int) fault {
-				if o == op && n == 0 {
-					return lostReply
+	for _, u := range unanswered {
+		for _, op := range []string{"CreateUser", "PutUserPolicy", "CreateAccessKey"} {
+			t.Run(u.name+"/"+op, func(t *testing.T) {
+				t.Parallel()
+				e := newE2E(t)
+				e.bucket("faulty")
+				newFaultProxy(t, e, func(o string, n int) fault {
+					if o == op && n == 0 {
+						return u.fault
+					}
+					return pass
+				})
+				r := e.run("create", "faulty")
+				s := e.iamState("s3.read-write.faulty")
+				if r.Code != 0 {
+					t.Fatalf("create failed (%s), leaving %+v", strings.TrimSpace(r.Stderr), s)
 				}
-				return pass
+				if s == nil || len(s.Keys) != 1 || len(s.Policies) != 1 || !strings.Contains(r.Stdout, s.Keys[0]) {
+					t.Errorf("IAM state %+v\nstdout %s\nstderr %s", s, r.Stdout, r.Stderr)
+				}
+				// The key the lost answer carried is deleted, and that is said.
+				if deleted := strings.Contains(r.Stderr, "Deleted access key "); deleted != (op == "CreateAccessKey") {
+					t.Errorf("stderr:\n%s", r.Stderr)
+				}
 			})
-			r := e.run("create", "faulty")
-			s := e.iamState("s3.read-write.faulty")
-			if r.Code != 0 {
-				t.Fatalf("create failed (%s), leaving %+v", strings.TrimSpace(r.Stderr), s)
-			}
-			if s == nil || len(s.Keys) != 1 || len(s.Policies) != 1 || !strings.Contains(r.Stdout, s.Keys[0]) {
-				t.Errorf("IAM state %+v\nstdout %s\nstderr %s", s, r.Stdout, r.Stderr)
-			}
-			// The key the lost answer carried is deleted, and that is said.
-			if deleted := strings.Contains(r.Stderr, "Deleted access key "); deleted != (op == "CreateAccessKey") {
-				t.Errorf("stderr:\n%s", r.Stderr)
-			}
-		})
+		}
 	}
 }
 
@@ -303,19 +318,24 @@ func TestFaultsCreateTemporary(t *testing.T) {
 	checkOneRole(t, e, r)
 }
 
-// The answer to CreateRole is lost: the SDK's second attempt finds the
-// role, which is then used.
+// The answer to CreateRole is lost, or a 500 after the role was made: the
+// SDK's second attempt finds the role, which is then used.
 func TestFaultsCreateRoleLostReply(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	e.bucket("faulty")
-	newFaultProxy(t, e, func(op string, n int) fault {
-		if op == "CreateRole" && n == 0 {
-			return lostReply
-		}
-		return pass
-	})
-	checkOneRole(t, e, e.ok("create", "faulty", "-d", "15m"))
+	for _, u := range unanswered {
+		t.Run(u.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t)
+			e.bucket("faulty")
+			newFaultProxy(t, e, func(op string, n int) fault {
+				if op == "CreateRole" && n == 0 {
+					return u.fault
+				}
+				return pass
+			})
+			checkOneRole(t, e, e.ok("create", "faulty", "-d", "15m"))
+		})
+	}
 }
 
 func checkOneRole(t *testing.T, e *e2e, r result) {
@@ -333,29 +353,63 @@ func checkOneRole(t *testing.T, e *e2e, r result) {
 	}
 }
 
-// An existing user with one key: the lost answer's key takes the second
-// slot, so the repeated CreateAccessKey is refused. That key is deleted
-// and the key made again; the user ends with its old key and the new one.
+// An existing user with one key: the unanswered attempt's key takes the
+// second slot, so the repeated CreateAccessKey is refused. That key is
+// deleted and the key made again; the user ends with its old key and the
+// new one.
 func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	e.bucket("faulty")
-	ctx := context.Background()
-	must(e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})).ok(t)
-	old := must(e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})).ok(t)
-	newFaultProxy(t, e, func(op string, n int) fault {
-		if op == "CreateAccessKey" && n == 0 {
-			return lostReply
-		}
-		return pass
-	})
-	r := e.ok("create", "faulty", "--username", "alice")
-	s := e.iamState("alice")
-	if s == nil || len(s.Keys) != 2 || !slices.Contains(s.Keys, aws.ToString(old.AccessKey.AccessKeyId)) {
+	for _, u := range unanswered {
+		t.Run(u.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t)
+			e.bucket("faulty")
+			ctx := context.Background()
+			must(e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})).ok(t)
+			old := must(e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})).ok(t)
+			newFaultProxy(t, e, func(op string, n int) fault {
+				if op == "CreateAccessKey" && n == 0 {
+					return u.fault
+				}
+				return pass
+			})
+			r := e.ok("create", "faulty", "--username", "alice")
+			checkOldAndPrinted(t, e, "alice", aws.ToString(old.AccessKey.AccessKeyId), r)
+		})
+	}
+}
+
+// rotate-key, whose CreateAccessKey the server acts on unanswered: the
+// key made again is printed, the one nobody saw is deleted and that is
+// said, and the old key stays.
+func TestFaultsRotateKeyUnanswered(t *testing.T) {
+	t.Parallel()
+	for _, u := range unanswered {
+		t.Run(u.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t)
+			old := e.makeUser("alice", 1)
+			newFaultProxy(t, e, func(op string, n int) fault {
+				if op == "CreateAccessKey" && n == 0 {
+					return u.fault
+				}
+				return pass
+			})
+			checkOldAndPrinted(t, e, "alice", old[0], e.ok("rotate-key", "alice"))
+		})
+	}
+}
+
+// checkOldAndPrinted checks that user holds two keys, old and the one r
+// printed, and that r said it deleted a key.
+func checkOldAndPrinted(t *testing.T, e *e2e, user, old string, r result) {
+	t.Helper()
+	s := e.iamState(user)
+	if s == nil || len(s.Keys) != 2 || !slices.Contains(s.Keys, old) {
 		t.Fatalf("IAM state %+v\nstderr %s", s, r.Stderr)
 	}
 	for _, k := range s.Keys {
-		if k != aws.ToString(old.AccessKey.AccessKeyId) && !strings.Contains(r.Stdout, k) {
+		if k != old && !strings.Contains(r.Stdout, k) {
 			t.Errorf("key %s is neither the old one nor the one printed:\n%s", k, r.Stdout)
 		}
 	}
@@ -386,4 +440,36 @@ func relay(r *http.Request, target string, body []byte) (relayed, []byte, error)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	return relayed{StatusCode: resp.StatusCode, Header: resp.Header}, data, err
+}
+
+// CreateBucket acted on unanswered: the SDK's second attempt finds the
+// bucket this run made, in us-east-1 and outside it, and create carries on
+// as if the first answer had come.
+func TestFaultsCreateBucketUnanswered(t *testing.T) {
+	t.Parallel()
+	for _, u := range unanswered {
+		for _, region := range []string{"", "eu-west-1"} {
+			t.Run(u.name+"/"+region, func(t *testing.T) {
+				t.Parallel()
+				e := newE2E(t)
+				newFaultProxy(t, e, func(op string, n int) fault {
+					if op == "PUT /new-bucket" && n == 0 {
+						return u.fault
+					}
+					return pass
+				})
+				args := []string{"create", "new-bucket", "-c"}
+				if region != "" {
+					args = append(args, "--bucket-region", region)
+				}
+				r := e.run(args...)
+				if r.Code != 0 || !strings.Contains(r.Stderr, "Created bucket: new-bucket") {
+					t.Fatalf("exit %d\nstderr %s", r.Code, r.Stderr)
+				}
+				if s := e.iamState("s3.read-write.new-bucket"); s == nil || len(s.Keys) != 1 || !strings.Contains(r.Stdout, s.Keys[0]) {
+					t.Errorf("IAM state %+v\nstdout %s", s, r.Stdout)
+				}
+			})
+		}
+	}
 }

@@ -58,8 +58,15 @@ func (c *Creator) createBucket(ctx context.Context, r *Request, bucket string, u
 	}
 	what := fmt.Sprintf("bucket %s, created by this run", bucket)
 	remove := func(ctx context.Context) (string, error) { return c.deleteNewBucket(ctx, bucket) }
-	if _, err := c.S3.CreateBucket(ctx, in); err != nil {
-		if undo.UnknownOutcome(err) {
+	var lost undo.LostAnswers
+	_, err := c.S3.CreateBucket(ctx, in, lost.S3Option())
+	if lost.Happened() && awsclient.ErrorCode(err) == "BucketAlreadyOwnedByYou" {
+		// Missing a moment ago: the bucket is the one an attempt whose
+		// answer was lost made.
+		err = nil
+	}
+	if err != nil {
+		if undo.UnknownOutcome(err) || lost.Happened() {
 			u.KeepIfExists(what, func(ctx context.Context) (bool, error) { return c.bucketExists(ctx, bucket) }, remove)
 		}
 		return err

@@ -227,20 +227,26 @@ func (c *Creator) previousPolicy(ctx context.Context, user, name string) (restor
 	}, nil
 }
 
+// UnseenKeyNote reports a key deleted because the attempt that made it
+// never brought it back (a format taking the key id).
+const UnseenKeyNote = "Deleted access key %s: an attempt to create a key made it, but its answer was lost (no answer, or a server error), so nobody saw it"
+
+const unseenKeyWarning = "Warning: an attempt to create the access key went unanswered (no answer, or a server error), and the keys it may have made could not be deleted (%s); check user %s for an extra key"
+
 // createKey makes the user's new access key. An attempt that got no
-// answer may have made a key too, and taken the user's last free slot:
-// such keys, which nobody will ever see, are found and deleted.
+// answer, or a server error, may have made a key too, and taken the
+// user's last free slot: such keys, which nobody will ever see, are found
+// and deleted.
 func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, u *undo.Log) (*iamtypes.AccessKey, error) {
 	sweep := func(ctx context.Context) (string, error) {
 		return "", c.deleteKeysExcept(ctx, name, oldKeys, "Undone: deleted access key %s")
 	}
-	const lostNote = "Deleted access key %s: an attempt to create the key got no answer but made it"
 	in := &iam.CreateAccessKeyInput{UserName: aws.String(name)}
 	lost := &undo.LostAnswers{}
 	out, err := c.IAM.CreateAccessKey(ctx, in, lost.Option())
 	if err != nil && lost.Happened() {
-		if derr := c.deleteKeysExcept(ctx, name, oldKeys, lostNote); derr != nil {
-			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
+		if derr := c.deleteKeysExcept(ctx, name, oldKeys, UnseenKeyNote); derr != nil {
+			c.Warnf(unseenKeyWarning, awsclient.ErrorMessage(derr), name)
 		}
 		if awsclient.ErrorCode(err) == "LimitExceeded" {
 			lost = &undo.LostAnswers{}
@@ -248,7 +254,7 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 		}
 	}
 	if err != nil {
-		if undo.UnknownOutcome(err) {
+		if undo.UnknownOutcome(err) || lost.Happened() {
 			u.Push("access keys of user "+name+" made by this run", sweep)
 		}
 		return nil, err
@@ -260,8 +266,8 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 	}
 	id := aws.ToString(key.AccessKeyId)
 	if lost.Happened() {
-		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), id), lostNote); derr != nil {
-			c.Warnf("Warning: an attempt to create the access key got no answer, and the keys it may have made could not be deleted (%s); check user %s for an extra key", awsclient.ErrorMessage(derr), name)
+		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), id), UnseenKeyNote); derr != nil {
+			c.Warnf(unseenKeyWarning, awsclient.ErrorMessage(derr), name)
 		}
 	}
 	// Undone when a later step fails, delivery included: a key nobody has

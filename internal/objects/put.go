@@ -66,7 +66,8 @@ func (u uploadClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, op
 // uploadFailure says what a failed upload may have left in the bucket.
 type uploadFailure struct {
 	// maybeStored: the object may be in the bucket all the same (a request
-	// that would have stored it went out, and its answer never came).
+	// that would have stored it went out, and its answer never came or was
+	// a server error).
 	maybeStored bool
 	// leftUpload names an incomplete multipart upload that could not be
 	// aborted.
@@ -97,7 +98,7 @@ func (c *Client) upload(ctx context.Context, up *manager.Uploader, bucket, key, 
 	}
 	var mf manager.MultiUploadFailure
 	if !errors.As(err, &mf) || mf.UploadID() == "" {
-		return uploadFailure{maybeStored: !awsclient.IsServiceError(err)}, err
+		return uploadFailure{maybeStored: awsclient.MayHaveActed(err)}, err
 	}
 	actx, cancel := cleanupContext(ctx)
 	defer cancel()

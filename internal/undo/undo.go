@@ -1,9 +1,9 @@
 // Package undo takes back what a run of create or create-role made when a
 // later step fails or the run is interrupted: each step notes its reverse
 // in a Log, which undoes them newest first and says what it did, what it
-// could not undo and what it deliberately left (a new bucket). Calls whose
-// answer was lost may have been carried out: UnknownOutcome and
-// LostAnswers tell.
+// could not undo and what it deliberately left (a new bucket). Calls that
+// got no answer, or a server error, may have been carried out:
+// UnknownOutcome and LostAnswers tell.
 package undo
 
 import (
@@ -55,11 +55,8 @@ type keptThing struct {
 }
 
 // UnknownOutcome reports whether a call that failed with err may still have
-// been carried out: an error answer from the service means it was not; no
-// answer (an interrupt, a timeout, a dropped connection) leaves it open.
-func UnknownOutcome(err error) bool {
-	return err != nil && !awsclient.IsServiceError(err)
-}
+// been carried out (awsclient.MayHaveActed): no answer, or a server error.
+func UnknownOutcome(err error) bool { return awsclient.MayHaveActed(err) }
 
 // Push notes the reverse of a step that may have changed something; forget
 // drops it once the thing is complete and meant to stay.

@@ -21,6 +21,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/pycompat/pyjson"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // MaxKeysPerUser is how many access keys IAM lets one user hold; create
@@ -123,23 +124,38 @@ func (r *Rotator) newKey(ctx context.Context, user string, keys []iamtypes.Acces
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, err := r.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
+	in := &iam.CreateAccessKeyInput{UserName: aws.String(user)}
+	// A key made by an attempt whose answer never came (an interrupt, a
+	// dropped connection) or was a server error would be valid and unknown
+	// to anyone: such keys are found and deleted.
+	lost := &undo.LostAnswers{}
+	out, err := r.IAM.CreateAccessKey(ctx, in, lost.Option())
+	if err != nil && (lost.Happened() || undo.UnknownOutcome(err)) {
+		r.deleteUnseenKeys(ctx, user, keys)
+		if awsclient.ErrorCode(err) == "LimitExceeded" && lost.Happened() && ctx.Err() == nil {
+			// The unseen key took the last free slot; it is gone now.
+			lost = &undo.LostAnswers{}
+			out, err = r.IAM.CreateAccessKey(ctx, in, lost.Option())
+			if err != nil && (lost.Happened() || undo.UnknownOutcome(err)) {
+				r.deleteUnseenKeys(ctx, user, keys)
+			}
+		}
+	}
 	if err == nil && (out.AccessKey == nil || out.AccessKey.AccessKeyId == nil) {
 		err = errors.New("CreateAccessKey returned no access key")
+		r.deleteUnseenKeys(ctx, user, keys)
 	}
 	if err != nil {
-		if !awsclient.IsServiceError(err) {
-			// A key made by a request whose answer never came (an
-			// interrupt, a dropped connection) would be valid and unknown
-			// to anyone.
-			r.deleteUnseenKeys(ctx, user, keys)
-		}
 		if awsclient.ErrorCode(err) == "LimitExceeded" {
 			return nil, r.limitReachedMeanwhile(ctx, user)
 		}
 		return nil, err
 	}
 	key := out.AccessKey
+	if lost.Happened() {
+		seen := append(slices.Clone(keys), iamtypes.AccessKeyMetadata{AccessKeyId: key.AccessKeyId})
+		r.deleteUnseenKeys(ctx, user, seen)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, r.rollback(ctx, user, key, err)
 	}
@@ -283,8 +299,8 @@ func notRetired(verb, id string, known bool, err error) string {
 }
 
 // deleteUnseenKeys deletes the keys of user that are not among before:
-// after CreateAccessKey got no answer, they were made by that request, and
-// nobody has seen them.
+// after an attempt of CreateAccessKey got no answer, or a server error,
+// they were made by that attempt, and nobody has seen them.
 func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []iamtypes.AccessKeyMetadata) {
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
@@ -300,11 +316,11 @@ func (r *Rotator) deleteUnseenKeys(ctx context.Context, user string, before []ia
 			continue
 		}
 		if err := r.deleteKey(cctx, user, id); err != nil && !awsclient.IsNotFound(err) {
-			r.Warnf("Could not delete access key %s, made by a request whose answer was lost and never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
+			r.Warnf("Could not delete access key %s, made by a request whose answer was lost, and never shown: %s; delete it with: aws iam delete-access-key --user-name %s --access-key-id %s",
 				id, awsclient.ErrorMessage(err), user, id)
 			continue
 		}
-		r.Warnf("Deleted access key %s: the request that made it got no answer, so it was never shown", id)
+		r.Warnf(credentials.UnseenKeyNote, id)
 	}
 }
 

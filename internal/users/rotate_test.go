@@ -14,6 +14,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3-credentials/s3-credentials/internal/credentials"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 )
 
@@ -226,7 +227,7 @@ func TestLostAnswers(t *testing.T) {
 	}{
 		{"new key", []iamtypes.AccessKeyMetadata{key(oldID, iamtypes.StatusTypeActive, nil)}, DeactivateOld,
 			map[string]int{"CreateAccessKey": 0}, true, map[string]iamtypes.StatusType{oldID: "Active"}, nil,
-			"Deleted access key " + newID + ": the request that made it got no answer, so it was never shown"},
+			fmt.Sprintf(credentials.UnseenKeyNote, newID)},
 		{"deactivating", []iamtypes.AccessKeyMetadata{key(oldID, iamtypes.StatusTypeActive, nil)}, DeactivateOld,
 			map[string]int{"UpdateAccessKey": 0}, false, map[string]iamtypes.StatusType{oldID: "Inactive", newID: "Active"},
 			[]string{"Created access key for user: bob", "Deactivated access key " + oldID}, ""},
