@@ -92,7 +92,10 @@ func newE2E(t *testing.T) *e2e {
 	t.Helper()
 	m := testenv.StartMoto(t)
 	cfg := must(awsclient.LoadConfig(context.Background(), awsclient.Options{EndpointURL: m.URL}, nil)).ok(t)
-	return &e2e{t: t, moto: m, Clients: awsclient.New(cfg), endpoint: m.URL}
+	e := &e2e{t: t, moto: m, endpoint: m.URL}
+	cfg.APIOptions = append(cfg.APIOptions, fixtureRetries(t, &e.Clients))
+	e.Clients = awsclient.New(cfg)
+	return e
 }
 
 // factory is a Factory over streams whose clients go to e's endpoint.
