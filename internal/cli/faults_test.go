@@ -473,3 +473,4 @@ func TestFaultsCreateBucketUnanswered(t *testing.T) {
 		}
 	}
 }
+
