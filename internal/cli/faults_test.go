@@ -473,4 +473,3 @@ func TestFaultsCreateBucketUnanswered(t *testing.T) {
 		}
 	}
 }
-
