@@ -16,7 +16,8 @@ import (
 )
 
 // TestInterruptPruneUnusedFor cuts prune --unused-for short at every
-// request, in every way a process can be ended (see interrupt_test.go).
+// request, in every way a process can be ended (see interrupt_test.go),
+// and lets moto act unanswered on each request that changes something.
 // The account holds a user made by the tool whose marked key has been idle
 // for 200 days by IAM's clock, and a stranger with a key of its own.
 // Whatever the ending, every line on standard output is true (the key or
@@ -76,6 +77,15 @@ func TestInterruptPruneUnusedFor(t *testing.T) {
 		key := idleMadeUser(t, e)
 		r := runInterrupted(t, e, t.TempDir(), &at, 0, args...)
 		checkEnded(t, v, r, func(t *testing.T, r toolRun, clean bool) { check(t, key, r, clean) })
+	})
+	// A deletion moto carried out unanswered, or answered 500: the run
+	// ends as a clean one, naming what it deleted (see
+	// TestUnansweredAtEveryRequest).
+	eachUnanswered(t, r.Ops, func(t *testing.T, at interruptAt, _ int) {
+		key := idleMadeUser(t, e)
+		r := runInterrupted(t, e, t.TempDir(), &at, 0, args...)
+		noTrace(t, r)
+		check(t, key, r, true)
 	})
 }
 

@@ -1114,33 +1114,40 @@ func TestUnansweredAtEveryRequest(t *testing.T) {
 			if t.Failed() {
 				return
 			}
-			ci := 0
-			for _, o := range r.Ops {
-				i := strings.LastIndexByte(o, '#')
-				var n int
-				fmt.Sscan(o[i+1:], &n)
-				if readOnly(o[:i]) {
-					continue
+			eachUnanswered(t, r.Ops, func(t *testing.T, at interruptAt, id int) {
+				if !v.serial {
+					t.Parallel()
 				}
-				for _, u := range unanswered {
-					at, id := interruptAt{op: o[:i], n: n, fault: u.fault}, ci
-					ci++
-					t.Run(fmt.Sprintf("%s#%d/%s", at.op, at.n, u.name), func(t *testing.T) {
-						if !v.serial {
-							t.Parallel()
-						}
-						dir := t.TempDir()
-						args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("u%dc%d", vi, id))
-						r := runInterrupted(t, e, dir, &at, 0, args...)
-						noTrace(t, r)
-						if at.op == "CreateMultipartUpload" {
-							abortEmptyUpload(t, e, r)
-						}
-						check(t, r, true)
-					})
+				dir := t.TempDir()
+				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("u%dc%d", vi, id))
+				r := runInterrupted(t, e, dir, &at, 0, args...)
+				noTrace(t, r)
+				if at.op == "CreateMultipartUpload" {
+					abortEmptyUpload(t, e, r)
 				}
-			}
+				check(t, r, true)
+			})
 		})
+	}
+}
+
+// eachUnanswered runs fn as a subtest for every request of ops (a clean
+// run's, "Op#n") that changes something, and every fault in unanswered,
+// numbering them from 0.
+func eachUnanswered(t *testing.T, ops []string, fn func(t *testing.T, at interruptAt, i int)) {
+	ci := 0
+	for _, o := range ops {
+		i := strings.LastIndexByte(o, '#')
+		var n int
+		fmt.Sscan(o[i+1:], &n)
+		if readOnly(o[:i]) {
+			continue
+		}
+		for _, u := range unanswered {
+			at, id := interruptAt{op: o[:i], n: n, fault: u.fault}, ci
+			ci++
+			t.Run(fmt.Sprintf("%s#%d/%s", at.op, at.n, u.name), func(t *testing.T) { fn(t, at, id) })
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // DeleteUserAPI names the IAM calls deleting a user makes.
@@ -53,7 +54,11 @@ type DeleteUserAPI interface {
 // same time) deletes while this one is at work is deleted all the same:
 // what is already gone is skipped, the report ends with
 // "  Deleted by someone else meanwhile" instead of "  Deleted user", and
-// the error is ErrDeletedMeanwhile.
+// the error is ErrDeletedMeanwhile. What was listed, or the user, and is
+// gone after an attempt of this run got no answer, or a server error, was
+// removed by that attempt, and is reported as removed. (The console
+// password is not listed first: one whose deletion went unanswered may go
+// unreported, never the reverse.)
 func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string) error {
 	user := aws.String(name)
 	fmt.Fprintf(w, "User: %s\n", name)
@@ -75,8 +80,11 @@ func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string
 		err = removeAll(ctx, w, atts[4:], false)
 	}
 	if err == nil {
-		_, err = api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user})
-		if err == nil {
+		var lost undo.LostAnswers
+		_, err = api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user}, lost.Option())
+		if err == nil || lost.Happened() && awsclient.IsNotFound(err) {
+			// Gone after an attempt whose answer was lost: that attempt
+			// deleted it.
 			fmt.Fprintln(w, "  Deleted user")
 			return nil
 		}
@@ -97,7 +105,9 @@ var ErrDeletedMeanwhile = errors.New("the user was deleted by someone else meanw
 var errUserGone = errors.New("the user was deleted meanwhile")
 
 // removeAll lists and removes each kind of attachment, one line per item.
-// An item already gone was removed by someone else: it is skipped. A
+// An item already gone was removed by someone else: it is skipped, unless
+// an attempt of this run to remove it went unanswered (no answer, or a
+// server error), which then removed it. A
 // listing that finds the user gone returns the NoSuchEntity error when
 // first (the user does not exist), else errUserGone.
 func removeAll(ctx context.Context, w io.Writer, atts []attachment, first bool) error {
@@ -113,11 +123,15 @@ func removeAll(ctx context.Context, w io.Writer, atts []attachment, first bool) 
 			return err
 		}
 		for _, id := range ids {
-			if err := a.remove(ctx, id); err != nil {
-				if awsclient.IsNotFound(err) {
+			var lost undo.LostAnswers
+			if err := a.remove(ctx, id, lost.Option()); err != nil {
+				if !awsclient.IsNotFound(err) {
+					return err
+				}
+				if !lost.Happened() {
 					continue // removed by someone else since it was listed
 				}
-				return err
+				// Removed by an attempt of this run whose answer was lost.
 			}
 			fmt.Fprintf(w, a.line, id)
 		}
@@ -128,7 +142,7 @@ func removeAll(ctx context.Context, w io.Writer, atts []attachment, first bool) 
 // attachment is one kind of thing that keeps IAM from deleting a user.
 type attachment struct {
 	list   func(context.Context) ([]string, error)
-	remove func(ctx context.Context, id string) error
+	remove func(ctx context.Context, id string, opts ...func(*iam.Options)) error
 	line   string // the report line, with %s for the id
 	// what names the kind in prose ("group"); made says create makes
 	// things of this kind (inline policies are checked by name).
@@ -147,8 +161,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 				return collect(ctx, iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: user}),
 					func(o *iam.ListUserPoliciesOutput) []string { return o.PolicyNames })
 			},
-			remove: func(ctx context.Context, p string) error {
-				_, err := api.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: user, PolicyName: aws.String(p)})
+			remove: func(ctx context.Context, p string, opts ...func(*iam.Options)) error {
+				_, err := api.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: user, PolicyName: aws.String(p)}, opts...)
 				return err
 			},
 			line: "  Deleted policy: %s\n",
@@ -165,8 +179,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, k string) error {
-				_, err := api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(k)})
+			remove: func(ctx context.Context, k string, opts ...func(*iam.Options)) error {
+				_, err := api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: user, AccessKeyId: aws.String(k)}, opts...)
 				return err
 			},
 			line: "  Deleted access key: %s\n",
@@ -183,8 +197,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, arn string) error {
-				_, err := api.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: user, PolicyArn: aws.String(arn)})
+			remove: func(ctx context.Context, arn string, opts ...func(*iam.Options)) error {
+				_, err := api.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: user, PolicyArn: aws.String(arn)}, opts...)
 				return err
 			},
 			line:     "  Detached policy: %s\n",
@@ -202,8 +216,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, g string) error {
-				_, err := api.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{UserName: user, GroupName: aws.String(g)})
+			remove: func(ctx context.Context, g string, opts ...func(*iam.Options)) error {
+				_, err := api.RemoveUserFromGroup(ctx, &iam.RemoveUserFromGroupInput{UserName: user, GroupName: aws.String(g)}, opts...)
 				return err
 			},
 			line:     "  Removed from group: %s\n",
@@ -221,8 +235,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, serial string) error {
-				_, err := api.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: user, SerialNumber: aws.String(serial)})
+			remove: func(ctx context.Context, serial string, opts ...func(*iam.Options)) error {
+				_, err := api.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: user, SerialNumber: aws.String(serial)}, opts...)
 				return err
 			},
 			line:     "  Deactivated MFA device: %s\n",
@@ -240,8 +254,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, id string) error {
-				_, err := api.DeleteSSHPublicKey(ctx, &iam.DeleteSSHPublicKeyInput{UserName: user, SSHPublicKeyId: aws.String(id)})
+			remove: func(ctx context.Context, id string, opts ...func(*iam.Options)) error {
+				_, err := api.DeleteSSHPublicKey(ctx, &iam.DeleteSSHPublicKeyInput{UserName: user, SSHPublicKeyId: aws.String(id)}, opts...)
 				return err
 			},
 			line:     "  Deleted SSH public key: %s\n",
@@ -259,8 +273,8 @@ func userAttachments(api DeleteUserAPI, user *string) []attachment { //nolint:fu
 						return ids
 					})
 			},
-			remove: func(ctx context.Context, id string) error {
-				_, err := api.DeleteSigningCertificate(ctx, &iam.DeleteSigningCertificateInput{UserName: user, CertificateId: aws.String(id)})
+			remove: func(ctx context.Context, id string, opts ...func(*iam.Options)) error {
+				_, err := api.DeleteSigningCertificate(ctx, &iam.DeleteSigningCertificateInput{UserName: user, CertificateId: aws.String(id)}, opts...)
 				return err
 			},
 			line:     "  Deleted signing certificate: %s\n",

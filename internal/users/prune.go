@@ -18,6 +18,7 @@ import (
 	"github.com/s3-credentials/s3-credentials/internal/listing"
 	"github.com/s3-credentials/s3-credentials/internal/message"
 	"github.com/s3-credentials/s3-credentials/internal/ordered"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 	"github.com/s3-credentials/s3-credentials/policy"
 )
 
@@ -365,7 +366,11 @@ func (p *Pruner) unusedKey(ctx context.Context, u user, k iamtypes.AccessKeyMeta
 		p.Logf("Would delete access key %s of user %s: %s", id, u.name, why)
 		return true, p.Deleted(line)
 	}
-	_, err = p.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(u.name), AccessKeyId: aws.String(id)})
+	var lost undo.LostAnswers
+	_, err = p.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(u.name), AccessKeyId: aws.String(id)}, lost.Option())
+	if awsclient.IsNotFound(err) && lost.Happened() {
+		err = nil // deleted by an attempt whose answer was lost
+	}
 	if awsclient.IsNotFound(err) {
 		// Another run (an overlapping prune) deleted it: done, but not
 		// by this run, which does not name it.
