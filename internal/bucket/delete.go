@@ -18,6 +18,7 @@ import (
 
 	"github.com/s3-credentials/s3-credentials/internal/awsclient"
 	"github.com/s3-credentials/s3-credentials/internal/message"
+	"github.com/s3-credentials/s3-credentials/internal/undo"
 )
 
 // MaxBatch is the most keys one DeleteObjects request may name.
@@ -180,13 +181,16 @@ func (d *Deleter) AbortUploads(ctx context.Context, bucket string) (int, error) 
 		go func(u s3types.MultipartUpload) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			var lost undo.LostAnswers
 			_, err := d.S3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 				Bucket: aws.String(bucket), Key: u.Key, UploadId: u.UploadId,
-			})
+			}, lost.S3Option())
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case err == nil:
+			case err == nil, lost.Happened() && awsclient.ErrorCode(err) == "NoSuchUpload":
+				// Listed a moment ago: gone after an attempt whose answer
+				// was lost, that attempt aborted it.
 				aborted++
 			case awsclient.ErrorCode(err) == "NoSuchUpload":
 			case firstErr == nil:
@@ -373,7 +377,13 @@ func (d *Deleter) Remains(ctx context.Context, bucket string) (gone bool, c Cont
 }
 
 // DeleteBucket deletes the (empty) bucket.
+// A bucket gone after an attempt whose answer was lost (no answer, or a
+// server error) was deleted by that attempt.
 func (d *Deleter) DeleteBucket(ctx context.Context, bucket string) error {
-	_, err := d.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+	var lost undo.LostAnswers
+	_, err := d.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}, lost.S3Option())
+	if lost.Happened() && awsclient.ErrorCode(err) == "NoSuchBucket" {
+		return nil
+	}
 	return err
 }

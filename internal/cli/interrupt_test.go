@@ -1001,7 +1001,8 @@ func deleteBucketVariant() interruptVariant {
 		return []string{"delete-bucket", bucket, "--force"}, func(t *testing.T, r toolRun, clean bool) {
 			exists := e.bucketExists(bucket)
 			if clean {
-				if r.Code != 0 || exists {
+				want := "Aborted 1 incomplete multipart upload in " + bucket + "\nDeleted 3 objects from " + bucket + "\nDeleted bucket: " + bucket + "\n"
+				if r.Code != 0 || exists || !unheard(r) && r.Stderr != want {
 					t.Fatalf("clean run: bucket exists %v\n%s", exists, r)
 				}
 				return
