@@ -2,13 +2,20 @@ package cli
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/s3-credentials/s3-credentials/internal/roles"
 )
 
 // unansweredCase is a command line run in-process against moto behind a
 // fault proxy: setup prepares a fresh moto and returns the arguments; check
-// tells whether what the run printed and left is what a clean run gives.
+// tells whether what the run printed and left is what a clean run gives
+// (nil: the run must print exactly what the clean run printed).
 type unansweredCase struct {
 	name  string
 	setup func(t *testing.T, e *e2e) []string
@@ -71,17 +78,67 @@ func TestUnansweredInProcess(t *testing.T) {
 				t.Errorf("exit %d, state %+v\nstdout %s\nstderr %s", r.Code, s, r.Stdout, r.Stderr)
 			}
 		}},
+		{"revoke-sessions", func(t *testing.T, e *e2e) []string {
+			e.bucket("rev-b")
+			e.ok("create", "rev-b", "-d", "15m") // makes the role
+			return []string{"revoke-sessions"}
+		}, func(t *testing.T, e *e2e, r result) {
+			// The cutoff printed is the one attached.
+			out := must(e.Clients.IAM.GetRolePolicy(e.ctx(), &iam.GetRolePolicyInput{RoleName: aws.String(roles.ToolRole), PolicyName: aws.String(roles.RevokePolicyName)})).ok(t)
+			doc, _ := url.QueryUnescape(aws.ToString(out.PolicyDocument))
+			printed := ""
+			if _, after, ok := strings.Cut(r.Stdout, `"RevokedBefore": "`); ok {
+				printed, _, _ = strings.Cut(after, `"`)
+			}
+			if r.Code != 0 || printed == "" || !strings.Contains(doc, `"aws:TokenIssueTime":"`+printed+`"`) {
+				t.Errorf("exit %d, printed cutoff %q, policy %s\nstderr %s", r.Code, printed, doc, r.Stderr)
+			}
+		}},
+		{"delete-objects", func(t *testing.T, e *e2e) []string {
+			e.bucket("del-b")
+			e.putMany("del-b", []string{"p/1", "p/2", "keep"})
+			return []string{"delete-objects", "del-b", "--prefix", "p/"}
+		}, nil},
+		{"set-public then set-private", func(t *testing.T, e *e2e) []string {
+			e.bucket("pub-b")
+			e.ok("set-public", "pub-b")
+			return []string{"set-private", "pub-b"}
+		}, nil},
+		{"set-public", func(t *testing.T, e *e2e) []string {
+			e.bucket("pub-b")
+			return []string{"set-public", "pub-b"}
+		}, nil},
+		{"set-cors-policy", func(t *testing.T, e *e2e) []string {
+			e.bucket("cors-b")
+			return []string{"set-cors-policy", "cors-b", "-m", "PUT"}
+		}, nil},
+		{"set-bucket-policy", func(t *testing.T, e *e2e) []string {
+			e.bucket("pol-b")
+			return []string{"set-bucket-policy", "pol-b", "--allow-all-get"}
+		}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			// The clean run gives back its moto server before the runs
 			// with faults, which each take one, start.
 			var log []string
+			check := c.check
 			t.Run("clean", func(t *testing.T) {
 				e := newE2E(t)
 				args := c.setup(t, e)
 				p := newFaultProxy(t, e, func(string, int) fault { return pass })
-				c.check(t, e, e.run(args...))
+				clean := e.run(args...)
+				if check == nil {
+					if clean.Code != 0 {
+						t.Fatalf("clean run: exit %d\n%s", clean.Code, clean.Stderr)
+					}
+					check = func(t *testing.T, _ *e2e, r result) {
+						if r != clean {
+							t.Errorf("got %+v\nclean run %+v", r, clean)
+						}
+					}
+				}
+				check(t, e, clean)
 				log = p.log
 			})
 			if t.Failed() {
@@ -105,7 +162,7 @@ func TestUnansweredInProcess(t *testing.T) {
 							}
 							return pass
 						})
-						c.check(t, e, e.run(args...))
+						check(t, e, e.run(args...))
 					})
 				}
 			}
