@@ -376,9 +376,9 @@ func (d *Deleter) Remains(ctx context.Context, bucket string) (gone bool, c Cont
 	return false, c, err
 }
 
-// DeleteBucket deletes the (empty) bucket.
-// A bucket gone after an attempt whose answer was lost (no answer, or a
-// server error) was deleted by that attempt.
+// DeleteBucket deletes the (empty) bucket. A bucket gone after an attempt
+// whose answer was lost (no answer, or a server error) was deleted by that
+// attempt.
 func (d *Deleter) DeleteBucket(ctx context.Context, bucket string) error {
 	var lost undo.LostAnswers
 	_, err := d.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}, lost.S3Option())

@@ -54,11 +54,11 @@ type DeleteUserAPI interface {
 // same time) deletes while this one is at work is deleted all the same:
 // what is already gone is skipped, the report ends with
 // "  Deleted by someone else meanwhile" instead of "  Deleted user", and
-// the error is ErrDeletedMeanwhile. What was listed, or the user, and is
-// gone after an attempt of this run got no answer, or a server error, was
-// removed by that attempt, and is reported as removed. (The console
-// password is not listed first: one whose deletion went unanswered may go
-// unreported, never the reverse.)
+// the error is ErrDeletedMeanwhile. An attachment that was listed, or the
+// user itself, found gone after an attempt of this run got no answer or a
+// server error, was removed by that attempt, and is reported as removed.
+// (The console password is not listed first: one whose deletion went
+// unanswered may go unreported, never the reverse.)
 func DeleteUser(ctx context.Context, api DeleteUserAPI, w io.Writer, name string) error {
 	user := aws.String(name)
 	fmt.Fprintf(w, "User: %s\n", name)
@@ -107,9 +107,9 @@ var errUserGone = errors.New("the user was deleted meanwhile")
 // removeAll lists and removes each kind of attachment, one line per item.
 // An item already gone was removed by someone else: it is skipped, unless
 // an attempt of this run to remove it went unanswered (no answer, or a
-// server error), which then removed it. A
-// listing that finds the user gone returns the NoSuchEntity error when
-// first (the user does not exist), else errUserGone.
+// server error), which then removed it. A listing that finds the user gone
+// returns the NoSuchEntity error when first (the user does not exist),
+// else errUserGone.
 func removeAll(ctx context.Context, w io.Writer, atts []attachment, first bool) error {
 	for i, a := range atts {
 		ids, err := a.list(ctx)
