@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -144,28 +143,22 @@ func TestUnansweredInProcess(t *testing.T) {
 			if t.Failed() {
 				return
 			}
-			for _, entry := range log {
-				o := entry[:strings.LastIndexByte(entry, '#')]
-				if readOnly(o) || strings.HasPrefix(o, "HEAD ") || strings.HasPrefix(o, "GET ") || o == "GetCallerIdentity" {
-					continue
-				}
-				n := 0
-				fmt.Sscanf(entry[strings.LastIndexByte(entry, '#')+1:], "%d", &n)
-				for _, u := range unanswered {
-					t.Run(fmt.Sprintf("%s#%d/%s", o, n, u.name), func(t *testing.T) {
-						t.Parallel()
-						e := newE2E(t)
-						args := c.setup(t, e)
-						newFaultProxy(t, e, func(op string, i int) fault {
-							if op == o && i == n {
-								return u.fault
-							}
-							return pass
-						})
-						check(t, e, e.run(args...))
-					})
-				}
+			ops := make([]string, len(log))
+			for i, entry := range log {
+				ops[i] = entry[:strings.LastIndexByte(entry, ':')] // "Op#n:fault"
 			}
+			eachUnanswered(t, ops, func(t *testing.T, at interruptAt, _ int) {
+				t.Parallel()
+				e := newE2E(t)
+				args := c.setup(t, e)
+				newFaultProxy(t, e, func(op string, n int) fault {
+					if op == at.op && n == at.n {
+						return at.fault
+					}
+					return pass
+				})
+				check(t, e, e.run(args...))
+			})
 		})
 	}
 }
