@@ -22,7 +22,8 @@ import (
 // repeated CreateUser then fails with EntityAlreadyExists, and a repeated
 // CreateAccessKey leaves a key the test does not know of. Each such call
 // ends as if the first answer had come: the thing made is looked up and
-// returned, extra keys are deleted. Every attempt that failed is logged.
+// returned, extra keys are deleted (when the keys could be listed before).
+// Every attempt that may have been acted on is logged.
 // clients are the ones the look-ups go through, set once they exist.
 func fixtureRetries(t testing.TB, clients **awsclient.Clients) func(*middleware.Stack) error {
 	type lostKey struct{}
@@ -43,17 +44,19 @@ func fixtureRetries(t testing.TB, clients **awsclient.Clients) func(*middleware.
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				c := *clients
 				var before []string
+				listed := false
 				if p, ok := in.Parameters.(*iam.CreateAccessKeyInput); ok {
-					before = fixtureKeys(ctx, c, p.UserName)
+					before, listed = fixtureKeys(ctx, c, p.UserName)
 				}
 				lost := &atomic.Int32{}
 				out, md, err := next.HandleInitialize(context.WithValue(ctx, lostKey{}, lost), in)
 				if lost.Load() == 0 {
 					return out, md, err
 				}
-				if p, ok := in.Parameters.(*iam.CreateAccessKeyInput); ok && err == nil {
+				if p, ok := in.Parameters.(*iam.CreateAccessKeyInput); ok && err == nil && listed {
 					made := aws.ToString(out.Result.(*iam.CreateAccessKeyOutput).AccessKey.AccessKeyId)
-					for _, id := range fixtureKeys(ctx, c, p.UserName) {
+					after, _ := fixtureKeys(ctx, c, p.UserName)
+					for _, id := range after {
 						if id != made && !slices.Contains(before, id) {
 							_, _ = c.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: p.UserName, AccessKeyId: aws.String(id)})
 						}
@@ -103,17 +106,17 @@ func fixtureMade(ctx context.Context, c *awsclient.Clients, in any) (any, error)
 	return nil, nil
 }
 
-// fixtureKeys lists the ids of user's access keys.
-func fixtureKeys(ctx context.Context, c *awsclient.Clients, user *string) []string {
+// fixtureKeys lists the ids of user's access keys; ok is false when they
+// could not be listed.
+func fixtureKeys(ctx context.Context, c *awsclient.Clients, user *string) (ids []string, ok bool) {
 	out, err := c.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: user})
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	var ids []string
 	for _, k := range out.AccessKeyMetadata {
 		ids = append(ids, aws.ToString(k.AccessKeyId))
 	}
-	return ids
+	return ids, true
 }
 
 // The calls that set moto up end as if their first answer had come when
