@@ -161,12 +161,7 @@ func TestCreateRoleLostReply(t *testing.T) {
 		t.Run(u.name, func(t *testing.T) {
 			e := newE2E(t)
 			e.bucket("lost-a")
-			newFaultProxy(t, e, func(op string, n int) fault {
-				if op == "CreateRole" && n == 0 {
-					return u.fault
-				}
-				return pass
-			})
+			newFaultProxy(t, e, faultAt("CreateRole", 0, u.fault))
 			r := e.ok("create-role", "twice", "lost-a")
 			if !strings.Contains(r.Stdout, `"arn:aws:iam::123456789012:role/twice"`) {
 				t.Errorf("stdout %q", r.Stdout)

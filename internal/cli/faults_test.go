@@ -33,6 +33,17 @@ const (
 	acted500        // forward it, then answer 500 InternalError, as a load balancer whose backend acted may
 )
 
+// faultAt is the plan that does f to the n-th request (from 0) of op, and
+// passes every other.
+func faultAt(op string, n int, f fault) func(string, int) fault {
+	return func(o string, i int) fault {
+		if o == op && i == n {
+			return f
+		}
+		return pass
+	}
+}
+
 // unanswered are the fates of a request the server acted on without the
 // tool learning so: the SDK sends it again.
 var unanswered = []struct {
@@ -279,12 +290,7 @@ func TestFaultsCreateLostReplies(t *testing.T) {
 				t.Parallel()
 				e := newE2E(t)
 				e.bucket("faulty")
-				newFaultProxy(t, e, func(o string, n int) fault {
-					if o == op && n == 0 {
-						return u.fault
-					}
-					return pass
-				})
+				newFaultProxy(t, e, faultAt(op, 0, u.fault))
 				r := e.run("create", "faulty")
 				s := e.iamState("s3.read-write.faulty")
 				if r.Code != 0 {
@@ -327,12 +333,7 @@ func TestFaultsCreateRoleLostReply(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t)
 			e.bucket("faulty")
-			newFaultProxy(t, e, func(op string, n int) fault {
-				if op == "CreateRole" && n == 0 {
-					return u.fault
-				}
-				return pass
-			})
+			newFaultProxy(t, e, faultAt("CreateRole", 0, u.fault))
 			checkOneRole(t, e, e.ok("create", "faulty", "-d", "15m"))
 		})
 	}
@@ -367,12 +368,7 @@ func TestFaultsCreateLostReplyExistingUser(t *testing.T) {
 			ctx := context.Background()
 			must(e.Clients.IAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alice")})).ok(t)
 			old := must(e.Clients.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("alice")})).ok(t)
-			newFaultProxy(t, e, func(op string, n int) fault {
-				if op == "CreateAccessKey" && n == 0 {
-					return u.fault
-				}
-				return pass
-			})
+			newFaultProxy(t, e, faultAt("CreateAccessKey", 0, u.fault))
 			r := e.ok("create", "faulty", "--username", "alice")
 			checkOldAndPrinted(t, e, "alice", aws.ToString(old.AccessKey.AccessKeyId), r)
 		})
@@ -389,12 +385,7 @@ func TestFaultsRotateKeyUnanswered(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t)
 			old := e.makeUser("alice", 1)
-			newFaultProxy(t, e, func(op string, n int) fault {
-				if op == "CreateAccessKey" && n == 0 {
-					return u.fault
-				}
-				return pass
-			})
+			newFaultProxy(t, e, faultAt("CreateAccessKey", 0, u.fault))
 			checkOldAndPrinted(t, e, "alice", old[0], e.ok("rotate-key", "alice"))
 		})
 	}
@@ -452,12 +443,7 @@ func TestFaultsCreateBucketUnanswered(t *testing.T) {
 			t.Run(u.name+"/"+region, func(t *testing.T) {
 				t.Parallel()
 				e := newE2E(t)
-				newFaultProxy(t, e, func(op string, n int) fault {
-					if op == "PUT /new-bucket" && n == 0 {
-						return u.fault
-					}
-					return pass
-				})
+				newFaultProxy(t, e, faultAt("PUT /new-bucket", 0, u.fault))
 				args := []string{"create", "new-bucket", "-c"}
 				if region != "" {
 					args = append(args, "--bucket-region", region)

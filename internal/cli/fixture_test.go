@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -128,7 +127,7 @@ func TestFixtureCallsSurviveUnansweredAttempts(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t)
 			p := newFaultProxy(t, e, func(op string, n int) fault {
-				if n == 0 && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") {
+				if n == 0 && !readOnly(op) {
 					return u.fault
 				}
 				return pass

@@ -501,26 +501,36 @@ func TestInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary hundreds of times")
 	}
+	everyVariant(t, "v", eachInterruption, func(t *testing.T, _ *e2e, v interruptVariant, r toolRun, check func(*testing.T, toolRun, bool)) {
+		checkEnded(t, v, r, check)
+	})
+}
+
+// everyVariant runs each interrupt variant clean, then once for each
+// cutting short that each names among the clean run's requests, and hands
+// that run and the variant's check to end. tag starts the variant's ids.
+func everyVariant(t *testing.T, tag string, each func(*testing.T, []string, func(*testing.T, interruptAt, int)),
+	end func(t *testing.T, e *e2e, v interruptVariant, r toolRun, check func(*testing.T, toolRun, bool))) {
 	e := newE2E(t)
 	testenv.Binary(t)
 	for vi, v := range interruptVariants() {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%d", vi))
+			args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("%s%d", tag, vi))
 			r := runInterrupted(t, e, dir, nil, 0, args...)
 			check(t, r, true)
 			if t.Failed() {
 				return
 			}
-			eachInterruption(t, r.Ops, func(t *testing.T, at interruptAt, ci int) {
+			each(t, r.Ops, func(t *testing.T, at interruptAt, ci int) {
 				if !v.serial {
 					t.Parallel()
 				}
 				dir := t.TempDir()
-				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("v%dc%d", vi, ci))
+				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("%s%dc%d", tag, vi, ci))
 				r := runInterrupted(t, e, dir, &at, 0, args...)
-				checkEnded(t, v, r, check)
+				end(t, e, v, r, check)
 			})
 		})
 	}
@@ -1108,33 +1118,13 @@ func TestUnansweredAtEveryRequest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary about a hundred times")
 	}
-	e := newE2E(t)
-	testenv.Binary(t)
-	for vi, v := range interruptVariants() {
-		t.Run(v.name, func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("u%d", vi))
-			r := runInterrupted(t, e, dir, nil, 0, args...)
-			check(t, r, true)
-			if t.Failed() {
-				return
-			}
-			eachUnanswered(t, r.Ops, func(t *testing.T, at interruptAt, id int) {
-				if !v.serial {
-					t.Parallel()
-				}
-				dir := t.TempDir()
-				args, check := v.setup(t, subE2E(t, e), dir, fmt.Sprintf("u%dc%d", vi, id))
-				r := runInterrupted(t, e, dir, &at, 0, args...)
-				noTrace(t, r)
-				if at.op == "CreateMultipartUpload" {
-					abortEmptyUpload(t, e, r)
-				}
-				check(t, r, true)
-			})
-		})
-	}
+	everyVariant(t, "u", eachUnanswered, func(t *testing.T, e *e2e, _ interruptVariant, r toolRun, check func(*testing.T, toolRun, bool)) {
+		noTrace(t, r)
+		if r.At.op == "CreateMultipartUpload" {
+			abortEmptyUpload(t, e, r)
+		}
+		check(t, r, true)
+	})
 }
 
 // eachUnanswered runs fn as a subtest for every request of ops (a clean

@@ -151,12 +151,7 @@ func TestUnansweredInProcess(t *testing.T) {
 				t.Parallel()
 				e := newE2E(t)
 				args := c.setup(t, e)
-				newFaultProxy(t, e, func(op string, n int) fault {
-					if op == at.op && n == at.n {
-						return at.fault
-					}
-					return pass
-				})
+				newFaultProxy(t, e, faultAt(at.op, at.n, at.fault))
 				check(t, e, e.run(args...))
 			})
 		})
