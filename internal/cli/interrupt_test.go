@@ -662,6 +662,11 @@ func noUndoFailures(t *testing.T, r toolRun) {
 	if strings.Contains(r.Stderr, "Could not undo") {
 		t.Errorf("an undo step failed\n%s", r)
 	}
+	// moto stays up: nothing the run meant to delete may be said to be
+	// left over.
+	if strings.Contains(r.Stderr, "could not be deleted") {
+		t.Errorf("a deletion is said to have failed\n%s", r)
+	}
 }
 
 // checkBucketNamed checks that a bucket the run may have created exists

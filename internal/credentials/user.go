@@ -238,16 +238,30 @@ const unseenKeyWarning = "Warning: an attempt to create the access key went unan
 // user's last free slot: such keys, which nobody will ever see, are found
 // and deleted.
 func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, u *undo.Log) (*iamtypes.AccessKey, error) {
-	sweep := func(ctx context.Context) (string, error) {
-		return "", c.deleteKeysExcept(ctx, name, oldKeys, "Undone: deleted access key %s")
+	// sweep is the undo of the keys this run made, all but the old ones
+	// and keep.
+	sweep := func(keep ...string) func(context.Context) (string, error) {
+		return func(ctx context.Context) (string, error) {
+			return "", c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), keep...), "Undone: deleted access key %s")
+		}
+	}
+	// unseen deletes now the keys an unanswered attempt made, all but the
+	// old ones and keep; after an interrupt the undo does it, on a context
+	// of its own.
+	unseen := func(keep ...string) {
+		if ctx.Err() != nil {
+			u.Push("access keys of user "+name+" made by this run", sweep(keep...))
+			return
+		}
+		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), keep...), UnseenKeyNote); derr != nil {
+			c.Warnf(unseenKeyWarning, awsclient.ErrorMessage(derr), name)
+		}
 	}
 	in := &iam.CreateAccessKeyInput{UserName: aws.String(name)}
 	lost := &undo.LostAnswers{}
 	out, err := c.IAM.CreateAccessKey(ctx, in, lost.Option())
-	if err != nil && lost.Happened() {
-		if derr := c.deleteKeysExcept(ctx, name, oldKeys, UnseenKeyNote); derr != nil {
-			c.Warnf(unseenKeyWarning, awsclient.ErrorMessage(derr), name)
-		}
+	if err != nil && lost.Happened() && ctx.Err() == nil {
+		unseen()
 		if awsclient.ErrorCode(err) == "LimitExceeded" {
 			lost = &undo.LostAnswers{}
 			out, err = c.IAM.CreateAccessKey(ctx, in, lost.Option())
@@ -255,20 +269,18 @@ func (c *Creator) createKey(ctx context.Context, name string, oldKeys []string, 
 	}
 	if err != nil {
 		if undo.UnknownOutcome(err) || lost.Happened() {
-			u.Push("access keys of user "+name+" made by this run", sweep)
+			u.Push("access keys of user "+name+" made by this run", sweep())
 		}
 		return nil, err
 	}
 	key := out.AccessKey
 	if key == nil || key.AccessKeyId == nil || key.SecretAccessKey == nil {
-		u.Push("access keys of user "+name+" made by this run", sweep)
+		u.Push("access keys of user "+name+" made by this run", sweep())
 		return nil, errors.New("CreateAccessKey returned no access key")
 	}
 	id := aws.ToString(key.AccessKeyId)
 	if lost.Happened() {
-		if derr := c.deleteKeysExcept(ctx, name, append(slices.Clone(oldKeys), id), UnseenKeyNote); derr != nil {
-			c.Warnf(unseenKeyWarning, awsclient.ErrorMessage(derr), name)
-		}
+		unseen(id)
 	}
 	// Undone when a later step fails, delivery included: a key nobody has
 	// seen is useless.
